@@ -1,0 +1,3 @@
+from commandcenter.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,31 @@
+"""Where things live: the user data folder and the database URL.
+
+Order of precedence for the database: ``--db URL`` on the command line, then the environment
+variable ``COMMANDCENTER_DB``, then an SQLite file in the user data folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "GridCommandCenter"
+DB_ENV = "COMMANDCENTER_DB"
+DATA_DIR_ENV = "COMMANDCENTER_DATA_DIR"
+
+
+def data_dir() -> Path:
+    override = os.environ.get(DATA_DIR_ENV)
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{data_dir() / 'commandcenter.sqlite3'}"
+
+
+def resolve_database_url(cli_value: str | None = None) -> str:
+    return cli_value or os.environ.get(DB_ENV) or default_database_url()

@@ -1,0 +1,1 @@
+"""Pure domain rules: enumerations and code validators, no storage."""

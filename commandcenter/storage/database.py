@@ -1,0 +1,122 @@
+"""Opening a database: engine set-up per dialect, a reachability check, automatic migration."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+from commandcenter.errors import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+CONNECT_TIMEOUT_S = 5
+
+
+def safe_url(url: str) -> str:
+    """The URL as it may be shown or logged: never with its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<malformed database URL>"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_engine_for(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseUnavailable(
+            f"The database URL is malformed: {exc}. Expected e.g. "
+            "sqlite:///path/to/file.sqlite3 or postgresql+psycopg://user@host/dbname"
+        ) from None
+    backend = parsed.get_backend_name()
+    try:
+        if backend == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        if backend == "postgresql":
+            return create_engine(
+                parsed,
+                connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+                pool_pre_ping=True,
+            )
+    except (NoSuchModuleError, ImportError) as exc:
+        raise DatabaseUnavailable(f"No driver for {safe_url(url)}: {exc}") from None
+    raise DatabaseUnavailable(
+        f"Unsupported database {backend!r} in {safe_url(url)}; use sqlite or postgresql+psycopg"
+    )
+
+
+@dataclass
+class Database:
+    """An opened, migrated database. Sessions come from ``session()``."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def display_url(self) -> str:
+        return safe_url(self.url)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def is_empty(self) -> bool:
+        """True when no center exists yet (a fresh installation)."""
+        from commandcenter.storage.models import Center
+
+        with self.session() as s:
+            return s.query(Center.id).first() is None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def check_connection(engine: Engine, url: str) -> None:
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailable(
+            f"Cannot reach the database {safe_url(url)}: {reason}. "
+            "Check that the server runs and the URL is right (--db or COMMANDCENTER_DB)."
+        ) from None
+
+
+def open_database(url: str, *, migrate: bool = True) -> Database:
+    """Connect, check the server answers, and bring the schema up to date."""
+    engine = create_engine_for(url)
+    check_connection(engine, url)
+    if migrate:
+        from commandcenter.storage.migrate import upgrade
+
+        upgrade(engine)
+    return Database(url, engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def table_names(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())

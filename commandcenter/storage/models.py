@@ -1,0 +1,382 @@
+"""The schema: SQLAlchemy 2 typed ORM classes.
+
+Conventions: times are naive Beijing wall-clock times (the centers' working calendar is local);
+geometries are WGS-84 lon/lat stored as WKB with their bounding box beside them, so the map can
+select by box without decoding; enumerations are stored as their string values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from commandcenter.domain.enums import (
+    AdminLevel,
+    AttachmentKind,
+    BuildingUse,
+    CaseCategory,
+    CaseSource,
+    CaseState,
+    DepartmentKind,
+    GridKind,
+    HouseholdStatus,
+    HouseUse,
+    OrganisationKind,
+    Role,
+    StreamTransport,
+    Urgency,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _enum(cls: type[StrEnum]) -> Enum:
+    # VARCHAR, not a native ENUM type: adding a value later needs no ALTER TYPE on PostgreSQL.
+    return Enum(
+        cls,
+        values_callable=lambda e: [m.value for m in e],
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class GeometryMixin:
+    """A lon/lat geometry as WKB plus its bounding box."""
+
+    boundary_wkb: Mapped[bytes | None] = mapped_column(LargeBinary)
+    min_lon: Mapped[float | None] = mapped_column(Float)
+    min_lat: Mapped[float | None] = mapped_column(Float)
+    max_lon: Mapped[float | None] = mapped_column(Float)
+    max_lat: Mapped[float | None] = mapped_column(Float)
+
+    def set_geometry(self, geometry) -> None:
+        import shapely
+
+        self.boundary_wkb = shapely.to_wkb(geometry)
+        self.min_lon, self.min_lat, self.max_lon, self.max_lat = geometry.bounds
+
+    @property
+    def geometry(self):
+        import shapely
+
+        return None if self.boundary_wkb is None else shapely.from_wkb(self.boundary_wkb)
+
+
+# --- administrative units and centers --------------------------------------------------------
+
+
+class DivisionCode(Base):
+    """One row of the official division-code list (统计用区划代码), imported from NBS files.
+
+    Reference data only: it tells which codes exist. The units a console runs are ``AdminUnit``.
+    """
+
+    __tablename__ = "division_codes"
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[AdminLevel] = mapped_column(_enum(AdminLevel))
+    parent_code: Mapped[str | None] = mapped_column(String(12), index=True)
+
+
+class AdminUnit(GeometryMixin, Base):
+    """An administrative unit this installation manages (province … community)."""
+
+    __tablename__ = "admin_units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[AdminLevel] = mapped_column(_enum(AdminLevel))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"), index=True)
+
+    parent: Mapped[AdminUnit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[AdminUnit]] = relationship(back_populates="parent")
+    center: Mapped[Center | None] = relationship(back_populates="unit")
+
+
+class Center(Base):
+    """The grid service management center (网格化服务管理中心) of one unit."""
+
+    __tablename__ = "centers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("admin_units.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"), index=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+
+    unit: Mapped[AdminUnit] = relationship(back_populates="center")
+    parent: Mapped[Center | None] = relationship(remote_side=[id])
+
+
+# --- grids -------------------------------------------------------------------------------------
+
+grid_managers = Table(
+    "grid_managers",
+    Base.metadata,
+    Column("grid_id", ForeignKey("grids.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Grid(GeometryMixin, Base):
+    __tablename__ = "grids"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(19), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[GridKind] = mapped_column(_enum(GridKind))
+    community_id: Mapped[int] = mapped_column(ForeignKey("admin_units.id"), index=True)
+    households: Mapped[int] = mapped_column(Integer, default=0)
+    population: Mapped[int] = mapped_column(Integer, default=0)
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    centroid_lon: Mapped[float | None] = mapped_column(Float)
+    centroid_lat: Mapped[float | None] = mapped_column(Float)
+
+    community: Mapped[AdminUnit] = relationship()
+    leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
+    managers: Mapped[list[User]] = relationship(secondary=grid_managers)
+
+
+# --- base data (GB/T 31000 subset) -----------------------------------------------------------
+
+
+class Building(Base):
+    __tablename__ = "buildings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(200))
+    use: Mapped[BuildingUse] = mapped_column(_enum(BuildingUse))
+    floors: Mapped[int] = mapped_column(Integer, default=1)
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+
+
+class House(Base):
+    __tablename__ = "houses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
+    number: Mapped[str] = mapped_column(String(20))  # e.g. "2-301"
+    use: Mapped[HouseUse] = mapped_column(_enum(HouseUse))
+    area_m2: Mapped[float | None] = mapped_column(Float)
+
+
+class Person(Base):
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
+    house_id: Mapped[int | None] = mapped_column(ForeignKey("houses.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    gender: Mapped[str] = mapped_column(String(1))  # "M" / "F", from the ID number's parity
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    household_status: Mapped[HouseholdStatus] = mapped_column(_enum(HouseholdStatus))
+    # Special-group tags (SpecialGroup values); few people carry any, so a JSON list is enough.
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind))
+    credit_code: Mapped[str | None] = mapped_column(String(18))  # 统一社会信用代码
+    address: Mapped[str | None] = mapped_column(String(200))
+    contact: Mapped[str | None] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+
+# --- staff --------------------------------------------------------------------------------------
+
+
+class Department(Base):
+    """A functional department (职能部门) cases can be dispatched to, attached to a center."""
+
+    __tablename__ = "departments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[DepartmentKind] = mapped_column(_enum(DepartmentKind))
+    phone: Mapped[str | None] = mapped_column(String(32))
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    display_name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    # argon2id hash; None means the account cannot log in until an administrator sets one.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    center: Mapped[Center] = relationship()
+    department: Mapped[Department | None] = relationship()
+
+
+# --- cameras ------------------------------------------------------------------------------------
+
+
+class Camera(Base):
+    __tablename__ = "cameras"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(20), unique=True)  # GB/T 28181
+    name: Mapped[str] = mapped_column(String(100))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"), index=True)
+    # URLs without credentials; the video worker adds them from CameraCredential.
+    main_url: Mapped[str] = mapped_column(String(500))
+    sub_url: Mapped[str | None] = mapped_column(String(500))
+    transport: Mapped[StreamTransport] = mapped_column(
+        _enum(StreamTransport), default=StreamTransport.TCP
+    )
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    grid: Mapped[Grid | None] = relationship()
+
+
+class CameraCredential(Base):
+    """Kept in its own table so listing cameras never loads a password."""
+
+    __tablename__ = "camera_credentials"
+    camera_id: Mapped[int] = mapped_column(
+        ForeignKey("cameras.id", ondelete="CASCADE"), primary_key=True
+    )
+    username: Mapped[str] = mapped_column(String(100))
+    password: Mapped[str] = mapped_column(String(200))
+
+
+# --- cases ----------------------------------------------------------------------------------------
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_state_deadline", "state", "deadline"),
+        Index("ix_cases_grid_state", "grid_id", "state"),
+        Index("ix_cases_reported_at", "reported_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    source: Mapped[CaseSource] = mapped_column(_enum(CaseSource))
+    category: Mapped[CaseCategory] = mapped_column(_enum(CaseCategory))
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str | None] = mapped_column(String(200))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
+    # The center whose jurisdiction the case is in (the grid's community center, or the center
+    # that received it when it has no grid).
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"), index=True)
+    reporter_name: Mapped[str | None] = mapped_column(String(50))
+    reporter_phone: Mapped[str | None] = mapped_column(String(20))
+    reporter_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"))
+    urgency: Mapped[Urgency] = mapped_column(_enum(Urgency), default=Urgency.NORMAL)
+    state: Mapped[CaseState] = mapped_column(_enum(CaseState), default=CaseState.REPORTED)
+    reported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    filed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    deadline: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Who holds the case now: a center, and within it a department and/or a person.
+    holder_center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"), index=True)
+    holder_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    holder_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    satisfaction: Mapped[int | None] = mapped_column(Integer)  # 1..5 from the follow-up call
+    rework_count: Mapped[int] = mapped_column(Integer, default=0)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    grid: Mapped[Grid | None] = relationship()
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.seq", foreign_keys="CaseEvent.case_id"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="case")
+
+
+class CaseEvent(Base):
+    """One step of a case's electronic archive (电子档案). Append-only."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)  # 1, 2, … within the case
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    action: Mapped[str] = mapped_column(String(32))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_role: Mapped[Role | None] = mapped_column(_enum(Role))
+    actor_center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
+    from_state: Mapped[CaseState | None] = mapped_column(_enum(CaseState))
+    to_state: Mapped[CaseState | None] = mapped_column(_enum(CaseState))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    # What the step changed beyond the state (holder, deadline, rating …), for the archive view.
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="events", foreign_keys=[case_id])
+
+
+class Attachment(Base):
+    """A photo, camera snapshot or document; the bytes live in the data folder by hash."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (CheckConstraint("size_bytes >= 0", name="size"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id"))
+    kind: Mapped[AttachmentKind] = mapped_column(_enum(AttachmentKind))
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    case: Mapped[Case] = relationship(back_populates="attachments")
+
+
+class Setting(Base):
+    """Installation settings as key/JSON value (demo seed, calendar version, …)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict | list | str | int | None] = mapped_column(JSON)
