@@ -1,0 +1,323 @@
+"""Read side for the console: plain data objects for one actor's jurisdiction.
+
+Every function takes the :class:`~commandcenter.security.Actor` and filters by its jurisdiction
+here, so a screen cannot show what the core would not. Results are frozen dataclasses, safe to
+hand from a worker thread to the GUI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+import shapely
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from commandcenter.deadlines import DeadlineStatus, deadline_status
+from commandcenter.domain.enums import (
+    OPEN_STATES,
+    AdminLevel,
+    CaseCategory,
+    CaseSource,
+    CaseState,
+    GridKind,
+    Urgency,
+)
+from commandcenter.security import Actor
+from commandcenter.storage.models import (
+    AdminUnit,
+    Camera,
+    Case,
+    Center,
+    Department,
+    Grid,
+    User,
+    grid_managers,
+)
+
+
+@dataclass(frozen=True)
+class GridSummary:
+    id: int
+    code: str
+    name: str
+    kind: GridKind
+    community_id: int
+    households: int
+    population: int
+    leader: str | None
+    managers: tuple[str, ...]
+    centroid: tuple[float, float]
+    rings: tuple[tuple[tuple[float, float], ...], ...]  # exterior first, lon/lat
+    open_cases: int = 0
+    overdue_cases: int = 0
+
+
+@dataclass(frozen=True)
+class UnitNode:
+    id: int
+    code: str
+    name: str
+    level: AdminLevel
+    center_id: int | None
+    rings: tuple[tuple[tuple[float, float], ...], ...]
+    children: tuple[UnitNode, ...] = ()
+    grids: tuple[GridSummary, ...] = ()
+    open_cases: int = 0
+    overdue_cases: int = 0
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    code: str
+    title: str
+    category: CaseCategory
+    source: CaseSource
+    urgency: Urgency
+    state: CaseState
+    grid_id: int | None
+    grid_name: str | None
+    holder: str
+    reported_at: dt.datetime
+    deadline: dt.datetime | None
+    deadline_status: DeadlineStatus
+    lon: float | None
+    lat: float | None
+
+
+@dataclass(frozen=True)
+class CameraRow:
+    id: int
+    device_id: str
+    name: str
+    lon: float
+    lat: float
+    grid_id: int | None
+    grid_name: str | None
+    main_url: str
+    sub_url: str | None
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Counters for the alert strip and the figures view."""
+
+    today_intake: int
+    today_closed: int
+    awaiting_filing: int
+    open_cases: int
+    near_due: int
+    overdue: int
+    cameras: int
+    month_closed: int
+    month_closed_on_time: int
+    by_state: dict[CaseState, int] = field(default_factory=dict)
+    by_category: dict[CaseCategory, int] = field(default_factory=dict)
+
+    @property
+    def month_on_time_rate(self) -> float | None:
+        return self.month_closed_on_time / self.month_closed if self.month_closed else None
+
+
+def _rings(wkb: bytes | None) -> tuple[tuple[tuple[float, float], ...], ...]:
+    if wkb is None:
+        return ()
+    geometry = shapely.from_wkb(wkb)
+    polygons = getattr(geometry, "geoms", [geometry])
+    rings = []
+    for polygon in polygons:
+        rings.append(tuple(polygon.exterior.coords))
+        rings.extend(tuple(interior.coords) for interior in polygon.interiors)
+    return tuple(rings)
+
+
+def _open_case_counts(session: Session, actor: Actor, now: dt.datetime):
+    """Open and overdue case counts per grid inside the jurisdiction."""
+    rows = session.execute(
+        select(Case.grid_id, Case.deadline).where(
+            Case.state.in_(OPEN_STATES), Case.center_id.in_(actor.jurisdiction_center_ids)
+        )
+    ).all()
+    open_by_grid, overdue_by_grid = Counter(), Counter()
+    for grid_id, deadline in rows:
+        open_by_grid[grid_id] += 1
+        if deadline is not None and deadline <= now:
+            overdue_by_grid[grid_id] += 1
+    return open_by_grid, overdue_by_grid
+
+
+def grid_summaries(session: Session, actor: Actor, now: dt.datetime) -> list[GridSummary]:
+    open_by_grid, overdue_by_grid = _open_case_counts(session, actor, now)
+    names = dict(session.execute(select(User.id, User.display_name)).all())
+    managers: dict[int, list[str]] = {}
+    for grid_id, user_id in session.execute(select(grid_managers)).all():
+        managers.setdefault(grid_id, []).append(names[user_id])
+    grids = session.scalars(
+        select(Grid).where(Grid.community_id.in_(actor.jurisdiction_unit_ids)).order_by(Grid.code)
+    ).all()
+    return [
+        GridSummary(
+            id=g.id,
+            code=g.code,
+            name=g.name,
+            kind=g.kind,
+            community_id=g.community_id,
+            households=g.households,
+            population=g.population,
+            leader=names.get(g.leader_id),
+            managers=tuple(managers.get(g.id, ())),
+            centroid=(g.centroid_lon or 0.0, g.centroid_lat or 0.0),
+            rings=_rings(g.boundary_wkb),
+            open_cases=open_by_grid[g.id],
+            overdue_cases=overdue_by_grid[g.id],
+        )
+        for g in grids
+    ]
+
+
+def jurisdiction_tree(session: Session, actor: Actor, now: dt.datetime) -> UnitNode:
+    """The actor's unit with every unit and grid below it, each with its case counts."""
+    units = session.scalars(
+        select(AdminUnit).where(AdminUnit.id.in_(actor.jurisdiction_unit_ids))
+    ).all()
+    center_of = dict(session.execute(select(Center.unit_id, Center.id)).all())
+    grids_by_unit: dict[int, list[GridSummary]] = {}
+    for grid in grid_summaries(session, actor, now):
+        grids_by_unit.setdefault(grid.community_id, []).append(grid)
+    children: dict[int | None, list[AdminUnit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+
+    def build(unit: AdminUnit) -> UnitNode:
+        kids = tuple(build(u) for u in sorted(children.get(unit.id, ()), key=lambda u: u.code))
+        grids = tuple(grids_by_unit.get(unit.id, ()))
+        return UnitNode(
+            id=unit.id,
+            code=unit.code,
+            name=unit.name,
+            level=unit.level,
+            center_id=center_of.get(unit.id),
+            rings=_rings(unit.boundary_wkb),
+            children=kids,
+            grids=grids,
+            open_cases=sum(k.open_cases for k in kids) + sum(g.open_cases for g in grids),
+            overdue_cases=sum(k.overdue_cases for k in kids) + sum(g.overdue_cases for g in grids),
+        )
+
+    root = next(u for u in units if u.id == actor.unit_id)
+    return build(root)
+
+
+def open_cases(session: Session, actor: Actor, now: dt.datetime, limit: int | None = None):
+    """Open cases in the jurisdiction, most urgent deadline first, with their holder's name."""
+    holder_center = aliased(Center)
+    holder_user = aliased(User)
+    query = (
+        select(
+            Case,
+            Grid.name,
+            holder_center.name,
+            Department.name,
+            holder_user.display_name,
+        )
+        .outerjoin(Grid, Case.grid_id == Grid.id)
+        .outerjoin(holder_center, Case.holder_center_id == holder_center.id)
+        .outerjoin(Department, Case.holder_department_id == Department.id)
+        .outerjoin(holder_user, Case.holder_user_id == holder_user.id)
+        .where(Case.state.in_(OPEN_STATES), Case.center_id.in_(actor.jurisdiction_center_ids))
+        .order_by(Case.deadline.is_(None), Case.deadline, Case.reported_at)
+    )
+    if limit:
+        query = query.limit(limit)
+    rows = []
+    for case, grid_name, center_name, department_name, user_name in session.execute(query):
+        holder = " / ".join(n for n in (department_name or center_name, user_name) if n)
+        rows.append(
+            CaseRow(
+                id=case.id,
+                code=case.code,
+                title=case.title,
+                category=case.category,
+                source=case.source,
+                urgency=case.urgency,
+                state=case.state,
+                grid_id=case.grid_id,
+                grid_name=grid_name,
+                holder=holder,
+                reported_at=case.reported_at,
+                deadline=case.deadline,
+                deadline_status=deadline_status(now, case.filed_at, case.deadline),
+                lon=case.lon,
+                lat=case.lat,
+            )
+        )
+    return rows
+
+
+def cameras(session: Session, actor: Actor) -> list[CameraRow]:
+    rows = session.execute(
+        select(Camera, Grid.name)
+        .outerjoin(Grid, Camera.grid_id == Grid.id)
+        .where(Camera.center_id.in_(actor.jurisdiction_center_ids))
+        .order_by(Camera.device_id)
+    ).all()
+    return [
+        CameraRow(
+            id=c.id,
+            device_id=c.device_id,
+            name=c.name,
+            lon=c.lon,
+            lat=c.lat,
+            grid_id=c.grid_id,
+            grid_name=grid_name,
+            main_url=c.main_url,
+            sub_url=c.sub_url,
+            enabled=c.enabled,
+        )
+        for c, grid_name in rows
+    ]
+
+
+def dashboard(session: Session, actor: Actor, now: dt.datetime) -> Dashboard:
+    in_scope = Case.center_id.in_(actor.jurisdiction_center_ids)
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    month_start = day_start.replace(day=1)
+
+    def count(*conditions) -> int:
+        return session.scalar(select(func.count(Case.id)).where(in_scope, *conditions)) or 0
+
+    open_rows = session.execute(
+        select(Case.state, Case.category, Case.filed_at, Case.deadline).where(
+            in_scope, Case.state.in_(OPEN_STATES)
+        )
+    ).all()
+    statuses = Counter(deadline_status(now, filed, deadline) for _, _, filed, deadline in open_rows)
+    return Dashboard(
+        today_intake=count(Case.reported_at >= day_start),
+        today_closed=count(Case.state == CaseState.CLOSED, Case.closed_at >= day_start),
+        awaiting_filing=count(Case.state == CaseState.REPORTED),
+        open_cases=len(open_rows),
+        near_due=statuses[DeadlineStatus.NEAR_DUE],
+        overdue=statuses[DeadlineStatus.OVERDUE],
+        cameras=session.scalar(
+            select(func.count(Camera.id)).where(Camera.center_id.in_(actor.jurisdiction_center_ids))
+        )
+        or 0,
+        month_closed=count(Case.state == CaseState.CLOSED, Case.closed_at >= month_start),
+        month_closed_on_time=count(
+            Case.state == CaseState.CLOSED,
+            Case.closed_at >= month_start,
+            Case.closed_at <= Case.deadline,
+        ),
+        by_state=dict(Counter(state for state, _, _, _ in open_rows)),
+        by_category=dict(Counter(category for _, category, _, _ in open_rows)),
+    )

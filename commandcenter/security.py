@@ -1,0 +1,115 @@
+"""Who is acting: password hashing (argon2id), log-in, and the actor's jurisdiction.
+
+Jurisdiction is enforced here, in the core: every query and operation takes an :class:`Actor`
+and only ever sees the units below the actor's center.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commandcenter.domain.enums import AdminLevel, Role
+from commandcenter.errors import AuthenticationFailed
+from commandcenter.storage.models import AdminUnit, Center, User
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+# Roles that may see personal data (ID numbers, phones) in clear; every clear view is recorded.
+CLEAR_PERSONAL_DATA_ROLES = frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR, Role.GRID_LEADER})
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in user as the core sees them: plain data, safe to pass between threads."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    center_id: int
+    center_name: str
+    center_level: AdminLevel
+    unit_id: int
+    department_id: int | None
+    jurisdiction_unit_ids: frozenset[int]
+    jurisdiction_center_ids: frozenset[int]
+
+    def governs_unit(self, unit_id: int) -> bool:
+        return unit_id in self.jurisdiction_unit_ids
+
+    def governs_center(self, center_id: int) -> bool:
+        return center_id in self.jurisdiction_center_ids
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.role in CLEAR_PERSONAL_DATA_ROLES
+
+
+def descendant_unit_ids(session: Session, unit_id: int) -> set[int]:
+    """The unit and every unit below it."""
+    rows = session.execute(select(AdminUnit.id, AdminUnit.parent_id)).all()
+    children: dict[int | None, list[int]] = {}
+    for uid, parent in rows:
+        children.setdefault(parent, []).append(uid)
+    found, stack = set(), [unit_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, ()))
+    return found
+
+
+def actor_for(session: Session, user: User) -> Actor:
+    center = session.get(Center, user.center_id)
+    unit = session.get(AdminUnit, center.unit_id)
+    unit_ids = descendant_unit_ids(session, unit.id)
+    center_ids = session.scalars(select(Center.id).where(Center.unit_id.in_(unit_ids))).all()
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        center_id=center.id,
+        center_name=center.name,
+        center_level=unit.level,
+        unit_id=unit.id,
+        department_id=user.department_id,
+        jurisdiction_unit_ids=frozenset(unit_ids),
+        jurisdiction_center_ids=frozenset(center_ids),
+    )
+
+
+def authenticate(session: Session, username: str, password: str) -> Actor:
+    """Check a log-in; the error never says whether the name or the password was wrong."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.active or not verify_password(user.password_hash, password):
+        raise AuthenticationFailed("Wrong user name or password.")
+    return actor_for(session, user)
+
+
+def actor_by_username(session: Session, username: str) -> Actor:
+    """The actor for a known user without a password: for trusted local tooling only
+    (the CLI run by the operator, ``run.py --screenshot`` on a demo database)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise AuthenticationFailed(f"No user named {username!r}.")
+    return actor_for(session, user)
