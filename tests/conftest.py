@@ -1,0 +1,108 @@
+"""Shared test set-up: headless Qt, an isolated data folder, and real database servers.
+
+At import time (before any test module imports Qt or the project):
+- ``QT_QPA_PLATFORM`` defaults to ``offscreen`` so Qt needs no display;
+- ``COMMANDCENTER_DATA_DIR`` points at a temporary folder for the whole session and
+  ``COMMANDCENTER_DB`` is unset, so no test touches the real user data folder or database;
+  the XDG folders are redirected too (QSettings, platformdirs, caches).
+
+Fixtures:
+- ``postgres_server`` (session): the running `pg_server.PostgresServer`;
+- ``postgres_url`` (session): URL of a database on a real PostgreSQL server started for the
+  session (``postgresql+psycopg://postgres@127.0.0.1:PORT/commandcenter_test``); it FAILS, with
+  a hint to run ``make test``, when no server binaries are installed;
+- ``pg_database_url``: a fresh, uniquely named PostgreSQL database per test, dropped afterwards;
+- ``db_url``: parametrised ``sqlite`` / ``postgresql``: a fresh SQLite file in ``tmp_path`` or a
+  fresh PostgreSQL database, so storage tests run on both engines.
+
+Tests that use PostgreSQL get the ``postgres`` marker, so ``-m "not postgres"`` leaves them out.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+try:  # tests/ as a package or as a plain folder on sys.path
+    from . import pg_server
+except ImportError:
+    import pg_server
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="commandcenter-tests-"))
+os.environ["COMMANDCENTER_DATA_DIR"] = str(_SESSION_DIR / "data")
+(_SESSION_DIR / "data").mkdir()
+os.environ.pop("COMMANDCENTER_DB", None)
+for _var, _sub in (
+    ("XDG_DATA_HOME", "xdg-data"),
+    ("XDG_CONFIG_HOME", "xdg-config"),
+    ("XDG_CACHE_HOME", "xdg-cache"),
+    ("XDG_STATE_HOME", "xdg-state"),
+):
+    os.environ[_var] = str(_SESSION_DIR / _sub)
+
+POSTGRES_FIXTURES = {"postgres_server", "postgres_url", "pg_database_url"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgres: needs the PostgreSQL server the tests start")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SESSION_DIR, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("db_url") == "postgresql"
+        if fixtures & POSTGRES_FIXTURES or on_postgres:
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[pg_server.PostgresServer]:
+    """A real PostgreSQL server for the session (fails, never skips, when it can't start)."""
+    try:
+        server = pg_server.PostgresServer().start()
+    except pg_server.PostgresUnavailable as exc:
+        problem = str(exc)
+    else:
+        problem = ""
+    if problem:
+        pytest.fail(f"PostgreSQL test server unavailable: {problem}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server: pg_server.PostgresServer) -> str:
+    """URL of the session's database: postgresql+psycopg://USER@127.0.0.1:PORT/DBNAME."""
+    return postgres_server.url
+
+
+@pytest.fixture
+def pg_database_url(postgres_server: pg_server.PostgresServer) -> Iterator[str]:
+    """A fresh, uniquely named database for one test; dropped (connections ended) after it."""
+    name = postgres_server.create_database()
+    try:
+        yield postgres_server.url_for(name)
+    finally:
+        postgres_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh empty database URL on each engine: SQLite file or PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'commandcenter.db'}"
+    return request.getfixturevalue("pg_database_url")
