@@ -35,3 +35,13 @@ def deadline_status(
     ):
         return DeadlineStatus.NEAR_DUE
     return DeadlineStatus.ON_TIME
+
+
+def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
+    """The same time of day ``days`` working days later, skipping Saturdays and Sundays."""
+    current = start
+    while days > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current

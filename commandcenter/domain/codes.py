@@ -85,15 +85,10 @@ def validate_division_code(code: str, known: Container[str] | None = None) -> li
         return problems
     if code[:2] < "11" or code[:2] > "82":
         problems.append(CodeProblem("province", f"province part {code[:2]} is not a province"))
-    level = division_level(code)
-    # A lower level may not sit under an all-zero higher part (e.g. 320000001000).
-    parts = [(code[2:4], AdminLevel.CITY), (code[4:6], AdminLevel.COUNTY)]
-    parts += [(code[6:9], AdminLevel.TOWNSHIP)]
-    for digits, part_level in parts:
-        if set(digits) == {"0"} and level.depth > part_level.depth:
-            problems.append(
-                CodeProblem(part_level.value, f"{part_level.value} part is zero below a {level}")
-            )
+    # Cities without counties (东莞, 中山 …) list townships right under the city, so a zero
+    # county part is real; a community under a zero township part is not.
+    if division_level(code) == AdminLevel.COMMUNITY and code[6:9] == "000":
+        problems.append(CodeProblem("township", "township part is 000 below a community"))
     if known is not None and not problems and code not in known:
         problems.append(CodeProblem("unknown", f"{code} is not in the imported division list"))
     return problems

@@ -1,0 +1,513 @@
+"""The demo district: a living center on first start, generated deterministically from a seed.
+
+One county (海陵区 code 321202) with one street office (城东街道, 321202001) of eight communities
+around Taizhou's real centre; ~80 grids tiling the communities, households and people that fit the
+sizing rule, staff for every role, ~30 cameras playing generated clips, and six months of cases.
+
+Rows are written with bulk inserts and explicit ids: fast, and the same seed gives the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import shapely
+from sqlalchemy import insert, text
+
+from commandcenter.config import data_dir
+from commandcenter.demo import cases as demo_cases
+from commandcenter.demo import names
+from commandcenter.demo.geometry import DemoGeography, generate_geography, random_point_in
+from commandcenter.demo.names import person_name, phone_number
+from commandcenter.domain.codes import make_grid_code, make_id_number
+from commandcenter.domain.enums import (
+    AdminLevel,
+    BuildingUse,
+    DepartmentKind,
+    GridKind,
+    HouseholdStatus,
+    HouseUse,
+    OrganisationKind,
+    Role,
+    SpecialGroup,
+)
+from commandcenter.security import hash_password
+from commandcenter.storage import Database
+from commandcenter.storage.models import (
+    AdminUnit,
+    Building,
+    Camera,
+    Center,
+    Department,
+    Grid,
+    House,
+    Organisation,
+    Person,
+    Setting,
+    User,
+    grid_managers,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SEED = 2026
+DEMO_PASSWORD = "demo2026"
+COUNTY_CODE = "321202000000"
+STREET_CODE = "321202001000"
+CAMERA_COUNT = 30
+# Origins of floating residents: county codes elsewhere in Jiangsu and in Anhui.
+FLOATING_REGIONS = ("320921", "321023", "341221", "341125", "320724", "321181")
+
+# (username, role, where) — the log-in accounts the README lists; each gets DEMO_PASSWORD.
+DEMO_ACCOUNTS = (
+    ("admin", Role.ADMINISTRATOR, "county", "系统管理员"),
+    ("supervisor", Role.SUPERVISOR, "county", "周督办"),
+    ("duty", Role.DUTY_OFFICER, "street", "陈值班"),
+    ("dispatcher", Role.DISPATCHER, "street", "王派遣"),
+    ("handler", Role.DEPARTMENT_HANDLER, "urban_management", "刘城管"),
+    ("leader", Role.GRID_LEADER, "community", "李网格长"),
+    ("gridman", Role.GRID_MANAGER, "grid", "张网格员"),
+)
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class _Ids:
+    """Explicit primary keys, handed out in order so the same seed gives the same rows."""
+
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def next(self, table: str) -> int:
+        self.counters[table] = self.counters.get(table, 0) + 1
+        return self.counters[table]
+
+
+@dataclass
+class DemoWorld:
+    """What later steps of the generator need to know about what earlier steps made."""
+
+    rng: random.Random
+    ids: _Ids
+    today: dt.date
+    county_center: int = 0
+    street_center: int = 0
+    community_centers: list[int] = field(default_factory=list)
+    community_units: list[int] = field(default_factory=list)
+    grids: list[dict] = field(default_factory=list)
+    departments: list[dict] = field(default_factory=list)
+    users: list[dict] = field(default_factory=list)
+    cameras: list[dict] = field(default_factory=list)
+
+    def users_with(self, role: Role, center: int | None = None) -> list[dict]:
+        return [
+            u
+            for u in self.users
+            if u["role"] == role and (center is None or u["center_id"] == center)
+        ]
+
+
+def generate_demo(
+    database: Database,
+    *,
+    seed: int = DEFAULT_SEED,
+    today: dt.date | None = None,
+    clips_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Fill an empty, migrated database with the demo district."""
+    if not database.is_empty():
+        raise ValueError("the database already holds a district; demo data goes into an empty one")
+    report = progress or (lambda fraction, message: log.info("%3.0f%% %s", fraction * 100, message))
+    world = DemoWorld(random.Random(seed), _Ids(), today or dt.date.today())
+    report(0.0, "drawing communities and grids")
+    geography = generate_geography(seed)
+    clips = Path(clips_dir) if clips_dir else data_dir() / "demo-clips"
+    with database.engine.begin() as conn:
+        _write_units(conn, world, geography)
+        report(0.1, "staff and departments")
+        _write_staff(conn, world)
+        report(0.2, "households and people")
+        _write_base_data(conn, world)
+        report(0.6, "cameras")
+        _write_cameras(conn, world, clips)
+        report(0.7, "six months of cases")
+        demo_cases.write_cases(conn, world)
+        conn.execute(
+            insert(Setting),
+            [{"key": "demo", "value": {"seed": seed, "today": world.today.isoformat()}}],
+        )
+        if conn.dialect.name == "postgresql":
+            _advance_sequences(conn)
+    report(1.0, "done")
+
+
+def _advance_sequences(conn) -> None:
+    """Explicit ids leave PostgreSQL's sequences behind; move them past the rows written."""
+    for table in ("admin_units", "centers", "grids", "buildings", "houses", "people"):
+        _setval(conn, table)
+    for table in ("organisations", "departments", "users", "cameras", "cases", "case_events"):
+        _setval(conn, table)
+
+
+def _setval(conn, table: str) -> None:
+    conn.execute(
+        text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        )
+    )
+
+
+def _geometry_columns(geometry) -> dict:
+    min_lon, min_lat, max_lon, max_lat = geometry.bounds
+    return {
+        "boundary_wkb": shapely.to_wkb(geometry),
+        "min_lon": min_lon,
+        "min_lat": min_lat,
+        "max_lon": max_lon,
+        "max_lat": max_lat,
+    }
+
+
+def _write_units(conn, world: DemoWorld, geography: DemoGeography) -> None:
+    ids = world.ids
+    units, centers = [], []
+
+    def add_unit(code, name, level, parent, geometry, center_name):
+        unit_id, center_id = ids.next("admin_units"), ids.next("centers")
+        units.append(
+            {"id": unit_id, "code": code, "name": name, "level": level, "parent_id": parent}
+            | (_geometry_columns(geometry) if geometry is not None else {"boundary_wkb": None})
+        )
+        parent_center = next((c["id"] for c in centers if c["unit_id"] == parent), None)
+        centers.append(
+            {
+                "id": center_id,
+                "unit_id": unit_id,
+                "name": center_name,
+                "parent_id": parent_center,
+                "phone": f"0523-8{world.rng.randrange(10**6):06d}",
+            }
+        )
+        return unit_id, center_id
+
+    county, world.county_center = add_unit(
+        COUNTY_CODE, "海陵区", AdminLevel.COUNTY, None, None, "海陵区网格化服务管理中心"
+    )
+    street, world.street_center = add_unit(
+        STREET_CODE,
+        "城东街道",
+        AdminLevel.TOWNSHIP,
+        county,
+        geography.street,
+        "城东街道网格化服务管理中心",
+    )
+    for index, polygon in enumerate(geography.communities):
+        name = names.COMMUNITY_NAMES[index % len(names.COMMUNITY_NAMES)]
+        code = STREET_CODE[:9] + f"{index + 1:03d}"
+        unit, center = add_unit(
+            code, name, AdminLevel.COMMUNITY, street, polygon, f"{name}网格化服务管理站"
+        )
+        world.community_units.append(unit)
+        world.community_centers.append(center)
+    conn.execute(insert(AdminUnit), units)
+    conn.execute(insert(Center), centers)
+
+    dedicated_seen: dict[str, int] = {}
+    rows = []
+    for demo_grid in geography.grids:
+        community = demo_grid.community_index
+        community_code = units[2 + community]["code"]
+        community_name = units[2 + community]["name"]
+        kind = GridKind(demo_grid.kind)
+        if kind == GridKind.DEDICATED:
+            choices = names.DEDICATED_NAMES[demo_grid.label]
+            n = dedicated_seen.get(demo_grid.label, 0)
+            dedicated_seen[demo_grid.label] = n + 1
+            name = f"{choices[n % len(choices)]}专属网格"
+            households = world.rng.randint(0, 30) if demo_grid.label != "school" else 0
+            population = households * 2 + world.rng.randint(40, 300)
+        else:
+            name = f"{community_name}第{demo_grid.number:02d}网格"
+            households = world.rng.randint(320, 480)
+            population = round(households * world.rng.uniform(2.2, 2.7))
+        centroid = demo_grid.polygon.representative_point()
+        grid = {
+            "id": ids.next("grids"),
+            "code": make_grid_code(community_code, demo_grid.number, kind),
+            "name": name,
+            "kind": kind,
+            "community_id": world.community_units[community],
+            "households": households,
+            "population": population,
+            "leader_id": None,
+            "centroid_lon": round(centroid.x, 7),
+            "centroid_lat": round(centroid.y, 7),
+        } | _geometry_columns(demo_grid.polygon)
+        rows.append(grid)
+        world.grids.append(
+            grid | {"polygon": demo_grid.polygon, "community_index": community, "label": None}
+        )
+    # Two grids drawn too large, as real districts have: check-codes should flag them.
+    for grid in world.rng.sample([g for g in rows if g["kind"] == GridKind.URBAN], 2):
+        grid["households"] = world.rng.randint(560, 640)
+        grid["population"] = round(grid["households"] * 2.6)
+    for grid, row in zip(world.grids, rows, strict=True):
+        grid.update(households=row["households"], population=row["population"])
+    conn.execute(insert(Grid), rows)
+
+
+def _write_staff(conn, world: DemoWorld) -> None:
+    rng, ids = world.rng, world.ids
+    departments = []
+    for name, kind in names.STREET_DEPARTMENTS:
+        departments.append((world.street_center, name, kind))
+    for name, kind in names.COUNTY_DEPARTMENTS:
+        departments.append((world.county_center, name, kind))
+    for center, name, kind in departments:
+        world.departments.append(
+            {
+                "id": ids.next("departments"),
+                "center_id": center,
+                "name": name,
+                "kind": DepartmentKind(kind),
+                "phone": f"0523-8{rng.randrange(10**6):06d}",
+            }
+        )
+    conn.execute(insert(Department), world.departments)
+
+    demo_hash = hash_password(DEMO_PASSWORD)  # one hash: argon2 is slow on purpose
+
+    def add_user(username, role, center, display=None, department=None, password=False):
+        user = {
+            "id": ids.next("users"),
+            "username": username,
+            "display_name": display or person_name(rng),
+            "role": role,
+            "center_id": center,
+            "department_id": department,
+            "phone": phone_number(rng),
+            "password_hash": demo_hash if password else None,
+            "active": True,
+        }
+        world.users.append(user)
+        return user
+
+    urban_dept = next(d for d in world.departments if d["kind"] == DepartmentKind.URBAN_MANAGEMENT)
+    where = {
+        "county": (world.county_center, None),
+        "street": (world.street_center, None),
+        "urban_management": (world.street_center, urban_dept["id"]),
+        "community": (world.community_centers[0], None),
+        "grid": (world.community_centers[0], None),
+    }
+    demo_users = {}
+    for username, role, place, display in DEMO_ACCOUNTS:
+        center, department = where[place]
+        demo_users[place] = add_user(username, role, center, display, department, password=True)
+
+    for n in range(2):
+        add_user(f"duty{n + 2}", Role.DUTY_OFFICER, world.street_center)
+        add_user(f"county-duty{n + 1}", Role.DUTY_OFFICER, world.county_center)
+    add_user("county-dispatcher", Role.DISPATCHER, world.county_center)
+    add_user("street-supervisor", Role.SUPERVISOR, world.street_center)
+    for department in world.departments:
+        for n in range(2):
+            add_user(
+                f"dept{department['id']:02d}-{n + 1}",
+                Role.DEPARTMENT_HANDLER,
+                department["center_id"],
+                department=department["id"],
+            )
+    leaders = [demo_users["community"]]
+    for index, center in enumerate(world.community_centers):
+        if index > 0:
+            leaders.append(add_user(f"leader{index + 1}", Role.GRID_LEADER, center))
+        add_user(f"duty-c{index + 1}", Role.DUTY_OFFICER, center)
+
+    links = []
+    for n, grid in enumerate(world.grids):
+        community = grid["community_index"]
+        if n == 0:
+            manager = demo_users["grid"]
+        else:
+            manager = add_user(
+                f"gm{grid['code'][11:17]}", Role.GRID_MANAGER, world.community_centers[community]
+            )
+        grid["manager_id"] = manager["id"]
+        grid["leader_id"] = leaders[community]["id"]
+        links.append({"grid_id": grid["id"], "user_id": manager["id"]})
+    conn.execute(insert(User), world.users)
+    conn.execute(insert(grid_managers), links)
+    for grid in world.grids:
+        conn.execute(
+            Grid.__table__.update().where(Grid.id == grid["id"]).values(leader_id=grid["leader_id"])
+        )
+
+
+def _write_base_data(conn, world: DemoWorld) -> None:
+    rng, ids = world.rng, world.ids
+    buildings, houses, people, organisations = [], [], [], []
+    born_limit = world.today - dt.timedelta(days=365 * 2)
+    for grid in world.grids:
+        estate = rng.choice(names.ESTATE_NAMES)
+        road = rng.choice(names.ROAD_NAMES)
+        grid["estate"], grid["road"] = estate, road
+        households_left, population_left = grid["households"], grid["population"]
+        building_no = 0
+        while households_left > 0:
+            building_no += 1
+            point = random_point_in(grid["polygon"], rng)
+            floors = rng.choice((6, 6, 7, 11, 18, 26))
+            building = {
+                "id": ids.next("buildings"),
+                "grid_id": grid["id"],
+                "name": f"{estate}{building_no}号楼",
+                "address": f"{road}{rng.randint(1, 300)}号{estate}{building_no}幢",
+                "use": BuildingUse.RESIDENTIAL if rng.random() > 0.1 else BuildingUse.MIXED,
+                "floors": floors,
+                "lon": round(point.x, 7),
+                "lat": round(point.y, 7),
+            }
+            buildings.append(building)
+            for _ in range(min(households_left, floors * 2 * rng.randint(1, 2))):
+                households_left -= 1
+                house_use = rng.choices(
+                    (HouseUse.OWNER_OCCUPIED, HouseUse.RENTAL, HouseUse.VACANT), (75, 20, 5)
+                )[0]
+                house = {
+                    "id": ids.next("houses"),
+                    "building_id": building["id"],
+                    "number": f"{rng.randint(1, 3)}-{rng.randint(1, floors)}0{rng.randint(1, 4)}",
+                    "use": house_use,
+                    "area_m2": round(rng.uniform(45, 140), 1),
+                }
+                houses.append(house)
+                if house_use == HouseUse.VACANT:
+                    continue
+                size = max(1, min(population_left, rng.choice((1, 2, 2, 3, 3, 3, 4, 5))))
+                population_left -= size
+                floating = house_use == HouseUse.RENTAL and rng.random() < 0.7
+                for _ in range(size):
+                    people.append(_person(rng, ids, grid["id"], house["id"], floating, born_limit))
+        # Dedicated grids with no households still have people working there.
+        for _ in range(max(0, population_left) if grid["households"] == 0 else 0):
+            people.append(_person(rng, ids, grid["id"], None, rng.random() < 0.3, born_limit))
+        for _ in range(rng.randint(2, 6)):
+            organisations.append(_organisation(rng, ids, grid, road))
+    conn.execute(insert(Building), buildings)
+    conn.execute(insert(House), houses)
+    conn.execute(insert(Person), people)
+    conn.execute(insert(Organisation), organisations)
+
+
+def _person(rng, ids, grid_id, house_id, floating, born_limit) -> dict:
+    born = born_limit - dt.timedelta(days=rng.randint(0, 365 * 85))
+    region = rng.choice(FLOATING_REGIONS) if floating else "321202"
+    id_number = make_id_number(region, born, rng.randrange(1000))
+    age = (born_limit - born).days / 365 + 2
+    tags = []
+    if rng.random() < 0.012:
+        tags.append(
+            rng.choice(
+                (
+                    SpecialGroup.COMMUNITY_CORRECTION,
+                    SpecialGroup.RELEASED_PRISONER,
+                    SpecialGroup.MENTAL_DISORDER,
+                    SpecialGroup.KEY_PETITIONER,
+                    SpecialGroup.AT_RISK_YOUTH,
+                    SpecialGroup.DRUG_USER,
+                )
+            ).value
+        )
+    if age > 70 and rng.random() < 0.15:
+        tags.append(SpecialGroup.ELDERLY_ALONE.value)
+    if rng.random() < 0.02:
+        tags.append(SpecialGroup.DISABLED.value)
+    return {
+        "id": ids.next("people"),
+        "grid_id": grid_id,
+        "house_id": house_id,
+        "name": person_name(rng),
+        "id_number": id_number,
+        "phone": phone_number(rng) if age > 14 else None,
+        "gender": "M" if int(id_number[16]) % 2 else "F",
+        "birth_date": born,
+        "household_status": HouseholdStatus.FLOATING if floating else HouseholdStatus.REGISTERED,
+        "tags": tags,
+    }
+
+
+def _organisation(rng, ids, grid, road) -> dict:
+    kind = rng.choices(
+        (OrganisationKind.NON_PUBLIC, OrganisationKind.ENTERPRISE, OrganisationKind.SOCIAL),
+        (60, 25, 15),
+    )[0]
+    if kind == OrganisationKind.SOCIAL:
+        name = grid["name"].split("第")[0] + rng.choice(names.SOCIAL_ORGS)
+    elif kind == OrganisationKind.ENTERPRISE:
+        name = "泰州" + rng.choice(names.ESTATE_NAMES)[:2] + rng.choice(names.ENTERPRISE_WORDS)
+    else:
+        name = person_name(rng)[:1] + "记" + rng.choice(names.SHOP_WORDS)
+    return {
+        "id": ids.next("organisations"),
+        "grid_id": grid["id"],
+        "name": name,
+        "kind": kind,
+        "credit_code": "91321202MA" + "".join(rng.choice("0123456789ABCDEFGHJK") for _ in range(8)),
+        "address": f"{road}{rng.randint(1, 300)}号",
+        "contact": person_name(rng),
+        "phone": phone_number(rng),
+    }
+
+
+def _write_cameras(conn, world: DemoWorld, clips: Path) -> None:
+    rng, ids = world.rng, world.ids
+    ordinary = [g for g in world.grids if g["kind"] != GridKind.DEDICATED]
+    dedicated = [g for g in world.grids if g["kind"] == GridKind.DEDICATED]
+    placed = dedicated + rng.sample(ordinary, CAMERA_COUNT - len(dedicated))
+    for serial, grid in enumerate(placed, start=1):
+        point = random_point_in(grid["polygon"], rng)
+        place = rng.choice(names.CAMERA_PLACES).format(
+            road=grid["road"],
+            road2=rng.choice(names.ROAD_NAMES),
+            estate=grid["estate"],
+        )
+        if grid["kind"] == GridKind.DEDICATED:
+            place = grid["name"].removesuffix("专属网格") + "大门"
+        device_id = (
+            f"32120200{rng.choice(('00', '01', '02'))}{rng.choice(('131', '132'))}1{serial:06d}"
+        )
+        clip = _ensure_clip(clips, device_id, rng.randrange(10**6))
+        world.cameras.append(
+            {
+                "id": ids.next("cameras"),
+                "device_id": device_id,
+                "name": place,
+                "lon": round(point.x, 7),
+                "lat": round(point.y, 7),
+                "grid_id": grid["id"],
+                "center_id": world.community_centers[grid["community_index"]],
+                "main_url": str(clip),
+                "sub_url": str(clip),
+                "transport": "tcp",
+                "enabled": True,
+            }
+        )
+    conn.execute(insert(Camera), world.cameras)
+
+
+def _ensure_clip(clips: Path, device_id: str, seed: int) -> Path:
+    """The clip a demo camera plays, written once; its content depends only on the seed."""
+    from commandcenter.demo.clips import write_clip
+
+    for existing in sorted(clips.glob(f"{device_id}.*")):
+        return existing
+    clips.mkdir(parents=True, exist_ok=True)
+    return write_clip(clips / f"{device_id}.mp4", seed=seed, title=device_id)
