@@ -106,3 +106,26 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'commandcenter.db'}"
     return request.getfixturevalue("pg_database_url")
+
+
+DEMO_TODAY = "2026-11-26"
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory):
+    """The demo district (seed 2026, today 2026-11-26) in a session-wide SQLite file.
+
+    Shared by many tests: treat it as read-only; tests that change data make their own.
+    """
+    import datetime as dt
+
+    from commandcenter.demo.generator import generate_demo
+    from commandcenter.storage import open_database
+
+    folder = tmp_path_factory.mktemp("demo-district")
+    database = open_database(f"sqlite:///{folder / 'demo.db'}")
+    generate_demo(
+        database, seed=2026, today=dt.date.fromisoformat(DEMO_TODAY), clips_dir=folder / "clips"
+    )
+    yield database
+    database.dispose()

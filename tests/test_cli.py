@@ -1,0 +1,90 @@
+"""The administrator's command line, run as a user would run it (a real subprocess)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def cli(*args, db=None, check=False):
+    command = [sys.executable, "-m", "commandcenter", *args]
+    if db:
+        command += ["--db", db]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=os.environ)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_help_lists_the_subcommands():
+    result = cli("--help", check=True)
+    for name in ("demo", "import-divisions", "check-codes", "migrate", "info", "users"):
+        assert name in result.stdout
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).with_name("commandcenter")
+    if not script.exists():
+        pytest.fail("the commandcenter console script is not installed: run `make test`")
+    result = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "check-codes" in result.stdout
+
+
+def test_every_subcommand_takes_db():
+    for name in ("demo", "import-divisions", "check-codes", "migrate", "info", "users"):
+        assert "--db URL" in cli(name, "--help", check=True).stdout
+
+
+def test_check_single_codes():
+    good = cli("check-codes", "3212020010000200101", "32120200001311000001")
+    assert good.returncode == 0 and good.stdout.count("OK") == 2
+    bad = cli("check-codes", "3212020010000200104")
+    assert bad.returncode == 1 and "attribute 04" in bad.stdout
+    odd = cli("check-codes", "12345")
+    assert odd.returncode == 1 and "none of" in odd.stdout
+
+
+def test_unreachable_database_is_one_clear_line():
+    result = cli("info", db="postgresql+psycopg://admin:hunter2@127.0.0.1:1/cc")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: Cannot reach the database")
+    assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_demo_import_and_check_on_one_database(tmp_path):
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    out = cli(
+        "demo", "--today", "2026-11-26", "--clips", str(tmp_path / "clips"), db=db, check=True
+    )
+    assert "duty" in out.stdout and "demo2026" in out.stdout
+    again = cli("demo", db=db)
+    assert again.returncode == 1 and "already holds" in again.stderr
+    imported = cli("import-divisions", str(SHARED / "admin-divisions"), db=db, check=True)
+    assert "41352" in imported.stdout or "township 41352" in imported.stdout
+    report = cli("check-codes", db=db)
+    # the demo draws two grids too large on purpose; the rest is clean against real codes
+    assert report.returncode == 1
+    assert "Grids (codes and sizing rule): " in report.stdout and "2 problem(s)" in report.stdout
+    assert "not in the division list" not in report.stdout
+    info = cli("info", db=db, check=True)
+    assert "cases" in info.stdout
+    users = cli("users", db=db, check=True)
+    assert "argon2" not in users.stdout and "duty" in users.stdout
+
+
+def test_broken_division_file_changes_nothing(tmp_path):
+    db = f"sqlite:///{tmp_path / 'div.db'}"
+    bad = tmp_path / "bad.csv"
+    bad.write_text('code,name\n32,"江苏省"\n32X1,"坏"\n', encoding="utf-8")
+    result = cli(
+        "import-divisions", str(SHARED / "admin-divisions" / "provinces.csv"), str(bad), db=db
+    )
+    assert result.returncode == 1
+    assert "bad.csv:3" in result.stderr and "nothing changed" in result.stderr
+    assert "Traceback" not in result.stderr
+    info = cli("check-codes", db=db)
+    assert "no division list imported" in info.stdout

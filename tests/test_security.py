@@ -1,0 +1,83 @@
+"""Log-in and jurisdiction are enforced in the core, not by the console hiding things."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from commandcenter import queries
+from commandcenter.errors import AuthenticationFailed
+from commandcenter.security import authenticate, hash_password, verify_password
+from commandcenter.storage.models import Case, Grid, User
+
+NOW = dt.datetime(2026, 11, 26, 16, 0)
+
+
+def test_password_hashes_are_argon2id_and_salted():
+    first, second = hash_password("demo2026"), hash_password("demo2026")
+    assert first.startswith("$argon2id$") and first != second
+    assert verify_password(first, "demo2026")
+    assert not verify_password(first, "demo2027")
+    assert not verify_password(None, "")
+    assert not verify_password("not a hash", "x")
+
+
+def test_wrong_password_and_unknown_user_give_the_same_message(demo_database):
+    with demo_database.session() as s:
+        with pytest.raises(AuthenticationFailed) as wrong:
+            authenticate(s, "duty", "nope")
+        with pytest.raises(AuthenticationFailed) as unknown:
+            authenticate(s, "nobody", "demo2026")
+    assert str(wrong.value) == str(unknown.value)
+
+
+def test_account_without_password_cannot_log_in(demo_database):
+    with demo_database.session() as s:
+        user = s.scalar(select(User).where(User.password_hash.is_(None)))
+        with pytest.raises(AuthenticationFailed):
+            authenticate(s, user.username, "")
+
+
+def test_street_officer_sees_the_whole_street(demo_database):
+    with demo_database.session() as s:
+        duty = authenticate(s, "duty", "demo2026")
+        tree = queries.jurisdiction_tree(s, duty, NOW)
+        grids = queries.grid_summaries(s, duty, NOW)
+        assert tree.name == "城东街道" and len(tree.children) == 8
+        assert len(grids) == s.query(Grid).count()
+        cases = queries.open_cases(s, duty, NOW)
+        assert len(cases) == tree.open_cases
+
+
+def test_community_leader_sees_only_their_community(demo_database):
+    with demo_database.session() as s:
+        leader = authenticate(s, "leader", "demo2026")
+        grids = queries.grid_summaries(s, leader, NOW)
+        assert grids and {g.community_id for g in grids} == {leader.unit_id}
+        rows = queries.open_cases(s, leader, NOW)
+        all_open = queries.open_cases(s, authenticate(s, "duty", "demo2026"), NOW)
+        assert 0 < len(rows) < len(all_open)
+        mine = {g.id for g in grids}
+        assert all(r.grid_id in mine for r in rows)
+        other_case = s.scalar(select(Case).where(Case.grid_id.not_in(mine)))
+        assert not leader.governs_center(other_case.center_id)
+        cameras = queries.cameras(s, leader)
+        assert all(c.grid_id in mine for c in cameras)
+
+
+def test_county_supervisor_sees_everything_below(demo_database):
+    with demo_database.session() as s:
+        supervisor = authenticate(s, "supervisor", "demo2026")
+        duty = authenticate(s, "duty", "demo2026")
+        assert supervisor.jurisdiction_unit_ids > duty.jurisdiction_unit_ids
+        board = queries.dashboard(s, supervisor, NOW)
+        assert board.open_cases == len(queries.open_cases(s, supervisor, NOW))
+        assert board.cameras == 30
+
+
+def test_personal_data_roles():
+    from commandcenter.domain.enums import Role
+    from commandcenter.security import CLEAR_PERSONAL_DATA_ROLES
+
+    assert Role.DUTY_OFFICER not in CLEAR_PERSONAL_DATA_ROLES
+    assert Role.GRID_MANAGER not in CLEAR_PERSONAL_DATA_ROLES
