@@ -39,6 +39,8 @@ INSTALL_HINT = (
 SERVER_GLOB = "/usr/lib/postgresql/*/bin"
 _NEEDED = ("initdb", "pg_ctl", "postgres")
 _START_TIMEOUT_S = 60
+_PREFIX = "commandcenter-pg-"
+OWNER_FILE = "owner.pid"  # the test process that started the server in this folder
 
 
 class PostgresUnavailable(RuntimeError):
@@ -110,6 +112,16 @@ def _server_account() -> pwd.struct_passwd | None:
     return pwd.getpwnam(name)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _searchable_by_others(path: Path) -> bool:
     path = path.resolve()
     return all(os.stat(p).st_mode & 0o001 for p in [path, *path.parents])
@@ -166,13 +178,15 @@ class PostgresServer:
             *args,
         ]
 
-    def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    def _run(
+        self, tool: str, *args: str, check: bool = True, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
         env["LC_ALL"] = "C"
         env.pop("LANGUAGE", None)
         proc = subprocess.run(
             self._command([str(self.bindir / tool), *args]),
-            cwd=self.base_dir,  # the server account may not be able to read our cwd
+            cwd=cwd or self.base_dir,  # the server account may not be able to read our cwd
             env=env,
             stdin=subprocess.DEVNULL,
             capture_output=True,
@@ -197,12 +211,38 @@ class PostgresServer:
         tmp = Path(tempfile.gettempdir())
         if self.account is not None and not _searchable_by_others(tmp):
             tmp = Path("/tmp")
-        base = Path(tempfile.mkdtemp(prefix="commandcenter-pg-", dir=tmp))
+        self._sweep_orphans(tmp)
+        base = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=tmp))
+        (base / OWNER_FILE).write_text(str(os.getpid()))
         (base / "socket").mkdir()
         if self.account is not None:
             for path in (base, base / "socket"):
                 os.chown(path, self.account.pw_uid, self.account.pw_gid)
         return base
+
+    def _sweep_orphans(self, tmp: Path) -> None:
+        """Stop and remove servers left by test runs that were killed before their clean-up."""
+        for base in tmp.glob(f"{_PREFIX}*"):
+            try:
+                owner = int((base / OWNER_FILE).read_text())
+            except (OSError, ValueError):
+                continue
+            if _alive(owner):
+                continue
+            if (base / "data" / "postmaster.pid").exists():
+                with contextlib.suppress(OSError, subprocess.SubprocessError):
+                    self._run(
+                        "pg_ctl",
+                        "stop",
+                        "-D",
+                        str(base / "data"),
+                        "-m",
+                        "immediate",
+                        "-w",
+                        check=False,
+                        cwd=base,
+                    )
+            shutil.rmtree(base, ignore_errors=True)
 
     # -- life cycle --------------------------------------------------------------------------
     def start(self) -> PostgresServer:
