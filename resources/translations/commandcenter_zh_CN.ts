@@ -1,0 +1,827 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AlertStrip</name>
+    <message>
+        <source>Show these cases on the board (%1)</source>
+        <translation>在案件看板上显示这些案件（%1）</translation>
+    </message>
+    <message>
+        <source>Awaiting filing</source>
+        <translation>待受理</translation>
+    </message>
+    <message>
+        <source>Near due</source>
+        <translation>临期</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>Cameras</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <source>⚠ Data NOT updated: %1</source>
+        <translation>⚠ 数据未更新：%1</translation>
+    </message>
+    <message>
+        <source>Loading data…</source>
+        <translation>正在加载数据…</translation>
+    </message>
+    <message>
+        <source>Data as of %1</source>
+        <translation>数据更新于 %1</translation>
+    </message>
+</context>
+<context>
+    <name>CameraTile</name>
+    <message>
+        <source>Loading picture…</source>
+        <translation>正在加载画面…</translation>
+    </message>
+    <message>
+        <source>✖ Disabled</source>
+        <translation>✖ 已停用</translation>
+    </message>
+</context>
+<context>
+    <name>CaseBoard</name>
+    <message>
+        <source>Show all open cases</source>
+        <translation>显示全部在办案件</translation>
+    </message>
+    <message>
+        <source>Showing: new reports awaiting filing</source>
+        <translation>当前显示：待受理的新上报</translation>
+    </message>
+    <message>
+        <source>Showing: near due cases</source>
+        <translation>当前显示：临期案件</translation>
+    </message>
+    <message>
+        <source>Showing: overdue cases</source>
+        <translation>当前显示：超期案件</translation>
+    </message>
+    <message>
+        <source>%1 — %2 of %3 open cases</source>
+        <translation>%1 — 在办案件 %3 件，显示 %2 件</translation>
+    </message>
+    <message>
+        <source>All open cases: %1</source>
+        <translation>全部在办案件：%1 件</translation>
+    </message>
+</context>
+<context>
+    <name>CaseTableModel</name>
+    <message>
+        <source>Case no.</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>案件标题</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Held by</source>
+        <translation>承办单位 / 人</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办结时限</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>★ New, to be filed</source>
+        <translation>★ 新上报，待受理</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsPanel</name>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Select a grid, a case or a camera.</source>
+        <translation>请选择网格、案件或摄像机。</translation>
+    </message>
+    <message>
+        <source>Needs attention now</source>
+        <translation>当前需处理</translation>
+    </message>
+    <message>
+        <source>★ New reports awaiting filing</source>
+        <translation>★ 待受理的新上报</translation>
+    </message>
+    <message>
+        <source>● Near due</source>
+        <translation>● 临期</translation>
+    </message>
+    <message>
+        <source>▲ Overdue</source>
+        <translation>▲ 超期</translation>
+    </message>
+    <message>
+        <source>Show all of them on the case board</source>
+        <translation>在案件看板上显示全部</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>reported %1</source>
+        <translation>上报于 %1</translation>
+    </message>
+    <message>
+        <source>… and %1 more</source>
+        <translation>…… 另有 %1 件</translation>
+    </message>
+    <message>
+        <source>Division code</source>
+        <translation>区划代码</translation>
+    </message>
+    <message>
+        <source>Communities</source>
+        <translation>社区数</translation>
+    </message>
+    <message>
+        <source>Grids</source>
+        <translation>网格数</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>在办案件</translation>
+    </message>
+    <message>
+        <source>Overdue cases</source>
+        <translation>超期案件</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Grid code</source>
+        <translation>网格编码</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>网格类型</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>所属社区</translation>
+    </message>
+    <message>
+        <source>Grid leader</source>
+        <translation>网格长</translation>
+    </message>
+    <message>
+        <source>Grid managers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>Population</source>
+        <translation>人口</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>Case no.</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办结时限</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Held by</source>
+        <translation>承办单位 / 人</translation>
+    </message>
+    <message>
+        <source>Reported at</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <source>Device ID</source>
+        <translation>设备编码</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>已启用</translation>
+    </message>
+    <message>
+        <source>✖ Disabled</source>
+        <translation>✖ 已停用</translation>
+    </message>
+    <message>
+        <source>Main stream</source>
+        <translation>主码流</translation>
+    </message>
+    <message>
+        <source>Sub stream</source>
+        <translation>子码流</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>位置（经度, 纬度）</translation>
+    </message>
+</context>
+<context>
+    <name>FiguresView</name>
+    <message>
+        <source>cases</source>
+        <translation>件</translation>
+    </message>
+    <message>
+        <source>Reported today</source>
+        <translation>今日上报</translation>
+    </message>
+    <message>
+        <source>Closed today</source>
+        <translation>今日办结</translation>
+    </message>
+    <message>
+        <source>Awaiting filing</source>
+        <translation>待受理</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>在办案件</translation>
+    </message>
+    <message>
+        <source>Near due</source>
+        <translation>临期</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>On-time rate this month</source>
+        <translation>本月按期办结率</translation>
+    </message>
+    <message>
+        <source>Cameras</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <source>units</source>
+        <translation>路</translation>
+    </message>
+    <message>
+        <source>Open cases by category</source>
+        <translation>在办案件（按类别）</translation>
+    </message>
+    <message>
+        <source>Open cases by stage</source>
+        <translation>在办案件（按环节）</translation>
+    </message>
+    <message>
+        <source>act before the deadline</source>
+        <translation>请在时限前处置</translation>
+    </message>
+    <message>
+        <source>needs urging now</source>
+        <translation>需立即督办</translation>
+    </message>
+    <message>
+        <source>%1 of %2 closed on time</source>
+        <translation>本月办结 %2 件，按期 %1 件</translation>
+    </message>
+</context>
+<context>
+    <name>JurisdictionTree</name>
+    <message>
+        <source>Jurisdiction</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>在办</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <source>Grid manager</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Grid leader</source>
+        <translation>网格长</translation>
+    </message>
+    <message>
+        <source>Duty officer</source>
+        <translation>值班员</translation>
+    </message>
+    <message>
+        <source>Dispatcher</source>
+        <translation>派遣员</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>督办领导</translation>
+    </message>
+    <message>
+        <source>Department handler</source>
+        <translation>职能部门处置人员</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>系统管理员</translation>
+    </message>
+    <message>
+        <source>Province</source>
+        <translation>省</translation>
+    </message>
+    <message>
+        <source>City</source>
+        <translation>市</translation>
+    </message>
+    <message>
+        <source>County / district</source>
+        <translation>县（区）</translation>
+    </message>
+    <message>
+        <source>Street / township</source>
+        <translation>街道（乡镇）</translation>
+    </message>
+    <message>
+        <source>Community / village</source>
+        <translation>社区（村）</translation>
+    </message>
+    <message>
+        <source>Urban grid</source>
+        <translation>城市网格</translation>
+    </message>
+    <message>
+        <source>Rural grid</source>
+        <translation>农村网格</translation>
+    </message>
+    <message>
+        <source>Dedicated grid</source>
+        <translation>专属网格</translation>
+    </message>
+    <message>
+        <source>Grid patrol</source>
+        <translation>网格员巡查</translation>
+    </message>
+    <message>
+        <source>Resident visit or call</source>
+        <translation>群众来访来电</translation>
+    </message>
+    <message>
+        <source>12345 hotline</source>
+        <translation>12345 热线</translation>
+    </message>
+    <message>
+        <source>Video patrol</source>
+        <translation>视频巡查</translation>
+    </message>
+    <message>
+        <source>Assigned by upper center</source>
+        <translation>上级交办</translation>
+    </message>
+    <message>
+        <source>Handed over by a department</source>
+        <translation>部门移交</translation>
+    </message>
+    <message>
+        <source>Public order</source>
+        <translation>社会治安</translation>
+    </message>
+    <message>
+        <source>Safety hazard</source>
+        <translation>安全隐患</translation>
+    </message>
+    <message>
+        <source>Dispute</source>
+        <translation>矛盾纠纷</translation>
+    </message>
+    <message>
+        <source>Environment and sanitation</source>
+        <translation>环境卫生</translation>
+    </message>
+    <message>
+        <source>Municipal facilities</source>
+        <translation>市政设施</translation>
+    </message>
+    <message>
+        <source>Livelihood services</source>
+        <translation>民生服务</translation>
+    </message>
+    <message>
+        <source>Special groups</source>
+        <translation>特殊人群</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>特急</translation>
+    </message>
+    <message>
+        <source>Awaiting filing</source>
+        <translation>待受理</translation>
+    </message>
+    <message>
+        <source>Filed, awaiting dispatch</source>
+        <translation>已立案待派遣</translation>
+    </message>
+    <message>
+        <source>Dispatched, awaiting sign-off</source>
+        <translation>已派遣待签收</translation>
+    </message>
+    <message>
+        <source>Being handled</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>Awaiting verification</source>
+        <translation>待核查</translation>
+    </message>
+    <message>
+        <source>Awaiting call-back</source>
+        <translation>待回访</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <source>Not filed</source>
+        <translation>不予立案</translation>
+    </message>
+    <message>
+        <source>Suspended</source>
+        <translation>挂账</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <source>Merged</source>
+        <translation>已并案</translation>
+    </message>
+    <message>
+        <source>No deadline</source>
+        <translation>无时限</translation>
+    </message>
+    <message>
+        <source>On time</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Near due</source>
+        <translation>临期</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1天%2小时</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1小时%2分</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1分钟</translation>
+    </message>
+    <message>
+        <source>— no deadline</source>
+        <translation>— 无时限</translation>
+    </message>
+    <message>
+        <source>▲ OVERDUE by %1</source>
+        <translation>▲ 已超期 %1</translation>
+    </message>
+    <message>
+        <source>● Near due, %1 left</source>
+        <translation>● 临期，剩 %1</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>剩 %1</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Log in — Grid Command Center</source>
+        <translation>登录 — 网格化服务管理指挥中心</translation>
+    </message>
+    <message>
+        <source>Grid Command Center</source>
+        <translation>网格化服务管理指挥中心</translation>
+    </message>
+    <message>
+        <source>user name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Enter your user name and password.</source>
+        <translation>请输入用户名和密码。</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误</translation>
+    </message>
+    <message>
+        <source>Cannot check the log-in: %1. Check the database and try again.</source>
+        <translation>无法验证登录：%1。请检查数据库后重试。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Grid Command Center — %1</source>
+        <translation>网格化服务管理指挥中心 — %1</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <source>Case board</source>
+        <translation>案件看板</translation>
+    </message>
+    <message>
+        <source>Video wall</source>
+        <translation>视频墙</translation>
+    </message>
+    <message>
+        <source>Figures</source>
+        <translation>统计数据</translation>
+    </message>
+    <message>
+        <source>Jurisdiction</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Database: %1 (%2)</source>
+        <translation>数据库：%1（%2）</translation>
+    </message>
+    <message>
+        <source>&amp;Console</source>
+        <translation>控制台(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Refresh now</source>
+        <translation>立即刷新</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>New reports awaiting filing</source>
+        <translation>待受理的新上报</translation>
+    </message>
+    <message>
+        <source>Near due cases</source>
+        <translation>临期案件</translation>
+    </message>
+    <message>
+        <source>Overdue cases</source>
+        <translation>超期案件</translation>
+    </message>
+    <message>
+        <source>All open cases</source>
+        <translation>全部在办案件</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>The language changes the next time the console starts.</source>
+        <translation>界面语言将在下次启动时生效。</translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message>
+        <source>%1 (grid %2): %3 open, %4 overdue</source>
+        <translation>%1（%2号网格）：在办 %3 件，超期 %4 件</translation>
+    </message>
+    <message>
+        <source>Loading map…</source>
+        <translation>正在加载地图…</translation>
+    </message>
+    <message>
+        <source>Overdue case</source>
+        <translation>超期案件</translation>
+    </message>
+    <message>
+        <source>Near due case</source>
+        <translation>临期案件</translation>
+    </message>
+    <message>
+        <source>Case on time</source>
+        <translation>正常办理的案件</translation>
+    </message>
+    <message>
+        <source>New report, not filed</source>
+        <translation>新上报（待受理）</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <source>Grid with overdue cases</source>
+        <translation>有超期案件的网格</translation>
+    </message>
+    <message>
+        <source>Grid without open cases</source>
+        <translation>无在办案件的网格</translation>
+    </message>
+    <message>
+        <source>Grid with 2–3 open cases</source>
+        <translation>在办 2–3 件的网格</translation>
+    </message>
+    <message>
+        <source>Grid with 7+ open cases</source>
+        <translation>在办 7 件以上的网格</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <source>Opening the database…</source>
+        <translation>正在打开数据库…</translation>
+    </message>
+    <message>
+        <source>Grid Command Center</source>
+        <translation>网格化服务管理指挥中心</translation>
+    </message>
+    <message>
+        <source>Creating the demo district (communities, grids, people, six months of cases)… this takes a moment.</source>
+        <translation>正在生成演示辖区（社区、网格、人口和近六个月的案件）……请稍候。</translation>
+    </message>
+    <message>
+        <source>Cannot open the database</source>
+        <translation>无法打开数据库</translation>
+    </message>
+    <message>
+        <source>The console cannot open its database.</source>
+        <translation>指挥中心控制台无法打开数据库。</translation>
+    </message>
+    <message>
+        <source>Check that the database server runs and that the address is right (option --db or the variable COMMANDCENTER_DB), then start again.</source>
+        <translation>请检查数据库服务器是否在运行、地址是否正确（--db 选项或环境变量 COMMANDCENTER_DB），然后重新启动。</translation>
+    </message>
+    <message>
+        <source>Start-up failed</source>
+        <translation>启动失败</translation>
+    </message>
+</context>
+<context>
+    <name>VideoWall</name>
+    <message>
+        <source>◀ Previous page</source>
+        <translation>◀ 上一页</translation>
+    </message>
+    <message>
+        <source>Next page ▶</source>
+        <translation>下一页 ▶</translation>
+    </message>
+    <message>
+        <source>Live stream — shown when live video is available</source>
+        <translation>实时视频流 — 实时视频功能上线后显示</translation>
+    </message>
+    <message>
+        <source>No picture: the clip %1 is missing</source>
+        <translation>无画面：视频文件 %1 不存在</translation>
+    </message>
+    <message>
+        <source>No picture: cannot open the clip %1</source>
+        <translation>无画面：无法打开视频文件 %1</translation>
+    </message>
+    <message>
+        <source>No picture: the clip %1 has no frames</source>
+        <translation>无画面：视频文件 %1 中没有画面</translation>
+    </message>
+    <message>
+        <source>No picture (%1)</source>
+        <translation>无画面（%1）</translation>
+    </message>
+    <message>
+        <source>Cameras: %1 · page %2 of %3</source>
+        <translation>摄像机 %1 路 · 第 %2 / %3 页</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,278 @@
+"""Start-up of the console: options, database, demo data, log-in, main window.
+
+``main(argv)`` is what ``run.py`` calls. ``--screenshot FILE`` renders the main window
+offscreen as a demo user (no log-in dialog) and exits: 0 when the PNG is written, 1 with a
+message on stderr otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+
+SCREENSHOT_SIZE = (1600, 1000)
+SCREENSHOT_TIMEOUT_MS = 180_000
+ORGANISATION = APPLICATION = "GridCommandCenter"
+
+log = logging.getLogger(__name__)
+
+
+def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(
+        prog="run.py",
+        description="Grid Command Center (网格化服务管理指挥中心) console.",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (else $COMMANDCENTER_DB, else an SQLite file in the user data folder)",
+    )
+    parser.add_argument(
+        "--lang", choices=["zh", "zh_CN", "en"], help="interface language (default: Chinese)"
+    )
+    parser.add_argument(
+        "--screenshot", metavar="FILE", type=Path, help="render the main window to a PNG and exit"
+    )
+    parser.add_argument(
+        "--view",
+        choices=["map", "board", "wall", "figures"],
+        default="map",
+        help="the view shown in the screenshot (default: map)",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="screenshot: the demo user to render as (default: duty); otherwise the name "
+        "filled in on the log-in dialog",
+    )
+    return parser.parse_known_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    args, qt_args = parse_args(argv[1:])
+    if args.screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _run(argv, args, qt_args)
+    except Exception as exc:  # the last line of defence: say what happened, exit 1
+        traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run(argv: list[str], args: argparse.Namespace, qt_args: list[str]) -> int:
+    # Qt only now: argparse's --help and errors work without a display.
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from ui import i18n
+    from ui.style import apply_style
+
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    app = QApplication.instance() or QApplication([argv[0] if argv else "run.py", *qt_args])
+    lang = i18n.normalise(args.lang)
+    if lang and args.screenshot is None:
+        i18n.save_language(lang)
+    i18n.install_language(app, lang or i18n.saved_language())
+    apply_style(app)
+
+    from commandcenter.config import resolve_database_url
+
+    url = resolve_database_url(args.db)
+    if args.screenshot is not None:
+        return take_screenshot(app, url, args.screenshot, args.view, args.user or "duty")
+    return run_console(app, url, args.user or "")
+
+
+# --- the database ----------------------------------------------------------------------------
+
+
+def fill_demo(database, progress=None) -> None:
+    """Fill an empty database with the demo district (the generator lives in the core).
+    ``progress(fraction, message)`` is called from the worker thread as the generator goes."""
+    import inspect
+
+    try:
+        from commandcenter.demo import generator
+    except ImportError as exc:
+        from commandcenter.errors import DatabaseUnavailable
+
+        raise DatabaseUnavailable(
+            f"The database is empty and the demo generator is not available ({exc})."
+        ) from None
+    options = {"seed": getattr(generator, "DEFAULT_SEED", 2026)}
+    if progress is not None and "progress" in inspect.signature(generator.generate_demo).parameters:
+        options["progress"] = progress
+    generator.generate_demo(database, **options)
+
+
+def open_and_fill(url: str, on_filling=None, progress=None):
+    """Open (and migrate) the database; fill it with the demo district when it is empty."""
+    from commandcenter.storage import open_database
+
+    database = open_database(url)
+    if database.is_empty():
+        if on_filling is not None:
+            on_filling()
+        fill_demo(database, progress)
+    return database
+
+
+# --- screenshot mode -------------------------------------------------------------------------
+
+
+def take_screenshot(app, url: str, target: Path, view: str, username: str) -> int:
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+    from commandcenter.errors import CommandCenterError
+    from commandcenter.security import actor_by_username
+    from ui import tasks
+    from ui.main_window import MainWindow
+
+    database = window = None
+    try:
+        database = open_and_fill(url)
+        with database.session() as session:
+            actor = actor_by_username(session, username)
+        window = MainWindow(database, actor)
+        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        window.resize(*SCREENSHOT_SIZE)
+        window.setFixedSize(*SCREENSHOT_SIZE)
+        window.show_view(view)
+        window.show()
+
+        loop = QEventLoop()
+        failure: list[str] = []
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(
+            lambda: (failure.append("timed out waiting for the data"), loop.quit())
+        )
+
+        def check() -> None:
+            if window.is_ready and window.wall.is_settled():
+                QTimer.singleShot(0, loop.quit)
+
+        window.ready.connect(check)
+        window.wall.framesSettled.connect(check)
+        window.data.loadFailed.connect(lambda message: (failure.append(message), loop.quit()))
+        timer.start(SCREENSHOT_TIMEOUT_MS)
+        window.start()
+        loop.exec()
+        timer.stop()
+        if failure:
+            raise RuntimeError(f"loading the console data failed: {failure[0]}")
+        for _ in range(5):  # let layouts and deferred paints settle
+            app.processEvents()
+        image = window.grab()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if image.isNull() or not image.save(str(target), "PNG"):
+            raise RuntimeError(f"cannot write {target}")
+        print(f"screenshot written to {target} ({image.width()}×{image.height()}, view {view})")
+        return 0
+    except CommandCenterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        traceback.print_exc()
+        print(f"error: the screenshot failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if window is not None:
+            window.close()
+        tasks.wait_for_all()
+        if database is not None:
+            database.dispose()
+
+
+# --- the interactive console -----------------------------------------------------------------
+
+
+def run_console(app, url: str, username: str) -> int:
+    from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+    from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog
+
+    from commandcenter.errors import CommandCenterError
+    from ui import tasks
+    from ui.login import LoginDialog
+    from ui.main_window import MainWindow
+
+    wait = QProgressDialog(QCoreApplication.translate("Startup", "Opening the database…"), "", 0, 0)
+    wait.setWindowTitle(QCoreApplication.translate("Startup", "Grid Command Center"))
+    wait.setCancelButton(None)
+    wait.setWindowModality(Qt.WindowModality.ApplicationModal)
+    wait.setMinimumDuration(0)
+    wait.setMinimumWidth(480)
+    wait.setAutoClose(False)
+    wait.setAutoReset(False)
+    wait.show()
+
+    class Relay(QObject):  # lives in the GUI thread: signals emitted by the worker are queued
+        text = Signal(str)
+        maximum = Signal(int)
+        value = Signal(int)
+
+    relay = Relay()
+    relay.text.connect(wait.setLabelText)
+    relay.maximum.connect(wait.setMaximum)
+    relay.value.connect(wait.setValue)
+    filling_text = QCoreApplication.translate(
+        "Startup",
+        "Creating the demo district (communities, grids, people, six months of "
+        "cases)… this takes a moment.",
+    )
+
+    def filling() -> None:
+        relay.text.emit(filling_text)
+        relay.maximum.emit(100)
+
+    def progress(fraction: float, _message: str = "") -> None:
+        relay.value.emit(int(fraction * 100))
+
+    try:
+        database = tasks.run_and_wait(lambda: open_and_fill(url, filling, progress))
+    except CommandCenterError as exc:
+        wait.close()
+        QMessageBox.critical(
+            None,
+            QCoreApplication.translate("Startup", "Cannot open the database"),
+            QCoreApplication.translate("Startup", "The console cannot open its database.")
+            + "\n\n"
+            + str(exc)
+            + "\n\n"
+            + QCoreApplication.translate(
+                "Startup",
+                "Check that the database server runs and that the address is right "
+                "(option --db or the variable COMMANDCENTER_DB), then start again.",
+            ),
+        )
+        return 1
+    except Exception as exc:
+        wait.close()
+        traceback.print_exc()
+        QMessageBox.critical(
+            None,
+            QCoreApplication.translate("Startup", "Start-up failed"),
+            str(exc) or type(exc).__name__,
+        )
+        return 1
+    wait.close()
+
+    try:
+        login = LoginDialog(database, username)
+        if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
+            return 0
+        window = MainWindow(database, login.actor)
+        window.show()
+        window.start()
+        return app.exec()
+    finally:
+        tasks.wait_for_all()
+        database.dispose()

@@ -1,0 +1,369 @@
+"""The console's main window: jurisdiction tree on the left, the work area (map, case board,
+video wall, figures) in the middle, details on the right, the alert strip on top and the status
+bar below. The same shell for every role; the actor's jurisdiction decides what is in it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+)
+
+from commandcenter.queries import UnitNode
+from commandcenter.security import Actor
+from commandcenter.storage.database import Database
+from ui import clock, i18n
+from ui.alert_strip import AlertStrip
+from ui.case_board import CaseBoard
+from ui.console_data import STALE_AFTER, ConsoleData, Snapshot
+from ui.details_panel import DetailsPanel
+from ui.figures_view import FiguresView
+from ui.labels import format_datetime, label
+from ui.map_view import MapView
+from ui.tree_panel import JurisdictionTree
+from ui.video_wall import VideoWall
+
+VIEWS = ("map", "board", "wall", "figures")
+
+
+class MainWindow(QMainWindow):
+    ready = Signal()  # the first data load has reached every view
+
+    def __init__(self, database: Database, actor: Actor, parent=None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.database, self.actor = database, actor
+        self.data = ConsoleData(database, actor, self)
+        self.is_ready = False
+        self._units: dict[int, UnitNode] = {}
+        self._grids = {}
+        self._community_of_grid: dict[int, str] = {}
+        self._cameras = {}
+        self._case_rows = ()
+
+        self.setWindowTitle(self.tr("Grid Command Center — %1").replace("%1", actor.center_name))
+        self.resize(1600, 1000)
+        self.setMinimumSize(QSize(1024, 640))
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks)
+
+        # Centre: the four views.
+        self.map_view = MapView(self)
+        self.board = CaseBoard(self)
+        self.wall = VideoWall(self)
+        self.figures = FiguresView(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("workArea")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.map_view, self.tr("Map"))
+        self.tabs.addTab(self.board, self.tr("Case board"))
+        self.tabs.addTab(self.wall, self.tr("Video wall"))
+        self.tabs.addTab(self.figures, self.tr("Figures"))
+        for i in range(4):
+            self.tabs.setTabToolTip(i, f"Ctrl+{i + 1}")
+        self.setCentralWidget(self.tabs)
+
+        # Left: jurisdiction tree.
+        self.tree = JurisdictionTree(self)
+        self.tree_dock = QDockWidget(self.tr("Jurisdiction"), self)
+        self.tree_dock.setObjectName("treeDock")
+        self.tree_dock.setWidget(self.tree)
+        self.tree_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tree_dock)
+
+        # Right: details.
+        self.details = DetailsPanel(self)
+        self.details_dock = QDockWidget(self.tr("Details"), self)
+        self.details_dock.setObjectName("detailsDock")
+        self.details_dock.setWidget(self.details)
+        self.details_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.details_dock)
+        self.resizeDocks([self.tree_dock, self.details_dock], [330, 340], Qt.Orientation.Horizontal)
+
+        # Top: alert strip, always visible.
+        self.alerts = AlertStrip(self)
+        strip = QToolBar(self.tr("Alerts"), self)
+        strip.setObjectName("alertBar")
+        strip.setMovable(False)
+        strip.setFloatable(False)
+        strip.toggleViewAction().setEnabled(False)
+        strip.addWidget(self.alerts)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, strip)
+
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._tick)
+        self._tick()
+
+    # --- construction --------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.center_label = QLabel(self.actor.center_name, self)
+        self.center_label.setObjectName("statusCenter")
+        self.user_label = QLabel(
+            self.tr("%1 (%2)")
+            .replace("%1", self.actor.display_name)
+            .replace("%2", label(self.actor.role)),
+            self,
+        )
+        self.user_label.setObjectName("statusUser")
+        self.database_label = QLabel(
+            self.tr("Database: %1 (%2)")
+            .replace("%1", self.database.display_url)
+            .replace("%2", self.database.dialect),
+            self,
+        )
+        self.database_label.setObjectName("statusDatabase")
+        self.database_label.setToolTip(self.database.display_url)
+        self.clock_label = QLabel(self)
+        self.clock_label.setObjectName("statusClock")
+        bar.addWidget(self.center_label)
+        bar.addWidget(self.user_label)
+        bar.addWidget(self.database_label, 1)
+        bar.addPermanentWidget(self.clock_label)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        console = menu.addMenu(self.tr("&Console"))
+        refresh = QAction(self.tr("Refresh now"), self)
+        refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        refresh.triggered.connect(self.data.refresh)
+        console.addAction(refresh)
+        console.addSeparator()
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        console.addAction(quit_action)
+
+        view = menu.addMenu(self.tr("&View"))
+        names = [self.tr("Map"), self.tr("Case board"), self.tr("Video wall"), self.tr("Figures")]
+        for i, (key, name) in enumerate(zip(VIEWS, names, strict=True)):
+            action = QAction(name, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda _=False, k=key: self.show_view(k))
+            view.addAction(action)
+            self.addAction(action)
+        view.addSeparator()
+        for key, name, shortcut in (
+            ("reported", self.tr("New reports awaiting filing"), Qt.Key.Key_F6),
+            ("near_due", self.tr("Near due cases"), Qt.Key.Key_F7),
+            ("overdue", self.tr("Overdue cases"), Qt.Key.Key_F8),
+        ):
+            action = QAction(name, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _=False, k=key: self.show_alert(k))
+            view.addAction(action)
+        show_all = QAction(self.tr("All open cases"), self)
+        show_all.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        show_all.triggered.connect(self._show_all_cases)
+        view.addAction(show_all)
+        view.addSeparator()
+        view.addAction(self.tree_dock.toggleViewAction())
+        view.addAction(self.details_dock.toggleViewAction())
+
+        language = menu.addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        current = i18n.saved_language()
+        for code, name in (("zh_CN", "中文（简体）"), ("en", "English")):
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == current)
+            action.triggered.connect(lambda _=False, c=code: self._choose_language(c))
+            group.addAction(action)
+            language.addAction(action)
+
+    def _connect(self) -> None:
+        self.data.treeChanged.connect(self._on_tree)
+        self.data.casesChanged.connect(self._on_cases)
+        self.data.camerasChanged.connect(self._on_cameras)
+        self.data.dashboardChanged.connect(self._on_dashboard)
+        self.data.loaded.connect(self._on_loaded)
+        self.data.loadFailed.connect(self._on_load_failed)
+        self.tree.gridSelected.connect(self.select_grid)
+        self.tree.unitSelected.connect(self.select_unit)
+        self.map_view.gridSelected.connect(self.select_grid)
+        self.map_view.caseSelected.connect(self.select_case)
+        self.map_view.cameraSelected.connect(self.select_camera)
+        self.board.caseSelected.connect(self.select_case)
+        self.wall.cameraSelected.connect(self.select_camera)
+        self.alerts.alertClicked.connect(self.show_alert)
+        self.figures.counterClicked.connect(self._on_counter)
+        self.details.caseRequested.connect(self.select_case)
+        self.details.alertRequested.connect(self.show_alert)
+        self.wall.frameReady.connect(self._on_frame)
+
+    # --- life cycle ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the data now and then on the refresh timer; start the clock."""
+        self.data.start()
+        self._clock.start()
+
+    def closeEvent(self, event) -> None:
+        self.data.stop()
+        self._clock.stop()
+        super().closeEvent(event)
+
+    # --- views ---------------------------------------------------------------------------------
+
+    def show_view(self, name: str) -> None:
+        self.tabs.setCurrentIndex(VIEWS.index(name))
+
+    def current_view(self) -> str:
+        return VIEWS[self.tabs.currentIndex()]
+
+    def show_alert(self, key: str) -> None:
+        if key == "cameras":
+            self.show_view("wall")
+            return
+        self.board.show_status(key)
+        self.show_view("board")
+        self.board.table.setFocus()
+
+    def _show_all_cases(self) -> None:
+        """Esc: the whole board again, and the work list in the details panel."""
+        self.board.clear_filter()
+        self.clear_selection()
+
+    def _on_counter(self, key: str) -> None:
+        if key in ("reported", "near_due", "overdue", "cameras"):
+            self.show_alert(key)
+        elif key == "open":
+            self.board.clear_filter()
+            self.show_view("board")
+
+    def _choose_language(self, code: str) -> None:
+        i18n.save_language(code)
+        QMessageBox.information(
+            self,
+            self.tr("Language"),
+            self.tr("The language changes the next time the console starts."),
+        )
+
+    # --- data arriving -------------------------------------------------------------------------
+
+    def _on_tree(self, root: UnitNode) -> None:
+        self._units = {node.id: node for node in root.walk()}
+        self._grids = {g.id: g for node in root.walk() for g in node.grids}
+        self._community_of_grid = {g.id: node.name for node in root.walk() for g in node.grids}
+        self.tree.set_root(root)
+        self.map_view.set_tree(root)
+        self._refresh_details()
+
+    def _on_cases(self, rows) -> None:
+        self._case_rows = rows
+        self.board.set_cases(rows)
+        self.map_view.set_cases(rows)
+        self._refresh_details()
+
+    def _on_cameras(self, rows) -> None:
+        self._cameras = {c.id: c for c in rows}
+        self.wall.set_cameras(rows)
+        self.map_view.set_cameras(rows)
+        self._refresh_details()
+
+    def _on_dashboard(self, dashboard) -> None:
+        self.alerts.set_dashboard(dashboard)
+        self.figures.set_dashboard(dashboard)
+
+    def _on_loaded(self, snapshot: Snapshot) -> None:
+        self.alerts.set_freshness(snapshot.loaded_at, None)
+        self.board.set_now(clock.now())
+        if not self.is_ready:
+            self.is_ready = True
+            self.ready.emit()
+
+    def _on_load_failed(self, message: str) -> None:
+        loaded_at = self.data.snapshot.loaded_at if self.data.snapshot else None
+        self.alerts.set_freshness(loaded_at, message)
+
+    def _tick(self) -> None:
+        now = clock.now()
+        self.clock_label.setText(format_datetime(now, seconds=True))
+        snapshot = self.data.snapshot
+        if snapshot is not None and self.data.last_error is None:
+            self.alerts.set_freshness(
+                snapshot.loaded_at, None, stale=now - snapshot.loaded_at > STALE_AFTER
+            )
+        if now.second % 30 == 0:
+            self.board.set_now(now)
+            self.map_view.update()
+            if self.details.current is None:
+                self.details.show_overview(self._case_rows, now)
+
+    # --- selection -----------------------------------------------------------------------------
+
+    def select_grid(self, grid_id: int) -> None:
+        grid = self._grids.get(grid_id)
+        if grid is None:
+            return
+        self.tree.select("grid", grid_id)
+        self.map_view.select(grid=grid_id)
+        self.details.show_grid(grid, self._community_of_grid.get(grid_id))
+
+    def select_unit(self, unit_id: int) -> None:
+        node = self._units.get(unit_id)
+        if node is None:
+            return
+        self.tree.select("unit", unit_id)
+        self.map_view.select(unit=unit_id)
+        self.details.show_unit(node)
+
+    def select_case(self, case_id: int) -> None:
+        row = self.board.model.case_by_id(case_id)
+        if row is None:
+            return
+        self.board.select_case(case_id)
+        self.map_view.select(case=case_id, grid=row.grid_id)
+        if row.grid_id is not None:
+            self.tree.select("grid", row.grid_id)
+        self.details.show_case(row)
+
+    def select_camera(self, camera_id: int) -> None:
+        camera = self._cameras.get(camera_id)
+        if camera is None:
+            return
+        self.wall.select_camera(camera_id)
+        self.map_view.select(camera=camera_id, grid=camera.grid_id)
+        self.details.show_camera(camera, self.wall.frames.get(camera_id))
+
+    def clear_selection(self) -> None:
+        self.map_view.select()
+        self.tree.clearSelection()
+        self.board.table.clearSelection()
+        self.wall.select_camera(None)
+        self.details.show_nothing()
+        self._refresh_details()
+
+    def _on_frame(self, camera_id: int) -> None:
+        if self.details.current == ("camera", camera_id):
+            self.details.set_picture(self.wall.frames.get(camera_id))
+
+    def _refresh_details(self) -> None:
+        """Show the fresh data of the selected item; clear when it is gone (a case closed)."""
+        current = self.details.current
+        if current is None:
+            self.details.show_overview(self._case_rows, clock.now())
+            return
+        kind, item_id = current
+        if kind == "grid" and item_id in self._grids:
+            self.details.show_grid(self._grids[item_id], self._community_of_grid.get(item_id))
+        elif kind == "unit" and item_id in self._units:
+            self.details.show_unit(self._units[item_id])
+        elif kind == "case" and self.board.model.case_by_id(item_id) is not None:
+            self.details.show_case(self.board.model.case_by_id(item_id))
+        elif kind == "camera" and item_id in self._cameras:
+            self.details.show_camera(self._cameras[item_id], self.wall.frames.get(item_id))
+        else:
+            self.details.show_nothing()
