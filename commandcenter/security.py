@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.low_level import hash_secret
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,8 +24,20 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 CLEAR_PERSONAL_DATA_ROLES = frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR, Role.GRID_LEADER})
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
+    """An argon2id hash. Pass ``salt`` only where the hash must be reproducible (the demo
+    district, generated the same from the same seed); real accounts get a random salt."""
+    if salt is None:
+        return _hasher.hash(password)
+    return hash_secret(
+        password.encode(),
+        salt,
+        time_cost=_hasher.time_cost,
+        memory_cost=_hasher.memory_cost,
+        parallelism=_hasher.parallelism,
+        hash_len=_hasher.hash_len,
+        type=Type.ID,
+    ).decode()
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

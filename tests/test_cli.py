@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+try:
+    from .shared_data import shared_file
+except ImportError:
+    from shared_data import shared_file
 
 
 def cli(*args, db=None, check=False):
@@ -63,8 +66,8 @@ def test_demo_import_and_check_on_one_database(tmp_path):
     assert "duty" in out.stdout and "demo2026" in out.stdout
     again = cli("demo", db=db)
     assert again.returncode == 1 and "already holds" in again.stderr
-    imported = cli("import-divisions", str(SHARED / "admin-divisions"), db=db, check=True)
-    assert "41352" in imported.stdout or "township 41352" in imported.stdout
+    imported = cli("import-divisions", str(shared_file("admin-divisions")), db=db, check=True)
+    assert "province 31" in imported.stdout and "township 4135" in imported.stdout
     report = cli("check-codes", db=db)
     # the demo draws two grids too large on purpose; the rest is clean against real codes
     assert report.returncode == 1
@@ -81,7 +84,7 @@ def test_broken_division_file_changes_nothing(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text('code,name\n32,"江苏省"\n32X1,"坏"\n', encoding="utf-8")
     result = cli(
-        "import-divisions", str(SHARED / "admin-divisions" / "provinces.csv"), str(bad), db=db
+        "import-divisions", str(shared_file("admin-divisions", "provinces.csv")), str(bad), db=db
     )
     assert result.returncode == 1
     assert "bad.csv:3" in result.stderr and "nothing changed" in result.stderr

@@ -159,9 +159,7 @@ def test_gb28181_ids():
     assert parts(validate_gb28181_id("32120200001319000001")) == ["network"]
     assert parts(validate_gb28181_id("32120200001311000000")) == ["serial"]
     assert parts(validate_gb28181_id("99120200001311000001")) == ["center"]
-    assert parts(validate_gb28181_id("32120200001311000001", lookup=lambda c: False)) == [
-        "center"
-    ]
+    assert parts(validate_gb28181_id("32120200001311000001", lookup=lambda c: False)) == ["center"]
 
 
 def test_masking():

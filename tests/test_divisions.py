@@ -1,7 +1,5 @@
 """Import of the NBS division-code list: the real files import; bad files change nothing."""
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
@@ -11,9 +9,19 @@ from commandcenter.errors import ImportRejected
 from commandcenter.storage import open_database
 from commandcenter.storage.models import DivisionCode
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-ADMIN = SHARED / "admin-divisions"
-HAILING = SHARED / "hailing-321202-villages.csv"
+try:
+    from .shared_data import SHARED_DATA, shared_file
+except ImportError:
+    from shared_data import SHARED_DATA, shared_file
+
+ADMIN = SHARED_DATA / "admin-divisions"
+HAILING = SHARED_DATA / "hailing-321202-villages.csv"
+
+
+@pytest.fixture(autouse=True)
+def shared_data_present():
+    shared_file("admin-divisions", "provinces.csv")
+    shared_file("hailing-321202-villages.csv")
 
 
 @pytest.fixture

@@ -81,3 +81,10 @@ def test_personal_data_roles():
 
     assert Role.DUTY_OFFICER not in CLEAR_PERSONAL_DATA_ROLES
     assert Role.GRID_MANAGER not in CLEAR_PERSONAL_DATA_ROLES
+
+
+def test_fixed_salt_hash_verifies_and_is_reproducible():
+    salt = b"0123456789abcdef"
+    first = hash_password("demo2026", salt=salt)
+    assert first == hash_password("demo2026", salt=salt)
+    assert first.startswith("$argon2id$") and verify_password(first, "demo2026")

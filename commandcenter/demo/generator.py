@@ -10,6 +10,7 @@ Rows are written with bulk inserts and explicit ids: fast, and the same seed giv
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import random
 from collections.abc import Callable
@@ -92,6 +93,7 @@ class _Ids:
 class DemoWorld:
     """What later steps of the generator need to know about what earlier steps made."""
 
+    seed: int
     rng: random.Random
     ids: _Ids
     today: dt.date
@@ -124,7 +126,7 @@ def generate_demo(
     if not database.is_empty():
         raise ValueError("the database already holds a district; demo data goes into an empty one")
     report = progress or (lambda fraction, message: log.info("%3.0f%% %s", fraction * 100, message))
-    world = DemoWorld(random.Random(seed), _Ids(), today or dt.date.today())
+    world = DemoWorld(seed, random.Random(seed), _Ids(), today or dt.date.today())
     report(0.0, "drawing communities and grids")
     geography = generate_geography(seed)
     clips = Path(clips_dir) if clips_dir else data_dir() / "demo-clips"
@@ -282,8 +284,6 @@ def _write_staff(conn, world: DemoWorld) -> None:
         )
     conn.execute(insert(Department), world.departments)
 
-    demo_hash = hash_password(DEMO_PASSWORD)  # one hash: argon2 is slow on purpose
-
     def add_user(username, role, center, display=None, department=None, password=False):
         user = {
             "id": ids.next("users"),
@@ -293,7 +293,7 @@ def _write_staff(conn, world: DemoWorld) -> None:
             "center_id": center,
             "department_id": department,
             "phone": phone_number(rng),
-            "password_hash": demo_hash if password else None,
+            "password_hash": _demo_password_hash(world.seed, username) if password else None,
             "active": True,
         }
         world.users.append(user)
@@ -349,6 +349,12 @@ def _write_staff(conn, world: DemoWorld) -> None:
         conn.execute(
             Grid.__table__.update().where(Grid.id == grid["id"]).values(leader_id=grid["leader_id"])
         )
+
+
+def _demo_password_hash(seed: int, username: str) -> str:
+    # A salt derived from seed and name keeps the demo reproducible row for row.
+    salt = hashlib.sha256(f"demo:{seed}:{username}".encode()).digest()[:16]
+    return hash_password(DEMO_PASSWORD, salt=salt)
 
 
 def _write_base_data(conn, world: DemoWorld) -> None:
