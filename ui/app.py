@@ -77,10 +77,8 @@ def _run(argv: list[str], args: argparse.Namespace, qt_args: list[str]) -> int:
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app = QApplication.instance() or QApplication([argv[0] if argv else "run.py", *qt_args])
-    lang = i18n.normalise(args.lang)
-    if lang and args.screenshot is None:
-        i18n.save_language(lang)
-    i18n.install_language(app, lang or i18n.saved_language())
+    # A screenshot run does not change the user's remembered language.
+    i18n.configure_language(app, args.lang, remember=args.screenshot is None)
     apply_style(app)
 
     from commandcenter.config import resolve_database_url

@@ -96,7 +96,9 @@ class ConsoleData(QObject):
             return
         self._set_busy(True)
         database, actor = self.database, self.actor
-        run_in_background(lambda: load_snapshot(database, actor), self._on_loaded, self._on_failed)
+        run_in_background(
+            lambda: load_snapshot(database, actor), self._on_loaded, self._on_failed, owner=self
+        )
 
     def _set_busy(self, busy: bool) -> None:
         if busy != self._busy:

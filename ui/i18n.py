@@ -59,3 +59,12 @@ def install_language(app: QCoreApplication, lang: str) -> str:
         _installed.append(qt_base)
     QLocale.setDefault(QLocale("zh_CN"))
     return lang
+
+
+def configure_language(app: QCoreApplication, requested: str | None, *, remember: bool) -> str:
+    """The start-up rule: ``--lang`` when given (remembered if ``remember``), else the saved
+    choice, else Chinese. Returns the language installed."""
+    lang = normalise(requested)
+    if lang and remember:
+        save_language(lang)
+    return install_language(app, lang or saved_language())

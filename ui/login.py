@@ -80,7 +80,10 @@ class LoginDialog(QDialog):
         self._set_busy(True)
         database = self.database
         run_in_background(
-            lambda: check_login(database, username, password), self._on_success, self._on_error
+            lambda: check_login(database, username, password),
+            self._on_success,
+            self._on_error,
+            owner=self,
         )
 
     def _on_success(self, actor: Actor) -> None:

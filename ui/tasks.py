@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from shiboken6 import Shiboken
 
 log = logging.getLogger(__name__)
 
@@ -46,21 +47,28 @@ class _Relay(QObject):
     done = Signal(object)
     failed = Signal(object, str)
 
-    def __init__(self, on_done, on_error):
+    def __init__(self, on_done, on_error, owner: QObject | None):
         super().__init__()
-        self._on_done, self._on_error = on_done, on_error
+        self._on_done, self._on_error, self._owner = on_done, on_error, owner
         self.done.connect(self._deliver_done)
         self.failed.connect(self._deliver_error)
+
+    def _owner_gone(self) -> bool:
+        return self._owner is not None and not Shiboken.isValid(self._owner)
 
     @Slot(object)
     def _deliver_done(self, result) -> None:
         _pending.discard(self)
+        if self._owner_gone():  # the widget that asked was closed meanwhile
+            return
         if self._on_done is not None:
             self._on_done(result)
 
     @Slot(object, str)
     def _deliver_error(self, error, trace) -> None:
         _pending.discard(self)
+        if self._owner_gone():
+            return
         if self._on_error is not None:
             self._on_error(error)
         else:
@@ -88,9 +96,12 @@ def run_in_background(
     on_error: Callable[[Exception], None] | None = None,
     *,
     pool_name: str = "data",
+    owner: QObject | None = None,
 ) -> None:
-    """Run ``fn()`` in a worker thread; deliver its result or error in the GUI thread."""
-    relay = _Relay(on_done, on_error)
+    """Run ``fn()`` in a worker thread; deliver its result or error in the GUI thread.
+
+    With an ``owner``, nothing is delivered once that QObject has been deleted."""
+    relay = _Relay(on_done, on_error, owner)
     _pending.add(relay)
     pool(pool_name).start(_Task(fn, relay))
 

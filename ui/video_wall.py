@@ -304,6 +304,7 @@ class VideoWall(QWidget):
             lambda image, cid=camera.id: self._on_frame(cid, image, ""),
             lambda error, cid=camera.id: self._on_frame(cid, None, self._explain(error)),
             pool_name="video",
+            owner=self,
         )
 
     def _explain(self, error: Exception) -> str:

@@ -1,0 +1,197 @@
+"""The console shell on the real demo district: main window, log-in, jurisdiction, selection."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QPointF, Qt  # noqa: E402
+
+from commandcenter import queries  # noqa: E402
+from commandcenter.domain.enums import AdminLevel  # noqa: E402
+from commandcenter.security import actor_by_username  # noqa: E402
+from ui import clock, i18n  # noqa: E402
+from ui.case_board import STATUS_ROLE, effective_status  # noqa: E402
+from ui.login import LoginDialog  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+from ui.map_view import MapView  # noqa: E402
+from ui.tree_panel import KEY_ROLE  # noqa: E402
+
+DEMO_PASSWORD = "demo2026"
+LOAD_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(autouse=True)
+def chinese(qapp):
+    """The console's default language; each test starts from it."""
+    QCoreApplication.setOrganizationName("GridCommandCenter")
+    QCoreApplication.setApplicationName("GridCommandCenter")
+    i18n.install_language(qapp, "zh_CN")
+    yield
+    i18n.install_language(qapp, "zh_CN")
+
+
+def actor(database, username: str):
+    with database.session() as session:
+        return actor_by_username(session, username)
+
+
+def open_window(qtbot, database, username: str = "duty") -> MainWindow:
+    window = MainWindow(database, actor(database, username))
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.is_ready, timeout=LOAD_TIMEOUT_MS)
+    return window
+
+
+def tree_keys(window: MainWindow) -> list[tuple[str, int]]:
+    keys, stack = [], [window.tree.topLevelItem(i) for i in range(window.tree.topLevelItemCount())]
+    while stack:
+        item = stack.pop()
+        keys.append(item.data(0, KEY_ROLE))
+        stack.extend(item.child(i) for i in range(item.childCount()))
+    return keys
+
+
+def test_main_window_shows_the_demo_district(qtbot, demo_database):
+    window = open_window(qtbot, demo_database)
+    duty = window.actor
+    now = clock.now()
+    with demo_database.session() as session:
+        tree = queries.jurisdiction_tree(session, duty, now)
+        expected_cases = len(queries.open_cases(session, duty, now))
+        cameras = queries.cameras(session, duty)
+
+    # Tree: the street, its communities and all their grids, with the open counts.
+    communities = [n for n in tree.walk() if n.level is AdminLevel.COMMUNITY]
+    grids = [g for n in tree.walk() for g in n.grids]
+    assert len(communities) == 8 and len(grids) >= 60
+    keys = set(tree_keys(window))
+    assert {("unit", c.id) for c in communities} <= keys
+    assert {("grid", g.id) for g in grids} <= keys
+    root = window.tree.topLevelItem(0)
+    assert root.text(0) == tree.name == "城东街道"
+    assert root.text(1) == str(tree.open_cases)
+
+    # Board: every open case of the jurisdiction.
+    assert expected_cases > 0
+    assert window.board.model.rowCount() == expected_cases
+    assert window.board.row_count() == expected_cases
+
+    # Wall: a full first page of camera tiles, each with its picture from the demo clip.
+    assert len(cameras) >= 9
+    tiles = [tile for tile in window.wall.tiles if tile.camera is not None]
+    assert len(tiles) == 9
+    assert [t.camera.id for t in tiles] == [c.id for c in cameras[:9]]
+    qtbot.waitUntil(window.wall.is_settled, timeout=LOAD_TIMEOUT_MS)
+    assert all(t.image is not None and not t.image.isNull() for t in tiles), [
+        t.message for t in tiles
+    ]
+
+    # Status bar: center, user with role, database without password, clock.
+    assert window.center_label.text() == duty.center_name == "城东街道网格化服务管理中心"
+    assert duty.display_name in window.user_label.text()
+    assert "值班员" in window.user_label.text()
+    assert demo_database.display_url in window.database_label.text()
+    assert "sqlite" in window.database_label.text()
+    assert len(window.clock_label.text()) == len("2026-11-26 16:00:00")
+
+    # Alert strip and figures show the dashboard's numbers.
+    with demo_database.session() as session:
+        dashboard = queries.dashboard(session, duty, clock.now())
+    assert str(dashboard.awaiting_filing) in window.alerts.chips["reported"].text()
+    assert window.figures.cards["open"].value.text() == str(dashboard.open_cases)
+
+
+def test_alert_filters_the_board(qtbot, demo_database):
+    window = open_window(qtbot, demo_database)
+    window.show_alert("overdue")
+    assert window.current_view() == "board"
+    shown = window.board.row_count()
+    now = clock.now()
+    rows = [window.board.model.case_at(i) for i in range(window.board.model.rowCount())]
+    assert shown == sum(effective_status(r, now).value == "overdue" for r in rows)
+    proxy = window.board.proxy
+    assert all(proxy.index(i, 0).data(STATUS_ROLE) == "overdue" for i in range(shown))
+    window.show_alert("reported")
+    assert window.board.row_count() == sum(r.state.value == "reported" for r in rows)
+    window.board.clear_filter()
+    assert window.board.row_count() == len(rows)
+
+
+def test_selection_reaches_details_map_and_tree(qtbot, demo_database):
+    window = open_window(qtbot, demo_database)
+    window.show_view("board")
+    board = window.board
+    board.table.selectRow(0)
+    case_id = board.current_case_id()
+    assert window.details.current == ("case", case_id)
+    assert window.map_view.selected_case == case_id
+
+    # A click on the map inside a grid selects that grid everywhere.
+    window.show_view("map")
+    map_view: MapView = window.map_view
+    qtbot.waitExposed(map_view)
+    area = map_view._grids[0]
+    transform = map_view._transform()
+    inner = area.path.boundingRect().center()
+    if not area.path.contains(inner):
+        inner = map_view._project(*area.label_at)
+    point = transform.map(QPointF(inner)).toPoint()
+    with qtbot.waitSignal(map_view.gridSelected, timeout=2000) as signal:
+        qtbot.mouseClick(map_view, Qt.MouseButton.LeftButton, pos=point)
+    grid_id = signal.args[0]
+    assert window.details.current == ("grid", grid_id)
+    assert window.tree.selected_key() == ("grid", grid_id)
+
+
+@pytest.mark.parametrize(
+    ("username", "level"), [("leader", AdminLevel.COMMUNITY), ("admin", AdminLevel.COUNTY)]
+)
+def test_other_roles_get_their_own_jurisdiction(qtbot, demo_database, username, level):
+    window = open_window(qtbot, demo_database, username)
+    who = window.actor
+    assert who.center_level is level
+    with demo_database.session() as session:
+        tree = queries.jurisdiction_tree(session, who, clock.now())
+        expected = len(queries.open_cases(session, who, clock.now()))
+    assert window.tree.topLevelItem(0).text(0) == tree.name
+    assert window.board.model.rowCount() == expected
+    assert who.center_name in window.center_label.text()
+
+
+def test_login_rejects_a_wrong_password_and_keeps_the_name(qtbot, demo_database):
+    dialog = LoginDialog(demo_database)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, "duty")
+    qtbot.keyClicks(dialog.password, "wrong-password")
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.message.isVisible(), timeout=LOAD_TIMEOUT_MS)
+    assert dialog.message.text() == "用户名或密码错误"
+    assert dialog.username.text() == "duty"
+    assert dialog.password.text() == ""
+    assert dialog.actor is None
+    assert dialog.result() != LoginDialog.DialogCode.Accepted
+
+    qtbot.keyClicks(dialog.password, DEMO_PASSWORD)
+    with qtbot.waitSignal(dialog.accepted, timeout=LOAD_TIMEOUT_MS):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.actor is not None
+    assert dialog.actor.username == "duty"
+    assert dialog.actor.center_name == "城东街道网格化服务管理中心"
+
+
+def test_login_with_an_unknown_user_says_the_same(qtbot, demo_database):
+    dialog = LoginDialog(demo_database, username="nobody")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.password, DEMO_PASSWORD)
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.message.isVisible(), timeout=LOAD_TIMEOUT_MS)
+    assert dialog.message.text() == "用户名或密码错误"
+    assert dialog.username.text() == "nobody"

@@ -1,0 +1,67 @@
+"""``run.py --screenshot``: the whole start-up path, offscreen, in a child process."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtGui import QImage  # noqa: E402
+
+from ui.paths import ROOT  # noqa: E402
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def run_console(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("COMMANDCENTER_DB", None)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.mark.parametrize("view", ["map", "board", "wall", "figures"])
+def test_screenshot_of_each_view(tmp_path, demo_database, view):
+    target = tmp_path / f"shot-{view}.png"
+    result = run_console("--db", demo_database.url, "--screenshot", str(target), "--view", view)
+    assert result.returncode == 0, result.stderr
+    data = target.read_bytes()
+    assert data.startswith(PNG_SIGNATURE) and len(data) > 50_000
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1600, 1000)
+
+
+def test_screenshot_fills_an_empty_database_with_the_demo(tmp_path):
+    target = tmp_path / "first-start.png"
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    result = run_console("--db", url, "--screenshot", str(target), "--user", "leader")
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_screenshot_with_an_unknown_user_fails_cleanly(tmp_path, demo_database):
+    target = tmp_path / "nobody.png"
+    result = run_console("--db", demo_database.url, "--screenshot", str(target), "--user", "nobody")
+    assert result.returncode == 1
+    assert "nobody" in result.stderr
+    assert not target.exists()
+
+
+def test_unreachable_database_gives_a_message_and_exit_1(tmp_path):
+    target = tmp_path / "never.png"
+    url = "postgresql+psycopg://grid:secret-pw@127.0.0.1:1/commandcenter"
+    result = run_console("--db", url, "--screenshot", str(target), timeout=120)
+    assert result.returncode == 1
+    assert "Cannot reach the database" in result.stderr
+    assert "secret-pw" not in result.stderr + result.stdout
+    assert not target.exists()
