@@ -28,7 +28,6 @@ from commandcenter.domain.enums import (
 from commandcenter.storage.models import Case, CaseEvent
 
 HISTORY_DAYS = 182
-DEMO_CLOCK = dt.time(16, 0)  # "now" on the demo day, so today already has some intake
 
 SOURCE_WEIGHTS = {
     CaseSource.GRID_PATROL: 45,
@@ -122,7 +121,7 @@ class _Cast:
 
 def write_cases(conn, world) -> None:
     rng = world.rng
-    now = dt.datetime.combine(world.today, DEMO_CLOCK)
+    now = world.now
     cast = _Cast(world)
     grids = [g for g in world.grids]
     weights = [1 if g["kind"] == GridKind.DEDICATED else 3 for g in grids]

@@ -20,6 +20,7 @@ from pathlib import Path
 import shapely
 from sqlalchemy import insert, text
 
+from commandcenter import clock
 from commandcenter.config import data_dir
 from commandcenter.demo import cases as demo_cases
 from commandcenter.demo import names
@@ -57,6 +58,7 @@ from commandcenter.storage.models import (
 log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 2026
+DEMO_CLOCK = dt.time(16, 0)
 DEMO_PASSWORD = "demo2026"
 COUNTY_CODE = "321202000000"
 STREET_CODE = "321202001000"
@@ -96,7 +98,12 @@ class DemoWorld:
     seed: int
     rng: random.Random
     ids: _Ids
-    today: dt.date
+    now: dt.datetime  # the story of every case stops here
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
     county_center: int = 0
     street_center: int = 0
     community_centers: list[int] = field(default_factory=list)
@@ -122,11 +129,18 @@ def generate_demo(
     clips_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> None:
-    """Fill an empty, migrated database with the demo district."""
+    """Fill an empty, migrated database with the demo district.
+
+    ``today`` fixes the day (for reproducible runs: the same seed and day give the same rows);
+    by default the district's history runs up to the current Beijing time.
+    """
     if not database.is_empty():
         raise ValueError("the database already holds a district; demo data goes into an empty one")
     report = progress or (lambda fraction, message: log.info("%3.0f%% %s", fraction * 100, message))
-    world = DemoWorld(seed, random.Random(seed), _Ids(), today or dt.date.today())
+    # A given day is shown at 16:00, so it already has some intake; otherwise the demo is
+    # generated up to this very minute.
+    now = dt.datetime.combine(today, DEMO_CLOCK) if today else clock.now().replace(second=0)
+    world = DemoWorld(seed, random.Random(seed), _Ids(), now)
     report(0.0, "drawing communities and grids")
     geography = generate_geography(seed)
     clips = Path(clips_dir) if clips_dir else data_dir() / "demo-clips"
