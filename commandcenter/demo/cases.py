@@ -221,12 +221,13 @@ def _live(rng: random.Random, story: _Story, grid: dict, cast: _Cast) -> None:
 
     if case["source"] == CaseSource.GRID_PATROL and rng.random() < 0.35:
         # 自行处置: the grid manager fixes it on the spot; the community verifies.
-        case["filed_at"] = t
-        case["deadline"] = _deadline(t, "community", case["urgency"])
+        reported = t
         t += _minutes(rng, 5, 90)
         comment = rng.choice(names.HANDLING_COMMENTS)
         if not story.step(t, "self_resolve", manager, CaseState.AWAITING_VERIFICATION, comment):
             return
+        case["filed_at"] = reported
+        case["deadline"] = _deadline(reported, "community", case["urgency"])
         case["holder_user_id"] = None
         t += _minutes(rng, 30, 300)
         verifier = rng.choice(cast.community_duty[community_center])
@@ -290,8 +291,8 @@ def _live(rng: random.Random, story: _Story, grid: dict, cast: _Cast) -> None:
 
     for attempt in range(2):
         limit = case["deadline"] - t
-        share = rng.uniform(0.1, 0.9) if rng.random() < 0.86 else rng.uniform(1.05, 2.5)
-        if rng.random() < 0.02:
+        share = rng.uniform(0.1, 0.6) if rng.random() < 0.9 else rng.uniform(0.9, 2.0)
+        if rng.random() < 0.006:
             share = rng.uniform(4, 12)  # stuck: the overdue cases a supervisor chases
         if attempt == 0 and rng.random() < 0.05:
             extended = add_working_days(case["deadline"], 2)
@@ -310,7 +311,7 @@ def _live(rng: random.Random, story: _Story, grid: dict, cast: _Cast) -> None:
         case["holder_user_id"] = manager["id"]
         case["holder_center_id"] = community_center
         case["holder_department_id"] = None
-        t += _minutes(rng, 30, 480)
+        t += _minutes(rng, 20, 240)
         if attempt == 0 and rng.random() < 0.08:
             if not story.step(
                 t, "rework", manager, CaseState.HANDLING, "现场核查未整改到位,退回返工"
@@ -327,7 +328,7 @@ def _live(rng: random.Random, story: _Story, grid: dict, cast: _Cast) -> None:
 
     case["holder_user_id"] = None
     case["holder_center_id"] = world.street_center
-    t += _minutes(rng, 60, 1440)
+    t += _minutes(rng, 30, 480)
     rating = rng.choices((5, 4, 3, 2, 1), (68, 21, 6, 3, 2))[0]
     if case["source"] in (CaseSource.GRID_PATROL, CaseSource.VIDEO_PATROL):
         comment = "非群众反映,免回访"
