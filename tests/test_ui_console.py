@@ -195,3 +195,64 @@ def test_login_with_an_unknown_user_says_the_same(qtbot, demo_database):
     qtbot.waitUntil(lambda: dialog.message.isVisible(), timeout=LOAD_TIMEOUT_MS)
     assert dialog.message.text() == "用户名或密码错误"
     assert dialog.username.text() == "nobody"
+
+
+def test_void_calls_cannot_exhaust_none(qtbot):
+    """PySide6 6.12.0 on Python 3.11 drops a reference to None per void call; importing ``ui``
+    applies the guard, so a long shift of repaints cannot abort the interpreter."""
+    import sys
+
+    from PySide6.QtWidgets import QLabel
+
+    from ui import _refcount_guard
+
+    label = QLabel()
+    qtbot.addWidget(label)
+    for _ in range(20_000):
+        label.setText("网格")
+    if _refcount_guard.bug_present():
+        assert _refcount_guard.install()
+        assert sys.getrefcount(None) > 1_000_000
+
+
+def test_gui_start_up_fills_an_empty_database_then_logs_in(qapp, qtbot, tmp_path):
+    """The interactive path of run.py: please-wait while the demo is made, the log-in dialog
+    (wrong password first), then the main window of the duty officer."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui import app as console_app
+
+    seen: dict[str, object] = {}
+
+    def drive() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, LoginDialog) and widget.isVisible():
+                if "wrong" not in seen:
+                    seen["wrong"] = True
+                    widget.password.setText("not-the-password")
+                    widget.try_login()
+                elif widget.message.isVisible() and widget.login_button.isEnabled():
+                    seen["message"] = widget.message.text()
+                    seen["kept_name"] = widget.username.text()
+                    widget.password.setText(DEMO_PASSWORD)
+                    widget.try_login()
+                return
+            if isinstance(widget, MainWindow) and widget.is_ready:
+                seen["user"] = widget.user_label.text()
+                seen["rows"] = widget.board.model.rowCount()
+                widget.close()
+                return
+
+    def keep_driving() -> None:
+        drive()
+        if "user" not in seen:
+            QTimer.singleShot(100, keep_driving)
+
+    QTimer.singleShot(100, keep_driving)
+    url = f"sqlite:///{tmp_path / 'first-start.sqlite3'}"
+    assert console_app.run_console(qapp, url, "duty") == 0
+    assert seen["message"] == "用户名或密码错误"
+    assert seen["kept_name"] == "duty"
+    assert "值班员" in seen["user"]
+    assert seen["rows"] > 0
