@@ -132,10 +132,14 @@ def test_selection_reaches_details_map_and_tree(qtbot, demo_database):
     assert window.details.current == ("case", case_id)
     assert window.map_view.selected_case == case_id
 
-    # A click on the map inside a grid selects that grid everywhere.
+    # A click on the map inside a grid selects that grid everywhere (markers switched off, so
+    # the click cannot land on a case or a camera).
     window.show_view("map")
     map_view: MapView = window.map_view
     qtbot.waitExposed(map_view)
+    window.map_panel.switches["cases"].setChecked(False)
+    window.map_panel.switches["cameras"].setChecked(False)
+    assert not map_view.show_cases and not map_view.show_cameras
     area = map_view._grids[0]
     transform = map_view._transform()
     inner = area.path.boundingRect().center()

@@ -1,22 +1,8 @@
-"""The console's "now": naive Beijing wall-clock time, as the schema stores times.
-
-A machine set to UTC (a server, a container) still shows and computes deadlines in Beijing
-time. Falls back to the machine's local time when no time-zone database is available.
-"""
+"""The console's "now": the core's Beijing wall-clock time (``commandcenter.clock``), kept
+behind one name so the widgets and a test can share it."""
 
 from __future__ import annotations
 
-import datetime as dt
+from commandcenter.clock import now
 
-try:
-    from zoneinfo import ZoneInfo
-
-    BEIJING = ZoneInfo("Asia/Shanghai")
-except Exception:  # no tz database (e.g. Windows without the tzdata package)
-    BEIJING = None
-
-
-def now() -> dt.datetime:
-    if BEIJING is None:
-        return dt.datetime.now().replace(microsecond=0)
-    return dt.datetime.now(BEIJING).replace(tzinfo=None, microsecond=0)
+__all__ = ["now"]

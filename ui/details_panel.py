@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commandcenter.cameras import display_url
 from commandcenter.deadlines import DeadlineStatus
 from commandcenter.domain.enums import CaseState
 from commandcenter.queries import CameraRow, CaseRow, GridSummary, UnitNode
@@ -223,8 +224,8 @@ class DetailsPanel(QScrollArea):
         self._row(self.tr("Device ID"), camera.device_id)
         self._row(self.tr("Grid"), camera.grid_name or "")
         self._row(self.tr("State"), self.tr("Enabled") if camera.enabled else self.tr("✖ Disabled"))
-        self._row(self.tr("Main stream"), camera.main_url)
-        self._row(self.tr("Sub stream"), camera.sub_url or "")
+        self._row(self.tr("Main stream"), display_url(camera.main_url))
+        self._row(self.tr("Sub stream"), display_url(camera.sub_url) if camera.sub_url else "")
         self._row(self.tr("Position"), f"{camera.lon:.6f}, {camera.lat:.6f}")
 
     def set_picture(self, image: QImage | None) -> None:

@@ -101,10 +101,6 @@ def label(value: Enum | None) -> str:
     return QCoreApplication.translate(CONTEXT, source)
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
-
-
 # --- numbers, times and durations ------------------------------------------------------------
 
 

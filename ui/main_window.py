@@ -26,7 +26,7 @@ from ui.console_data import STALE_AFTER, ConsoleData, Snapshot
 from ui.details_panel import DetailsPanel
 from ui.figures_view import FiguresView
 from ui.labels import format_datetime, label
-from ui.map_view import MapView
+from ui.map_view import MapPanel
 from ui.tree_panel import JurisdictionTree
 from ui.video_wall import VideoWall
 
@@ -54,14 +54,15 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks)
 
         # Centre: the four views.
-        self.map_view = MapView(self)
+        self.map_panel = MapPanel(self)
+        self.map_view = self.map_panel.map
         self.board = CaseBoard(self)
         self.wall = VideoWall(self)
         self.figures = FiguresView(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("workArea")
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.map_view, self.tr("Map"))
+        self.tabs.addTab(self.map_panel, self.tr("Map"))
         self.tabs.addTab(self.board, self.tr("Case board"))
         self.tabs.addTab(self.wall, self.tr("Video wall"))
         self.tabs.addTab(self.figures, self.tr("Figures"))
@@ -119,14 +120,10 @@ class MainWindow(QMainWindow):
             self,
         )
         self.user_label.setObjectName("statusUser")
-        self.database_label = QLabel(
-            self.tr("Database: %1 (%2)")
-            .replace("%1", self.database.display_url)
-            .replace("%2", self.database.dialect),
-            self,
-        )
+        self.database_label = QLabel(self)
         self.database_label.setObjectName("statusDatabase")
         self.database_label.setToolTip(self.database.display_url)
+        self._show_database_state(None)
         self.clock_label = QLabel(self)
         self.clock_label.setObjectName("statusClock")
         bar.addWidget(self.center_label)
@@ -277,8 +274,27 @@ class MainWindow(QMainWindow):
         self.alerts.set_dashboard(dashboard)
         self.figures.set_dashboard(dashboard)
 
+    def _show_database_state(self, error: str | None) -> None:
+        text = (
+            self.tr("Database: %1 (%2)")
+            .replace("%1", self.database.display_url)
+            .replace("%2", self.database.dialect)
+        )
+        if error:
+            text += "  " + self.tr("⚠ not answering")
+            self.database_label.setToolTip(f"{self.database.display_url}\n{error}")
+        else:
+            self.database_label.setToolTip(self.database.display_url)
+        self.database_label.setText(text)
+        state = "error" if error else "ok"
+        if self.database_label.property("state") != state:
+            self.database_label.setProperty("state", state)
+            self.database_label.style().unpolish(self.database_label)
+            self.database_label.style().polish(self.database_label)
+
     def _on_loaded(self, snapshot: Snapshot) -> None:
         self.alerts.set_freshness(snapshot.loaded_at, None)
+        self._show_database_state(None)
         self.board.set_now(clock.now())
         if not self.is_ready:
             self.is_ready = True
@@ -287,6 +303,7 @@ class MainWindow(QMainWindow):
     def _on_load_failed(self, message: str) -> None:
         loaded_at = self.data.snapshot.loaded_at if self.data.snapshot else None
         self.alerts.set_freshness(loaded_at, message)
+        self._show_database_state(message)
 
     def _tick(self) -> None:
         now = clock.now()

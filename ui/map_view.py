@@ -21,7 +21,15 @@ from PySide6.QtGui import (
     QPolygonF,
     QTransform,
 )
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from commandcenter.deadlines import DeadlineStatus
 from commandcenter.domain.enums import AdminLevel
@@ -113,6 +121,12 @@ class MapView(QWidget):
         self.selected_camera: int | None = None
         self.show_cameras = True
         self.show_cases = True
+        self.show_numbers = True
+
+    def set_layer(self, layer: str, visible: bool) -> None:
+        """Switch a layer: "cases", "cameras" or "numbers" (grid numbers)."""
+        setattr(self, f"show_{layer}", visible)
+        self.update()
 
     # --- data ----------------------------------------------------------------------------------
 
@@ -340,6 +354,8 @@ class MapView(QWidget):
         painter.setFont(small)
         metrics = QFontMetricsF(small)
         for area in self._grids:
+            if not self.show_numbers:
+                break
             if area.label_at is None or area.path.boundingRect().width() * scale < 34:
                 continue
             at = transform.map(self._project(*area.label_at))
@@ -498,3 +514,39 @@ def _halo_text(painter: QPainter, origin: QPointF, text: str, font: QFont, colou
 
 def _distance(a: QPointF, b: QPointF) -> float:
     return math.hypot(a.x() - b.x(), a.y() - b.y())
+
+
+class MapPanel(QWidget):
+    """The map with its layer switches above it."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("mapPanel")
+        self.map = MapView(self)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(10, 4, 10, 4)
+        bar.setSpacing(18)
+        caption = QLabel(self.tr("Layers:"), self)
+        caption.setObjectName("layerCaption")
+        bar.addWidget(caption)
+        self.switches: dict[str, QCheckBox] = {}
+        for layer, text in (
+            ("cases", self.tr("Open cases")),
+            ("cameras", self.tr("Cameras")),
+            ("numbers", self.tr("Grid numbers")),
+        ):
+            box = QCheckBox(text, self)
+            box.setObjectName("layerSwitch")
+            box.setChecked(True)
+            box.toggled.connect(lambda on, name=layer: self.map.set_layer(name, on))
+            self.switches[layer] = box
+            bar.addWidget(box)
+        bar.addStretch(1)
+        hint = QLabel(self.tr("Click a grid, a case or a camera for its details"), self)
+        hint.setObjectName("layerHint")
+        bar.addWidget(hint)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.map, 1)

@@ -710,6 +710,33 @@
         <source>The language changes the next time the console starts.</source>
         <translation>界面语言将在下次启动时生效。</translation>
     </message>
+    <message>
+        <source>⚠ not answering</source>
+        <translation>⚠ 无响应</translation>
+    </message>
+</context>
+<context>
+    <name>MapPanel</name>
+    <message>
+        <source>Layers:</source>
+        <translation>图层：</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>在办案件</translation>
+    </message>
+    <message>
+        <source>Cameras</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <source>Grid numbers</source>
+        <translation>网格编号</translation>
+    </message>
+    <message>
+        <source>Click a grid, a case or a camera for its details</source>
+        <translation>点击网格、案件或摄像机查看详情</translation>
+    </message>
 </context>
 <context>
     <name>MapView</name>
