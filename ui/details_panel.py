@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -49,7 +50,10 @@ class DetailsPanel(QScrollArea):
         self.picture = QLabel(body)
         self.picture.setObjectName("detailsPicture")
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # The picture follows the panel's width, never widens it.
+        self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.picture.hide()
+        self._image: QImage | None = None
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
@@ -81,6 +85,7 @@ class DetailsPanel(QScrollArea):
         self.kind_label.setText(kind)
         self.title.setText(title)
         self.picture.hide()
+        self._image = None
         self._clear_overview()
         self.overview.hide()
 
@@ -224,18 +229,37 @@ class DetailsPanel(QScrollArea):
         self._row(self.tr("Device ID"), camera.device_id)
         self._row(self.tr("Grid"), camera.grid_name or "")
         self._row(self.tr("State"), self.tr("Enabled") if camera.enabled else self.tr("✖ Disabled"))
-        self._row(self.tr("Main stream"), display_url(camera.main_url))
-        self._row(self.tr("Sub stream"), display_url(camera.sub_url) if camera.sub_url else "")
+        self._row(self.tr("Main stream"), _breakable(display_url(camera.main_url)))
+        sub = _breakable(display_url(camera.sub_url)) if camera.sub_url else ""
+        self._row(self.tr("Sub stream"), sub)
         self._row(self.tr("Position"), f"{camera.lon:.6f}, {camera.lat:.6f}")
 
     def set_picture(self, image: QImage | None) -> None:
+        self._image = image
         if image is None or image.isNull():
             self.picture.hide()
             return
-        width = max(200, self.viewport().width() - 28)
-        self.picture.setPixmap(
-            QPixmap.fromImage(image).scaledToWidth(
-                width, Qt.TransformationMode.SmoothTransformation
-            )
-        )
+        self._scale_picture()
         self.picture.show()
+
+    def _scale_picture(self) -> None:
+        if self._image is None or self._image.isNull():
+            return
+        width = max(120, self.viewport().width() - 28)
+        pixmap = QPixmap.fromImage(self._image).scaledToWidth(
+            width, Qt.TransformationMode.SmoothTransformation
+        )
+        self.picture.setPixmap(pixmap)
+        self.picture.setFixedHeight(pixmap.height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.picture.isVisible():
+            self._scale_picture()
+
+
+def _breakable(text: str) -> str:
+    """Let a long URL or path wrap after its separators (zero-width spaces)."""
+    for separator in ("/", "?", "&", ".", "_", "-"):
+        text = text.replace(separator, separator + "\u200b")
+    return text
