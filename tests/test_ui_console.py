@@ -201,22 +201,20 @@ def test_login_with_an_unknown_user_says_the_same(qtbot, demo_database):
     assert dialog.username.text() == "nobody"
 
 
-def test_void_calls_cannot_exhaust_none(qtbot):
-    """PySide6 6.12.0 on Python 3.11 drops a reference to None per void call; importing ``ui``
-    applies the guard, so a long shift of repaints cannot abort the interpreter."""
+def test_void_calls_keep_none_alive(qtbot):
+    """PySide6 6.12.0 drops a reference to None on every void call and aborts Python 3.11
+    ("none_dealloc") after a few thousand repaints; pyproject.toml excludes it. This fails if
+    such a build is installed again."""
     import sys
 
     from PySide6.QtWidgets import QLabel
 
-    from ui import _refcount_guard
-
     label = QLabel()
     qtbot.addWidget(label)
-    for _ in range(20_000):
+    before = sys.getrefcount(None)
+    for _ in range(2_000):
         label.setText("网格")
-    if _refcount_guard.bug_present():
-        assert _refcount_guard.install()
-        assert sys.getrefcount(None) > 1_000_000
+    assert sys.getrefcount(None) - before > -100
 
 
 def test_gui_start_up_fills_an_empty_database_then_logs_in(qapp, qtbot, tmp_path):

@@ -4,7 +4,3 @@ Everything Qt lives here; the core package never imports PySide6. Widgets get pl
 dataclasses from :mod:`commandcenter.queries`, loaded by workers off the GUI thread
 (:mod:`ui.tasks`), and never hold a database session.
 """
-
-from ui import _refcount_guard
-
-_refcount_guard.install()  # before any widget exists: see the module for the PySide6 bug
