@@ -87,10 +87,15 @@ class CaseRow:
     grid_name: str | None
     holder: str
     reported_at: dt.datetime
+    filed_at: dt.datetime | None
     deadline: dt.datetime | None
-    deadline_status: DeadlineStatus
+    deadline_status: DeadlineStatus  # as of the query's "now"
     lon: float | None
     lat: float | None
+
+    def status_at(self, now: dt.datetime) -> DeadlineStatus:
+        """The deadline status at another moment, e.g. the clock ticking between refreshes."""
+        return deadline_status(now, self.filed_at, self.deadline)
 
 
 @dataclass(frozen=True)
@@ -254,6 +259,7 @@ def open_cases(session: Session, actor: Actor, now: dt.datetime, limit: int | No
                 grid_name=grid_name,
                 holder=holder,
                 reported_at=case.reported_at,
+                filed_at=case.filed_at,
                 deadline=case.deadline,
                 deadline_status=deadline_status(now, case.filed_at, case.deadline),
                 lon=case.lon,

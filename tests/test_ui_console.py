@@ -13,7 +13,7 @@ from commandcenter import queries  # noqa: E402
 from commandcenter.domain.enums import AdminLevel  # noqa: E402
 from commandcenter.security import actor_by_username  # noqa: E402
 from ui import clock, i18n  # noqa: E402
-from ui.case_board import STATUS_ROLE, effective_status  # noqa: E402
+from ui.case_board import STATUS_ROLE  # noqa: E402
 from ui.login import LoginDialog  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.map_view import MapView  # noqa: E402
@@ -114,7 +114,7 @@ def test_alert_filters_the_board(qtbot, demo_database):
     shown = window.board.row_count()
     now = clock.now()
     rows = [window.board.model.case_at(i) for i in range(window.board.model.rowCount())]
-    assert shown == sum(effective_status(r, now).value == "overdue" for r in rows)
+    assert shown == sum(r.status_at(now).value == "overdue" for r in rows)
     proxy = window.board.proxy
     assert all(proxy.index(i, 0).data(STATUS_ROLE) == "overdue" for i in range(shown))
     window.show_alert("reported")

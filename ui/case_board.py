@@ -54,13 +54,6 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
 _ROOT = QModelIndex()
 
 
-def effective_status(row: CaseRow, now: dt.datetime) -> DeadlineStatus:
-    """The row's status, turned overdue as soon as the clock passes the deadline."""
-    if row.deadline is not None and now >= row.deadline:
-        return DeadlineStatus.OVERDUE
-    return row.deadline_status
-
-
 class CaseTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -143,7 +136,7 @@ class CaseTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         column = index.column()
-        status = effective_status(row, self._now)
+        status = row.status_at(self._now)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column, status)
         if role == SORT_ROLE:

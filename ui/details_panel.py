@@ -21,7 +21,6 @@ from commandcenter.deadlines import DeadlineStatus
 from commandcenter.domain.enums import CaseState
 from commandcenter.queries import CameraRow, CaseRow, GridSummary, UnitNode
 from ui import clock
-from ui.case_board import effective_status
 from ui.labels import format_datetime, label, time_left_text
 
 OVERVIEW_ITEMS = 4  # cases listed per group when nothing is selected
@@ -116,7 +115,7 @@ class DetailsPanel(QScrollArea):
         if self.current is not None:
             return
         self._reset(self.tr("Needs attention now"), self.tr("Select a grid, a case or a camera."))
-        statuses = [(row, effective_status(row, now)) for row in cases]
+        statuses = [(row, row.status_at(now)) for row in cases]
         groups = [
             (
                 "reported",
@@ -154,7 +153,7 @@ class DetailsPanel(QScrollArea):
                 if row.state is CaseState.REPORTED and row.deadline is None:
                     when = self.tr("reported %1").replace("%1", format_datetime(row.reported_at))
                 else:
-                    when = time_left_text(effective_status(row, now), row.deadline, now)
+                    when = time_left_text(row.status_at(now), row.deadline, now)
                 title = row.title if len(row.title) <= 18 else row.title[:17] + "…"
                 item = QPushButton(f"{when}\n{title}", self.overview)
                 item.setObjectName("overviewItem")
@@ -208,7 +207,7 @@ class DetailsPanel(QScrollArea):
     def show_case(self, row: CaseRow) -> None:
         self.current = ("case", row.id)
         now = clock.now()
-        status = effective_status(row, now)
+        status = row.status_at(now)
         self._reset(self.tr("Case"), row.title)
         self._row(self.tr("Case no."), row.code)
         self._row(self.tr("State"), label(row.state))

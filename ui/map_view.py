@@ -35,7 +35,6 @@ from commandcenter.deadlines import DeadlineStatus
 from commandcenter.domain.enums import AdminLevel
 from commandcenter.queries import CameraRow, CaseRow, GridSummary, UnitNode
 from ui import clock
-from ui.case_board import effective_status
 from ui.labels import label
 from ui.style import Colors, scaled_font
 
@@ -283,7 +282,7 @@ class MapView(QWidget):
 
     def _tooltip(self, kind: str, item) -> str:
         if kind == "case":
-            status = label(effective_status(item, clock.now()))
+            status = label(item.status_at(clock.now()))
             return f"{item.code}\n{item.title}\n{label(item.state)} · {status}"
         if kind == "camera":
             return f"{item.name}\n{item.device_id}"
@@ -384,7 +383,7 @@ class MapView(QWidget):
     def _paint_cases(self, painter: QPainter, transform: QTransform) -> None:
         now = clock.now()
         for row, point in self._cases:
-            draw_marker(painter, transform.map(point), effective_status(row, now))
+            draw_marker(painter, transform.map(point), row.status_at(now))
 
     def _paint_selection_marks(self, painter: QPainter, transform: QTransform) -> None:
         painter.setBrush(Qt.BrushStyle.NoBrush)
