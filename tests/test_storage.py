@@ -94,3 +94,44 @@ def test_wrong_postgres_database_name(postgres_server):
     url = postgres_server.url_for("no_such_database")
     with pytest.raises(DatabaseUnavailable, match="no_such_database"):
         open_database(url)
+
+
+def test_upgrade_keeps_rows_written_by_an_older_schema(db_url):
+    """A database made by revision 0001 with a case in it upgrades to head in place."""
+    import datetime as dt
+
+    from commandcenter.storage.database import create_engine_for
+    from commandcenter.storage.migrate import upgrade
+
+    engine = create_engine_for(db_url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO admin_units (id, code, name, level) "
+                "VALUES (1, '321202001001', 'x', 'community')"
+            )
+        )
+        conn.execute(text("INSERT INTO centers (id, unit_id, name) VALUES (1, 1, 'c')"))
+        conn.execute(
+            text(
+                "INSERT INTO cases (id, code, source, category, title, description, center_id, "
+                "urgency, state, reported_at, rework_count, version) VALUES (1, 'C1', 'resident', "
+                "'other', 't', '', 1, 'normal', 'reported', :at, 0, 1)"
+            ),
+            {"at": dt.datetime(2026, 11, 2, 9, 0)},
+        )
+    engine.dispose()
+    database = open_database(db_url)
+    try:
+        from commandcenter.storage.models import Case, TimeLimit
+
+        with database.session() as session:
+            case = session.get(Case, 1)
+            assert case.title == "t" and case.self_resolved is False and case.urge_count == 0
+            limits = {(t.place, t.days) for t in session.query(TimeLimit)}
+            assert limits == {("community", 1), ("street", 2), ("department", 3)}
+        with database.session() as session, session.begin():
+            session.add(TimeLimit(place="street", category=None, urgency="urgent", days=1))
+    finally:
+        database.dispose()

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -323,6 +324,24 @@ class Case(Base):
     satisfaction: Mapped[int | None] = mapped_column(Integer)  # 1..5 from the follow-up call
     rework_count: Mapped[int] = mapped_column(Integer, default=0)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # --- workflow bookkeeping, kept on the case so boards and figures need no archive scan ---
+    # Where the current handling happens, which picks the time limit: community / street /
+    # department (TimeLimitPlace values).
+    limit_place: Mapped[str | None] = mapped_column(String(16))
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer)  # working minutes
+    # Who handled it (kept after the case closes, for the figures of departments and people).
+    handling_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    handler_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # last handler's result
+    handling_minutes: Mapped[int | None] = mapped_column(Integer)  # working minutes filed→handled
+    self_resolved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    extension_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    urge_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The deadline clock stops while an extension request or a suspension is pending.
+    paused_since: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    pending_extension_minutes: Mapped[int | None] = mapped_column(Integer)
+    resume_state: Mapped[CaseState | None] = mapped_column(_enum(CaseState))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -352,8 +371,64 @@ class CaseEvent(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     # What the step changed beyond the state (holder, deadline, rating …), for the archive view.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Tamper evidence: each entry hashes its content and the previous entry's hash.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
 
     case: Mapped[Case] = relationship(back_populates="events", foreign_keys=[case_id])
+
+
+class SupervisionOrder(Base):
+    """A supervision order (督办) on a case: an instruction with its own deadline and a reply."""
+
+    __tablename__ = "supervision_orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    issued_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    issuing_center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    deadline: Mapped[dt.datetime] = mapped_column(DateTime)
+    instruction: Mapped[str] = mapped_column(Text)
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    replied_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CalendarDay(Base):
+    """An exception to the Monday–Friday week: a public holiday on a weekday, or an adjusted
+    working day (调休) on a weekend. The calendar is data: it differs every year."""
+
+    __tablename__ = "calendar_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(50), default="")
+
+
+class TimeLimit(Base):
+    """A handling time limit in working days and hours. The most specific rule wins: category
+    and urgency given beats one of them given beats the place's default (both empty)."""
+
+    __tablename__ = "time_limits"
+    __table_args__ = (UniqueConstraint("place", "category", "urgency"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place: Mapped[str] = mapped_column(String(16))  # community / street / department
+    category: Mapped[CaseCategory | None] = mapped_column(_enum(CaseCategory))
+    urgency: Mapped[Urgency | None] = mapped_column(_enum(Urgency))
+    days: Mapped[int] = mapped_column(Integer, default=0)
+    hours: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Visit(Base):
+    """A grid manager's household visit (民情日志 entry)."""
+
+    __tablename__ = "visits"
+    __table_args__ = (Index("ix_visits_user_at", "user_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    house_id: Mapped[int | None] = mapped_column(ForeignKey("houses.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class Attachment(Base):
