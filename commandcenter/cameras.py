@@ -7,7 +7,9 @@ or logs.
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.request import url2pathname
 
 STREAM_SCHEMES = ("rtsp", "rtsps", "rtmp", "http", "https", "file")
 
@@ -58,3 +60,16 @@ def url_problems(url: str) -> list[str]:
     except ValueError:
         return ["the URL's port is not a number between 0 and 65535"]
     return []
+
+
+def stream_source(url: str, username: str | None = None, password: str | None = None) -> str:
+    """What to hand to the decoder (cv2.VideoCapture): a local path for ``file:`` URLs (the
+    demo's clips), else the network URL with its credentials. Only the video worker calls this."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "file":
+        return url2pathname(parts.path)
+    return with_credentials(url, username, password)
+
+
+def is_local_file(url: str) -> bool:
+    return urlsplit(url).scheme.lower() == "file" and Path(stream_source(url)).exists()

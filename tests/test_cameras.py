@@ -26,3 +26,15 @@ def test_url_problems():
     assert "rtsp://" in url_problems("ftp://host/x")[0]
     assert url_problems("rtsp:///x") == ["the URL names no host"]
     assert "port" in url_problems("rtsp://host:99999/x")[0]
+
+
+def test_stream_source(tmp_path):
+    from commandcenter.cameras import is_local_file, stream_source
+
+    clip = tmp_path / "一号 clip.mp4"
+    clip.write_bytes(b"x")
+    assert stream_source(clip.as_uri()) == str(clip)
+    assert is_local_file(clip.as_uri())
+    assert not is_local_file((tmp_path / "missing.mp4").as_uri())
+    assert stream_source("rtsp://h/x", "u", "p") == "rtsp://u:p@h/x"
+    assert url_problems(clip.as_uri()) == []

@@ -514,8 +514,8 @@ def _write_cameras(conn, world: DemoWorld, clips: Path) -> None:
                 "lat": round(point.y, 7),
                 "grid_id": grid["id"],
                 "center_id": world.community_centers[grid["community_index"]],
-                "main_url": str(clip),
-                "sub_url": str(clip),
+                "main_url": clip.as_uri(),
+                "sub_url": clip.as_uri(),
                 "transport": "tcp",
                 "enabled": True,
             }
