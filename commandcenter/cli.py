@@ -33,7 +33,8 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from commandcenter.demo.generator import DEMO_ACCOUNTS, DEMO_PASSWORD, generate_demo
+    from commandcenter.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from commandcenter.demo.generator import generate_demo
 
     database = _database(args)
     if not database.is_empty():

@@ -111,17 +111,33 @@ def actor_for(session: Session, user: User) -> Actor:
     )
 
 
+_DUMMY_HASH = _hasher.hash("no such user")
+
+
 def authenticate(session: Session, username: str, password: str) -> Actor:
-    """Check a log-in; the error never says whether the name or the password was wrong."""
+    """Check a log-in; neither the message nor the time taken tells whether the name or the
+    password was wrong (an unknown name is checked against a dummy hash)."""
     user = session.scalar(select(User).where(User.username == username.strip()))
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    known = user is not None and user.active and user.password_hash
+    if not verify_password(user.password_hash if known else _DUMMY_HASH, password) or not known:
         raise AuthenticationFailed("Wrong user name or password.")
     return actor_for(session, user)
 
 
-def actor_by_username(session: Session, username: str) -> Actor:
-    """The actor for a known user without a password: for trusted local tooling only
-    (the CLI run by the operator, ``run.py --screenshot`` on a demo database)."""
+def demo_actor(session: Session, username: str) -> Actor:
+    """A demo account's actor without a password, for ``run.py --screenshot`` and tests.
+
+    Refused unless the database was filled by the demo generator and the name is one of its
+    published accounts: it must never open a real center without a log-in.
+    """
+    from commandcenter.demo.accounts import DEMO_SETTING, DEMO_USERNAMES
+    from commandcenter.storage.models import Setting
+
+    if session.get(Setting, DEMO_SETTING) is None:
+        raise AuthenticationFailed("This database is not a demo district; log in instead.")
+    if username not in DEMO_USERNAMES:
+        names = ", ".join(sorted(DEMO_USERNAMES))
+        raise AuthenticationFailed(f"{username!r} is not a demo account (one of: {names}).")
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise AuthenticationFailed(f"No user named {username!r}.")

@@ -9,7 +9,8 @@ import shapely
 from sqlalchemy import func, select
 
 from commandcenter.checks import check_database
-from commandcenter.demo.generator import DEMO_ACCOUNTS, DEMO_PASSWORD, generate_demo
+from commandcenter.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from commandcenter.demo.generator import generate_demo
 from commandcenter.domain.codes import validate_gb28181_id, validate_grid_code, validate_id_number
 from commandcenter.domain.enums import OPEN_STATES, AdminLevel, CaseState, GridKind, Role
 from commandcenter.security import authenticate

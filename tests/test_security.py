@@ -88,3 +88,31 @@ def test_fixed_salt_hash_verifies_and_is_reproducible():
     first = hash_password("demo2026", salt=salt)
     assert first == hash_password("demo2026", salt=salt)
     assert first.startswith("$argon2id$") and verify_password(first, "demo2026")
+
+
+def test_demo_actor_only_opens_published_demo_accounts(demo_database, tmp_path):
+    from commandcenter.security import demo_actor
+    from commandcenter.storage import open_database
+
+    with demo_database.session() as s:
+        assert demo_actor(s, "duty").role.value == "duty_officer"
+        with pytest.raises(AuthenticationFailed, match="not a demo account"):
+            demo_actor(s, "gm00100101")  # a real staff account of the district
+    plain = open_database(f"sqlite:///{tmp_path / 'real.db'}")
+    try:
+        with plain.session() as s, pytest.raises(AuthenticationFailed, match="not a demo"):
+            demo_actor(s, "duty")
+    finally:
+        plain.dispose()
+
+
+def test_unknown_user_costs_a_password_check_too(demo_database, monkeypatch):
+    """Timing must not tell which names exist: an unknown name is verified against a dummy."""
+    import commandcenter.security as security
+
+    checked = []
+    real = security.verify_password
+    monkeypatch.setattr(security, "verify_password", lambda h, p: checked.append(h) or real(h, p))
+    with demo_database.session() as s, pytest.raises(AuthenticationFailed):
+        authenticate(s, "nobody-here", "demo2026")
+    assert checked == [security._DUMMY_HASH]

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication, QPointF, Qt  # noqa: E402
 
 from commandcenter import queries  # noqa: E402
 from commandcenter.domain.enums import AdminLevel  # noqa: E402
-from commandcenter.security import actor_by_username  # noqa: E402
+from commandcenter.security import demo_actor  # noqa: E402
 from ui import clock, i18n  # noqa: E402
 from ui.case_board import STATUS_ROLE  # noqa: E402
 from ui.login import LoginDialog  # noqa: E402
@@ -35,7 +35,7 @@ def chinese(qapp):
 
 def actor(database, username: str):
     with database.session() as session:
-        return actor_by_username(session, username)
+        return demo_actor(session, username)
 
 
 def open_window(qtbot, database, username: str = "duty") -> MainWindow:

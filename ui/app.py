@@ -130,7 +130,7 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str) -> in
     from PySide6.QtCore import QEventLoop, Qt, QTimer
 
     from commandcenter.errors import CommandCenterError
-    from commandcenter.security import actor_by_username
+    from commandcenter.security import demo_actor
     from ui import tasks
     from ui.main_window import MainWindow
 
@@ -138,7 +138,7 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str) -> in
     try:
         database = open_and_fill(url)
         with database.session() as session:
-            actor = actor_by_username(session, username)
+            actor = demo_actor(session, username)
         window = MainWindow(database, actor)
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         window.resize(*SCREENSHOT_SIZE)

@@ -24,6 +24,7 @@ from commandcenter import clock
 from commandcenter.config import data_dir
 from commandcenter.demo import cases as demo_cases
 from commandcenter.demo import names
+from commandcenter.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SETTING
 from commandcenter.demo.geometry import DemoGeography, generate_geography, random_point_in
 from commandcenter.demo.names import person_name, phone_number
 from commandcenter.domain.codes import make_grid_code, make_id_number
@@ -59,24 +60,11 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 2026
 DEMO_CLOCK = dt.time(16, 0)
-DEMO_PASSWORD = "demo2026"
 COUNTY_CODE = "321202000000"
 STREET_CODE = "321202001000"
 CAMERA_COUNT = 30
 # Origins of floating residents: county codes elsewhere in Jiangsu and in Anhui.
 FLOATING_REGIONS = ("320921", "321023", "341221", "341125", "320724", "321181")
-
-# (username, role, where) — the log-in accounts the README lists; each gets DEMO_PASSWORD.
-DEMO_ACCOUNTS = (
-    ("admin", Role.ADMINISTRATOR, "county", "系统管理员"),
-    ("supervisor", Role.SUPERVISOR, "county", "周督办"),
-    ("duty", Role.DUTY_OFFICER, "street", "陈值班"),
-    ("dispatcher", Role.DISPATCHER, "street", "王派遣"),
-    ("handler", Role.DEPARTMENT_HANDLER, "urban_management", "刘城管"),
-    ("leader", Role.GRID_LEADER, "community", "李网格长"),
-    ("gridman", Role.GRID_MANAGER, "grid", "张网格员"),
-)
-
 Progress = Callable[[float, str], None]
 
 
@@ -156,7 +144,7 @@ def generate_demo(
         demo_cases.write_cases(conn, world)
         conn.execute(
             insert(Setting),
-            [{"key": "demo", "value": {"seed": seed, "today": world.today.isoformat()}}],
+            [{"key": DEMO_SETTING, "value": {"seed": seed, "today": world.today.isoformat()}}],
         )
         if conn.dialect.name == "postgresql":
             _advance_sequences(conn)

@@ -1,0 +1,19 @@
+"""The demo district's log-in accounts (listed in the README): one per role."""
+
+from commandcenter.domain.enums import Role
+
+DEMO_PASSWORD = "demo2026"
+
+# (username, role, where, display name); each gets DEMO_PASSWORD.
+DEMO_ACCOUNTS = (
+    ("admin", Role.ADMINISTRATOR, "county", "系统管理员"),
+    ("supervisor", Role.SUPERVISOR, "county", "周督办"),
+    ("duty", Role.DUTY_OFFICER, "street", "陈值班"),
+    ("dispatcher", Role.DISPATCHER, "street", "王派遣"),
+    ("handler", Role.DEPARTMENT_HANDLER, "urban_management", "刘城管"),
+    ("leader", Role.GRID_LEADER, "community", "李网格长"),
+    ("gridman", Role.GRID_MANAGER, "grid", "张网格员"),
+)
+
+DEMO_USERNAMES = frozenset(account[0] for account in DEMO_ACCOUNTS)
+DEMO_SETTING = "demo"  # the settings key the generator writes
