@@ -103,7 +103,10 @@ def check_database(session: Session) -> CheckReport:
     people = CheckSection("People (ID numbers)")
     for person_id, id_number in session.execute(select(Person.id, Person.id_number)):
         people.checked += 1
-        for problem in validate_id_number(id_number):
-            # The number itself is personal data: name the record, not the number.
-            people.problems.append(f"person #{person_id}: {problem}")
+        problems = validate_id_number(id_number)
+        if problems:
+            # The number and the birth date in it are personal data: name the record and
+            # which parts are wrong, never the values.
+            parts = ", ".join(p.part for p in problems)
+            people.problems.append(f"person #{person_id}: ID number invalid ({parts})")
     return CheckReport([grids, division_section, cameras, people], divisions_known=bool(known))

@@ -44,11 +44,10 @@ def cmd_demo(args) -> int:
             file=sys.stderr,
         )
         return 1
-    today = dt.date.fromisoformat(args.today) if args.today else None
     generate_demo(
         database,
         seed=args.seed,
-        today=today,
+        today=args.today,
         clips_dir=Path(args.clips) if args.clips else None,
         progress=lambda fraction, message: print(f"{fraction:4.0%}  {message}"),
     )
@@ -121,19 +120,50 @@ def cmd_users(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+def _db_option(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument(
         "--db",
         metavar="URL",
+        default=default,
         help=f"database URL (default: ${DB_ENV}, else SQLite in the user data folder), "
         "e.g. postgresql+psycopg://user@host/dbname",
     )
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-26") from None
+
+
+def cmd_set_password(args) -> int:
+    from commandcenter.security import set_password
+
+    password = sys.stdin.readline().rstrip("\n") if args.stdin else None
+    if password is None:
+        import getpass
+
+        password = getpass.getpass(f"New password for {args.username}: ")
+        if getpass.getpass("Again: ") != password:
+            print("error: the two passwords differ; nothing changed.", file=sys.stderr)
+            return 1
+    database = _database(args)
+    with database.session() as session, session.begin():
+        set_password(session, args.username, password)
+    print(f"Password of {args.username} set.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="commandcenter",
         description="Grid Command Center (网格化服务管理指挥中心): administration commands.",
-        parents=[common],
     )
+    _db_option(parser, None)
+    # The subcommands' copy must not overwrite a --db given before the subcommand.
+    common = argparse.ArgumentParser(add_help=False)
+    _db_option(common, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name, func, help_text):
@@ -143,7 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = add("demo", cmd_demo, "generate the demo district into an empty database")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
-    demo.add_argument("--today", metavar="YYYY-MM-DD", help="the demo's today (default: today)")
+    demo.add_argument(
+        "--today", type=_iso_date, metavar="YYYY-MM-DD", help="the demo's today (default: now)"
+    )
     demo.add_argument("--clips", metavar="DIR", help="folder for the demo camera clips")
     imp = add(
         "import-divisions",
@@ -160,6 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("codes", nargs="*", metavar="CODE", help="codes to check instead")
     add("migrate", cmd_migrate, "create or upgrade the database schema")
     add("info", cmd_info, "show the database and what it holds")
+    password = add("set-password", cmd_set_password, "give a user a new password (argon2id)")
+    password.add_argument("username")
+    password.add_argument(
+        "--stdin", action="store_true", help="read the password from standard input"
+    )
     add("users", cmd_users, "list user accounts and their roles")
     return parser
 

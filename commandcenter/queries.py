@@ -148,14 +148,14 @@ def _rings(wkb: bytes | None) -> tuple[tuple[tuple[float, float], ...], ...]:
 def _open_case_counts(session: Session, actor: Actor, now: dt.datetime):
     """Open and overdue case counts per grid inside the jurisdiction."""
     rows = session.execute(
-        select(Case.grid_id, Case.deadline).where(
+        select(Case.grid_id, Case.filed_at, Case.deadline).where(
             Case.state.in_(OPEN_STATES), Case.center_id.in_(actor.jurisdiction_center_ids)
         )
     ).all()
     open_by_grid, overdue_by_grid = Counter(), Counter()
-    for grid_id, deadline in rows:
+    for grid_id, filed_at, deadline in rows:
         open_by_grid[grid_id] += 1
-        if deadline is not None and deadline <= now:
+        if deadline_status(now, filed_at, deadline) == DeadlineStatus.OVERDUE:
             overdue_by_grid[grid_id] += 1
     return open_by_grid, overdue_by_grid
 

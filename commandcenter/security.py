@@ -111,7 +111,23 @@ def actor_for(session: Session, user: User) -> Actor:
     )
 
 
+MIN_PASSWORD_LENGTH = 8
+
 _DUMMY_HASH = _hasher.hash("no such user")
+
+
+def set_password(session: Session, username: str, password: str) -> None:
+    """Store a new argon2id hash for the user; the password itself is never kept or logged."""
+    from commandcenter.errors import CommandCenterError
+
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise CommandCenterError(f"No user named {username!r}.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise CommandCenterError(
+            f"A password needs at least {MIN_PASSWORD_LENGTH} characters; nothing changed."
+        )
+    user.password_hash = hash_password(password)
 
 
 def authenticate(session: Session, username: str, password: str) -> Actor:

@@ -91,3 +91,49 @@ def test_broken_division_file_changes_nothing(tmp_path):
     assert "Traceback" not in result.stderr
     info = cli("check-codes", db=db)
     assert "no division list imported" in info.stdout
+
+
+def test_db_before_the_subcommand_is_honoured(tmp_path):
+    db = f"sqlite:///{tmp_path / 'before.db'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "commandcenter", "--db", db, "migrate"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert str(tmp_path / "before.db") in result.stdout
+    assert (tmp_path / "before.db").exists()
+
+
+def test_bad_demo_date_is_a_usage_error_and_creates_nothing(tmp_path):
+    result = cli("demo", "--today", "2026-13-01", db=f"sqlite:///{tmp_path / 'x.db'}")
+    assert result.returncode == 2 and "not a date like" in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_set_password_lets_a_staff_member_log_in(demo_database):
+    from sqlalchemy import select
+
+    from commandcenter.security import authenticate
+    from commandcenter.storage.models import User
+
+    with demo_database.session() as s:
+        username = s.scalar(select(User.username).where(User.password_hash.is_(None)))
+    command = [sys.executable, "-m", "commandcenter", "set-password", username, "--stdin"]
+    command += ["--db", demo_database.url]
+    try:
+        short = subprocess.run(command, input="short\n", capture_output=True, text=True, timeout=60)
+        assert short.returncode == 1 and "at least 8" in short.stderr
+        done = subprocess.run(
+            command, input="a-long-pass\n", capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        assert "a-long-pass" not in done.stdout
+        with demo_database.session() as s:
+            assert authenticate(s, username, "a-long-pass").username == username
+    finally:  # the shared demo district goes back to how it was
+        with demo_database.session() as s, s.begin():
+            s.execute(
+                User.__table__.update().where(User.username == username).values(password_hash=None)
+            )

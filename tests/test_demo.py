@@ -112,7 +112,8 @@ def test_sizing_rule_and_codes_check(demo):
     # Exactly the two grids the generator draws too large on purpose are flagged.
     assert [len(section.problems) for section in report.sections] == [2, 0, 0, 0]
     assert all("too large" in p for p in report.sections[0].problems)
-    assert people == sum(g.population for g in grids) or people > 60_000
+    # people registered per grid add up to the grids' populations, within a few percent
+    assert abs(people - sum(g.population for g in grids)) < 0.05 * people
     ordinary = [g for g in grids if g.kind != GridKind.DEDICATED]
     assert sum(300 <= g.households <= 500 for g in ordinary) >= len(ordinary) - 2
 

@@ -75,14 +75,6 @@ def test_county_supervisor_sees_everything_below(demo_database):
         assert board.cameras == 30
 
 
-def test_personal_data_roles():
-    from commandcenter.domain.enums import Role
-    from commandcenter.security import CLEAR_PERSONAL_DATA_ROLES
-
-    assert Role.DUTY_OFFICER not in CLEAR_PERSONAL_DATA_ROLES
-    assert Role.GRID_MANAGER not in CLEAR_PERSONAL_DATA_ROLES
-
-
 def test_fixed_salt_hash_verifies_and_is_reproducible():
     salt = b"0123456789abcdef"
     first = hash_password("demo2026", salt=salt)

@@ -2,6 +2,7 @@
 
 import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from commandcenter.errors import DatabaseUnavailable
 from commandcenter.storage import open_database
@@ -61,7 +62,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):
 def test_foreign_keys_are_enforced(db_url):
     database = open_database(db_url)
     try:
-        with pytest.raises(Exception), database.session() as session, session.begin():  # noqa: B017
+        with pytest.raises(IntegrityError), database.session() as session, session.begin():
             session.add(Center(id=1, unit_id=999, name="no such unit"))
     finally:
         database.dispose()
@@ -135,3 +136,10 @@ def test_upgrade_keeps_rows_written_by_an_older_schema(db_url):
             session.add(TimeLimit(place="street", category=None, urgency="urgent", days=1))
     finally:
         database.dispose()
+
+
+def test_safe_url_hides_passwords_wherever_they_are():
+    from commandcenter.storage.database import safe_url
+
+    shown = safe_url("postgresql+psycopg://cc:pw1@db/x?password=pw2&sslmode=require")
+    assert "pw1" not in shown and "pw2" not in shown and "sslmode=require" in shown
