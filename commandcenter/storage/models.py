@@ -342,6 +342,8 @@ class Case(Base):
     paused_since: Mapped[dt.datetime | None] = mapped_column(DateTime)
     pending_extension_minutes: Mapped[int | None] = mapped_column(Integer)
     resume_state: Mapped[CaseState | None] = mapped_column(_enum(CaseState))
+    # Hash of the newest archive entry: deleting the last entries breaks the chain here.
+    archive_hash: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}

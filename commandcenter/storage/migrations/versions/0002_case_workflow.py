@@ -119,6 +119,7 @@ def upgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("limit_place", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("time_limit_minutes", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("archive_hash", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("handling_department_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("handler_user_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("handled_at", sa.DateTime(), nullable=True))
@@ -198,6 +199,7 @@ def downgrade() -> None:
         batch_op.drop_column("handled_at")
         batch_op.drop_column("handler_user_id")
         batch_op.drop_column("handling_department_id")
+        batch_op.drop_column("archive_hash")
         batch_op.drop_column("time_limit_minutes")
         batch_op.drop_column("limit_place")
 
