@@ -1,0 +1,447 @@
+"""One camera stream decoded in its own thread, handed over through a latest-frame slot.
+
+Contract
+--------
+- ``StreamWorker(url, username, password).start()`` opens the stream with OpenCV's FFmpeg backend
+  in a daemon thread and keeps grabbing every frame, so a network stream never falls behind.
+- The newest decoded frame sits in a slot (a lock, the frame, its number and time): no queue,
+  so memory stays at one frame per stream and latency cannot build up. A display takes a frame
+  when it wants one, ``latest(max_size)``, and only then is the frame scaled down to its tile.
+- ``health()`` says what the stream is doing: connecting, live, stalled, reconnecting, offline,
+  unauthorised or bad_url, with frames per second, resolution, age of the last frame and the
+  number of reconnects.
+- Lost streams are reopened with exponential backoff and jitter; ``stop()`` ends the thread.
+- Credentials are put into the URL only inside the worker thread (``stream_source``); ``repr``,
+  logs and ``health().detail`` show the URL without them.
+
+Demo clips (``file:`` URLs) play at the clip's own frame rate and loop: at the end the worker
+seeks back to the first frame, or reopens the file if the seek fails.
+
+FFmpeg options and why they are set where they are
+--------------------------------------------------
+OpenCV takes a few options per capture, as open parameters: the open and read timeouts
+(``CAP_PROP_OPEN_TIMEOUT_MSEC``, ``CAP_PROP_READ_TIMEOUT_MSEC``) and the decoder's thread count
+(``CAP_PROP_N_THREADS``: one per stream; the wall gets its parallelism from one thread per
+stream, not from threads inside each decoder). These are set on every capture here.
+
+FFmpeg's own options (RTSP transport, low-delay flags) reach OpenCV only through the
+process-wide environment variable ``OPENCV_FFMPEG_CAPTURE_OPTIONS``; OpenCV has no
+per-capture way to pass them. This module does not write that variable: changing the
+environment while other threads run is unsafe, and it would apply to every capture of the
+process anyway. When the variable is unset, OpenCV itself asks FFmpeg for
+``rtsp_flags=prefer_tcp`` - RTP interleaved over the RTSP TCP connection, falling back to UDP
+only if a camera refuses TCP - which is the transport we want by default (no losses through
+NAT and firewalls, no UDP ports to open). An operator who needs another setting for the whole
+console sets the variable before starting it (e.g. ``rtsp_transport;udp``); the worker logs
+once that it is in force. A per-camera transport needs a decoder that takes options per stream
+(issue 5).
+
+The read timeout is also the watchdog of a frozen server (one that keeps the socket open but
+sends nothing): ``health()`` reports ``stalled`` as soon as no frame came for ``stall_after``
+seconds, and the blocked read gives up after the read timeout, after which the worker
+reconnects.
+"""
+
+from __future__ import annotations
+
+import collections
+import enum
+import itertools
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import cv2
+import numpy as np
+
+from commandcenter.cameras import split_credentials, stream_source, url_problems
+from commandcenter.video.probe import probe_rtsp
+
+log = logging.getLogger(__name__)
+
+OPEN_TIMEOUT_MS = 5_000
+READ_TIMEOUT_MS = 4_000
+STALL_AFTER_S = 2.0
+FPS_WINDOW_S = 2.0
+DECODER_THREADS = 1
+BACKOFF_FIRST_S = 0.5
+BACKOFF_MAX_S = 5.0  # offline cameras are retried at least this often: they come back quickly
+BACKOFF_MAX_REFUSED_S = 60.0  # wrong credentials or path: retrying fast would not help (and
+# cameras lock accounts after repeated failed log-ins)
+FILE_FPS_DEFAULT = 25.0
+CAPTURE_OPTIONS_ENV = "OPENCV_FFMPEG_CAPTURE_OPTIONS"
+
+CredentialSource = Callable[[], tuple[str | None, str | None]]
+
+_worker_numbers = itertools.count(1)
+_env_logged = threading.Event()
+
+
+class Health(enum.StrEnum):
+    CONNECTING = "connecting"  # first open in progress, no frame yet
+    LIVE = "live"  # frames arriving
+    STALLED = "stalled"  # open, but no new frame for a few seconds
+    RECONNECTING = "reconnecting"  # the stream was lost; opening it again
+    OFFLINE = "offline"  # cannot be reached; retried with backoff
+    UNAUTHORISED = "unauthorised"  # the camera refuses the credentials
+    BAD_URL = "bad_url"  # no such file, host or path; the URL needs fixing
+
+
+@dataclass(frozen=True)
+class StreamHealth:
+    state: Health
+    fps: float  # frames decoded per second over the last couple of seconds
+    resolution: tuple[int, int] | None  # width, height of the decoded frames
+    last_frame_age: float | None  # seconds since the newest frame, None before the first
+    reconnects: int  # opens after the first one
+    frames: int  # frames decoded since start
+    detail: str = ""  # why, in English, for logs and tooltips; never with credentials
+    retry_in: float | None = None  # seconds until the next attempt, while waiting to retry
+
+    @property
+    def ok(self) -> bool:
+        return self.state is Health.LIVE
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A decoded frame as handed to a display. ``image`` is BGR uint8 (H×W×3), read-only."""
+
+    image: np.ndarray
+    number: int  # 1, 2, 3 … over the worker's life, across loops and reconnects
+    timestamp: float  # time.monotonic() when it was decoded
+    source_size: tuple[int, int]  # width, height before any scaling
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.image.shape[1], self.image.shape[0]
+
+
+def fit_size(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """``size`` scaled down (never up) to fit in ``box``, keeping the aspect ratio."""
+    width, height = size
+    box_w, box_h = max(1, int(box[0])), max(1, int(box[1]))
+    scale = min(box_w / width, box_h / height, 1.0)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+class _Backoff:
+    """Exponential delays with equal jitter: half fixed, half random, so many cameras that
+    went down together do not all knock at the same moment when they come back."""
+
+    def __init__(self, first: float, ceiling: float, rng: random.Random):
+        self.first, self.ceiling, self.rng = first, ceiling, rng
+
+    def delay(self, attempt: int, ceiling: float | None = None) -> float:
+        top = min(ceiling or self.ceiling, self.first * 2 ** min(attempt, 16))
+        return top / 2 + self.rng.uniform(0, top / 2)
+
+
+class StreamWorker:
+    """Decodes one stream in a thread; see the module docstring for the contract."""
+
+    def __init__(
+        self,
+        url: str,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        credentials: CredentialSource | None = None,
+        name: str = "",
+        open_timeout_ms: int = OPEN_TIMEOUT_MS,
+        read_timeout_ms: int = READ_TIMEOUT_MS,
+        stall_after: float = STALL_AFTER_S,
+        backoff_first: float = BACKOFF_FIRST_S,
+        backoff_max: float = BACKOFF_MAX_S,
+        decoder_threads: int = DECODER_THREADS,
+        seed: int | None = None,
+    ):
+        clean, typed_user, typed_password = split_credentials(url)
+        if username is None and typed_user is not None:  # credentials typed into the URL
+            username, password = typed_user, typed_password
+        self.url = clean  # the only form of the URL kept outside the thread's open call
+        self.name = name or self.url
+        self._label = f"{name} ({clean})" if name else clean  # for logs
+        self._username, self._password, self._credentials = username, password, credentials
+        self.open_timeout_ms, self.read_timeout_ms = open_timeout_ms, read_timeout_ms
+        self.stall_after = stall_after
+        self.decoder_threads = decoder_threads
+        self._backoff = _Backoff(backoff_first, backoff_max, random.Random(seed))
+        scheme = urlsplit(self.url).scheme.lower()
+        self.is_file = scheme == "file"
+        self.is_rtsp = scheme in ("rtsp", "rtsps")
+
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        # The latest-frame slot and the health figures, all guarded by _lock.
+        self._image: np.ndarray | None = None
+        self._number = 0
+        self._frame_time = 0.0
+        self._frame_size: tuple[int, int] | None = None
+        self._times: collections.deque[float] = collections.deque(maxlen=256)
+        self._state = Health.CONNECTING
+        self._detail = ""
+        self._reconnects = 0
+        self._loops = 0
+        self._retry_at: float | None = None
+        self._thread = threading.Thread(
+            target=self._run, name=f"stream-{next(_worker_numbers)}", daemon=True
+        )
+
+    def __repr__(self) -> str:
+        return f"<StreamWorker {self.name!r} {self.url} {self._state.value}>"
+
+    # --- life cycle ----------------------------------------------------------------------------
+
+    def start(self) -> StreamWorker:
+        self._thread.start()
+        return self
+
+    @property
+    def thread(self) -> threading.Thread:
+        return self._thread
+
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def request_stop(self) -> None:
+        """Ask the thread to end, without waiting (it finishes the open or read in progress)."""
+        self._stop.set()
+
+    def stop(self, timeout: float | None = None) -> bool:
+        """End the thread and wait for it: at most ``timeout`` seconds (by default the longest
+        blocking call, an open). True when the thread has ended."""
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            limit = timeout if timeout is not None else self.open_timeout_ms / 1000 + 1.0
+            try:
+                self._thread.join(limit)
+            except RuntimeError:  # never started
+                return True
+        return not self._thread.is_alive()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    # --- what a display asks -------------------------------------------------------------------
+
+    def latest(self, max_size: tuple[int, int] | None = None, *, after: int = 0) -> Frame | None:
+        """The newest frame, scaled down to fit ``max_size`` (width, height) if given; None
+        before the first frame or when no frame newer than number ``after`` has arrived."""
+        with self._lock:
+            image, number, stamp = self._image, self._number, self._frame_time
+        if image is None or number <= after:
+            return None
+        source_size = (image.shape[1], image.shape[0])
+        if max_size is not None:
+            target = fit_size(source_size, max_size)
+            if target != source_size:
+                image = cv2.resize(image, target, interpolation=cv2.INTER_AREA)
+                image.flags.writeable = False
+        return Frame(image, number, stamp, source_size)
+
+    def health(self) -> StreamHealth:
+        now = time.monotonic()
+        with self._lock:
+            state, detail = self._state, self._detail
+            age = now - self._frame_time if self._number else None
+            recent = [t for t in self._times if now - t <= FPS_WINDOW_S]
+            retry_in = max(0.0, self._retry_at - now) if self._retry_at is not None else None
+            figures = (self._frame_size, self._reconnects, self._number)
+        if state is Health.LIVE and age is not None and age > self.stall_after:
+            state = Health.STALLED
+            detail = f"no new frame for {age:.0f} s"
+        fps = 0.0
+        if len(recent) >= 2 and recent[-1] > recent[0]:
+            fps = (len(recent) - 1) / (recent[-1] - recent[0])
+            if age is not None and age > 1.0:  # the rate of frames that stopped coming is 0
+                fps = 0.0
+        return StreamHealth(
+            state=state,
+            fps=fps,
+            resolution=figures[0],
+            last_frame_age=age,
+            reconnects=figures[1],
+            frames=figures[2],
+            detail=detail,
+            retry_in=retry_in,
+        )
+
+    @property
+    def loops(self) -> int:
+        """How often a file clip has started over."""
+        return self._loops
+
+    # --- the thread ----------------------------------------------------------------------------
+
+    def _set_state(self, state: Health, detail: str = "", retry_at: float | None = None) -> None:
+        with self._lock:
+            changed = state is not self._state
+            self._state, self._detail, self._retry_at = state, detail, retry_at
+        if changed:
+            log.info("%s: %s %s", self._label, state.value, detail)
+
+    def _run(self) -> None:
+        try:
+            self._serve()
+        except Exception as exc:  # a bug must not kill the wall silently
+            log.exception("%s: stream worker failed", self._label)
+            self._set_state(Health.OFFLINE, f"internal error: {type(exc).__name__}")
+
+    def _serve(self) -> None:
+        problems = url_problems(self.url)
+        if problems:
+            self._set_state(Health.BAD_URL, problems[0])
+            return  # nothing to retry: the URL itself has to change
+        if CAPTURE_OPTIONS_ENV in os.environ and not _env_logged.is_set():
+            _env_logged.set()
+            log.info("%s is set: FFmpeg uses it for every stream", CAPTURE_OPTIONS_ENV)
+        failures = 0  # failed attempts since the stream last played
+        reopen_quietly = False  # a clip starting over is not a reconnect
+        first = True
+        while not self._stop.is_set():
+            if not first and not reopen_quietly:
+                with self._lock:
+                    self._reconnects += 1
+            first = reopen_quietly = False
+            capture = self._open()
+            if capture is None:
+                if self._stop.is_set():
+                    break
+                state, detail = self._diagnose()
+                ceiling = BACKOFF_MAX_REFUSED_S if state is not Health.OFFLINE else None
+                delay = self._backoff.delay(failures, ceiling)
+                failures += 1
+                self._set_state(state, detail, time.monotonic() + delay)
+                if self._stop.wait(delay):
+                    break
+                continue
+            try:
+                outcome = self._pump(capture)
+            finally:
+                capture.release()
+            if outcome == "stopped":
+                break
+            if outcome == "ended":
+                reopen_quietly = True
+                continue
+            if outcome == "frames":  # it played, then broke off: try again at once
+                failures = 0
+                state, detail = Health.RECONNECTING, "the stream was interrupted"
+            elif self.is_file:
+                state, detail = Health.BAD_URL, "the clip has no frames that can be decoded"
+            else:
+                state, detail = Health.OFFLINE, "the stream opened but sent no picture"
+            delay = self._backoff.delay(failures)
+            failures += 1
+            self._set_state(state, detail, time.monotonic() + delay)
+            if self._stop.wait(delay):
+                break
+
+    def _open(self) -> cv2.VideoCapture | None:
+        """Open the stream; the credentials exist only in this call."""
+        if self.is_file:
+            path = Path(stream_source(self.url))
+            if not path.is_file():
+                return None
+            source = str(path)
+        else:
+            source = stream_source(self.url, *self._login())
+        params = [
+            cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
+            self.open_timeout_ms,
+            cv2.CAP_PROP_READ_TIMEOUT_MSEC,
+            self.read_timeout_ms,
+            cv2.CAP_PROP_N_THREADS,
+            self.decoder_threads,
+        ]
+        capture = cv2.VideoCapture(source, cv2.CAP_FFMPEG, params)
+        del source
+        if capture.isOpened():
+            return capture
+        capture.release()
+        return None
+
+    def _login(self) -> tuple[str | None, str | None]:
+        """User name and password for the stream: given, typed into the URL, or looked up
+        now (the camera registry may have changed since the worker started)."""
+        if self._username or self._credentials is None:
+            return self._username, self._password
+        try:
+            return self._credentials()
+        except Exception as exc:  # the stream may still play without them
+            log.warning("%s: cannot read the camera's credentials (%s)", self._label, exc)
+            return None, None
+
+    def _diagnose(self) -> tuple[Health, str]:
+        """Why the last open failed."""
+        if self.is_file:
+            path = Path(stream_source(self.url))
+            if not path.exists():
+                return Health.BAD_URL, f"the clip {path.name} is missing"
+            return Health.BAD_URL, f"the clip {path.name} cannot be decoded"
+        if self.is_rtsp and urlsplit(self.url).scheme.lower() == "rtsp":
+            result = probe_rtsp(
+                self.url, *self._login(), timeout=min(3.0, self.open_timeout_ms / 1000)
+            )
+            return Health(result.verdict), result.detail
+        return Health.OFFLINE, "the stream cannot be opened"
+
+    def _pump(self, capture: cv2.VideoCapture) -> str:
+        """Grab frames until the stream ends or ``stop``. Returns "stopped", "frames" (it
+        played, then was lost), "no-frames" (opened, nothing decodable) or "ended" (a clip that
+        could not start over by seeking: reopen it)."""
+        interval = 0.0
+        if self.is_file:
+            fps = capture.get(cv2.CAP_PROP_FPS)
+            fps = fps if 1.0 <= fps <= 240.0 else FILE_FPS_DEFAULT
+            interval = 1.0 / fps
+        frames = 0
+        due = time.monotonic()
+        while not self._stop.is_set():
+            ok = capture.grab()
+            if not ok and self.is_file and frames:
+                # End of the clip: start over at the first frame.
+                ok = bool(capture.set(cv2.CAP_PROP_POS_FRAMES, 0)) and capture.grab()
+                if not ok:
+                    return "ended"
+                self._loops += 1
+            if not ok:
+                return "frames" if frames else "no-frames"
+            ok, image = capture.retrieve()
+            if not ok or image is None:
+                return "frames" if frames else "no-frames"
+            frames += 1
+            self._publish(image)
+            if interval:
+                due += interval
+                wait = due - time.monotonic()
+                if wait > 0:
+                    if self._stop.wait(wait):
+                        return "stopped"
+                elif wait < -5 * interval:  # fell far behind (a busy machine): do not rush
+                    due = time.monotonic()
+        return "stopped"
+
+    def _publish(self, image: np.ndarray) -> None:
+        image.flags.writeable = False  # displays share it; nobody may draw into it
+        now = time.monotonic()
+        size = (image.shape[1], image.shape[0])
+        with self._lock:
+            self._image = image  # the previous frame is dropped here: one frame per stream
+            self._number += 1
+            self._frame_time = now
+            self._frame_size = size
+            self._times.append(now)
+            became_live = self._state is not Health.LIVE
+            if became_live:
+                self._state, self._detail, self._retry_at = Health.LIVE, "", None
+        if became_live:
+            log.info("%s: live %d×%d", self._label, *size)
