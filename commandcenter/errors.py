@@ -30,3 +30,30 @@ class AuthenticationFailed(CommandCenterError):
 
 class PermissionDenied(CommandCenterError):
     """The user's role or jurisdiction does not allow the operation."""
+
+
+class TransitionRefused(PermissionDenied):
+    """A case action this actor may not take now: wrong role, jurisdiction or state.
+
+    ``reason`` is one of "role", "jurisdiction", "state", "input" so screens can phrase it.
+    """
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+class ConflictError(CommandCenterError):
+    """Someone else changed the case since this console read it; ``changes`` says what."""
+
+    def __init__(self, message: str, changes: list[str]):
+        super().__init__(message)
+        self.changes = changes
+
+
+class DuplicateSuspected(CommandCenterError):
+    """A new report looks like an open case; ``candidates`` are their ids, nearest first."""
+
+    def __init__(self, message: str, candidates: list[int]):
+        super().__init__(message)
+        self.candidates = candidates

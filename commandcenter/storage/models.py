@@ -346,7 +346,9 @@ class Case(Base):
     archive_hash: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
-    __mapper_args__ = {"version_id_col": version}
+    # The workflow sets the version itself (= number of archive entries); SQLAlchemy still
+    # updates only WHERE version matches, which is the optimistic lock.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     grid: Mapped[Grid | None] = relationship()
     events: Mapped[list[CaseEvent]] = relationship(
