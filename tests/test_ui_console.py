@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -9,10 +11,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QPointF, Qt  # noqa: E402
 
-from commandcenter import queries  # noqa: E402
+from commandcenter import clock, queries  # noqa: E402
+from commandcenter.deadlines import DeadlineStatus  # noqa: E402
 from commandcenter.domain.enums import AdminLevel  # noqa: E402
 from commandcenter.security import demo_actor  # noqa: E402
-from ui import clock, i18n  # noqa: E402
+from commandcenter.video import Health  # noqa: E402
+from ui import i18n  # noqa: E402
 from ui.case_board import STATUS_ROLE  # noqa: E402
 from ui.login import LoginDialog  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
@@ -21,6 +25,28 @@ from ui.tree_panel import KEY_ROLE  # noqa: E402
 
 DEMO_PASSWORD = "demo2026"
 LOAD_TIMEOUT_MS = 60_000
+START_UP_DEADLINE_MS = 120_000
+# The demo district of the ``demo_database`` fixture is made for 2026-11-26 at 16:00 (its
+# "today" and the generator's clock): the console runs at that moment in these tests.
+DEMO_NOW = dt.datetime(2026, 11, 26, 16, 0)
+
+
+@pytest.fixture(autouse=True)
+def demo_clock(monkeypatch):
+    """Every "now" of the console (commandcenter.clock.now, which ui/ calls as clock.now())
+    is the demo's now, so deadlines are what the demo made them, whatever today's date."""
+    monkeypatch.setattr(clock, "now", lambda: DEMO_NOW)
+    return DEMO_NOW
+
+
+@pytest.fixture(autouse=True)
+def garbage_in_the_gui_thread():
+    """As in the console (ui.tasks.GuiThreadGarbageCollector): no cyclic collection in a
+    worker thread, where it could destroy a Qt object of the GUI thread."""
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +86,7 @@ def tree_keys(window: MainWindow) -> list[tuple[str, int]]:
 def test_main_window_shows_the_demo_district(qtbot, demo_database):
     window = open_window(qtbot, demo_database)
     duty = window.actor
-    now = clock.now()
+    now = DEMO_NOW
     with demo_database.session() as session:
         tree = queries.jurisdiction_tree(session, duty, now)
         expected_cases = len(queries.open_cases(session, duty, now))
@@ -82,45 +108,60 @@ def test_main_window_shows_the_demo_district(qtbot, demo_database):
     assert window.board.model.rowCount() == expected_cases
     assert window.board.row_count() == expected_cases
 
-    # Wall: a full first page of camera tiles, each with its picture from the demo clip.
+    # Wall: a full first page of camera tiles; nothing decodes while the wall is not shown.
     assert len(cameras) >= 9
     tiles = [tile for tile in window.wall.tiles if tile.camera is not None]
     assert len(tiles) == 9
     assert [t.camera.id for t in tiles] == [c.id for c in cameras[:9]]
+    assert len(window.wall.registry) == 0
+    window.show_view("wall")
     qtbot.waitUntil(window.wall.is_settled, timeout=LOAD_TIMEOUT_MS)
-    assert all(t.image is not None and not t.image.isNull() for t in tiles), [
-        t.message for t in tiles
+    qtbot.waitUntil(lambda: all(t.image is not None for t in tiles), timeout=LOAD_TIMEOUT_MS)
+    assert all(not t.image.isNull() and t.state is Health.LIVE for t in tiles), [
+        (t.camera.name, t.state, t.message()) for t in tiles
     ]
+    assert sorted(window.wall.registry.keys()) == sorted(c.id for c in cameras[:9])
 
     # Status bar: center, user with role, database without password, clock.
     assert window.center_label.text() == duty.center_name == "城东街道网格化服务管理中心"
-    assert duty.display_name in window.user_label.text()
-    assert "值班员" in window.user_label.text()
-    assert demo_database.display_url in window.database_label.text()
-    assert "sqlite" in window.database_label.text()
-    assert len(window.clock_label.text()) == len("2026-11-26 16:00:00")
+    assert window.user_label.text() == f"{duty.display_name}（值班员）"
+    assert window.database_label.text() == f"数据库：{demo_database.display_url}（sqlite）"
+    assert window.clock_label.text() == "2026-11-26 16:00:00"
 
     # Alert strip and figures show the dashboard's numbers.
     with demo_database.session() as session:
-        dashboard = queries.dashboard(session, duty, clock.now())
-    assert str(dashboard.awaiting_filing) in window.alerts.chips["reported"].text()
+        dashboard = queries.dashboard(session, duty, DEMO_NOW)
+    chips = window.alerts.chips
+    assert chips["reported"].text() == f"★ 待受理  {dashboard.awaiting_filing}"
+    assert chips["near_due"].text() == f"● 临期  {dashboard.near_due}"
+    assert chips["overdue"].text() == f"▲ 超期  {dashboard.overdue}"
+    assert chips["cameras"].text() == f"■ 摄像机  {dashboard.cameras}"
     assert window.figures.cards["open"].value.text() == str(dashboard.open_cases)
 
 
-def test_alert_filters_the_board(qtbot, demo_database):
+@pytest.mark.parametrize("status", [DeadlineStatus.OVERDUE, DeadlineStatus.NEAR_DUE])
+def test_alert_filters_the_board(qtbot, demo_database, status):
     window = open_window(qtbot, demo_database)
-    window.show_alert("overdue")
+    with demo_database.session() as session:
+        dashboard = queries.dashboard(session, window.actor, DEMO_NOW)
+    expected = {
+        DeadlineStatus.OVERDUE: dashboard.overdue,
+        DeadlineStatus.NEAR_DUE: dashboard.near_due,
+    }
+    window.show_alert(status.value)
     assert window.current_view() == "board"
-    shown = window.board.row_count()
-    now = clock.now()
     rows = [window.board.model.case_at(i) for i in range(window.board.model.rowCount())]
-    assert shown == sum(r.status_at(now).value == "overdue" for r in rows)
+    shown = window.board.row_count()
+    # The same moment for the board, the dashboard and this count: they must agree.
+    assert shown == sum(r.status_at(DEMO_NOW) is status for r in rows) == expected[status]
+    assert shown > 0, f"the demo has no {status.value} case at {DEMO_NOW}"
     proxy = window.board.proxy
-    assert all(proxy.index(i, 0).data(STATUS_ROLE) == "overdue" for i in range(shown))
+    assert [proxy.index(i, 0).data(STATUS_ROLE) for i in range(shown)] == [status.value] * shown
     window.show_alert("reported")
     assert window.board.row_count() == sum(r.state.value == "reported" for r in rows)
+    assert window.board.row_count() == dashboard.awaiting_filing
     window.board.clear_filter()
-    assert window.board.row_count() == len(rows)
+    assert window.board.row_count() == len(rows) == dashboard.open_cases
 
 
 def test_selection_reaches_details_map_and_tree(qtbot, demo_database):
@@ -161,11 +202,11 @@ def test_other_roles_get_their_own_jurisdiction(qtbot, demo_database, username, 
     who = window.actor
     assert who.center_level is level
     with demo_database.session() as session:
-        tree = queries.jurisdiction_tree(session, who, clock.now())
-        expected = len(queries.open_cases(session, who, clock.now()))
+        tree = queries.jurisdiction_tree(session, who, DEMO_NOW)
+        expected = len(queries.open_cases(session, who, DEMO_NOW))
     assert window.tree.topLevelItem(0).text(0) == tree.name
     assert window.board.model.rowCount() == expected
-    assert who.center_name in window.center_label.text()
+    assert window.center_label.text() == who.center_name
 
 
 def test_login_rejects_a_wrong_password_and_keeps_the_name(qtbot, demo_database):
@@ -217,14 +258,57 @@ def test_void_calls_keep_none_alive(qtbot):
     assert sys.getrefcount(None) - before > -100
 
 
-def test_gui_start_up_fills_an_empty_database_then_logs_in(qapp, qtbot, tmp_path):
-    """The interactive path of run.py: please-wait while the demo is made, the log-in dialog
-    (wrong password first), then the main window of the duty officer."""
+def run_console_driven(qapp, url: str, drive, deadline_ms: int = START_UP_DEADLINE_MS) -> int:
+    """``ui.app.run_console`` with ``drive()`` called every 100 ms to play the user, and an
+    overall deadline: past it, every window is closed (which ends the run) and the test fails
+    instead of hanging."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from ui import app as console_app
 
+    expired: list[bool] = []
+    state = {"done": False}
+
+    def tick() -> None:
+        if state["done"]:
+            return
+        if not expired:
+            drive()
+        QTimer.singleShot(100, tick)
+
+    def give_up() -> None:
+        if state["done"]:
+            return
+        expired.append(True)
+        for widget in QApplication.topLevelWidgets():
+            if widget.isVisible():
+                widget.close()
+        qapp.quit()
+
+    QTimer.singleShot(100, tick)
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(give_up)
+    deadline.start(deadline_ms)
+    try:
+        result = console_app.run_console(qapp, url, "duty")
+    finally:
+        state["done"] = True
+        deadline.stop()
+    assert not expired, f"the start-up did not finish within {deadline_ms / 1000:.0f} s"
+    return result
+
+
+def test_gui_start_up_fills_an_empty_database_then_logs_in(qapp, tmp_path, monkeypatch):
+    """The interactive path of run.py on a first start: please-wait while the demo is made in
+    the default database of the user data folder, the log-in dialog (wrong password first),
+    then the main window of the duty officer."""
+    from PySide6.QtWidgets import QApplication
+
+    from commandcenter.config import default_database_url
+
+    monkeypatch.setenv("COMMANDCENTER_DATA_DIR", str(tmp_path / "data"))
     seen: dict[str, object] = {}
 
     def drive() -> None:
@@ -240,21 +324,44 @@ def test_gui_start_up_fills_an_empty_database_then_logs_in(qapp, qtbot, tmp_path
                     widget.password.setText(DEMO_PASSWORD)
                     widget.try_login()
                 return
-            if isinstance(widget, MainWindow) and widget.is_ready:
+            if isinstance(widget, MainWindow) and widget.is_ready and "user" not in seen:
                 seen["user"] = widget.user_label.text()
+                seen["name"] = widget.actor.display_name
                 seen["rows"] = widget.board.model.rowCount()
                 widget.close()
                 return
 
-    def keep_driving() -> None:
-        drive()
-        if "user" not in seen:
-            QTimer.singleShot(100, keep_driving)
-
-    QTimer.singleShot(100, keep_driving)
-    url = f"sqlite:///{tmp_path / 'first-start.sqlite3'}"
-    assert console_app.run_console(qapp, url, "duty") == 0
+    assert run_console_driven(qapp, default_database_url(), drive) == 0
     assert seen["message"] == "用户名或密码错误"
     assert seen["kept_name"] == "duty"
-    assert "值班员" in seen["user"]
+    assert seen["user"] == f"{seen['name']}（值班员）"
     assert seen["rows"] > 0
+    assert (tmp_path / "data" / "commandcenter.sqlite3").exists()
+
+
+def test_gui_start_up_on_an_empty_other_database_says_how_to_fill_it(qapp, tmp_path):
+    """An empty database that is not the default file (e.g. a fresh server given with --db) is
+    not filled with the demo: a message says it is empty and how to fill it, and the console
+    exits."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from commandcenter.storage import open_database
+
+    url = f"sqlite:///{tmp_path / 'fresh-server.sqlite3'}"
+    seen: dict[str, str] = {}
+
+    def drive() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                seen["title"], seen["text"] = widget.windowTitle(), widget.text()
+                widget.accept()
+
+    assert run_console_driven(qapp, url, drive, deadline_ms=60_000) == 1
+    assert seen["title"] == "数据库为空"
+    assert f"commandcenter demo --db {url}" in seen["text"]
+    assert seen["text"].startswith(f"数据库 {url} 中还没有任何中心、用户和数据")
+    database = open_database(url)
+    try:
+        assert database.is_empty()  # nothing was written into it
+    finally:
+        database.dispose()

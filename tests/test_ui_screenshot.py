@@ -17,8 +17,10 @@ from ui.paths import ROOT  # noqa: E402
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def run_console(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+def run_console(
+    *args: str, timeout: int = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env or {}))
     env.pop("COMMANDCENTER_DB", None)
     return subprocess.run(
         [sys.executable, str(ROOT / "run.py"), *args],
@@ -41,12 +43,37 @@ def test_screenshot_of_each_view(tmp_path, demo_database, view):
     assert (image.width(), image.height()) == (1600, 1000)
 
 
-def test_screenshot_fills_an_empty_database_with_the_demo(tmp_path):
+def test_screenshot_fills_the_empty_default_database_with_the_demo(tmp_path):
+    """First start: the SQLite file in the user data folder is made and filled."""
     target = tmp_path / "first-start.png"
-    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-    result = run_console("--db", url, "--screenshot", str(target), "--user", "leader")
+    data = tmp_path / "data"
+    result = run_console(
+        "--screenshot", str(target), "--user", "leader", env={"COMMANDCENTER_DATA_DIR": str(data)}
+    )
     assert result.returncode == 0, result.stderr
     assert target.read_bytes().startswith(PNG_SIGNATURE)
+    assert (data / "commandcenter.sqlite3").exists()
+
+
+def test_an_empty_database_given_with_db_is_not_filled(tmp_path):
+    """Any other empty database (a fresh server given with --db or COMMANDCENTER_DB) gets a
+    message saying how to fill it with the demo, and nothing is written into it."""
+    from commandcenter.storage import open_database
+
+    target = tmp_path / "never.png"
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    result = run_console("--db", url, "--screenshot", str(target), "--lang", "en")
+    assert result.returncode == 1
+    assert f"commandcenter demo --db {url}" in result.stderr
+    assert "is empty" not in result.stdout
+    assert f"The database {url} holds no center" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not target.exists()
+    database = open_database(url)
+    try:
+        assert database.is_empty()
+    finally:
+        database.dispose()
 
 
 def test_screenshot_with_an_unknown_user_fails_cleanly(tmp_path, demo_database):

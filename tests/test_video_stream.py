@@ -162,9 +162,10 @@ def test_an_unreachable_camera_is_offline_and_retried(workers, caplog):
 
 class FakeCamera:
     """Answers RTSP requests like a camera that refuses them: OPTIONS 200, DESCRIBE ``status``
-    (401 with a Digest challenge). Records what it was asked."""
+    (401 with a Digest challenge); with ``status`` None it accepts connections and never
+    answers (a hung camera). Records what it was asked."""
 
-    def __init__(self, status: int):
+    def __init__(self, status: int | None):
         self.status = status
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.server = socket.create_server(("127.0.0.1", 0))
@@ -209,6 +210,8 @@ class FakeCamera:
                 name, _, value = line.partition(":")
                 headers[name.strip().lower()] = value.strip()
             self.requests.append((method, headers))
+            if self.status is None:
+                continue
             cseq = headers.get("cseq", "0")
             if method == "OPTIONS":
                 reply = "RTSP/1.0 200 OK\r\nCSeq: {}\r\nPublic: OPTIONS, DESCRIBE\r\n\r\n"
@@ -226,7 +229,7 @@ class FakeCamera:
 def camera_factory():
     made: list[FakeCamera] = []
 
-    def make(status: int) -> FakeCamera:
+    def make(status: int | None) -> FakeCamera:
         made.append(FakeCamera(status))
         return made[-1]
 

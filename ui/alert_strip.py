@@ -71,8 +71,10 @@ class AlertStrip(QWidget):
                 chip.style().polish(chip)
 
     def set_freshness(
-        self, loaded_at: dt.datetime | None, error: str | None, *, stale=False
+        self, loaded_at: dt.datetime | None, error: str | None, *, stale=False, hint: str = ""
     ) -> None:
+        """``error`` is a short message in the user's words (``ui.errors``), ``hint`` what to
+        do about it (shown as the tooltip)."""
         if error:
             text = self.tr("⚠ Data NOT updated: %1").replace("%1", error)
             state = "error"
@@ -84,7 +86,7 @@ class AlertStrip(QWidget):
             if stale:
                 text = "⚠ " + text
         self.freshness.setText(text)
-        self.freshness.setToolTip(error or "")
+        self.freshness.setToolTip(f"{error}\n{hint}" if error and hint else error or "")
         if self.freshness.property("state") != state:
             self.freshness.setProperty("state", state)
             self.freshness.style().unpolish(self.freshness)

@@ -80,6 +80,10 @@ def _run(argv: list[str], args: argparse.Namespace, qt_args: list[str]) -> int:
     # A screenshot run does not change the user's remembered language.
     i18n.configure_language(app, args.lang, remember=args.screenshot is None)
     apply_style(app)
+    # Cyclic garbage is collected in the GUI thread, never in a video or database worker.
+    from ui.tasks import GuiThreadGarbageCollector
+
+    app._garbage_collector = GuiThreadGarbageCollector(app)
 
     from commandcenter.config import resolve_database_url
 
@@ -92,31 +96,79 @@ def _run(argv: list[str], args: argparse.Namespace, qt_args: list[str]) -> int:
 # --- the database ----------------------------------------------------------------------------
 
 
+class DatabaseIsEmpty(Exception):
+    """An empty database other than the console's own default file: it is not filled with
+    the demo on its own (it may be a fresh production server)."""
+
+    def __init__(self, display_url: str):
+        super().__init__(f"the database {display_url} is empty")
+        self.display_url = display_url
+
+
+def is_default_database(url: str) -> bool:
+    """True for the SQLite file in the user data folder (``default_database_url()``), however
+    the URL spells its path."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from commandcenter.config import default_database_url
+
+    try:
+        given, default = make_url(url), make_url(default_database_url())
+    except ArgumentError:
+        return False
+    if given.get_backend_name() != "sqlite" or not given.database:
+        return False
+    if given.database == ":memory:":
+        return False
+    return Path(given.database).resolve() == Path(default.database).resolve()
+
+
+def empty_database_message(display_url: str) -> tuple[str, str]:
+    """Title and text saying the database is empty and how to fill it with the demo."""
+    from PySide6.QtCore import QCoreApplication
+
+    title = QCoreApplication.translate("Startup", "The database is empty")
+    text = (
+        QCoreApplication.translate(
+            "Startup",
+            "The database %1 holds no center, no users and no data yet, so the console "
+            "cannot start on it.",
+        ).replace("%1", display_url)
+        + "\n\n"
+        + QCoreApplication.translate(
+            "Startup", "To fill it with the demo district, run this command, then start again:"
+        )
+        + f"\n\n    commandcenter demo --db {display_url}\n\n"
+    )
+    if "***" in display_url:
+        text += QCoreApplication.translate("Startup", "Put the password in place of ***.") + " "
+    text += QCoreApplication.translate(
+        "Startup",
+        "Only the console's own database in the user data folder is filled with the demo "
+        "automatically.",
+    )
+    return title, text
+
+
 def fill_demo(database, progress=None) -> None:
     """Fill an empty database with the demo district (the generator lives in the core).
     ``progress(fraction, message)`` is called from the worker thread as the generator goes."""
-    import inspect
+    from commandcenter.demo.generator import DEFAULT_SEED, generate_demo
 
-    try:
-        from commandcenter.demo import generator
-    except ImportError as exc:
-        from commandcenter.errors import DatabaseUnavailable
-
-        raise DatabaseUnavailable(
-            f"The database is empty and the demo generator is not available ({exc})."
-        ) from None
-    options = {"seed": getattr(generator, "DEFAULT_SEED", 2026)}
-    if progress is not None and "progress" in inspect.signature(generator.generate_demo).parameters:
-        options["progress"] = progress
-    generator.generate_demo(database, **options)
+    generate_demo(database, seed=DEFAULT_SEED, progress=progress)
 
 
 def open_and_fill(url: str, on_filling=None, progress=None):
-    """Open (and migrate) the database; fill it with the demo district when it is empty."""
+    """Open (and migrate) the database. An empty one is filled with the demo district when it
+    is the default file in the user data folder; any other raises ``DatabaseIsEmpty``."""
     from commandcenter.storage import open_database
 
     database = open_database(url)
     if database.is_empty():
+        if not is_default_database(url):
+            database.dispose()
+            raise DatabaseIsEmpty(database.display_url)
         if on_filling is not None:
             on_filling()
         fill_demo(database, progress)
@@ -169,13 +221,17 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str) -> in
             raise RuntimeError(f"loading the console data failed: {failure[0]}")
         for _ in range(5):  # let layouts and deferred paints settle
             app.processEvents()
+        window.wall.refresh()  # the frames the cameras show at this moment
         image = window.grab()
         target.parent.mkdir(parents=True, exist_ok=True)
         if image.isNull() or not image.save(str(target), "PNG"):
             raise RuntimeError(f"cannot write {target}")
         print(f"screenshot written to {target} ({image.width()}×{image.height()}, view {view})")
         return 0
-    except CommandCenterError as exc:
+    except DatabaseIsEmpty as exc:
+        print("error: " + empty_database_message(exc.display_url)[1], file=sys.stderr)
+        return 1
+    except CommandCenterError as exc:  # e.g. not a demo database, unknown demo user
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:
@@ -199,6 +255,7 @@ def run_console(app, url: str, username: str) -> int:
 
     from commandcenter.errors import CommandCenterError
     from ui import tasks
+    from ui.errors import describe
     from ui.login import LoginDialog
     from ui.main_window import MainWindow
 
@@ -236,6 +293,11 @@ def run_console(app, url: str, username: str) -> int:
 
     try:
         database = tasks.run_and_wait(lambda: open_and_fill(url, filling, progress))
+    except DatabaseIsEmpty as exc:
+        wait.close()
+        title, text = empty_database_message(exc.display_url)
+        QMessageBox.warning(None, title, text)
+        return 1
     except CommandCenterError as exc:
         wait.close()
         QMessageBox.critical(
@@ -258,7 +320,7 @@ def run_console(app, url: str, username: str) -> int:
         QMessageBox.critical(
             None,
             QCoreApplication.translate("Startup", "Start-up failed"),
-            str(exc) or type(exc).__name__,
+            describe(exc, doing="starting the console").full(),
         )
         return 1
     wait.close()

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commandcenter import clock
 from commandcenter.deadlines import DeadlineStatus
 from commandcenter.domain.enums import CaseState, Urgency
 from commandcenter.queries import CaseRow
-from ui import clock
 from ui.labels import format_datetime, label, time_left_text
 from ui.style import Colors
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from commandcenter import queries
+from commandcenter import clock, queries
 from commandcenter.security import Actor
 from commandcenter.storage.database import Database
-from ui import clock
+from ui.errors import describe
 from ui.tasks import run_in_background
 
 log = logging.getLogger(__name__)
@@ -60,14 +60,15 @@ class ConsoleData(QObject):
     camerasChanged = Signal(object)  # tuple[CameraRow, ...]
     dashboardChanged = Signal(object)  # Dashboard
     loaded = Signal(object)  # Snapshot, after every successful load
-    loadFailed = Signal(str)
+    loadFailed = Signal(str)  # a short message in the user's words
     busyChanged = Signal(bool)
 
     def __init__(self, database: Database, actor: Actor, parent: QObject | None = None):
         super().__init__(parent)
         self.database, self.actor = database, actor
         self.snapshot: Snapshot | None = None
-        self.last_error: str | None = None
+        self.last_error: str | None = None  # in the user's words, never the exception text
+        self.last_error_hint = ""  # what to do about it
         self._busy = False
         self._again = False
         self._closed = False
@@ -109,6 +110,7 @@ class ConsoleData(QObject):
         if self._closed:
             return
         previous, self.snapshot, self.last_error = self.snapshot, snapshot, None
+        self.last_error_hint = ""
         if previous is None or previous.tree != snapshot.tree:
             self.treeChanged.emit(snapshot.tree)
         if previous is None or previous.cases != snapshot.cases:
@@ -123,8 +125,8 @@ class ConsoleData(QObject):
     def _on_failed(self, error: Exception) -> None:
         if self._closed:
             return
-        log.warning("loading the console data failed: %s", error)
-        self.last_error = str(error) or type(error).__name__
+        message = describe(error, doing="loading the console data")  # detail to the log only
+        self.last_error, self.last_error_hint = message.text, message.hint
         self._finish()
         self.loadFailed.emit(self.last_error)
 

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commandcenter import clock
 from commandcenter.cameras import display_url
 from commandcenter.deadlines import DeadlineStatus
 from commandcenter.domain.enums import CaseState
 from commandcenter.queries import CameraRow, CaseRow, GridSummary, UnitNode
-from ui import clock
 from ui.labels import format_datetime, label, time_left_text
 
 OVERVIEW_ITEMS = 4  # cases listed per group when nothing is selected

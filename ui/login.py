@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from commandcenter.errors import AuthenticationFailed, CommandCenterError
+from commandcenter.errors import AuthenticationFailed
 from commandcenter.security import Actor, authenticate
 from commandcenter.storage.database import Database
+from ui.errors import describe
 from ui.tasks import run_in_background
 
 
@@ -95,14 +96,13 @@ class LoginDialog(QDialog):
         self._set_busy(False)
         if isinstance(error, AuthenticationFailed):
             self._fail(self.tr("Wrong user name or password."))
-        elif isinstance(error, CommandCenterError):
-            self._fail(str(error))
-        else:
-            self._fail(
-                self.tr("Cannot check the log-in: %1. Check the database and try again.").replace(
-                    "%1", str(error) or type(error).__name__
-                )
-            )
+            return
+        message = describe(error, doing="checking a log-in")  # the detail goes to the log
+        self._fail(
+            self.tr("Cannot check the log-in: %1. %2")
+            .replace("%1", message.text)
+            .replace("%2", message.hint or self.tr("Try again."))
+        )
 
     def _fail(self, text: str) -> None:
         self.message.setText(text)

@@ -5,6 +5,8 @@ bar below. The same shell for every role; the actor's jurisdiction decides what 
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
@@ -16,10 +18,12 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from commandcenter import clock
 from commandcenter.queries import UnitNode
 from commandcenter.security import Actor
 from commandcenter.storage.database import Database
-from ui import clock, i18n
+from commandcenter.video import StreamRegistry, database_credentials
+from ui import i18n
 from ui.alert_strip import AlertStrip
 from ui.case_board import CaseBoard
 from ui.console_data import STALE_AFTER, ConsoleData, Snapshot
@@ -31,6 +35,8 @@ from ui.tree_panel import JurisdictionTree
 from ui.video_wall import VideoWall
 
 VIEWS = ("map", "board", "wall", "figures")
+COUNTDOWN_REFRESH_S = 30  # countdowns and deadline colours advance this often between loads
+DETAILS_PICTURE_INTERVAL_S = 0.25  # the selected camera's picture in the details panel
 
 
 class MainWindow(QMainWindow):
@@ -57,7 +63,9 @@ class MainWindow(QMainWindow):
         self.map_panel = MapPanel(self)
         self.map_view = self.map_panel.map
         self.board = CaseBoard(self)
-        self.wall = VideoWall(self)
+        # The wall's decoding workers look a camera's credentials up themselves, in their own
+        # thread: the window never holds a camera password.
+        self.wall = VideoWall(self, registry=StreamRegistry(database_credentials(database)))
         self.figures = FiguresView(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("workArea")
@@ -101,6 +109,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
 
+        self._countdown_refreshed = time.monotonic()
+        self._details_picture_at = 0.0
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._tick)
@@ -210,6 +220,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.data.stop()
         self._clock.stop()
+        self.wall.shutdown()  # no decoding thread outlives the window
         super().closeEvent(event)
 
     # --- views ---------------------------------------------------------------------------------
@@ -282,7 +293,9 @@ class MainWindow(QMainWindow):
         )
         if error:
             text += "  " + self.tr("⚠ not answering")
-            self.database_label.setToolTip(f"{self.database.display_url}\n{error}")
+            hint = self.data.last_error_hint
+            lines = [self.database.display_url, error] + ([hint] if hint else [])
+            self.database_label.setToolTip("\n".join(lines))
         else:
             self.database_label.setToolTip(self.database.display_url)
         self.database_label.setText(text)
@@ -296,13 +309,14 @@ class MainWindow(QMainWindow):
         self.alerts.set_freshness(snapshot.loaded_at, None)
         self._show_database_state(None)
         self.board.set_now(clock.now())
+        self._countdown_refreshed = time.monotonic()
         if not self.is_ready:
             self.is_ready = True
             self.ready.emit()
 
     def _on_load_failed(self, message: str) -> None:
         loaded_at = self.data.snapshot.loaded_at if self.data.snapshot else None
-        self.alerts.set_freshness(loaded_at, message)
+        self.alerts.set_freshness(loaded_at, message, hint=self.data.last_error_hint)
         self._show_database_state(message)
 
     def _tick(self) -> None:
@@ -313,11 +327,17 @@ class MainWindow(QMainWindow):
             self.alerts.set_freshness(
                 snapshot.loaded_at, None, stale=now - snapshot.loaded_at > STALE_AFTER
             )
-        if now.second % 30 == 0:
-            self.board.set_now(now)
-            self.map_view.update()
-            if self.details.current is None:
-                self.details.show_overview(self._case_rows, now)
+        # By elapsed time, not by the clock's second: a busy machine may skip seconds.
+        if time.monotonic() - self._countdown_refreshed >= COUNTDOWN_REFRESH_S:
+            self._refresh_countdowns(now)
+
+    def _refresh_countdowns(self, now) -> None:
+        """Advance what depends on "now" without reloading: countdowns, marker states."""
+        self._countdown_refreshed = time.monotonic()
+        self.board.set_now(now)
+        self.map_view.update()
+        if self.details.current is None:
+            self.details.show_overview(self._case_rows, now)
 
     # --- selection -----------------------------------------------------------------------------
 
@@ -353,7 +373,7 @@ class MainWindow(QMainWindow):
             return
         self.wall.select_camera(camera_id)
         self.map_view.select(camera=camera_id, grid=camera.grid_id)
-        self.details.show_camera(camera, self.wall.frames.get(camera_id))
+        self.details.show_camera(camera, self.wall.last_image(camera_id))
 
     def clear_selection(self) -> None:
         self.map_view.select()
@@ -364,8 +384,14 @@ class MainWindow(QMainWindow):
         self._refresh_details()
 
     def _on_frame(self, camera_id: int) -> None:
-        if self.details.current == ("camera", camera_id):
-            self.details.set_picture(self.wall.frames.get(camera_id))
+        """The selected camera's picture in the details panel follows the wall, a few times
+        a second."""
+        if self.details.current != ("camera", camera_id):
+            return
+        now = time.monotonic()
+        if now - self._details_picture_at >= DETAILS_PICTURE_INTERVAL_S:
+            self._details_picture_at = now
+            self.details.set_picture(self.wall.last_image(camera_id))
 
     def _refresh_details(self) -> None:
         """Show the fresh data of the selected item; clear when it is gone (a case closed)."""
@@ -381,6 +407,6 @@ class MainWindow(QMainWindow):
         elif kind == "case" and self.board.model.case_by_id(item_id) is not None:
             self.details.show_case(self.board.model.case_by_id(item_id))
         elif kind == "camera" and item_id in self._cameras:
-            self.details.show_camera(self._cameras[item_id], self.wall.frames.get(item_id))
+            self.details.show_camera(self._cameras[item_id], self.wall.last_image(item_id))
         else:
             self.details.show_nothing()

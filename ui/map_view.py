@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commandcenter import clock
 from commandcenter.deadlines import DeadlineStatus
 from commandcenter.domain.enums import AdminLevel
 from commandcenter.queries import CameraRow, CaseRow, GridSummary, UnitNode
-from ui import clock
 from ui.labels import label
 from ui.style import Colors, scaled_font
 
@@ -112,6 +112,7 @@ class MapView(QWidget):
         self._cases: list[tuple[CaseRow, QPointF]] = []
         self._cameras: list[tuple[CameraRow, QPointF]] = []
         self._tree: UnitNode | None = None
+        self._label_points: dict[int, tuple[tuple, tuple[float, float] | None]] = {}
         self._case_rows: tuple[CaseRow, ...] = ()
         self._camera_rows: tuple[CameraRow, ...] = ()
         self.selected_grid: int | None = None
@@ -154,7 +155,7 @@ class MapView(QWidget):
                         node.id,
                         node.name,
                         _ring_path(node.rings, project),
-                        _label_point(node.rings),
+                        self._community_label_point(node),
                         open_=node.open_cases,
                         overdue=node.overdue_cases,
                     )
@@ -171,13 +172,23 @@ class MapView(QWidget):
         self._place_points()
         self.update()
 
+    def _community_label_point(self, node: UnitNode) -> tuple[float, float] | None:
+        """Communities carry no stored label point: compute it once per boundary, not on
+        every tree change (the tree changes with every case count)."""
+        cached = self._label_points.get(node.id)
+        if cached is not None and cached[0] == node.rings:
+            return cached[1]
+        point = _label_point(node.rings)
+        self._label_points[node.id] = (node.rings, point)
+        return point
+
     def _grid_area(self, grid: GridSummary, project) -> _Area:
         return _Area(
             "grid",
             grid.id,
             grid.name,
             _ring_path(grid.rings, project),
-            _label_point(grid.rings) or grid.centroid,
+            grid.centroid,  # the stored label point (a representative point) of the grid
             number=grid_number(grid),
             open_=grid.open_cases,
             overdue=grid.overdue_cases,

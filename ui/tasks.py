@@ -9,25 +9,41 @@ is safe).
 
 from __future__ import annotations
 
+import gc
+import itertools
 import logging
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    QRunnable,
+    Qt,
+    QThread,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
 from shiboken6 import Shiboken
 
 log = logging.getLogger(__name__)
 
 _pools: dict[str, QThreadPool] = {}
-_pending: set[_Relay] = set()  # keeps relays alive until their answer is delivered
+# Callbacks waiting for their task, by token. Only the GUI thread touches this dict.
+_pending: dict[int, tuple[Callable | None, Callable | None, QObject | None]] = {}
+_tokens = itertools.count(1)
+_dispatcher: _Dispatcher | None = None
 
 
 def pool(name: str = "data") -> QThreadPool:
-    """A named pool: ``data`` for database reads (2 threads), ``video`` for camera frames."""
+    """A named pool: ``data`` for database reads (2 threads), others with 2 threads."""
     if name not in _pools:
         created = QThreadPool()
-        created.setMaxThreadCount({"data": 2, "video": 3}.get(name, 2))
+        created.setMaxThreadCount({"data": 2}.get(name, 2))
         _pools[name] = created
     return _pools[name]
 
@@ -41,53 +57,60 @@ def pending_count() -> int:
     return len(_pending)
 
 
-class _Relay(QObject):
-    """Lives in the GUI thread; the worker emits, Qt queues the call into the GUI thread."""
+class _Dispatcher(QObject):
+    """One object for the whole console, made in the GUI thread and never deleted: workers
+    emit its signal, Qt queues the call into the GUI thread.
 
-    done = Signal(object)
-    failed = Signal(object, str)
+    (A QObject per task, as before, could lose its last reference in the worker thread and be
+    destroyed there while the GUI thread was still delivering its signal.)"""
 
-    def __init__(self, on_done, on_error, owner: QObject | None):
+    finished = Signal(int, bool, object, str)
+
+    def __init__(self):
         super().__init__()
-        self._on_done, self._on_error, self._owner = on_done, on_error, owner
-        self.done.connect(self._deliver_done)
-        self.failed.connect(self._deliver_error)
+        self.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
-    def _owner_gone(self) -> bool:
-        return self._owner is not None and not Shiboken.isValid(self._owner)
-
-    @Slot(object)
-    def _deliver_done(self, result) -> None:
-        _pending.discard(self)
-        if self._owner_gone():  # the widget that asked was closed meanwhile
+    @Slot(int, bool, object, str)
+    def _deliver(self, token: int, ok: bool, payload, trace: str) -> None:
+        entry = _pending.pop(token, None)
+        if entry is None:
             return
-        if self._on_done is not None:
-            self._on_done(result)
-
-    @Slot(object, str)
-    def _deliver_error(self, error, trace) -> None:
-        _pending.discard(self)
-        if self._owner_gone():
+        on_done, on_error, owner = entry
+        if owner is not None and not Shiboken.isValid(owner):  # the asker was closed meanwhile
             return
-        if self._on_error is not None:
-            self._on_error(error)
+        if ok:
+            if on_done is not None:
+                on_done(payload)
+        elif on_error is not None:
+            on_error(payload)
         else:
-            log.error("background task failed: %s\n%s", error, trace)
+            log.error("background task failed: %s\n%s", payload, trace)
+
+
+def _get_dispatcher() -> _Dispatcher:
+    global _dispatcher
+    if _dispatcher is None:
+        app = QCoreApplication.instance()
+        if app is not None and QThread.currentThread() is not app.thread():
+            raise RuntimeError("run_in_background is called from the GUI thread only")
+        _dispatcher = _Dispatcher()
+    return _dispatcher
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay):
+    def __init__(self, fn: Callable[[], Any], token: int, dispatcher: _Dispatcher):
         super().__init__()
         self.setAutoDelete(True)
-        self._fn, self._relay = fn, relay
+        self._fn, self._token, self._dispatcher = fn, token, dispatcher
 
     def run(self) -> None:
+        fn, self._fn = self._fn, None
         try:
-            result = self._fn()
+            result = fn()
         except Exception as exc:  # relayed to the GUI thread, never lost
-            self._relay.failed.emit(exc, traceback.format_exc())
+            self._dispatcher.finished.emit(self._token, False, exc, traceback.format_exc())
         else:
-            self._relay.done.emit(result)
+            self._dispatcher.finished.emit(self._token, True, result, "")
 
 
 def run_in_background(
@@ -101,9 +124,10 @@ def run_in_background(
     """Run ``fn()`` in a worker thread; deliver its result or error in the GUI thread.
 
     With an ``owner``, nothing is delivered once that QObject has been deleted."""
-    relay = _Relay(on_done, on_error, owner)
-    _pending.add(relay)
-    pool(pool_name).start(_Task(fn, relay))
+    dispatcher = _get_dispatcher()
+    token = next(_tokens)
+    _pending[token] = (on_done, on_error, owner)
+    pool(pool_name).start(_Task(fn, token, dispatcher))
 
 
 def run_and_wait(fn: Callable[[], Any], *, pool_name: str = "data") -> Any:
@@ -127,3 +151,26 @@ def run_and_wait(fn: Callable[[], Any], *, pool_name: str = "data") -> Any:
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("result")
+
+
+class GuiThreadGarbageCollector(QObject):
+    """Python's cyclic garbage collector runs in whichever thread happens to allocate, e.g. a
+    video or database worker; a Qt object freed there is destroyed in the wrong thread. This
+    turns automatic collection off and collects from a timer in the GUI thread instead, with
+    the same thresholds (the usual remedy for PySide applications with worker threads)."""
+
+    def __init__(self, parent: QObject, interval_ms: int = 500):
+        super().__init__(parent)
+        self._thresholds = gc.get_threshold()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.check)
+        self._timer.start()
+
+    def check(self) -> None:
+        counts = gc.get_count()
+        for generation in (2, 1, 0):
+            if counts[generation] > self._thresholds[generation]:
+                gc.collect(generation)
+                return

@@ -1,17 +1,23 @@
-"""The video wall: a 3×3 block of camera tiles with pages.
+"""The video wall: a 3×3 block of live camera tiles with pages.
 
-For now a tile shows one still frame: for file-based demo cameras (``file://`` URL or a plain
-path to a clip or picture) a worker reads a frame with OpenCV and hands back a QImage; network
-streams (rtsp:// …) show a placeholder until the live video engine lands.
+Decoding happens in the core (``commandcenter.video``): each camera on the visible page gets a
+``StreamWorker`` thread from the wall's ``StreamRegistry``; nothing else is decoded. Changing the
+page stops the workers of the cameras that left it; hiding the wall (another tab) or closing the
+window stops them all.
+
+The wall paints at its own pace: a timer (~12 per second) takes each tile's newest frame from
+its worker's latest-frame slot, already scaled down to the tile, and the worker's health. Each
+tile shows the camera's name, the time of its last frame and its health as a symbol and a word
+(colour is never the only signal); a tile without a picture says why and what to do.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 
-from PySide6.QtCore import QRectF, Qt, Signal
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -23,83 +29,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commandcenter import clock
 from commandcenter.queries import CameraRow
+from commandcenter.video import Frame, Health, StreamHealth, StreamRegistry, StreamWorker
 from ui.style import Colors, scaled_font
-from ui.tasks import run_in_background
 
 ROWS = COLUMNS = 3
 PER_PAGE = ROWS * COLUMNS
-FRAME_MAX_WIDTH = 960
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
+REFRESH_MS = 80  # the wall paints about 12 times a second, whatever the streams' rates
+STOP_TIMEOUT_S = 3.0  # closing the wall waits at most this long for the decoding threads
+
+# Health → (symbol, colour). The word comes from CameraTile.health_word().
+HEALTH_LOOK = {
+    Health.CONNECTING: ("○", Colors.NEW),
+    Health.LIVE: ("●", Colors.ON_TIME),
+    Health.STALLED: ("‖", Colors.NEAR_DUE),
+    Health.RECONNECTING: ("↻", Colors.NEAR_DUE),
+    Health.OFFLINE: ("✖", Colors.OVERDUE),
+    Health.UNAUTHORISED: ("⚠", Colors.OVERDUE),
+    Health.BAD_URL: ("⚠", Colors.OVERDUE),
+}
 
 
-class FrameUnavailable(Exception):
-    """Why a tile has no picture: ``reason`` is "missing", "unreadable" or "empty"."""
-
-    def __init__(self, reason: str, path: Path):
-        super().__init__(f"{reason}: {path}")
-        self.reason, self.path = reason, path
-
-
-def local_path(url: str | None) -> Path | None:
-    """The file behind a camera URL, or None for a network stream."""
-    if not url:
-        return None
-    parsed = urlparse(url)
-    if parsed.scheme == "file":
-        return Path(unquote(parsed.path))
-    if len(parsed.scheme) > 1:  # rtsp://, http:// … (one letter is a Windows drive)
-        return None
-    return Path(url)
-
-
-def camera_source(camera: CameraRow) -> Path | None:
+def camera_url(camera: CameraRow) -> str:
     """The sub stream is enough for a tile; the main stream when there is no sub stream."""
-    for url in (camera.sub_url, camera.main_url):
-        path = local_path(url)
-        if path is not None:
-            return path
-    return None
+    return camera.sub_url or camera.main_url
 
 
-def read_frame(path: Path) -> QImage:
-    """One frame of a clip (a second in, past any black lead-in) or a picture, as a QImage.
-    Runs in a worker thread: QImage, unlike QPixmap, may be built there."""
-    import cv2
-
-    if not path.exists():
-        raise FrameUnavailable("missing", path)
-    if path.suffix.lower() in IMAGE_SUFFIXES:
-        frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    else:
-        capture = cv2.VideoCapture(str(path))
-        try:
-            if not capture.isOpened():
-                raise FrameUnavailable("unreadable", path)
-            count = capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0
-            fps = capture.get(cv2.CAP_PROP_FPS) or 25
-            if count > 2:
-                capture.set(cv2.CAP_PROP_POS_FRAMES, min(int(fps), int(count // 2)))
-            ok, frame = capture.read()
-            if not ok:
-                capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
-                ok, frame = capture.read()
-            if not ok:
-                frame = None
-        finally:
-            capture.release()
-    if frame is None:
-        raise FrameUnavailable("empty", path)
-    height, width = frame.shape[:2]
-    if width > FRAME_MAX_WIDTH:
-        scale = FRAME_MAX_WIDTH / width
-        frame = cv2.resize(
-            frame, (FRAME_MAX_WIDTH, int(height * scale)), interpolation=cv2.INTER_AREA
-        )
-        height, width = frame.shape[:2]
-    rgb = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
-    image = QImage(rgb.data, width, height, rgb.strides[0], QImage.Format.Format_RGB888)
-    return image.copy()  # own the pixels; the numpy buffer goes away
+def frame_to_image(frame: Frame) -> QImage:
+    """A QImage over the frame's BGR pixels, without a copy: keep ``frame.image`` alive for as
+    long as the QImage is used."""
+    pixels = np.ascontiguousarray(frame.image)
+    height, width = pixels.shape[:2]
+    return QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_BGR888)
 
 
 class CameraTile(QWidget):
@@ -112,18 +74,115 @@ class CameraTile(QWidget):
         self.setMinimumSize(160, 100)
         self.camera: CameraRow | None = None
         self.image: QImage | None = None
-        self.message = ""
+        self._pixels: np.ndarray | None = None  # the buffer behind self.image
+        self.frame_number = 0
+        self.worker: StreamWorker | None = None  # whose frames frame_number counts
+        self.health: StreamHealth | None = None
         self.selected = False
+        self._shown: tuple = ()  # what the overlay showed last, to repaint only on change
 
     def set_camera(self, camera: CameraRow | None) -> None:
-        self.camera, self.image = camera, None
-        self.message = self.tr("Loading picture…") if camera else ""
+        if camera is not None and self.camera is not None and camera.id == self.camera.id:
+            self.camera = camera  # same camera, new details: keep its picture
+        else:
+            self.camera, self.image, self._pixels = camera, None, None
+            self.frame_number, self.health, self._shown = 0, None, ()
         self.setToolTip(f"{camera.name}\n{camera.device_id}" if camera else "")
         self.update()
 
-    def set_image(self, image: QImage | None, message: str = "") -> None:
-        self.image, self.message = image, message
+    def pixel_size(self) -> tuple[int, int]:
+        """The tile's size in device pixels: frames are scaled down to this, never more."""
+        ratio = self.devicePixelRatioF()
+        return max(1, int(self.width() * ratio)), max(1, int(self.height() * ratio))
+
+    def set_frame(self, frame: Frame) -> None:
+        self._pixels = frame.image
+        self.image = frame_to_image(frame)
+        self.frame_number = frame.number
         self.update()
+
+    def set_health(self, health: StreamHealth | None) -> None:
+        self.health = health
+        shown = self._overlay_key()
+        if shown != self._shown:
+            self._shown = shown
+            self.update()
+        tip = [self.camera.name, self.camera.device_id] if self.camera else []
+        if health is not None and health.detail:
+            tip.append(health.detail)
+        self.setToolTip("\n".join(tip))
+
+    @property
+    def state(self) -> Health | None:
+        return self.health.state if self.health is not None else None
+
+    # --- texts -----------------------------------------------------------------------------
+
+    def health_word(self, state: Health) -> str:
+        return {
+            Health.CONNECTING: self.tr("Connecting"),
+            Health.LIVE: self.tr("Live"),
+            Health.STALLED: self.tr("Stalled"),
+            Health.RECONNECTING: self.tr("Reconnecting"),
+            Health.OFFLINE: self.tr("Offline"),
+            Health.UNAUTHORISED: self.tr("Log-in refused"),
+            Health.BAD_URL: self.tr("Wrong address"),
+        }[state]
+
+    def badge_text(self) -> str:
+        """Symbol, word and a figure: "● Live · 25 fps", "✖ Offline · retry in 4 s"."""
+        if self.camera is not None and not self.camera.enabled:
+            return "✖ " + self.tr("Disabled")
+        health = self.health
+        if health is None:
+            return "○ " + self.health_word(Health.CONNECTING)
+        text = f"{HEALTH_LOOK[health.state][0]} {self.health_word(health.state)}"
+        if health.state is Health.LIVE:
+            text += " · " + self.tr("%1 fps").replace("%1", f"{health.fps:.0f}")
+        elif health.state is Health.STALLED and health.last_frame_age is not None:
+            text += " · " + self.tr("%1 s").replace("%1", f"{health.last_frame_age:.0f}")
+        elif health.state is Health.RECONNECTING and health.reconnects:
+            text += " · " + self.tr("attempt %1").replace("%1", str(health.reconnects))
+        elif health.retry_in is not None and health.state is Health.OFFLINE:
+            text += " · " + self.tr("retry in %1 s").replace("%1", f"{math.ceil(health.retry_in)}")
+        return text
+
+    def message(self) -> str:
+        """What the tile says in its middle when there is no fresh picture."""
+        if self.camera is None:
+            return ""
+        if not self.camera.enabled:
+            return self.tr("The camera is disabled in the camera registry.")
+        state = self.state
+        if state is None or state is Health.CONNECTING:
+            return self.tr("Connecting to the camera…")
+        if state is Health.LIVE:
+            return ""
+        if state is Health.STALLED:
+            return self.tr("No new picture for a few seconds — waiting for the camera.")
+        if state is Health.RECONNECTING:
+            return self.tr("The stream broke off — reconnecting.")
+        if state is Health.OFFLINE:
+            return self.tr("Camera offline: it cannot be reached. The console keeps trying.")
+        if state is Health.UNAUTHORISED:
+            return self.tr(
+                "The camera refused the user name or password. Check the camera's "
+                "credentials in the camera registry."
+            )
+        return self.tr("The stream address is wrong. Check the camera's stream URL.")
+
+    def frame_time(self) -> str:
+        """The wall-clock time of the picture shown, as HH:MM:SS."""
+        health = self.health
+        if self.image is None or health is None or health.last_frame_age is None:
+            return ""
+        shown_at = clock.now() - dt.timedelta(seconds=health.last_frame_age)
+        return shown_at.strftime("%H:%M:%S")
+
+    def _overlay_key(self) -> tuple:
+        return (self.badge_text(), self.message(), self.frame_time(), self.selected)
+
+    # --- events ----------------------------------------------------------------------------
 
     def mousePressEvent(self, event) -> None:
         if self.camera is not None and event.button() == Qt.MouseButton.LeftButton:
@@ -147,25 +206,52 @@ class CameraTile(QWidget):
             target.moveCenter(rect.center())
             painter.drawImage(target, self.image)
         font = QFont(self.font())
-        if self.message:
-            painter.setPen(Colors.TEXT_DIM)
+        metrics = QFontMetricsF(font)
+        message = self.message()
+        if message:
+            if self.image is not None:  # an old picture: dim it so nobody takes it for live
+                painter.fillRect(rect, QColor(0, 0, 0, 150))
+            painter.setPen(Colors.TEXT)
             painter.setFont(font)
             painter.drawText(
-                rect.adjusted(12, 12, -12, -40),
+                rect.adjusted(16, 40, -16, -(2 * metrics.height() + 24)),
                 Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                self.message,
+                message,
             )
-        if not self.camera.enabled:
-            painter.setPen(Colors.OVERDUE)
-            bold = QFont(font)
-            bold.setBold(True)
-            painter.setFont(bold)
+        self._paint_top_band(painter, rect, font)
+        self._paint_caption(painter, rect, font)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(
+            QPen(Colors.SELECTED if self.selected else Colors.BORDER, 3 if self.selected else 1)
+        )
+        painter.drawRect(rect)
+        painter.end()
+
+    def _paint_top_band(self, painter: QPainter, rect: QRectF, font: QFont) -> None:
+        """Health badge on the left, time of the picture on the right."""
+        bold = scaled_font(font, 0.9, bold=True)
+        metrics = QFontMetricsF(bold)
+        band = QRectF(rect.left(), rect.top(), rect.width(), metrics.height() + 10)
+        painter.fillRect(band, QColor(0, 0, 0, 150))
+        painter.setFont(bold)
+        if self.camera is not None and not self.camera.enabled:
+            colour = Colors.OVERDUE
+        else:
+            colour = HEALTH_LOOK[self.state or Health.CONNECTING][1]
+        inner = band.adjusted(8, 0, -8, 0)
+        painter.setPen(colour)
+        painter.drawText(
+            inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.badge_text()
+        )
+        stamp = self.frame_time()
+        if stamp:
+            painter.setPen(Colors.TEXT)
             painter.drawText(
-                rect.adjusted(10, 8, -10, -8),
-                Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight,
-                self.tr("✖ Disabled"),
+                inner, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, stamp
             )
-        # Caption: name over device ID, on a dark band for contrast on any picture.
+
+    def _paint_caption(self, painter: QPainter, rect: QRectF, font: QFont) -> None:
+        """Name over device ID and grid, on a dark band for contrast on any picture."""
         metrics = QFontMetricsF(font)
         small = scaled_font(font, 0.85)
         small_metrics = QFontMetricsF(small)
@@ -199,28 +285,24 @@ class CameraTile(QWidget):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             detail,
         )
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(
-            QPen(Colors.SELECTED if self.selected else Colors.BORDER, 3 if self.selected else 1)
-        )
-        painter.drawRect(rect)
-        painter.end()
 
 
 class VideoWall(QWidget):
     cameraSelected = Signal(int)
-    framesSettled = Signal()  # every tile of the page has its picture or its message
-    frameReady = Signal(int)  # a camera's picture (or its failure message) arrived
+    framesSettled = Signal()  # every tile of the page has a picture or a definite health
+    frameReady = Signal(int)  # a new picture of a camera was put on its tile
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, registry: StreamRegistry | None = None):
         super().__init__(parent)
         self.setObjectName("videoWall")
+        self.registry = registry if registry is not None else StreamRegistry()
         self.cameras: tuple[CameraRow, ...] = ()
         self.page = 0
-        self.frames: dict[int, QImage] = {}
-        self.messages: dict[int, str] = {}
-        self._loading: set[int] = set()
         self.selected_camera: int | None = None
+        self._active = False  # on screen: only then does anything decode
+        self._closed = False
+        self._settled = True
+        self._last: dict[int, tuple[QImage, np.ndarray]] = {}  # last picture per camera
 
         self.tiles = [CameraTile(self) for _ in range(PER_PAGE)]
         grid = QGridLayout()
@@ -244,7 +326,13 @@ class VideoWall(QWidget):
         layout.setContentsMargins(6, 0, 6, 6)
         layout.addLayout(bar)
         layout.addLayout(grid, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
         self._update_bar()
+
+    # --- cameras and pages -------------------------------------------------------------------
 
     @property
     def page_count(self) -> int:
@@ -254,14 +342,11 @@ class VideoWall(QWidget):
         return list(self.cameras[self.page * PER_PAGE : (self.page + 1) * PER_PAGE])
 
     def set_cameras(self, cameras) -> None:
-        cameras = tuple(cameras)
-        changed = {c.id: c for c in cameras}
-        for camera in self.cameras:  # a changed URL needs a new frame
-            new = changed.get(camera.id)
-            if new is None or (new.main_url, new.sub_url) != (camera.main_url, camera.sub_url):
-                self.frames.pop(camera.id, None)
-                self.messages.pop(camera.id, None)
-        self.cameras = cameras
+        self.cameras = tuple(cameras)
+        known = {c.id: camera_url(c) for c in self.cameras}
+        for camera_id in list(self._last):  # a camera gone or moved to another URL
+            if camera_id not in known:
+                del self._last[camera_id]
         self.show_page(min(self.page, self.page_count - 1))
 
     def show_page(self, page: int) -> None:
@@ -270,14 +355,10 @@ class VideoWall(QWidget):
         for i, tile in enumerate(self.tiles):
             camera = visible[i] if i < len(visible) else None
             tile.set_camera(camera)
-            if camera is not None:
-                tile.selected = camera.id == self.selected_camera
-                if camera.id in self.frames or camera.id in self.messages:
-                    tile.set_image(self.frames.get(camera.id), self.messages.get(camera.id, ""))
-                else:
-                    self._request_frame(camera)
+            tile.selected = camera is not None and camera.id == self.selected_camera
         self._update_bar()
-        self._check_settled()
+        self._sync_streams()
+        self.refresh()
 
     def select_camera(self, camera_id: int | None) -> None:
         self.selected_camera = camera_id
@@ -288,50 +369,90 @@ class VideoWall(QWidget):
             tile.selected = tile.camera is not None and tile.camera.id == camera_id
             tile.update()
 
-    def is_settled(self) -> bool:
-        return not self._loading
+    # --- streams -----------------------------------------------------------------------------
 
-    def _request_frame(self, camera: CameraRow) -> None:
-        if camera.id in self._loading:
-            return
-        path = camera_source(camera)
-        if path is None:
-            self.messages[camera.id] = self.tr("Live stream — shown when live video is available")
-            return
-        self._loading.add(camera.id)
-        run_in_background(
-            lambda: read_frame(path),
-            lambda image, cid=camera.id: self._on_frame(cid, image, ""),
-            lambda error, cid=camera.id: self._on_frame(cid, None, self._explain(error)),
-            pool_name="video",
-            owner=self,
-        )
+    def streamed_cameras(self) -> list[CameraRow]:
+        """The cameras that decode now: those on the visible page, enabled, while the wall is
+        on screen."""
+        if not self._active or self._closed:
+            return []
+        return [c for c in self.visible_cameras() if c.enabled]
 
-    def _explain(self, error: Exception) -> str:
-        if isinstance(error, FrameUnavailable):
-            text = {
-                "missing": self.tr("No picture: the clip %1 is missing"),
-                "unreadable": self.tr("No picture: cannot open the clip %1"),
-                "empty": self.tr("No picture: the clip %1 has no frames"),
-            }[error.reason]
-            return text.replace("%1", error.path.name)
-        return self.tr("No picture (%1)").replace("%1", type(error).__name__)
-
-    def _on_frame(self, camera_id: int, image: QImage | None, message: str) -> None:
-        self._loading.discard(camera_id)
-        if image is not None:
-            self.frames[camera_id] = image
+    def _sync_streams(self) -> None:
+        wanted = self.streamed_cameras()
+        self.registry.keep_only(c.id for c in wanted)
+        for camera in wanted:
+            self.registry.acquire(camera.id, camera_url(camera), name=camera.device_id)
+        if wanted:
+            if not self._timer.isActive():
+                self._timer.start()
         else:
-            self.messages[camera_id] = message
+            self._timer.stop()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._active:
+            self._active = True
+            self._sync_streams()
+            self.refresh()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        if self._active:
+            self._active = False
+            self._sync_streams()  # off screen: nothing decodes
+
+    def shutdown(self, timeout: float = STOP_TIMEOUT_S) -> bool:
+        """Stop every stream and wait for the threads (closing the window)."""
+        self._closed = True
+        self._timer.stop()
+        return self.registry.stop_all(timeout)
+
+    def refresh(self) -> None:
+        """Take each tile's newest frame (scaled to the tile) and its health; repaint."""
         for tile in self.tiles:
-            if tile.camera is not None and tile.camera.id == camera_id:
-                tile.set_image(image, message)
-        self.frameReady.emit(camera_id)
+            camera = tile.camera
+            worker = self.registry.get(camera.id) if camera is not None else None
+            if worker is None:
+                tile.set_health(None)
+                continue
+            if tile.worker is not worker:  # a new worker numbers its frames from 1 again
+                tile.worker, tile.frame_number = worker, 0
+            frame = worker.latest(tile.pixel_size(), after=tile.frame_number)
+            if frame is not None:
+                tile.set_frame(frame)
+                self._last[camera.id] = (tile.image, frame.image)
+                self.frameReady.emit(camera.id)
+            tile.set_health(worker.health())
         self._check_settled()
 
+    def is_settled(self) -> bool:
+        """True when every streamed tile has a picture or a definite health (not connecting):
+        what a screenshot waits for."""
+        streamed = {c.id for c in self.streamed_cameras()}
+        for tile in self.tiles:
+            if tile.camera is None or tile.camera.id not in streamed:
+                continue
+            if tile.image is None and tile.state in (None, Health.CONNECTING):
+                return False
+        return True
+
     def _check_settled(self) -> None:
-        if not self._loading:
+        settled = self.is_settled()
+        if settled and not self._settled:
             self.framesSettled.emit()
+        self._settled = settled
+
+    def last_image(self, camera_id: int) -> QImage | None:
+        """A copy of the last picture shown of a camera (for the details panel), or None."""
+        entry = self._last.get(camera_id)
+        return entry[0].copy() if entry is not None else None
+
+    def health_of(self, camera_id: int) -> StreamHealth | None:
+        worker = self.registry.get(camera_id)
+        return worker.health() if worker is not None else None
+
+    # --- the rest ----------------------------------------------------------------------------
 
     def _on_tile_clicked(self, camera_id: int) -> None:
         self.select_camera(camera_id)

@@ -39,12 +39,80 @@
 <context>
     <name>CameraTile</name>
     <message>
-        <source>Loading picture…</source>
-        <translation>正在加载画面…</translation>
+        <source>Connecting</source>
+        <translation>连接中</translation>
     </message>
     <message>
-        <source>✖ Disabled</source>
-        <translation>✖ 已停用</translation>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <source>Stalled</source>
+        <translation>画面停顿</translation>
+    </message>
+    <message>
+        <source>Reconnecting</source>
+        <translation>重新连接</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Log-in refused</source>
+        <translation>认证失败</translation>
+    </message>
+    <message>
+        <source>Wrong address</source>
+        <translation>地址错误</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>%1 fps</source>
+        <translation>%1 帧/秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>attempt %1</source>
+        <translation>第 %1 次</translation>
+    </message>
+    <message>
+        <source>retry in %1 s</source>
+        <translation>%1 秒后重试</translation>
+    </message>
+    <message>
+        <source>The camera is disabled in the camera registry.</source>
+        <translation>该摄像机已在摄像机登记中停用。</translation>
+    </message>
+    <message>
+        <source>Connecting to the camera…</source>
+        <translation>正在连接摄像机…</translation>
+    </message>
+    <message>
+        <source>No new picture for a few seconds — waiting for the camera.</source>
+        <translation>数秒内没有新画面，正在等待摄像机。</translation>
+    </message>
+    <message>
+        <source>The stream broke off — reconnecting.</source>
+        <translation>视频流中断，正在重新连接。</translation>
+    </message>
+    <message>
+        <source>Camera offline: it cannot be reached. The console keeps trying.</source>
+        <translation>摄像机离线：无法连接。系统会持续重试。</translation>
+    </message>
+    <message>
+        <source>The camera refused the user name or password. Check the camera&apos;s credentials in the camera registry.</source>
+        <translation>摄像机拒绝了用户名或密码。请在摄像机登记中检查其账号密码。</translation>
+    </message>
+    <message>
+        <source>The stream address is wrong. Check the camera&apos;s stream URL.</source>
+        <translation>视频流地址有误。请检查该摄像机的流地址。</translation>
     </message>
 </context>
 <context>
@@ -274,6 +342,73 @@
     <message>
         <source>Position</source>
         <translation>位置（经度, 纬度）</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>The database cannot be reached</source>
+        <translation>无法连接数据库</translation>
+    </message>
+    <message>
+        <source>Check that the database server runs and the network is up; the console keeps trying.</source>
+        <translation>请检查数据库服务器是否运行、网络是否畅通；系统会持续重试。</translation>
+    </message>
+    <message>
+        <source>The database is busy</source>
+        <translation>数据库繁忙</translation>
+    </message>
+    <message>
+        <source>Too many requests are waiting; the console tries again shortly.</source>
+        <translation>等待处理的请求过多；系统稍后会自动重试。</translation>
+    </message>
+    <message>
+        <source>Another program is writing to it; the console tries again shortly.</source>
+        <translation>另一个程序正在写入数据库；系统稍后会自动重试。</translation>
+    </message>
+    <message>
+        <source>The database is not answering</source>
+        <translation>数据库没有响应</translation>
+    </message>
+    <message>
+        <source>The connection was lost or the server stopped. Check the database server and the network; the console keeps trying.</source>
+        <translation>连接已断开或服务器已停止。请检查数据库服务器和网络；系统会持续重试。</translation>
+    </message>
+    <message>
+        <source>The database gave an unexpected answer</source>
+        <translation>数据库返回了意外结果</translation>
+    </message>
+    <message>
+        <source>Its structure may not match this version of the console. Tell the administrator; the details are in the console&apos;s log.</source>
+        <translation>数据库结构可能与本版本控制台不一致。请告知管理员；详细信息见控制台日志。</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误</translation>
+    </message>
+    <message>
+        <source>Not allowed for your role or area</source>
+        <translation>您的角色或辖区无此权限</translation>
+    </message>
+    <message>
+        <source>Ask a supervisor or the administrator if you need it.</source>
+        <translation>如确有需要，请联系督办人员或管理员。</translation>
+    </message>
+    <message>
+        <source>A file or network operation failed</source>
+        <translation>文件或网络操作失败</translation>
+    </message>
+    <message>
+        <source>The details are in the console&apos;s log.</source>
+        <translation>详细信息见控制台日志。</translation>
+    </message>
+    <message>
+        <source>Something went wrong (%1)</source>
+        <translation>出现错误（%1）</translation>
+    </message>
+    <message>
+        <source>The details are in the console&apos;s log; try again, and tell the administrator if it persists.</source>
+        <translation>详细信息见控制台日志；请重试，如问题持续请告知管理员。</translation>
     </message>
 </context>
 <context>
@@ -616,8 +751,12 @@
         <translation>用户名或密码错误</translation>
     </message>
     <message>
-        <source>Cannot check the log-in: %1. Check the database and try again.</source>
-        <translation>无法验证登录：%1。请检查数据库后重试。</translation>
+        <source>Cannot check the log-in: %1. %2</source>
+        <translation>无法核对登录：%1。%2</translation>
+    </message>
+    <message>
+        <source>Try again.</source>
+        <translation>请重试。</translation>
     </message>
     <message>
         <source>Checking…</source>
@@ -788,6 +927,26 @@
 <context>
     <name>Startup</name>
     <message>
+        <source>The database is empty</source>
+        <translation>数据库为空</translation>
+    </message>
+    <message>
+        <source>The database %1 holds no center, no users and no data yet, so the console cannot start on it.</source>
+        <translation>数据库 %1 中还没有任何中心、用户和数据，控制台无法在其上启动。</translation>
+    </message>
+    <message>
+        <source>To fill it with the demo district, run this command, then start again:</source>
+        <translation>如需填入演示辖区，请运行以下命令，然后重新启动：</translation>
+    </message>
+    <message>
+        <source>Put the password in place of ***.</source>
+        <translation>请用实际密码替换 ***。</translation>
+    </message>
+    <message>
+        <source>Only the console&apos;s own database in the user data folder is filled with the demo automatically.</source>
+        <translation>只有用户数据文件夹中控制台自己的数据库才会自动填入演示数据。</translation>
+    </message>
+    <message>
         <source>Opening the database…</source>
         <translation>正在打开数据库…</translation>
     </message>
@@ -825,26 +984,6 @@
     <message>
         <source>Next page ▶</source>
         <translation>下一页 ▶</translation>
-    </message>
-    <message>
-        <source>Live stream — shown when live video is available</source>
-        <translation>实时视频流 — 实时视频功能上线后显示</translation>
-    </message>
-    <message>
-        <source>No picture: the clip %1 is missing</source>
-        <translation>无画面：视频文件 %1 不存在</translation>
-    </message>
-    <message>
-        <source>No picture: cannot open the clip %1</source>
-        <translation>无画面：无法打开视频文件 %1</translation>
-    </message>
-    <message>
-        <source>No picture: the clip %1 has no frames</source>
-        <translation>无画面：视频文件 %1 中没有画面</translation>
-    </message>
-    <message>
-        <source>No picture (%1)</source>
-        <translation>无画面（%1）</translation>
     </message>
     <message>
         <source>Cameras: %1 · page %2 of %3</source>

@@ -1,0 +1,221 @@
+"""The video wall: live tiles from the decoding workers, health on every tile, only what is on
+screen decodes, and nothing keeps running once the wall or the window is closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+import re
+import threading
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QCoreApplication  # noqa: E402
+from test_video_stream import FakeCamera, closed_port  # noqa: E402
+
+from commandcenter import clock  # noqa: E402
+from commandcenter.demo.clips import write_clip  # noqa: E402
+from commandcenter.queries import CameraRow  # noqa: E402
+from commandcenter.security import demo_actor  # noqa: E402
+from commandcenter.video import Health, StreamRegistry  # noqa: E402
+from ui import i18n  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+from ui.video_wall import PER_PAGE, VideoWall  # noqa: E402
+
+DEMO_NOW = dt.datetime(2026, 11, 26, 16, 0)
+TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(autouse=True)
+def chinese_and_demo_clock(qapp, monkeypatch):
+    QCoreApplication.setOrganizationName("GridCommandCenter")
+    QCoreApplication.setApplicationName("GridCommandCenter")
+    i18n.install_language(qapp, "zh_CN")
+    monkeypatch.setattr(clock, "now", lambda: DEMO_NOW)
+    gc.disable()  # cyclic garbage is collected here, in the GUI thread, not in a stream thread
+    yield
+    gc.collect()
+    gc.enable()
+
+
+def stream_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("stream-") and t.is_alive()]
+
+
+@pytest.fixture
+def no_threads_left():
+    """The test must not leave a decoding thread behind."""
+    before = set(stream_threads())
+    yield
+    for _ in range(100):
+        if not set(stream_threads()) - before:
+            break
+        threading.Event().wait(0.05)
+    assert not set(stream_threads()) - before
+
+
+@pytest.fixture(scope="module")
+def clip_url(tmp_path_factory) -> str:
+    path = write_clip(
+        tmp_path_factory.mktemp("wall") / "street.mp4", seed=11, title="WALL", seconds=2
+    )
+    return path.as_uri()
+
+
+def camera(camera_id: int, url: str, *, name: str = "", enabled: bool = True) -> CameraRow:
+    return CameraRow(
+        id=camera_id,
+        device_id=f"3212020000132{camera_id:07d}",
+        name=name or f"测试摄像机{camera_id}",
+        lon=119.9,
+        lat=32.5,
+        grid_id=None,
+        grid_name="测试网格",
+        main_url=url,
+        sub_url=None,
+        enabled=enabled,
+    )
+
+
+@pytest.fixture
+def make_wall(qtbot):
+    made: list[VideoWall] = []
+
+    def make(cameras, **worker_options) -> VideoWall:
+        wall = VideoWall(registry=StreamRegistry(**worker_options))
+        qtbot.addWidget(wall)
+        wall.resize(1200, 800)
+        wall.set_cameras(cameras)
+        made.append(wall)
+        return wall
+
+    yield make
+    for wall in made:
+        wall.shutdown()
+
+
+def tile_of(wall: VideoWall, camera_id: int):
+    return next(t for t in wall.tiles if t.camera is not None and t.camera.id == camera_id)
+
+
+def test_live_tiles_show_moving_pictures_name_time_and_health(
+    qtbot, make_wall, clip_url, no_threads_left
+):
+    wall = make_wall([camera(i, clip_url) for i in range(1, 5)])
+    assert len(wall.registry) == 0  # not on screen yet: nothing decodes
+    wall.show()
+    qtbot.waitUntil(
+        lambda: all(t.state is Health.LIVE for t in wall.tiles if t.camera), timeout=TIMEOUT_MS
+    )
+    tile = tile_of(wall, 1)
+    first = tile.frame_number
+    qtbot.waitUntil(lambda: tile.frame_number >= first + 5, timeout=TIMEOUT_MS)  # it moves
+    assert tile.image is not None and not tile.image.isNull()
+    # Frames come scaled down to the tile, not at the clip's 640×360 … unless the tile is larger.
+    width, height = tile.pixel_size()
+    assert tile.image.width() <= max(width, 1) and tile.image.height() <= max(height, 1)
+    assert re.fullmatch(r"● 实时 · \d+ 帧/秒", tile.badge_text()), tile.badge_text()
+    assert tile.frame_time() in ("15:59:59", "16:00:00")  # the demo clock, less the frame's age
+    assert tile.message() == ""
+    assert wall.is_settled()
+    assert wall.last_image(1) is not None and not wall.last_image(1).isNull()
+    assert wall.health_of(1).fps > 10
+
+
+def test_an_rtsp_camera_shows_its_health_not_a_loading_message(qtbot, make_wall, no_threads_left):
+    """The bug: an rtsp:// tile said "Loading picture…" for ever. Now it goes connecting →
+    offline (or says the log-in or the address is wrong)."""
+    hung = FakeCamera(None)  # accepts the connection, never answers
+    refusing = FakeCamera(401)
+    try:
+        cameras = [
+            camera(1, hung.url("/h264/ch1/sub"), name="挂起的摄像机"),
+            camera(2, f"rtsp://127.0.0.1:{closed_port()}/live", name="断网的摄像机"),
+            camera(3, refusing.url(), name="密码错误的摄像机"),
+            camera(4, f"rtsp://127.0.0.1:{hung.port}/x", name="停用的摄像机", enabled=False),
+        ]
+        wall = make_wall(cameras, open_timeout_ms=1500, backoff_first=0.2, backoff_max=0.5)
+        hung_tile = tile_of(wall, 1)
+        assert hung_tile.badge_text() == "○ 连接中"
+        assert hung_tile.message() == "正在连接摄像机…"
+        wall.show()
+        qtbot.waitUntil(lambda: hung_tile.state is Health.CONNECTING, timeout=TIMEOUT_MS)
+        assert hung_tile.badge_text() == "○ 连接中" and not wall.is_settled()
+        qtbot.waitUntil(lambda: hung_tile.state is Health.OFFLINE, timeout=TIMEOUT_MS)
+        assert hung_tile.message() == "摄像机离线：无法连接。系统会持续重试。"
+        assert hung_tile.badge_text().startswith("✖ 离线")
+
+        down = tile_of(wall, 2)
+        qtbot.waitUntil(lambda: down.state is Health.OFFLINE, timeout=TIMEOUT_MS)
+        assert re.fullmatch(r"✖ 离线( · \d+ 秒后重试)?", down.badge_text()), down.badge_text()
+        assert "refuses the connection" in down.toolTip()
+
+        refused = tile_of(wall, 3)
+        qtbot.waitUntil(lambda: refused.state is Health.UNAUTHORISED, timeout=TIMEOUT_MS)
+        assert refused.badge_text() == "⚠ 认证失败"
+        assert refused.message() == "摄像机拒绝了用户名或密码。请在摄像机登记中检查其账号密码。"
+
+        disabled = tile_of(wall, 4)
+        assert disabled.badge_text() == "✖ 已停用" and 4 not in wall.registry
+        assert all(t.image is None for t in wall.tiles)
+        assert wall.is_settled()
+        assert sorted(wall.registry.keys()) == [1, 2, 3]
+        wall.shutdown()
+    finally:
+        hung.close()
+        refusing.close()
+
+
+def test_only_the_visible_page_decodes(qtbot, make_wall, clip_url, no_threads_left):
+    cameras = [camera(i, clip_url) for i in range(1, PER_PAGE + 4)]  # two pages
+    wall = make_wall(cameras)
+    wall.show()
+    qtbot.waitUntil(
+        lambda: wall.is_settled() and len(wall.registry) == PER_PAGE, timeout=TIMEOUT_MS
+    )
+    first_page = [c.id for c in cameras[:PER_PAGE]]
+    assert sorted(wall.registry.keys()) == first_page
+    first_workers = [wall.registry.get(i) for i in first_page]
+
+    wall.show_page(1)
+    assert sorted(wall.registry.keys()) == [c.id for c in cameras[PER_PAGE:]]
+    assert all(w.stopping for w in first_workers)
+    qtbot.waitUntil(lambda: not any(w.is_alive() for w in first_workers), timeout=5000)
+    assert wall.registry.alive_threads() == 3
+
+    wall.hide()  # another tab, or the window minimised to a hidden page: nothing decodes
+    assert len(wall.registry) == 0
+    qtbot.waitUntil(lambda: wall.registry.alive_threads() == 0, timeout=5000)
+    wall.show()
+    assert len(wall.registry) == 3
+    assert wall.shutdown()
+    assert wall.registry.alive_threads() == 0
+
+
+def test_closing_the_main_window_stops_every_stream(qtbot, demo_database, no_threads_left):
+    with demo_database.session() as session:
+        actor = demo_actor(session, "duty")
+    window = MainWindow(demo_database, actor)
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show_view("wall")
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.is_ready, timeout=60_000)
+    tiles = [t for t in window.wall.tiles if t.camera is not None]
+    qtbot.waitUntil(lambda: all(t.state is Health.LIVE for t in tiles), timeout=TIMEOUT_MS)
+    assert len(stream_threads()) >= len(tiles) == PER_PAGE
+
+    # The selected camera's live picture reaches the details panel.
+    window.select_camera(tiles[0].camera.id)
+    assert window.details.current == ("camera", tiles[0].camera.id)
+    assert window.details.picture.isVisible()
+
+    window.show_view("map")  # the wall is hidden: its streams stop
+    assert len(window.wall.registry) == 0
+    window.show_view("wall")
+    assert len(window.wall.registry) == PER_PAGE
+    window.close()
+    assert window.wall.registry.alive_threads() == 0

@@ -1,0 +1,113 @@
+"""Errors in the user's words: what happened and what to do, never a raw exception text.
+
+A database driver's message can hold SQL, parameters and host details (``[SQL: …]``); that
+belongs in the log, not on the duty officer's screen. ``describe`` maps an exception to a short
+translated sentence for the alert strip and a longer hint for tooltips and dialogs, and logs
+the technical detail once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication
+
+from commandcenter.errors import (
+    AuthenticationFailed,
+    CommandCenterError,
+    DatabaseUnavailable,
+    PermissionDenied,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class UserMessage:
+    text: str  # short: fits the alert strip
+    hint: str  # what to do: tooltips, dialogs
+
+    def full(self) -> str:
+        return f"{self.text}\n{self.hint}" if self.hint else self.text
+
+
+def describe(error: BaseException, *, doing: str = "") -> UserMessage:
+    """The user's version of ``error``; the technical one goes to the log (``doing`` says
+    what was being done, for the log line)."""
+    log.warning("%s failed: %s: %s", doing or "an operation", type(error).__name__, error)
+    return message_for(error)
+
+
+def message_for(error: BaseException) -> UserMessage:
+    try:  # SQLAlchemy is a dependency of the core; keep the UI usable without it in tests
+        from sqlalchemy import exc as sa
+    except ImportError:  # pragma: no cover
+        sa = None
+
+    if isinstance(error, DatabaseUnavailable):
+        return UserMessage(
+            QCoreApplication.translate("Errors", "The database cannot be reached"),
+            QCoreApplication.translate(
+                "Errors",
+                "Check that the database server runs and the network is up; the console keeps trying.",
+            ),
+        )
+    if sa is not None and isinstance(error, sa.TimeoutError):
+        return UserMessage(
+            QCoreApplication.translate("Errors", "The database is busy"),
+            QCoreApplication.translate(
+                "Errors", "Too many requests are waiting; the console tries again shortly."
+            ),
+        )
+    if sa is not None and isinstance(error, (sa.OperationalError, sa.InterfaceError)):
+        text = str(getattr(error, "orig", "") or "").lower()
+        if "locked" in text or "busy" in text:
+            return UserMessage(
+                QCoreApplication.translate("Errors", "The database is busy"),
+                QCoreApplication.translate(
+                    "Errors", "Another program is writing to it; the console tries again shortly."
+                ),
+            )
+        return UserMessage(
+            QCoreApplication.translate("Errors", "The database is not answering"),
+            QCoreApplication.translate(
+                "Errors",
+                "The connection was lost or the server stopped. Check the database server "
+                "and the network; the console keeps trying.",
+            ),
+        )
+    if sa is not None and isinstance(error, (sa.ProgrammingError, sa.DatabaseError)):
+        return UserMessage(
+            QCoreApplication.translate("Errors", "The database gave an unexpected answer"),
+            QCoreApplication.translate(
+                "Errors",
+                "Its structure may not match this version of the console. Tell the "
+                "administrator; the details are in the console's log.",
+            ),
+        )
+    if isinstance(error, AuthenticationFailed):
+        return UserMessage(QCoreApplication.translate("Errors", "Wrong user name or password."), "")
+    if isinstance(error, PermissionDenied):
+        return UserMessage(
+            QCoreApplication.translate("Errors", "Not allowed for your role or area"),
+            QCoreApplication.translate(
+                "Errors", "Ask a supervisor or the administrator if you need it."
+            ),
+        )
+    if isinstance(error, CommandCenterError):  # the core already wrote it for users
+        return UserMessage(str(error), "")
+    if isinstance(error, OSError):
+        return UserMessage(
+            QCoreApplication.translate("Errors", "A file or network operation failed"),
+            QCoreApplication.translate("Errors", "The details are in the console's log."),
+        )
+    return UserMessage(
+        QCoreApplication.translate("Errors", "Something went wrong (%1)").replace(
+            "%1", type(error).__name__
+        ),
+        QCoreApplication.translate(
+            "Errors",
+            "The details are in the console's log; try again, and tell the administrator if it persists.",
+        ),
+    )
