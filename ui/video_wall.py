@@ -17,7 +17,7 @@ import datetime as dt
 import math
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -90,14 +90,20 @@ class CameraTile(QWidget):
         self.setToolTip(f"{camera.name}\n{camera.device_id}" if camera else "")
         self.update()
 
+    def picture_rect(self) -> QRectF:
+        return QRectF(self.rect()).adjusted(1, 1, -1, -1)
+
     def pixel_size(self) -> tuple[int, int]:
-        """The tile's size in device pixels: frames are scaled down to this, never more."""
+        """The picture area in device pixels: frames come scaled down to this, so painting
+        them needs no second scaling."""
         ratio = self.devicePixelRatioF()
-        return max(1, int(self.width() * ratio)), max(1, int(self.height() * ratio))
+        rect = self.picture_rect()
+        return max(1, int(rect.width() * ratio)), max(1, int(rect.height() * ratio))
 
     def set_frame(self, frame: Frame) -> None:
         self._pixels = frame.image
         self.image = frame_to_image(frame)
+        self.image.setDevicePixelRatio(self.devicePixelRatioF())
         self.frame_number = frame.number
         self.update()
 
@@ -190,8 +196,7 @@ class CameraTile(QWidget):
 
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        rect = self.picture_rect()
         painter.fillRect(rect, QColor("#05080b"))
         if self.camera is None:
             painter.setPen(QPen(Colors.BORDER, 1))
@@ -199,12 +204,7 @@ class CameraTile(QWidget):
             painter.end()
             return
         if self.image is not None and not self.image.isNull():
-            size = self.image.size().scaled(
-                rect.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio
-            )
-            target = QRectF(0, 0, size.width(), size.height())
-            target.moveCenter(rect.center())
-            painter.drawImage(target, self.image)
+            self._paint_picture(painter, rect)
         font = QFont(self.font())
         metrics = QFontMetricsF(font)
         message = self.message()
@@ -226,6 +226,21 @@ class CameraTile(QWidget):
         )
         painter.drawRect(rect)
         painter.end()
+
+    def _paint_picture(self, painter: QPainter, rect: QRectF) -> None:
+        """The frame centred in the tile: as it is when it was scaled for this size (the
+        usual case), else scaled to fit (the tile was resized since)."""
+        size = self.image.deviceIndependentSize()
+        if size.width() <= rect.width() + 0.5 and size.height() <= rect.height() + 0.5:
+            target = QRectF(QPointF(0, 0), size)
+            target.moveCenter(rect.center())
+            painter.drawImage(target.topLeft(), self.image)
+            return
+        fitted = size.scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRectF(QPointF(0, 0), fitted)
+        target.moveCenter(rect.center())
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(target, self.image)
 
     def _paint_top_band(self, painter: QPainter, rect: QRectF, font: QFont) -> None:
         """Health badge on the left, time of the picture on the right."""

@@ -5,7 +5,14 @@ kinds of failure of an RTSP stream apart, ``registry`` keeps one worker per came
 """
 
 from commandcenter.video.registry import StreamRegistry, database_credentials
-from commandcenter.video.stream import Frame, Health, StreamHealth, StreamWorker, fit_size
+from commandcenter.video.stream import (
+    Frame,
+    Health,
+    StreamHealth,
+    StreamWorker,
+    fit_size,
+    scale_down,
+)
 
 __all__ = [
     "Frame",
@@ -15,4 +22,5 @@ __all__ = [
     "StreamWorker",
     "database_credentials",
     "fit_size",
+    "scale_down",
 ]

@@ -131,6 +131,21 @@ def fit_size(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+def scale_down(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``image`` reduced to ``size`` (width, height), fast and without aliasing.
+
+    Area averaging is what a strong reduction needs, but OpenCV's INTER_AREA is ten times
+    slower at a fractional ratio than at a whole one. So: average by the whole factor first
+    (2×, 3×, … on its fast path), then finish the last, less-than-2× step bilinearly."""
+    width, height = image.shape[1], image.shape[0]
+    factor = int(min(width / size[0], height / size[1]))
+    if factor >= 2:
+        image = cv2.resize(image, (width // factor, height // factor), interpolation=cv2.INTER_AREA)
+    if (image.shape[1], image.shape[0]) == tuple(size):
+        return image
+    return cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)
+
+
 class _Backoff:
     """Exponential delays with equal jitter: half fixed, half random, so many cameras that
     went down together do not all knock at the same moment when they come back."""
@@ -243,7 +258,7 @@ class StreamWorker:
         if max_size is not None:
             target = fit_size(source_size, max_size)
             if target != source_size:
-                image = cv2.resize(image, target, interpolation=cv2.INTER_AREA)
+                image = scale_down(image, target)
                 image.flags.writeable = False
         return Frame(image, number, stamp, source_size)
 
