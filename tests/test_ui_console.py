@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -31,11 +32,22 @@ START_UP_DEADLINE_MS = 120_000
 DEMO_NOW = dt.datetime(2026, 11, 26, 16, 0)
 
 
+def fix_the_clock(monkeypatch, moment: dt.datetime) -> None:
+    """Every "now" of the console is ``moment``: ``commandcenter.clock.now`` (which ui/ calls as
+    ``clock.now()``) and any ``now`` a module of ours imported from it by name."""
+    original = clock.now
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    for name, module in list(sys.modules.items()):
+        ours = name.split(".")[0] in ("commandcenter", "ui") and module is not clock
+        if ours and getattr(module, "now", None) is original:
+            monkeypatch.setattr(module, "now", lambda: moment)
+
+
 @pytest.fixture(autouse=True)
 def demo_clock(monkeypatch):
-    """Every "now" of the console (commandcenter.clock.now, which ui/ calls as clock.now())
-    is the demo's now, so deadlines are what the demo made them, whatever today's date."""
-    monkeypatch.setattr(clock, "now", lambda: DEMO_NOW)
+    """The console runs at the demo's now, so deadlines are what the demo made them, whatever
+    today's date."""
+    fix_the_clock(monkeypatch, DEMO_NOW)
     return DEMO_NOW
 
 
@@ -162,6 +174,37 @@ def test_alert_filters_the_board(qtbot, demo_database, status):
     assert window.board.row_count() == dashboard.awaiting_filing
     window.board.clear_filter()
     assert window.board.row_count() == len(rows) == dashboard.open_cases
+
+
+def test_a_failed_load_is_told_in_the_users_words(qtbot, demo_database):
+    """A driver's message (with its [SQL: …]) goes to the log, not onto the screen."""
+    from sqlalchemy.exc import OperationalError
+
+    window = open_window(qtbot, demo_database)
+    error = OperationalError(
+        "SELECT cases.id FROM cases WHERE cases.center_id IN (?)",
+        (7,),
+        Exception("server closed the connection unexpectedly"),
+    )
+    assert "[SQL:" in str(error)
+    window.data._on_failed(error)
+    strip = window.alerts.freshness
+    assert strip.text() == "⚠ 数据未更新：数据库没有响应"
+    assert strip.toolTip() == (
+        "数据库没有响应\n连接已断开或服务器已停止。请检查数据库服务器和网络；系统会持续重试。"
+    )
+    tooltip = window.database_label.toolTip()
+    assert tooltip.splitlines()[:2] == [demo_database.display_url, "数据库没有响应"]
+    assert window.database_label.text() == (
+        f"数据库：{demo_database.display_url}（sqlite）  ⚠ 无响应"
+    )
+    shown = strip.text() + strip.toolTip() + tooltip + window.database_label.text()
+    assert "SQL" not in shown and "SELECT" not in shown and "server closed" not in shown
+
+    window.data.refresh()  # the next load succeeds: the warning goes
+    qtbot.waitUntil(lambda: window.data.last_error is None, timeout=LOAD_TIMEOUT_MS)
+    assert window.alerts.freshness.text() == "数据更新于 2026-11-26 16:00:00"
+    assert window.database_label.toolTip() == demo_database.display_url
 
 
 def test_selection_reaches_details_map_and_tree(qtbot, demo_database):
