@@ -155,6 +155,35 @@ def cmd_set_password(args) -> int:
     return 0
 
 
+def _period(text: str):
+    from commandcenter.kpi import Period, PeriodError
+
+    try:
+        return Period.parse(text)
+    except PeriodError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def cmd_kpi(args) -> int:
+    from commandcenter import clock, kpi
+
+    database = _database(args)
+    as_of = clock.now()
+    with database.session() as session:
+        actor = kpi.report_actor(session, args.user)
+        rows = kpi.compute_kpis(session, actor, args.period, args.by, as_of=as_of)
+    if args.csv:
+        kpi.write_csv(rows, args.csv)
+        print(f"{len(rows)} rows written to {args.csv}")
+    else:
+        print(
+            f"考核 KPIs {args.period} by {args.by}: {actor.center_name} ({actor.username}), "
+            f"as of {as_of:%Y-%m-%d %H:%M}; formulas in docs/kpi.md"
+        )
+        print(kpi.format_table(rows))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="commandcenter",
@@ -198,6 +227,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--stdin", action="store_true", help="read the password from standard input"
     )
     add("users", cmd_users, "list user accounts and their roles")
+    kpis = add("kpi", cmd_kpi, "print or export the assessment figures (考核) of a period")
+    kpis.add_argument(
+        "--period",
+        type=_period,
+        required=True,
+        help="2026-10, 2026-Q3, 2026, 2026-10-05 or 2026-10-01..2026-10-15",
+    )
+    kpis.add_argument(
+        "--by",
+        choices=("center", "grid", "grid_manager", "department"),
+        default="grid",
+        help="one row per center, grid, grid manager or department (default grid)",
+    )
+    kpis.add_argument("--csv", metavar="FILE", help="write CSV (UTF-8 with BOM) instead")
+    kpis.add_argument(
+        "--user",
+        metavar="NAME",
+        help="whose jurisdiction (default: the top center's administrator)",
+    )
     return parser
 
 
