@@ -41,6 +41,8 @@ def test_screenshot_of_each_view(tmp_path, demo_database, view):
     assert data.startswith(PNG_SIGNATURE) and len(data) > 50_000
     image = QImage(str(target))
     assert (image.width(), image.height()) == (1600, 1000)
+    if view == "wall":  # a 3×3 wall of demo cameras, every tile playing its clip
+        assert "wall: 9 live" in result.stdout.splitlines(), result.stdout
 
 
 def test_screenshot_fills_the_empty_default_database_with_the_demo(tmp_path):

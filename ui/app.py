@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import traceback
+from collections import Counter
 from pathlib import Path
 
 SCREENSHOT_SIZE = (1600, 1000)
@@ -227,6 +228,9 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str) -> in
         if image.isNull() or not image.save(str(target), "PNG"):
             raise RuntimeError(f"cannot write {target}")
         print(f"screenshot written to {target} ({image.width()}×{image.height()}, view {view})")
+        if view == "wall":  # what the tiles showed, for smoke tests: "wall: 9 live"
+            states = Counter(t.state.value for t in window.wall.tiles if t.camera and t.state)
+            print("wall: " + ", ".join(f"{n} {state}" for state, n in sorted(states.items())))
         return 0
     except DatabaseIsEmpty as exc:
         print("error: " + empty_database_message(exc.display_url)[1], file=sys.stderr)
