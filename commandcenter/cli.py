@@ -184,6 +184,213 @@ def cmd_kpi(args) -> int:
     return 0
 
 
+# --- working calendar and time limits: `commandcenter calendar …`, `commandcenter limits …` ---
+
+
+def cmd_calendar_import(args) -> int:
+    from commandcenter.workcalendar import import_calendar_csv
+
+    database = _database(args)
+    with database.session() as session, session.begin():
+        result = import_calendar_csv(session, Path(args.file))
+    print(
+        f"Imported {result.days} calendar day(s) from {args.file}: {result.days_off} day(s) "
+        f"off, {result.working_days} working day(s); {result.replaced} replaced earlier entries."
+    )
+    return 0
+
+
+def cmd_calendar_export(args) -> int:
+    from commandcenter.workcalendar import export_calendar_csv
+
+    database = _database(args)
+    with database.session() as session:
+        count = export_calendar_csv(session, Path(args.file), year=args.year)
+    print(f"Wrote {count} calendar day(s) to {args.file}")
+    return 0
+
+
+def cmd_calendar_show(args) -> int:
+    from commandcenter.workcalendar import (
+        WorkingCalendar,
+        calendar_days,
+        describe_hours,
+        load_working_hours,
+    )
+
+    database = _database(args)
+    with database.session() as session:
+        hours = load_working_hours(session)
+        days = calendar_days(session, args.year)
+    per_day = WorkingCalendar(hours=hours).minutes_per_day
+    print(f"Working hours: {describe_hours(hours)}, {per_day} working minutes a day")
+    scope = f" in {args.year}" if args.year else ""
+    if not days:
+        print(f"No exceptions{scope}: the working days are Monday–Friday.")
+        return 0
+    print(f"Exceptions to Monday–Friday{scope}:")
+    for day in days:
+        kind = "working day" if day.working else "day off"
+        print(f"  {day.day.isoformat()} {day.day:%a}  {kind:<11}  {day.name}".rstrip())
+    return 0
+
+
+def cmd_calendar_hours(args) -> int:
+    from commandcenter.workcalendar import (
+        WorkingCalendar,
+        describe_hours,
+        load_working_hours,
+        parse_working_hours,
+        set_working_hours,
+    )
+
+    if args.all_day and args.periods:
+        print("error: give periods or --all-day, not both", file=sys.stderr)
+        return 2
+    periods = parse_working_hours(args.periods) if args.periods else None
+    database = _database(args)
+    with database.session() as session, session.begin():
+        if args.all_day or periods:
+            set_working_hours(session, periods)
+        hours = load_working_hours(session)
+    per_day = WorkingCalendar(hours=hours).minutes_per_day
+    print(f"Working hours: {describe_hours(hours)}, {per_day} working minutes a day")
+    return 0
+
+
+def cmd_limits_show(args) -> int:
+    from commandcenter.deadlines import load_warn_share
+    from commandcenter.timelimits import DEFAULT_LIMITS, TimeLimits, describe_limit
+
+    database = _database(args)
+    with database.session() as session:
+        limits = TimeLimits.load(session)
+        share = load_warn_share(session)
+    rules = limits.rules()
+    with_default = {
+        place for place, category, urgency, _, _ in rules if not category and not urgency
+    }
+    print(f"{'place':<11} {'category':<14} {'urgency':<9} limit")
+    for place, default in DEFAULT_LIMITS.items():
+        if place not in with_default:
+            print(f"{place:<11} {'(any)':<14} {'(any)':<9} {describe_limit(*default)} (built-in)")
+        for rule_place, category, urgency, days, hours in rules:
+            if rule_place == place:
+                limit = describe_limit(days, hours)
+                print(f"{place:<11} {category or '(any)':<14} {urgency or '(any)':<9} {limit}")
+    print(
+        "The most specific rule wins: category and urgency, then urgency, then category, "
+        "then the place's default."
+    )
+    print(f"Amber warning when {share:.0%} or less of the limit is left (warn share {share:g}).")
+    return 0
+
+
+def cmd_limits_set(args) -> int:
+    from commandcenter.timelimits import describe_limit, set_limit
+
+    database = _database(args)
+    with database.session() as session, session.begin():
+        row = set_limit(
+            session, args.place, args.days, args.hours, category=args.category, urgency=args.urgency
+        )
+        days, hours = row.days, row.hours
+    rule = " ".join(filter(None, [args.place, args.category, args.urgency]))
+    print(f"Time limit {rule}: {describe_limit(days, hours)}")
+    return 0
+
+
+def cmd_limits_unset(args) -> int:
+    from commandcenter.timelimits import remove_limit
+
+    database = _database(args)
+    with database.session() as session, session.begin():
+        removed = remove_limit(session, args.place, category=args.category, urgency=args.urgency)
+    rule = " ".join(filter(None, [args.place, args.category, args.urgency]))
+    if not removed:
+        print(f"error: there is no time limit rule {rule}", file=sys.stderr)
+        return 1
+    print(f"Time limit rule {rule} removed; the next less specific rule applies.")
+    return 0
+
+
+def cmd_limits_warn_share(args) -> int:
+    from commandcenter.deadlines import load_warn_share, set_warn_share
+
+    database = _database(args)
+    with database.session() as session, session.begin():
+        if args.share is not None:
+            set_warn_share(session, args.share)
+        share = load_warn_share(session)
+    print(f"Amber warning when {share:.0%} or less of the limit is left (warn share {share:g}).")
+    return 0
+
+
+def _add_calendar_and_limits(sub, common) -> None:
+    """The `calendar` and `limits` command groups; each subcommand takes --db too."""
+    from commandcenter.domain.enums import CaseCategory, Urgency
+    from commandcenter.timelimits import TimeLimitPlace
+
+    def group(name, help_text):
+        parser = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        return parser.add_subparsers(dest=f"{name}_command", required=True, metavar="COMMAND")
+
+    def add(commands, name, func, help_text):
+        command = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+        command.set_defaults(func=func)
+        return command
+
+    def year(command):
+        command.add_argument("--year", type=int, metavar="Y", help="only the dates of year Y")
+
+    calendar = group("calendar", "the working calendar: holidays, adjusted working days, hours")
+    imp = add(
+        calendar,
+        "import",
+        cmd_calendar_import,
+        "import days from a CSV file date,working,name (working: 1/0 or 上班/休息); replaces "
+        "the dates given, all or nothing",
+    )
+    imp.add_argument("file", metavar="FILE")
+    exp = add(calendar, "export", cmd_calendar_export, "write the calendar days to a CSV file")
+    exp.add_argument("file", metavar="FILE")
+    year(exp)
+    year(add(calendar, "show", cmd_calendar_show, "list the working hours and the exceptions"))
+    hours = add(
+        calendar,
+        "hours",
+        cmd_calendar_hours,
+        "show or set the working hours, e.g. 08:30-12:00 13:30-17:30 (--all-day: 00:00-24:00)",
+    )
+    hours.add_argument("periods", nargs="*", metavar="HH:MM-HH:MM")
+    hours.add_argument("--all-day", action="store_true", help="count the whole working day")
+
+    limits = group("limits", "handling time limits per place, category and urgency")
+    add(limits, "show", cmd_limits_show, "list the time limit rules and the warning share")
+    places = [p.value for p in TimeLimitPlace]
+    for name, handler, help_text in (
+        ("set", cmd_limits_set, "set the time limit of a place, optionally for a category/urgency"),
+        ("unset", cmd_limits_unset, "remove a time limit rule"),
+    ):
+        command = add(limits, name, handler, help_text)
+        command.add_argument("place", choices=places, metavar="PLACE", help=", ".join(places))
+        if name == "set":
+            command.add_argument("--days", type=int, required=True, metavar="N")
+            command.add_argument("--hours", type=int, default=0, metavar="H")
+        categories, urgencies = [c.value for c in CaseCategory], [u.value for u in Urgency]
+        command.add_argument(
+            "--category", choices=categories, metavar="C", help=", ".join(categories)
+        )
+        command.add_argument("--urgency", choices=urgencies, metavar="U", help=", ".join(urgencies))
+    share = add(
+        limits,
+        "warn-share",
+        cmd_limits_warn_share,
+        "show or set the share of the limit left at which a case turns amber (0 < X < 1)",
+    )
+    share.add_argument("share", nargs="?", type=float, metavar="X")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="commandcenter",
@@ -246,6 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="whose jurisdiction (default: the top center's administrator)",
     )
+    _add_calendar_and_limits(sub, common)
     return parser
 
 
