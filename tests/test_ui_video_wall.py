@@ -168,6 +168,45 @@ def test_an_rtsp_camera_shows_its_health_not_a_loading_message(qtbot, make_wall,
         refusing.close()
 
 
+@pytest.mark.parametrize(
+    ("state", "figures", "badge", "message"),
+    [
+        (Health.LIVE, {"fps": 24.6}, "● 实时 · 25 帧/秒", ""),
+        (
+            Health.STALLED,
+            {"last_frame_age": 3.2},
+            "‖ 画面停顿 · 3 秒",
+            "数秒内没有新画面，正在等待摄像机。",
+        ),
+        (
+            Health.RECONNECTING,
+            {"reconnects": 2},
+            "↻ 重新连接 · 第 2 次",
+            "视频流中断，正在重新连接。",
+        ),
+        (
+            Health.OFFLINE,
+            {"retry_in": 3.4},
+            "✖ 离线 · 4 秒后重试",
+            "摄像机离线：无法连接。系统会持续重试。",
+        ),
+        (Health.BAD_URL, {}, "⚠ 地址错误", "视频流地址有误。请检查该摄像机的流地址。"),
+    ],
+)
+def test_every_health_has_a_symbol_a_word_and_a_message(qtbot, state, figures, badge, message):
+    from commandcenter.video import StreamHealth
+    from ui.video_wall import CameraTile
+
+    tile = CameraTile()
+    qtbot.addWidget(tile)
+    tile.set_camera(camera(1, "rtsp://10.0.0.8/live"))
+    values = {"fps": 0.0, "resolution": None, "last_frame_age": None, "reconnects": 0, "frames": 0}
+    tile.set_health(StreamHealth(state=state, **{**values, **figures}, detail="why, in English"))
+    assert tile.badge_text() == badge
+    assert tile.message() == message
+    assert tile.toolTip().endswith("why, in English")
+
+
 def test_only_the_visible_page_decodes(qtbot, make_wall, clip_url, no_threads_left):
     cameras = [camera(i, clip_url) for i in range(1, PER_PAGE + 4)]  # two pages
     wall = make_wall(cameras)

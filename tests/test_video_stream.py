@@ -16,6 +16,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 
+import numpy as np
 import pytest
 
 from commandcenter.demo.clips import write_clip
@@ -271,6 +272,78 @@ def test_probe_tells_the_failures_apart(camera_factory):
     assert probe_rtsp(camera_factory(503).url()).verdict == "offline"
     assert probe_rtsp(f"rtsp://127.0.0.1:{closed_port()}/x").verdict == "offline"
     assert probe_rtsp("rtsp://no-such-camera.invalid/x").verdict == "bad_url"
+
+
+class ScriptedCapture:
+    """Stands in for cv2.VideoCapture on a network stream: ``frames`` pictures, then the
+    connection breaks (grab fails)."""
+
+    def __init__(self, frames: int):
+        self.left = frames
+
+    def grab(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
+
+    def retrieve(self):
+        return True, np.full((36, 64, 3), 128, np.uint8)
+
+    def get(self, _prop) -> float:
+        return 0.0
+
+    def release(self) -> None:
+        pass
+
+
+def test_a_lost_stream_reconnects_goes_offline_and_comes_back(workers, monkeypatch):
+    """The network path without a server: live, the stream breaks off (reconnecting), the
+    camera does not answer (offline), then it plays again; each reopening is counted."""
+    script = [ScriptedCapture(5), None, None, ScriptedCapture(10_000)]
+    seen: list[Health] = []
+    worker = StreamWorker("rtsp://127.0.0.1:9/live", backoff_first=0.05, backoff_max=0.1)
+    monkeypatch.setattr(worker, "_open", lambda: script.pop(0) if script else None)
+    monkeypatch.setattr(worker, "_diagnose", lambda: (Health.OFFLINE, "no answer"))
+    original = worker._set_state
+
+    def record(state, detail="", retry_at=None):
+        seen.append(state)
+        original(state, detail, retry_at)
+
+    monkeypatch.setattr(worker, "_set_state", record)
+    monkeypatch.setattr(worker, "_publish", _recording_publish(worker, seen))
+    workers.append(worker.start())
+    wait_for(lambda: not script and worker.health().state is Health.LIVE, 5, "playing again")
+    assert _collapse(seen) == [Health.LIVE, Health.RECONNECTING, Health.OFFLINE, Health.LIVE]
+    assert worker.health().reconnects == 3
+    assert worker.latest().number > 5  # numbering goes on across reconnects
+
+
+def _recording_publish(worker: StreamWorker, seen: list[Health]):
+    publish = worker._publish
+
+    def record(image):
+        if not seen or seen[-1] is not Health.LIVE:
+            seen.append(Health.LIVE)
+        publish(image)
+
+    return record
+
+
+def _collapse(states: list[Health]) -> list[Health]:
+    return [s for i, s in enumerate(states) if i == 0 or states[i - 1] is not s]
+
+
+def test_a_live_stream_without_new_frames_is_stalled():
+    """A frozen server keeps the connection open and sends nothing: after ``stall_after``
+    seconds without a frame the health says so, before the read timeout gives up."""
+    worker = StreamWorker("rtsp://127.0.0.1:9/live", stall_after=0.2)
+    worker._publish(np.zeros((36, 64, 3), np.uint8))
+    assert worker.health().state is Health.LIVE
+    time.sleep(0.3)
+    health = worker.health()
+    assert health.state is Health.STALLED
+    assert health.fps == 0.0 and health.last_frame_age >= 0.2
+    assert health.detail.startswith("no new frame for")
 
 
 # --- stopping --------------------------------------------------------------------------------
