@@ -220,3 +220,23 @@ def test_fields_match_each_state(demo):
             assert case.deadline is not None and case.filed_at is not None, case.code
         if case.state in OPEN_STATES:
             assert case.closed_at is None, case.code
+
+
+def test_demo_archive_is_what_the_workflow_would_have_written(demo):
+    from commandcenter.workflow import Action
+    from commandcenter.workflow.audit import verify_archive
+
+    with demo.session() as s:
+        assert verify_archive(s).ok
+        actions = set(s.scalars(select(CaseEvent.action).distinct()))
+        cases = s.scalars(select(Case)).all()
+        counts = dict(
+            s.execute(select(CaseEvent.case_id, func.count()).group_by(CaseEvent.case_id)).all()
+        )
+    assert actions <= {a.value for a in Action}
+    assert all(c.version == counts[c.id] for c in cases)
+    handled = [c for c in cases if c.handled_at is not None]
+    assert handled and all(c.handling_minutes is not None for c in handled)
+    assert any(c.self_resolved for c in cases) and any(c.extension_count for c in cases)
+    dispatched = [c for c in cases if c.deadline is not None and not c.self_resolved]
+    assert all(c.limit_place in ("community", "street", "department") for c in dispatched)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import insert
 
-from commandcenter.deadlines import add_working_days
 from commandcenter.demo import names
 from commandcenter.demo.geometry import random_point_in
 from commandcenter.demo.names import person_name, phone_number
@@ -26,6 +25,8 @@ from commandcenter.domain.enums import (
     Urgency,
 )
 from commandcenter.storage.models import Case, CaseEvent
+from commandcenter.timelimits import TimeLimitPlace
+from commandcenter.workflow import audit
 
 HISTORY_DAYS = 182
 
@@ -58,8 +59,6 @@ CATEGORY_DEPARTMENT = {
     CaseCategory.SPECIAL_GROUP: DepartmentKind.PUBLIC_SECURITY,
     CaseCategory.OTHER: DepartmentKind.URBAN_MANAGEMENT,
 }
-# Time limits in working days by who handles it (seed rule: community 1, street 2, others 3).
-LIMIT_DAYS = {"community": 1, "street": 2, "department": 3}
 
 
 def _pick(rng: random.Random, weights: dict):
@@ -143,6 +142,8 @@ def write_cases(conn, world) -> None:
             story = _Story(case, now)
             _live(rng, story, grid, cast)
             case["id"] = world.ids.next("cases")
+            case["archive_hash"] = audit.chain(case["id"], story.events)
+            case["version"] = len(story.events)  # one entry, one version, as the engine keeps
             cases.append(case)
             for event in story.events:
                 event["case_id"] = case["id"]
@@ -193,6 +194,20 @@ def _new_case(rng, world, grid, reported_at, daily_no) -> dict:
         "satisfaction": None,
         "rework_count": 0,
         "merged_into_id": None,
+        "limit_place": None,
+        "time_limit_minutes": None,
+        "handling_department_id": None,
+        "handler_user_id": None,
+        "handled_at": None,
+        "handling_minutes": None,
+        "self_resolved": False,
+        "extension_count": 0,
+        "urge_count": 0,
+        "reopen_count": 0,
+        "paused_since": None,
+        "pending_extension_minutes": None,
+        "resume_state": None,
+        "archive_hash": None,
         "version": 1,
     }
 
@@ -201,16 +216,21 @@ def _minutes(rng, low, high) -> dt.timedelta:
     return dt.timedelta(minutes=rng.uniform(low, high))
 
 
-def _deadline(start: dt.datetime, place: str, urgency: Urgency) -> dt.datetime:
-    if urgency == Urgency.CRITICAL:
-        return start + dt.timedelta(hours=4)
-    days = LIMIT_DAYS[place] - (1 if urgency == Urgency.URGENT and place != "community" else 0)
-    return add_working_days(start, days)
+def _start_clock(case: dict, world, start: dt.datetime, place: TimeLimitPlace) -> dt.datetime:
+    """Deadline and limit bookkeeping as the workflow engine sets them when a clock starts."""
+    days, hours = world.limits.limit_for(place, case["category"], case["urgency"])
+    deadline = world.calendar.add(start, days=days, hours=hours)
+    case["limit_place"] = place.value
+    case["deadline"] = deadline
+    case["time_limit_minutes"] = world.calendar.working_minutes(start, deadline)
+    return deadline
 
 
 def _live(rng: random.Random, story: _Story, grid: dict, cast: _Cast) -> None:
-    """Walk one case through the loop until it closes or time runs out."""
+    """Walk one case through the loop until it closes or time runs out, setting the same fields
+    and archive entries as ``commandcenter.workflow.engine`` would."""
     case, world = story.case, cast.world
+    calendar = world.calendar
     manager = cast.users[grid["manager_id"]]
     community_center = case["center_id"]
     t = case["reported_at"]
@@ -226,9 +246,10 @@ def _live(rng: random.Random, story: _Story, grid: dict, cast: _Cast) -> None:
         comment = rng.choice(names.HANDLING_COMMENTS)
         if not story.step(t, "self_resolve", manager, CaseState.AWAITING_VERIFICATION, comment):
             return
-        case["filed_at"] = reported
-        case["deadline"] = _deadline(reported, "community", case["urgency"])
-        case["holder_user_id"] = None
+        deadline = _start_clock(case, world, reported, TimeLimitPlace.COMMUNITY)
+        story.events[-1]["details"] = {"deadline": deadline.isoformat()}
+        case.update(self_resolved=True, filed_at=t, handled_at=t, handling_minutes=0)
+        case["handler_user_id"] = manager["id"]
         t += _minutes(rng, 30, 300)
         verifier = rng.choice(cast.community_duty[community_center])
         if story.step(t, "verify", verifier, CaseState.CLOSED, "核查通过", passed=True):
@@ -239,10 +260,9 @@ def _live(rng: random.Random, story: _Story, grid: dict, cast: _Cast) -> None:
     duty = rng.choice(cast.street_duty)
     if rng.random() < 0.03:
         if story.step(t, "decline", duty, CaseState.DECLINED, "不属于受理范围,已告知反映人"):
-            case["holder_center_id"] = None
-            case["closed_at"] = t
+            _close(case, t)
         return
-    if not story.step(t, "file", duty, CaseState.FILED, "立案"):
+    if not story.step(t, "file", duty, CaseState.FILED):
         return
     case["filed_at"] = t
     case["holder_center_id"] = world.street_center
@@ -251,91 +271,107 @@ def _live(rng: random.Random, story: _Story, grid: dict, cast: _Cast) -> None:
     dispatcher = rng.choice(cast.dispatchers)
     roll = rng.random()
     if roll < 0.6:
-        place = "department"
+        place = TimeLimitPlace.DEPARTMENT
         department = cast.street_departments[CATEGORY_DEPARTMENT[case["category"]]]
         handler = rng.choice(cast.handlers[department["id"]])
-        target = {"department_id": department["id"]}
+        target = {"department_id": department["id"], "department": department["name"]}
         comment = f"派遣至{department['name']}"
     elif roll < 0.9:
-        place = "community"
-        department = None
+        place, department = TimeLimitPlace.COMMUNITY, None
         handler = rng.choice(cast.community_duty[community_center])
         target = {"center_id": community_center}
         comment = "交办社区处置"
     else:
-        place, department, handler = "street", None, rng.choice(cast.street_duty)
+        place, department = TimeLimitPlace.STREET, None
+        handler = rng.choice(cast.street_duty)
         target = {"center_id": world.street_center}
         comment = "街道直接处置"
-    deadline = _deadline(t, place, case["urgency"])
-    if not story.step(
-        t, "dispatch", dispatcher, CaseState.DISPATCHED, comment,
-        deadline=deadline.isoformat(), **target,
-    ):  # fmt: skip
+    if not story.step(t, "dispatch", dispatcher, CaseState.DISPATCHED, comment):
         return
-    case["deadline"] = deadline
+    deadline = _start_clock(case, world, t, place)
+    story.events[-1]["details"] = target | {
+        "dispatched_by_center": world.street_center,
+        "deadline": deadline.isoformat(),
+    }
     case["holder_center_id"] = handler["center_id"]
-    case["holder_department_id"] = department["id"] if department else None
+    case["holder_department_id"] = case["handling_department_id"] = (
+        department["id"] if department else None
+    )
 
     if rng.random() < 0.01:
         t += _minutes(rng, 60, 600)
         supervisor = rng.choice(cast.supervisors)
         if story.step(t, "void", supervisor, CaseState.VOIDED, "重复上报,作废"):
-            case["closed_at"] = t
-            case["holder_center_id"] = case["holder_department_id"] = None
+            _close(case, t)
         return
 
     t += dt.timedelta(minutes=rng.triangular(10, 360, 40))
-    if not story.step(t, "accept", handler, CaseState.HANDLING, "已签收"):
+    if not story.step(t, "accept", handler, CaseState.HANDLING):
         return
-    case["holder_user_id"] = handler["id"]
+    case["holder_user_id"] = case["handler_user_id"] = handler["id"]
 
     for attempt in range(2):
-        limit = case["deadline"] - t
+        limit = calendar.working_minutes(t, case["deadline"])
         share = rng.uniform(0.1, 0.6) if rng.random() < 0.9 else rng.uniform(0.9, 2.0)
         if rng.random() < 0.006:
             share = rng.uniform(4, 12)  # stuck: the overdue cases a supervisor chases
         if attempt == 0 and rng.random() < 0.05:
-            extended = add_working_days(case["deadline"], 2)
-            ask = t + limit * 0.5
+            # 延期: asked halfway, decided a few hours later; the clock stood still meanwhile
+            ask = calendar.add(t, minutes=limit * 0.5)
             if not story.step(
-                ask, "extend", handler, CaseState.HANDLING, "需协调产权单位,申请延期2个工作日",
-                deadline=extended.isoformat(),
+                ask, "request_extension", handler, CaseState.HANDLING,
+                "需协调产权单位,申请延期2个工作日", days=2, hours=0,
             ):  # fmt: skip
                 return
-            case["deadline"] = extended
-            limit = extended - t
-        t += max(limit * share, dt.timedelta(minutes=20))
+            case["paused_since"] = ask
+            case["pending_extension_minutes"] = 2 * calendar.minutes_per_day
+            decided = ask + _minutes(rng, 30, 240)
+            approver = rng.choice(cast.dispatchers)
+            extended = calendar.add(calendar.shift(case["deadline"], ask, decided), days=2)
+            if not story.step(
+                decided, "decide_extension", approver, CaseState.HANDLING, "",
+                approved=True, deadline=extended.isoformat(),
+            ):  # fmt: skip
+                return
+            case["paused_since"] = case["pending_extension_minutes"] = None
+            case["deadline"], t = extended, decided
+            case["extension_count"] += 1
+            limit = calendar.working_minutes(t, extended)
+        t = calendar.add(t, minutes=max(limit * share, 20))
         result = rng.choice(names.HANDLING_COMMENTS)
         if not story.step(t, "report_result", handler, CaseState.AWAITING_VERIFICATION, result):
             return
-        case["holder_user_id"] = manager["id"]
+        case["handled_at"] = t
+        case["handling_minutes"] = calendar.working_minutes(case["filed_at"], t)
         case["holder_center_id"] = community_center
-        case["holder_department_id"] = None
+        case["holder_department_id"] = case["holder_user_id"] = None
         t += _minutes(rng, 20, 240)
         if attempt == 0 and rng.random() < 0.08:
             if not story.step(
-                t, "rework", manager, CaseState.HANDLING, "现场核查未整改到位,退回返工"
-            ):
+                t, "verify", manager, CaseState.HANDLING, "现场核查未整改到位,退回返工",
+                passed=False,
+            ):  # fmt: skip
                 return
             case["rework_count"] += 1
             case["holder_user_id"] = handler["id"]
             case["holder_center_id"] = handler["center_id"]
-            case["holder_department_id"] = department["id"] if department else None
+            case["holder_department_id"] = case["handling_department_id"]
             continue
-        if not story.step(t, "verify", manager, CaseState.FOLLOW_UP, "核查通过", passed=True):
+        resident = case["source"] in (CaseSource.RESIDENT, CaseSource.HOTLINE_12345)
+        after = CaseState.FOLLOW_UP if resident else CaseState.CLOSED
+        if not story.step(t, "verify", manager, after, "核查通过", passed=True):
+            return
+        if not resident:
+            _close(case, t)
             return
         break
 
-    case["holder_user_id"] = None
-    case["holder_center_id"] = world.street_center
+    case["holder_center_id"], case["holder_user_id"] = community_center, None
     t += _minutes(rng, 30, 480)
     rating = rng.choices((5, 4, 3, 2, 1), (68, 21, 6, 3, 2))[0]
-    if case["source"] in (CaseSource.GRID_PATROL, CaseSource.VIDEO_PATROL):
-        comment = "非群众反映,免回访"
-        rating = None
-    else:
-        comment = f"电话回访,评价{rating}分"
-    if story.step(t, "follow_up", duty, CaseState.CLOSED, comment, rating=rating):
+    if story.step(
+        t, "follow_up", duty, CaseState.CLOSED, f"电话回访,评价{rating}分", rating=rating
+    ):
         case["satisfaction"] = rating
         _close(case, t)
 

@@ -44,6 +44,7 @@ from commandcenter.storage import Database
 from commandcenter.storage.models import (
     AdminUnit,
     Building,
+    CalendarDay,
     Camera,
     Center,
     Department,
@@ -52,9 +53,13 @@ from commandcenter.storage.models import (
     Organisation,
     Person,
     Setting,
+    TimeLimit,
     User,
+    Visit,
     grid_managers,
 )
+from commandcenter.timelimits import TimeLimits
+from commandcenter.workcalendar import WorkingCalendar
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +92,8 @@ class DemoWorld:
     rng: random.Random
     ids: _Ids
     now: dt.datetime  # the story of every case stops here
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    limits: TimeLimits = field(default_factory=TimeLimits)
 
     @property
     def today(self) -> dt.date:
@@ -133,6 +140,7 @@ def generate_demo(
     geography = generate_geography(seed)
     clips = Path(clips_dir) if clips_dir else data_dir() / "demo-clips"
     with database.engine.begin() as conn:
+        _write_rules(conn, world)
         _write_units(conn, world, geography)
         report(0.1, "staff and departments")
         _write_staff(conn, world)
@@ -142,6 +150,8 @@ def generate_demo(
         _write_cameras(conn, world, clips)
         report(0.7, "six months of cases")
         demo_cases.write_cases(conn, world)
+        report(0.85, "grid managers' visits")
+        _write_visits(conn, world)
         conn.execute(
             insert(Setting),
             [{"key": DEMO_SETTING, "value": {"seed": seed, "today": world.today.isoformat()}}],
@@ -151,11 +161,96 @@ def generate_demo(
     report(1.0, "done")
 
 
+# An illustrative holiday set for the demo's working calendar (import the official one for
+# real use: commandcenter calendar import FILE). False: a weekday off; True: a weekend worked.
+DEMO_CALENDAR = {
+    dt.date(2026, 1, 1): False,
+    dt.date(2026, 1, 2): False,
+    dt.date(2026, 1, 4): True,
+    **{dt.date(2026, 2, d): False for d in (16, 17, 18, 19, 20, 23)},
+    dt.date(2026, 2, 14): True,
+    dt.date(2026, 2, 28): True,
+    dt.date(2026, 4, 6): False,
+    dt.date(2026, 5, 1): False,
+    dt.date(2026, 5, 4): False,
+    dt.date(2026, 5, 5): False,
+    dt.date(2026, 5, 9): True,
+    dt.date(2026, 6, 19): False,
+    dt.date(2026, 9, 25): False,
+    **{dt.date(2026, 10, d): False for d in (1, 2, 5, 6, 7)},
+    dt.date(2026, 9, 27): True,
+    dt.date(2026, 10, 10): True,
+}
+# Urgent cases get less time than the seeded defaults (community 1, street 2, departments 3).
+DEMO_LIMITS = {
+    ("street", None, "urgent"): (1, 0),
+    ("department", None, "urgent"): (2, 0),
+    ("community", None, "critical"): (0, 4),
+    ("street", None, "critical"): (0, 4),
+    ("department", None, "critical"): (0, 8),
+    ("department", "safety_hazard", None): (2, 0),
+}
+
+
+def _write_rules(conn, world: DemoWorld) -> None:
+    conn.execute(
+        insert(CalendarDay),
+        [
+            {"day": day, "working": working, "name": "调休上班" if working else "法定节假日"}
+            for day, working in DEMO_CALENDAR.items()
+        ],
+    )
+    conn.execute(
+        insert(TimeLimit),
+        [
+            {"place": p, "category": c, "urgency": u, "days": d, "hours": h}
+            for (p, c, u), (d, h) in DEMO_LIMITS.items()
+        ],
+    )
+    rules = {
+        (row.place, row.category, row.urgency): (row.days, row.hours)
+        for row in conn.execute(TimeLimit.__table__.select())
+    }
+    world.calendar = WorkingCalendar(DEMO_CALENDAR)
+    world.limits = TimeLimits(rules)
+
+
+VISITS_PER_MONTH = (10, 26)  # most grid managers meet the 15-households rule; a few do not
+
+
+def _write_visits(conn, world: DemoWorld) -> None:
+    rng, visits = world.rng, []
+    start = world.today - dt.timedelta(days=demo_cases.HISTORY_DAYS)
+    for grid in world.grids:
+        if not grid["house_ids"]:
+            continue
+        month = dt.date(start.year, start.month, 1)
+        while month <= world.today:
+            for _ in range(rng.randint(*VISITS_PER_MONTH)):
+                day = month + dt.timedelta(days=rng.randrange(28))
+                at = dt.datetime.combine(day, dt.time(9)) + dt.timedelta(minutes=rng.randrange(480))
+                if start <= day and at <= world.now:
+                    visits.append(
+                        {
+                            "id": world.ids.next("visits"),
+                            "grid_id": grid["id"],
+                            "user_id": grid["manager_id"],
+                            "house_id": rng.choice(grid["house_ids"]),
+                            "at": at,
+                            "note": rng.choice(names.VISIT_NOTES),
+                        }
+                    )
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+    conn.execute(insert(Visit), visits)
+
+
 def _advance_sequences(conn) -> None:
     """Explicit ids leave PostgreSQL's sequences behind; move them past the rows written."""
     for table in ("admin_units", "centers", "grids", "buildings", "houses", "people"):
         _setval(conn, table)
     for table in ("organisations", "departments", "users", "cameras", "cases", "case_events"):
+        _setval(conn, table)
+    for table in ("visits", "time_limits"):
         _setval(conn, table)
 
 
@@ -368,6 +463,7 @@ def _write_base_data(conn, world: DemoWorld) -> None:
         road = rng.choice(names.ROAD_NAMES)
         grid["estate"], grid["road"] = estate, road
         households_left, population_left = grid["households"], grid["population"]
+        grid["house_ids"] = []
         building_no = 0
         while households_left > 0:
             building_no += 1
@@ -397,6 +493,7 @@ def _write_base_data(conn, world: DemoWorld) -> None:
                     "area_m2": round(rng.uniform(45, 140), 1),
                 }
                 houses.append(house)
+                grid.setdefault("house_ids", []).append(house["id"])
                 if house_use == HouseUse.VACANT:
                     continue
                 size = max(1, min(population_left, rng.choice((1, 2, 2, 3, 3, 3, 4, 5))))
