@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 
 import pytest
 from sqlalchemy import select
@@ -248,23 +247,6 @@ def test_arithmetic_agrees_with_a_day_by_day_count(calendar):
             assert _reference_minutes(calendar, a, end - minute) == amount - 1
         elif amount < 0:  # the last such moment
             assert _reference_minutes(calendar, a, end + minute) == amount + 1
-
-
-def test_fast_enough_for_boards_of_many_cases():
-    rng = random.Random(1)
-    years = {}
-    for year in range(2020, 2036):  # 16 years of about 20 exceptions each
-        for _ in range(20):
-            day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
-            years[day] = day.weekday() >= 5
-    calendar = WorkingCalendar(years, OFFICE)
-    starts = [D(2026, 1, 1) + dt.timedelta(minutes=rng.randrange(525600)) for _ in range(2000)]
-    begin = time.perf_counter()
-    for start in starts:
-        calendar.add(start, days=30)
-        calendar.working_minutes(start, start + dt.timedelta(days=120))
-    per_call = (time.perf_counter() - begin) / (2 * len(starts))
-    assert per_call < 50e-6, f"{per_call * 1e6:.1f} µs per call"
 
 
 # --- storage -------------------------------------------------------------------------------
