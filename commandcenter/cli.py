@@ -85,6 +85,19 @@ def cmd_check_codes(args) -> int:
     return 1 if report.problem_count else 0
 
 
+def cmd_audit(args) -> int:
+    from commandcenter.workflow.audit import verify_archive
+
+    database = _database(args)
+    with database.session() as session:
+        result = verify_archive(session)
+    if result.ok:
+        print(f"Archive intact: {result.entries} entries of {result.cases} cases verified.")
+        return 0
+    print(f"Archive BROKEN: {result.first_break}", file=sys.stderr)
+    return 1
+
+
 def cmd_info(args) -> int:
     from commandcenter.storage.migrate import current_revision
     from commandcenter.storage.models import Camera, Case, Grid, Person, User
@@ -453,6 +466,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="whose jurisdiction (default: the top center's administrator)",
     )
+    audit = add("audit", cmd_audit, "check the case archive (电子档案) for tampering")
+    audit.add_argument("check", choices=("verify",), help="verify every hash chain")
     _add_calendar_and_limits(sub, common)
     return parser
 

@@ -13,6 +13,12 @@ except ImportError:
     from shared_data import shared_file
 
 
+ALL_COMMANDS = (
+    "demo", "import-divisions", "check-codes", "migrate", "info", "users", "set-password",
+    "kpi", "audit", "calendar", "limits",
+)  # fmt: skip
+
+
 def cli(*args, db=None, check=False):
     command = [sys.executable, "-m", "commandcenter", *args]
     if db:
@@ -25,7 +31,7 @@ def cli(*args, db=None, check=False):
 
 def test_help_lists_the_subcommands():
     result = cli("--help", check=True)
-    for name in ("demo", "import-divisions", "check-codes", "migrate", "info", "users"):
+    for name in ALL_COMMANDS:
         assert name in result.stdout
 
 
@@ -38,7 +44,7 @@ def test_console_script_is_installed():
 
 
 def test_every_subcommand_takes_db():
-    for name in ("demo", "import-divisions", "check-codes", "migrate", "info", "users"):
+    for name in ALL_COMMANDS:
         assert "--db URL" in cli(name, "--help", check=True).stdout
 
 
@@ -137,3 +143,24 @@ def test_set_password_lets_a_staff_member_log_in(demo_database):
             s.execute(
                 User.__table__.update().where(User.username == username).values(password_hash=None)
             )
+
+
+def test_audit_verify_names_the_first_broken_entry(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    db_file = tmp_path / "audit.db"
+    db = f"sqlite:///{db_file}"
+    cli("demo", "--today", "2026-11-26", "--clips", str(tmp_path / "clips"), db=db, check=True)
+    ok = cli("audit", "verify", db=db)
+    assert ok.returncode == 0 and "Archive intact" in ok.stdout
+    engine = create_engine(db)
+    with engine.begin() as conn:
+        case_id, code = conn.execute(text("SELECT id, code FROM cases ORDER BY id LIMIT 1")).one()
+        conn.execute(
+            text("UPDATE case_events SET comment = 'rewritten' WHERE case_id = :c AND seq = 1"),
+            {"c": case_id},
+        )
+    engine.dispose()
+    broken = cli("audit", "verify", db=db)
+    assert broken.returncode == 1
+    assert f"case {code} entry #1" in broken.stderr and "altered" in broken.stderr
