@@ -116,6 +116,8 @@ def test_live_tiles_show_moving_pictures_name_time_and_health(
     # Frames come scaled down to the tile, not at the clip's 640×360 … unless the tile is larger.
     width, height = tile.pixel_size()
     assert tile.image.width() <= max(width, 1) and tile.image.height() <= max(height, 1)
+    qtbot.waitUntil(lambda: wall.health_of(1).fps is not None, timeout=TIMEOUT_MS)
+    wall.refresh()
     assert re.fullmatch(r"● 实时 · \d+ 帧/秒", tile.badge_text()), tile.badge_text()
     assert tile.frame_time() in ("15:59:59", "16:00:00")  # the demo clock, less the frame's age
     assert tile.message() == ""
@@ -172,6 +174,7 @@ def test_an_rtsp_camera_shows_its_health_not_a_loading_message(qtbot, make_wall,
     ("state", "figures", "badge", "message"),
     [
         (Health.LIVE, {"fps": 24.6}, "● 实时 · 25 帧/秒", ""),
+        (Health.LIVE, {"fps": None}, "● 实时", ""),
         (
             Health.STALLED,
             {"last_frame_age": 3.2},

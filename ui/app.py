@@ -17,6 +17,7 @@ from pathlib import Path
 
 SCREENSHOT_SIZE = (1600, 1000)
 SCREENSHOT_TIMEOUT_MS = 180_000
+WALL_PLAY_MS = 1_500  # the wall plays this long before its screenshot
 ORGANISATION = APPLICATION = "GridCommandCenter"
 
 log = logging.getLogger(__name__)
@@ -220,6 +221,10 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str) -> in
         timer.stop()
         if failure:
             raise RuntimeError(f"loading the console data failed: {failure[0]}")
+        if view == "wall":  # let the pictures play a moment: moving, with a measured rate
+            pause = QEventLoop()
+            QTimer.singleShot(WALL_PLAY_MS, pause.quit)
+            pause.exec()
         for _ in range(5):  # let layouts and deferred paints settle
             app.processEvents()
         window.wall.refresh()  # the frames the cameras show at this moment

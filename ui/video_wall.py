@@ -143,7 +143,7 @@ class CameraTile(QWidget):
         if health is None:
             return "○ " + self.health_word(Health.CONNECTING)
         text = f"{HEALTH_LOOK[health.state][0]} {self.health_word(health.state)}"
-        if health.state is Health.LIVE:
+        if health.state is Health.LIVE and health.fps is not None:
             text += " · " + self.tr("%1 fps").replace("%1", f"{health.fps:.0f}")
         elif health.state is Health.STALLED and health.last_frame_age is not None:
             text += " · " + self.tr("%1 s").replace("%1", f"{health.last_frame_age:.0f}")

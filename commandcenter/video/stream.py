@@ -69,6 +69,7 @@ OPEN_TIMEOUT_MS = 5_000
 READ_TIMEOUT_MS = 4_000
 STALL_AFTER_S = 2.0
 FPS_WINDOW_S = 2.0
+FPS_MIN_SPAN_S = 0.8  # a rate is given once frames span this long (a start-up burst is no rate)
 DECODER_THREADS = 1
 BACKOFF_FIRST_S = 0.5
 BACKOFF_MAX_S = 5.0  # offline cameras are retried at least this often: they come back quickly
@@ -96,7 +97,7 @@ class Health(enum.StrEnum):
 @dataclass(frozen=True)
 class StreamHealth:
     state: Health
-    fps: float  # frames decoded per second over the last couple of seconds
+    fps: float | None  # frames decoded per second over the last 2 s; None until measured
     resolution: tuple[int, int] | None  # width, height of the decoded frames
     last_frame_age: float | None  # seconds since the newest frame, None before the first
     reconnects: int  # opens after the first one
@@ -273,11 +274,11 @@ class StreamWorker:
         if state is Health.LIVE and age is not None and age > self.stall_after:
             state = Health.STALLED
             detail = f"no new frame for {age:.0f} s"
-        fps = 0.0
-        if len(recent) >= 2 and recent[-1] > recent[0]:
+        fps: float | None = None  # not measured yet: too few frames to say
+        if age is not None and (age > 1.0 or state is Health.STALLED):
+            fps = 0.0  # the rate of frames that stopped coming
+        elif len(recent) >= 2 and recent[-1] - recent[0] >= FPS_MIN_SPAN_S:
             fps = (len(recent) - 1) / (recent[-1] - recent[0])
-            if age is not None and age > 1.0:  # the rate of frames that stopped coming is 0
-                fps = 0.0
         return StreamHealth(
             state=state,
             fps=fps,
@@ -441,7 +442,7 @@ class StreamWorker:
                 if wait > 0:
                     if self._stop.wait(wait):
                         return "stopped"
-                elif wait < -5 * interval:  # fell far behind (a busy machine): do not rush
+                elif wait < -interval:  # fell behind (a busy machine): go on, do not rush
                     due = time.monotonic()
         return "stopped"
 
