@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import shapely
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import String, bindparam, func, select, type_coerce
+from sqlalchemy.orm import Session
 
 from commandcenter.deadlines import DeadlineStatus, deadline_status
 from commandcenter.domain.enums import (
@@ -27,6 +27,7 @@ from commandcenter.domain.enums import (
 )
 from commandcenter.security import Actor
 from commandcenter.storage.models import (
+    TERMINAL_STATES_IN_ORDER,
     AdminUnit,
     Camera,
     Case,
@@ -222,51 +223,107 @@ def jurisdiction_tree(session: Session, actor: Actor, now: dt.datetime) -> UnitN
     return build(root)
 
 
-def open_cases(session: Session, actor: Actor, now: dt.datetime, limit: int | None = None):
+# --- the case board -----------------------------------------------------------------------------
+#
+# A county's board holds every open case: tens of thousands of rows at a million cases. So the
+# query reads only the partial covering index ix_cases_open_board (its filter repeats the index
+# predicate, models.OPEN_CASE_PREDICATE, with the states written out: a partial index serves
+# only such a query), runs as a Core select (no ORM objects), takes the enumerations as their
+# stored text and maps them with a dict, makes each holder's text once, and judges a deadline
+# already passed or absent without arithmetic. Results are the same as an ORM query's.
+
+_CASES = Case.__table__
+_IS_OPEN = _CASES.c.state.not_in(
+    bindparam("terminal_states", TERMINAL_STATES_IN_ORDER, expanding=True, literal_execute=True)
+)
+_BOARD_COLUMNS = (
+    _CASES.c.id,
+    _CASES.c.code,
+    _CASES.c.title,
+    *(type_coerce(_CASES.c[name], String) for name in ("category", "source", "urgency", "state")),
+    _CASES.c.grid_id,
+    _CASES.c.reported_at,
+    _CASES.c.filed_at,
+    _CASES.c.deadline,
+    _CASES.c.lon,
+    _CASES.c.lat,
+    _CASES.c.holder_center_id,
+    _CASES.c.holder_department_id,
+    _CASES.c.holder_user_id,
+)
+_CATEGORY, _SOURCE, _URGENCY, _STATE = (
+    {member.value: member for member in enum}
+    for enum in (CaseCategory, CaseSource, Urgency, CaseState)
+)
+
+
+def _names(session: Session, id_column, name_column, ids: set) -> dict:
+    ids.discard(None)
+    if not ids:
+        return {}
+    return dict(session.execute(select(id_column, name_column).where(id_column.in_(ids))).all())
+
+
+def open_cases(
+    session: Session, actor: Actor, now: dt.datetime, limit: int | None = None
+) -> list[CaseRow]:
     """Open cases in the jurisdiction, most urgent deadline first, with their holder's name."""
-    holder_center = aliased(Center)
-    holder_user = aliased(User)
+    if session.autoflush:
+        session.flush()  # as an ORM query would: this session's pending changes count
     query = (
-        select(
-            Case,
-            Grid.name,
-            holder_center.name,
-            Department.name,
-            holder_user.display_name,
-        )
-        .outerjoin(Grid, Case.grid_id == Grid.id)
-        .outerjoin(holder_center, Case.holder_center_id == holder_center.id)
-        .outerjoin(Department, Case.holder_department_id == Department.id)
-        .outerjoin(holder_user, Case.holder_user_id == holder_user.id)
-        .where(Case.state.in_(OPEN_STATES), Case.center_id.in_(actor.jurisdiction_center_ids))
-        .order_by(Case.deadline.is_(None), Case.deadline, Case.reported_at)
+        select(*_BOARD_COLUMNS)
+        .where(_IS_OPEN, _CASES.c.center_id.in_(actor.jurisdiction_center_ids))
+        .order_by(_CASES.c.deadline.is_(None), _CASES.c.deadline, _CASES.c.reported_at)
     )
     if limit:
         query = query.limit(limit)
-    rows = []
-    for case, grid_name, center_name, department_name, user_name in session.execute(query):
-        holder = " / ".join(n for n in (department_name or center_name, user_name) if n)
-        rows.append(
+    rows = session.execute(query).all()
+    holders = {(row[13], row[14], row[15]) for row in rows}
+    grid_names = _names(session, Grid.id, Grid.name, {row[7] for row in rows})
+    center_names = _names(session, Center.id, Center.name, {c for c, _, _ in holders})
+    department_names = _names(session, Department.id, Department.name, {d for _, d, _ in holders})
+    user_names = _names(session, User.id, User.display_name, {u for _, _, u in holders})
+    holder_text = {}
+    for center_id, department_id, user_id in holders:
+        names = (
+            department_names.get(department_id) or center_names.get(center_id),
+            user_names.get(user_id),
+        )
+        holder_text[center_id, department_id, user_id] = " / ".join(n for n in names if n)
+    no_deadline, overdue = DeadlineStatus.NONE, DeadlineStatus.OVERDUE
+    result = []
+    append = result.append
+    for (
+        case_id, code, title, category, source, urgency, state, grid_id, reported_at, filed_at,
+        deadline, lon, lat, holder_center_id, holder_department_id, holder_user_id,
+    ) in rows:  # fmt: skip
+        if deadline is None:
+            status = no_deadline
+        elif deadline <= now:
+            status = overdue
+        else:
+            status = deadline_status(now, filed_at, deadline)
+        append(
             CaseRow(
-                id=case.id,
-                code=case.code,
-                title=case.title,
-                category=case.category,
-                source=case.source,
-                urgency=case.urgency,
-                state=case.state,
-                grid_id=case.grid_id,
-                grid_name=grid_name,
-                holder=holder,
-                reported_at=case.reported_at,
-                filed_at=case.filed_at,
-                deadline=case.deadline,
-                deadline_status=deadline_status(now, case.filed_at, case.deadline),
-                lon=case.lon,
-                lat=case.lat,
+                case_id,
+                code,
+                title,
+                _CATEGORY[category],
+                _SOURCE[source],
+                _URGENCY[urgency],
+                _STATE[state],
+                grid_id,
+                grid_names.get(grid_id),
+                holder_text[holder_center_id, holder_department_id, holder_user_id],
+                reported_at,
+                filed_at,
+                deadline,
+                status,
+                lon,
+                lat,
             )
         )
-    return rows
+    return result
 
 
 def cameras(session: Session, actor: Actor) -> list[CameraRow]:

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -287,12 +288,42 @@ class CameraCredential(Base):
 # --- cases ----------------------------------------------------------------------------------------
 
 
+# A case is open while its state is not terminal. The case board filters with exactly this
+# predicate (queries.open_cases), so it can read the partial index ix_cases_open_board: only the
+# open cases, with every column the board shows, by center and deadline.
+TERMINAL_STATES_IN_ORDER = tuple(s for s in CaseState if not s.is_open)
+OPEN_CASE_PREDICATE = "state NOT IN ({})".format(
+    ", ".join(f"'{s.value}'" for s in TERMINAL_STATES_IN_ORDER)
+)
+
+
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_state_deadline", "state", "deadline"),
         Index("ix_cases_grid_state", "grid_id", "state"),
         Index("ix_cases_reported_at", "reported_at"),
+        Index(
+            "ix_cases_open_board",
+            "center_id",
+            "deadline",
+            "reported_at",
+            "state",
+            "filed_at",
+            "code",
+            "title",
+            "category",
+            "source",
+            "urgency",
+            "grid_id",
+            "lon",
+            "lat",
+            "holder_center_id",
+            "holder_department_id",
+            "holder_user_id",
+            sqlite_where=text(OPEN_CASE_PREDICATE),
+            postgresql_where=text(OPEN_CASE_PREDICATE),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(24), unique=True)
