@@ -303,6 +303,7 @@ class Case(Base):
         Index("ix_cases_state_deadline", "state", "deadline"),
         Index("ix_cases_grid_state", "grid_id", "state"),
         Index("ix_cases_reported_at", "reported_at"),
+        Index("ix_cases_state_closed_at", "state", "closed_at"),  # closed today / this month
         Index(
             "ix_cases_open_board",
             "center_id",
