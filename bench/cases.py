@@ -58,6 +58,7 @@ from types import SimpleNamespace
 from sqlalchemy import column, event, func, insert, select, table
 
 from commandcenter import kpi, queries
+from commandcenter.demo import cases as demo_cases
 from commandcenter.demo import names
 from commandcenter.demo.generator import generate_demo
 from commandcenter.demo.geometry import random_point_in
@@ -106,34 +107,9 @@ GOALS_MS = {"board": 50.0, "kpi": 200.0, "transition": 5.0}
 
 S = CaseState
 V = SimpleNamespace(**{state.name: state.value for state in CaseState})  # plain strings
-SOURCE_WEIGHTS = {
-    CaseSource.GRID_PATROL: 45,
-    CaseSource.HOTLINE_12345: 20,
-    CaseSource.RESIDENT: 14,
-    CaseSource.VIDEO_PATROL: 13,
-    CaseSource.UPPER_CENTER: 4,
-    CaseSource.DEPARTMENT: 4,
-}
-CATEGORY_WEIGHTS = {
-    CaseCategory.ENVIRONMENT: 26,
-    CaseCategory.MUNICIPAL: 20,
-    CaseCategory.SAFETY_HAZARD: 14,
-    CaseCategory.PUBLIC_ORDER: 12,
-    CaseCategory.DISPUTE: 10,
-    CaseCategory.LIVELIHOOD: 10,
-    CaseCategory.SPECIAL_GROUP: 4,
-    CaseCategory.OTHER: 4,
-}
-CATEGORY_DEPARTMENT = {
-    CaseCategory.ENVIRONMENT: DepartmentKind.ENVIRONMENT,
-    CaseCategory.MUNICIPAL: DepartmentKind.HOUSING,
-    CaseCategory.SAFETY_HAZARD: DepartmentKind.EMERGENCY,
-    CaseCategory.PUBLIC_ORDER: DepartmentKind.PUBLIC_SECURITY,
-    CaseCategory.DISPUTE: DepartmentKind.CIVIL_AFFAIRS,
-    CaseCategory.LIVELIHOOD: DepartmentKind.CIVIL_AFFAIRS,
-    CaseCategory.SPECIAL_GROUP: DepartmentKind.PUBLIC_SECURITY,
-    CaseCategory.OTHER: DepartmentKind.URBAN_MANAGEMENT,
-}
+# The demo's mix of sources and categories, and where each category is dispatched.
+SOURCE_WEIGHTS, CATEGORY_WEIGHTS = demo_cases.SOURCE_WEIGHTS, demo_cases.CATEGORY_WEIGHTS
+CATEGORY_DEPARTMENT = demo_cases.CATEGORY_DEPARTMENT
 FOLLOW_UP_SOURCES = (CaseSource.RESIDENT, CaseSource.HOTLINE_12345)
 # The backlog: where stuck cases stand, for cases of the last month and for older ones.
 RECENT_BACKLOG = {
