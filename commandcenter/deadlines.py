@@ -127,15 +127,3 @@ def set_warn_share(session: Session, value: float) -> float:
         setting.value = value
     session.flush()
     return value
-
-
-# Deprecated: ignores holidays, adjusted working days and working hours. Use
-# ``WorkingCalendar.add(start, days=days)``. Kept only for its caller in commandcenter/demo/cases.py.
-def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
-    """The same time of day ``days`` working days later, skipping Saturdays and Sundays."""
-    current = start
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current

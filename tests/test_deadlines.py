@@ -10,7 +10,6 @@ from commandcenter.deadlines import (
     WARN_SHARE,
     DeadlineStatus,
     InvalidWarnShare,
-    add_working_days,
     deadline_status,
     load_warn_share,
     set_warn_share,
@@ -127,8 +126,3 @@ def test_warn_share_setting(session, caplog):
     session.flush()
     assert load_warn_share(session) == WARN_SHARE
     assert "warn_share" in caplog.text
-
-
-def test_deprecated_add_working_days_still_serves_its_caller():
-    assert add_working_days(D(2026, 11, 6, 15), 1) == D(2026, 11, 9, 15)
-    assert add_working_days(D(2026, 11, 6, 15), 0) == D(2026, 11, 6, 15)
