@@ -1,0 +1,1 @@
+"""Map geometry for the console: projection, simplification and hit-testing, no Qt."""
