@@ -263,3 +263,32 @@ def test_demo_district_grids():
         lon, lat = polygon.representative_point().coords[0]
         assert layer.hit_lonlat(lon, lat) == index
         assert math.isfinite(layer.label_point(index)[0])
+
+
+def test_polygons_plain_simplification_would_break_stay_valid():
+    # A 10 m square vanishes under Douglas-Peucker at zoom 11 (38 m); a thin U whose arms are
+    # 3 m apart would cross itself. Both fall back to the topology-preserving simplifier.
+    d = 1 / 111_320  # about a metre in degrees here
+    lon, lat = CENTRE
+    tiny = box(lon, lat, lon + 10 * d, lat + 10 * d)
+    u_shape = Polygon(
+        [
+            (lon, lat),
+            (lon + 300 * d, lat),
+            (lon + 300 * d, lat + 200 * d),
+            (lon + 152 * d, lat + 200 * d),
+            (lon + 152 * d, lat + 20 * d),
+            (lon + 149 * d, lat + 20 * d),
+            (lon + 149 * d, lat + 200 * d),
+            (lon, lat + 200 * d),
+        ]
+    )
+    merc = shapely.transform(
+        np.array([tiny, u_shape]), lambda c: np.column_stack(lonlat_to_mercator(c[:, 0], c[:, 1]))
+    )
+    plain = shapely.simplify(merc, 38.0, preserve_topology=False)
+    assert plain[0].is_empty or not plain[0].is_valid
+    layer = MapLayer.from_polygons(["tiny", "u"], [tiny, u_shape])
+    for level in layer.levels:
+        for polygon in level_polygons(level):
+            assert polygon.is_valid and not polygon.is_empty

@@ -6,8 +6,8 @@ Everything a painter needs is computed here once, so the widget only paints:
 - each polygon keeps its bounds, area and a label point (``shapely.point_on_surface``);
 - a ``shapely.STRtree`` over the projected polygons answers hit-tests and view culling;
 - a few simplified versions are precomputed, one per zoom level, with a tolerance of half a
-  pixel at that level (``shapely.simplify(..., preserve_topology=True)``, so every polygon stays
-  valid), and stored as flat numpy arrays: coordinates ``(n, 2)``, ring offsets into the
+  pixel at that level (Douglas-Peucker, redone with ``preserve_topology=True`` for the few
+  polygons it would break, so every polygon stays valid), and stored as flat numpy arrays: coordinates ``(n, 2)``, ring offsets into the
   coordinates and polygon offsets into the rings. A painter draws a whole layer in batches from
   these arrays without a Python object per vertex.
 
@@ -138,6 +138,28 @@ def _flatten(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     )
 
 
+def _simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    """Simplified copies of polygons, each valid and of the same type, within ``tolerance``.
+
+    Plain Douglas-Peucker is four to six times faster than the topology-preserving simplifier
+    and gives a valid polygon for nearly every grid; the few it breaks (a ring collapsed,
+    self-intersecting or split in parts) are simplified again with ``preserve_topology=True``,
+    and any still not valid keep their previous shape.
+    """
+    simplified = shapely.simplify(geoms, tolerance, preserve_topology=False)
+    bad = (
+        shapely.is_empty(simplified)
+        | (shapely.get_type_id(simplified) != shapely.get_type_id(geoms))
+        | ~shapely.is_valid(simplified)
+    )
+    if bad.any():
+        redone = shapely.simplify(geoms[bad], tolerance, preserve_topology=True)
+        still_bad = shapely.is_empty(redone) | ~shapely.is_valid(redone)
+        redone[still_bad] = geoms[bad][still_bad]
+        simplified[bad] = redone
+    return simplified
+
+
 def _concatenated_ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """``np.concatenate([np.arange(s, e) for s, e in zip(starts, ends)])``, vectorised."""
     lengths = ends - starts
@@ -209,9 +231,7 @@ class MapLayer:
             tolerance = SIMPLIFY_PIXELS * mpp
             # Each level simplifies the previous one: fewer vertices to look at, same result
             # within the tolerance (tolerances grow fourfold from level to level).
-            simplified = shapely.simplify(previous, tolerance, preserve_topology=True)
-            bad = shapely.is_empty(simplified) | ~shapely.is_valid(simplified)
-            simplified[bad] = previous[bad]
+            simplified = _simplify(previous, tolerance)
             levels.append(Level(zoom, mpp, tolerance, *_flatten(simplified)))
             previous = simplified
         return cls(ids, merc, levels)
