@@ -292,3 +292,25 @@ def test_polygons_plain_simplification_would_break_stay_valid():
     for level in layer.levels:
         for polygon in level_polygons(level):
             assert polygon.is_valid and not polygon.is_empty
+
+
+def test_large_and_small_view_paths_agree(tiling, monkeypatch):
+    # Large views are culled by a scan of all bounds and gathered by masks, small ones through
+    # the tree and index ranges: both must give the same arrays.
+    from commandcenter.geo import mapdata
+
+    _, _, layer = tiling
+    minx, miny, maxx, maxy = layer.extent()
+    views = [
+        (minx + 100, miny + 100, maxx - 1500, maxy - 1000),
+        (minx - 50, miny + 700, minx + 900, miny + 1200),
+        ((minx + maxx) / 2, (miny + maxy) / 2, (minx + maxx) / 2 + 30, (miny + maxy) / 2 + 20),
+    ]
+    results = {}
+    for path, share in (("large", 10**9), ("small", 1e-9)):  # every view counts as large / small
+        monkeypatch.setattr(mapdata, "LARGE_VIEW_SHARE", share)
+        results[path] = [layer.visible(view, 5.0) for view in views]
+    for large, small in zip(results["large"], results["small"], strict=True):
+        assert 0 < len(large.ids) < len(layer)
+        for a, b in zip(large[:4], small[:4], strict=True):
+            assert np.array_equal(a, b)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -49,6 +49,9 @@ ZOOM0_METRES_PER_PIXEL = 2 * ORIGIN_SHIFT / 256
 # draws the full geometry; below the coarsest one it draws the coarsest.
 LEVEL_ZOOMS = (17, 15, 13, 11)
 SIMPLIFY_PIXELS = 0.5  # tolerance of a level, in pixels of that level
+# A view covering at least 1/LARGE_VIEW_SHARE of the layer is culled by a scan of all bounds
+# and gathered by masks; smaller ones through the STRtree and index ranges.
+LARGE_VIEW_SHARE = 8
 
 
 def metres_per_pixel(zoom: float) -> float:
@@ -94,6 +97,17 @@ class Level:
     coords: np.ndarray  # (n, 2) float64, Web Mercator metres
     ring_offsets: np.ndarray  # (rings + 1,) int64
     polygon_offsets: np.ndarray  # (polygons + 1,) int64
+    # Derived: coordinates per ring, rings per polygon, coordinates per polygon.
+    ring_lengths: np.ndarray = field(init=False, repr=False)
+    polygon_ring_counts: np.ndarray = field(init=False, repr=False)
+    polygon_coord_counts: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ring_lengths", np.diff(self.ring_offsets))
+        object.__setattr__(self, "polygon_ring_counts", np.diff(self.polygon_offsets))
+        object.__setattr__(
+            self, "polygon_coord_counts", np.diff(self.ring_offsets[self.polygon_offsets])
+        )
 
     @property
     def vertex_count(self) -> int:
@@ -192,6 +206,17 @@ class MapLayer:
         self.geometries = geometries  # shapely polygons in Web Mercator, full detail
         self.tree = shapely.STRtree(geometries)
         self.bounds = shapely.bounds(geometries)  # (n, 4): min x, min y, max x, max y
+        self._bound_columns = tuple(np.ascontiguousarray(self.bounds[:, k]) for k in range(4))
+        self._extent = (
+            (
+                float(self.bounds[:, 0].min()),
+                float(self.bounds[:, 1].min()),
+                float(self.bounds[:, 2].max()),
+                float(self.bounds[:, 3].max()),
+            )
+            if len(geometries)
+            else None
+        )
         self.areas = shapely.area(geometries)  # square Web Mercator metres
         self.label_points = shapely.get_coordinates(shapely.point_on_surface(geometries))
         self.levels = tuple(levels)  # full geometry first, then coarser and coarser
@@ -255,12 +280,27 @@ class MapLayer:
     def intersecting(self, bbox: tuple[float, float, float, float]) -> np.ndarray:
         """Sorted indices of the polygons that intersect the box (Web Mercator metres)."""
         min_x, min_y, max_x, max_y = bbox
-        candidates = self.tree.query(shapely.box(min_x, min_y, max_x, max_y))
-        if len(candidates) == 0:
-            return candidates.astype(np.int64)
-        candidates.sort()
-        b = self.bounds[candidates]
-        inside = (b[:, 0] >= min_x) & (b[:, 1] >= min_y) & (b[:, 2] <= max_x) & (b[:, 3] <= max_y)
+        if len(self) == 0 or min_x > max_x or min_y > max_y:
+            return np.empty(0, np.int64)
+        lx0, ly0, lx1, ly1 = self.extent()
+        layer_area = max(lx1 - lx0, 1e-9) * max(ly1 - ly0, 1e-9)
+        view_area = (min(max_x, lx1) - max(min_x, lx0)) * (min(max_y, ly1) - max(min_y, ly0))
+        if min(max_x, lx1) < max(min_x, lx0) or min(max_y, ly1) < max(min_y, ly0):
+            return np.empty(0, np.int64)
+        if view_area * LARGE_VIEW_SHARE >= layer_area:
+            # A large share of the layer: comparing every polygon's bounds is cheaper than
+            # walking the tree and sorting what it finds.
+            x0, y0, x1, y1 = self._bound_columns
+            overlap = (x0 <= max_x) & (x1 >= min_x) & (y0 <= max_y) & (y1 >= min_y)
+            candidates = np.flatnonzero(overlap)
+            inside = (x0[candidates] >= min_x) & (x1[candidates] <= max_x)
+            inside &= (y0[candidates] >= min_y) & (y1[candidates] <= max_y)
+        else:
+            candidates = self.tree.query(shapely.box(min_x, min_y, max_x, max_y))
+            candidates.sort()
+            b = self.bounds[candidates]
+            inside = (b[:, 0] >= min_x) & (b[:, 1] >= min_y) & (b[:, 2] <= max_x)
+            inside &= b[:, 3] <= max_y
         # Only polygons crossing the edge of the view need the exact test.
         edge = candidates[~inside]
         if len(edge):
@@ -268,7 +308,7 @@ class MapLayer:
             keep = inside.copy()
             keep[~inside] = hits
             candidates = candidates[keep]
-        return candidates.astype(np.int64)
+        return candidates.astype(np.int64, copy=False)
 
     def visible(
         self, bbox_mercator: tuple[float, float, float, float], metres_per_pixel: float
@@ -280,16 +320,26 @@ class MapLayer:
             return VisibleGeometry(
                 self.ids, level.coords, level.ring_offsets, level.polygon_offsets, level
             )
-        ring_start = level.polygon_offsets[indices]
-        ring_end = level.polygon_offsets[indices + 1]
-        rings = _concatenated_ranges(ring_start, ring_end)
-        coord_start = level.ring_offsets[rings]
-        coord_end = level.ring_offsets[rings + 1]
-        coords = level.coords[_concatenated_ranges(coord_start, coord_end)]
-        ring_offsets = np.zeros(len(rings) + 1, np.int64)
-        np.cumsum(coord_end - coord_start, out=ring_offsets[1:])
+        ring_counts = level.polygon_ring_counts[indices]
+        if len(indices) * LARGE_VIEW_SHARE >= len(self):
+            # Many polygons: masks over the whole level beat building index ranges.
+            chosen = np.zeros(len(self), dtype=bool)
+            chosen[indices] = True
+            # np.compress copies whole rows; boolean indexing of an (n, 2) array is ten times
+            # slower.
+            coords = np.compress(np.repeat(chosen, level.polygon_coord_counts), level.coords, 0)
+            ring_lengths = level.ring_lengths[np.repeat(chosen, level.polygon_ring_counts)]
+        else:
+            first_ring = level.polygon_offsets[indices]
+            rings = _concatenated_ranges(first_ring, first_ring + ring_counts)
+            ring_lengths = level.ring_lengths[rings]
+            coord_start = level.ring_offsets[first_ring]
+            coord_end = coord_start + level.polygon_coord_counts[indices]
+            coords = np.take(level.coords, _concatenated_ranges(coord_start, coord_end), 0)
+        ring_offsets = np.zeros(len(ring_lengths) + 1, np.int64)
+        np.cumsum(ring_lengths, out=ring_offsets[1:])
         polygon_offsets = np.zeros(len(indices) + 1, np.int64)
-        np.cumsum(ring_end - ring_start, out=polygon_offsets[1:])
+        np.cumsum(ring_counts, out=polygon_offsets[1:])
         return VisibleGeometry(self.ids[indices], coords, ring_offsets, polygon_offsets, level)
 
     def hit(self, x: float, y: float) -> Hashable | None:
@@ -327,11 +377,6 @@ class MapLayer:
 
     def extent(self) -> tuple[float, float, float, float]:
         """Bounds of the whole layer (Web Mercator metres); for "fit to my jurisdiction"."""
-        if len(self) == 0:
+        if self._extent is None:
             raise ValueError("empty layer")
-        return (
-            float(self.bounds[:, 0].min()),
-            float(self.bounds[:, 1].min()),
-            float(self.bounds[:, 2].max()),
-            float(self.bounds[:, 3].max()),
-        )
+        return self._extent
