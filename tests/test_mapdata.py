@@ -314,3 +314,13 @@ def test_large_and_small_view_paths_agree(tiling, monkeypatch):
         assert 0 < len(large.ids) < len(layer)
         for a, b in zip(large[:4], small[:4], strict=True):
             assert np.array_equal(a, b)
+
+
+def test_empty_layer():
+    layer = MapLayer.from_polygons([], [])
+    assert len(layer) == 0
+    assert layer.hit(0.0, 0.0) is None and layer.nearest(0.0, 0.0, 100.0) is None
+    result = layer.visible((0.0, 0.0, 100.0, 100.0), 1.0)
+    assert len(result.ids) == 0 and result.coords.shape == (0, 2)
+    with pytest.raises(ValueError):
+        layer.extent()

@@ -233,8 +233,9 @@ class MapLayer:
     ) -> MapLayer:
         """Project, index and simplify polygons given in WGS-84 lon/lat.
 
-        ``polygons_lonlat`` holds shapely polygons or multipolygons, or rings as
-        ``GridSummary.rings`` has them (exterior first, then holes, as (lon, lat) pairs).
+        ``ids`` are scalars (grid ids, codes), one per polygon, unique. ``polygons_lonlat`` holds
+        shapely polygons or multipolygons, or rings as ``GridSummary.rings`` has them (exterior
+        first, then holes, as (lon, lat) pairs).
         """
         ids = np.asarray(list(ids))
         geoms = np.array([_as_polygon(p) for p in polygons_lonlat], dtype=object)
