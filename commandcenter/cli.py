@@ -68,6 +68,16 @@ def cmd_import_divisions(args) -> int:
     return 0
 
 
+def cmd_import_grids(args) -> int:
+    from commandcenter.geo.grid_import import import_grids
+
+    database = _database(args)
+    with database.session() as session, session.begin():
+        result = import_grids(session, Path(args.file), gcj02=args.gcj02, replace=args.replace)
+    print(result.summary())
+    return 0
+
+
 def cmd_check_codes(args) -> int:
     from commandcenter.checks import check_database, check_single_code
 
@@ -432,6 +442,19 @@ def build_parser() -> argparse.ArgumentParser:
         "import the official division-code list (NBS CSV files or a folder of them)",
     )
     imp.add_argument("paths", nargs="+", metavar="PATH")
+    grids = add(
+        "import-grids",
+        cmd_import_grids,
+        "import grid boundaries from a GeoJSON FeatureCollection (code, name, kind, "
+        "households, population); checked first, all or nothing",
+    )
+    grids.add_argument("file", metavar="FILE")
+    grids.add_argument(
+        "--gcj02", action="store_true", help="the file is in GCJ-02: convert it to WGS-84"
+    )
+    grids.add_argument(
+        "--replace", action="store_true", help="overwrite grids whose code already exists"
+    )
     check = add(
         "check-codes",
         cmd_check_codes,
