@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -127,3 +128,29 @@ def set_warn_share(session: Session, value: float) -> float:
         setting.value = value
     session.flush()
     return value
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """How a center judges deadlines: its working calendar and amber share, loaded once per
+    query and carried by the rows, so a screen re-judging between refreshes agrees with the core."""
+
+    calendar: WorkingCalendar | None = None
+    warn_share: float = WARN_SHARE
+
+    @classmethod
+    def load(cls, session: Session) -> DeadlineRule:
+        from commandcenter.workcalendar import WorkingCalendar
+
+        return cls(WorkingCalendar.load(session), load_warn_share(session))
+
+    def status(
+        self,
+        now: dt.datetime,
+        started: dt.datetime | None,
+        deadline: dt.datetime | None,
+        paused_since: dt.datetime | None = None,
+    ) -> DeadlineStatus:
+        return deadline_status(
+            now, started, deadline, self.warn_share, self.calendar, paused_since=paused_since
+        )

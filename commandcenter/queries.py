@@ -15,7 +15,7 @@ import shapely
 from sqlalchemy import String, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from commandcenter.deadlines import DeadlineStatus, deadline_status
+from commandcenter.deadlines import DeadlineRule, DeadlineStatus
 from commandcenter.domain.enums import (
     AdminLevel,
     CaseCategory,
@@ -89,13 +89,14 @@ class CaseRow:
     reported_at: dt.datetime
     filed_at: dt.datetime | None
     deadline: dt.datetime | None
-    deadline_status: DeadlineStatus  # as of the query's "now"
+    deadline_status: DeadlineStatus  # as of the query's "now", in working time
     lon: float | None
     lat: float | None
+    rule: DeadlineRule = field(default=DeadlineRule(), compare=False, repr=False)
 
     def status_at(self, now: dt.datetime) -> DeadlineStatus:
         """The deadline status at another moment, e.g. the clock ticking between refreshes."""
-        return deadline_status(now, self.filed_at, self.deadline)
+        return self.rule.status(now, self.filed_at, self.deadline)
 
 
 @dataclass(frozen=True)
@@ -148,14 +149,14 @@ def _rings(wkb: bytes | None) -> tuple[tuple[tuple[float, float], ...], ...]:
 def _open_case_counts(session: Session, actor: Actor, now: dt.datetime):
     """Open and overdue case counts per grid inside the jurisdiction."""
     rows = session.execute(  # the board's predicate: read from its covering index
-        select(_CASES.c.grid_id, _CASES.c.filed_at, _CASES.c.deadline).where(
+        select(_CASES.c.grid_id, _CASES.c.deadline).where(
             _IS_OPEN, _CASES.c.center_id.in_(actor.jurisdiction_center_ids)
         )
     ).all()
     open_by_grid, overdue_by_grid = Counter(), Counter()
-    for grid_id, filed_at, deadline in rows:
+    for grid_id, deadline in rows:
         open_by_grid[grid_id] += 1
-        if deadline_status(now, filed_at, deadline) == DeadlineStatus.OVERDUE:
+        if deadline is not None and deadline <= now:  # overdue is the wall clock passing it
             overdue_by_grid[grid_id] += 1
     return open_by_grid, overdue_by_grid
 
@@ -290,6 +291,7 @@ def open_cases(
         )
         holder_text[center_id, department_id, user_id] = " / ".join(n for n in names if n)
     no_deadline, overdue = DeadlineStatus.NONE, DeadlineStatus.OVERDUE
+    rule = DeadlineRule.load(session)
     result = []
     append = result.append
     for (
@@ -301,7 +303,7 @@ def open_cases(
         elif deadline <= now:
             status = overdue
         else:
-            status = deadline_status(now, filed_at, deadline)
+            status = rule.status(now, filed_at, deadline)
         append(
             CaseRow(
                 case_id,
@@ -320,6 +322,7 @@ def open_cases(
                 status,
                 lon,
                 lat,
+                rule,
             )
         )
     return result
@@ -364,7 +367,8 @@ def dashboard(session: Session, actor: Actor, now: dt.datetime) -> Dashboard:
             _IS_OPEN, _CASES.c.center_id.in_(actor.jurisdiction_center_ids)
         )
     ).all()
-    statuses = Counter(deadline_status(now, filed, deadline) for _, _, filed, deadline in open_rows)
+    rule = DeadlineRule.load(session)
+    statuses = Counter(rule.status(now, filed, deadline) for _, _, filed, deadline in open_rows)
     return Dashboard(
         today_intake=count(Case.reported_at >= day_start),
         today_closed=count(Case.state == CaseState.CLOSED, Case.closed_at >= day_start),
