@@ -445,8 +445,9 @@ def build_parser() -> argparse.ArgumentParser:
     grids = add(
         "import-grids",
         cmd_import_grids,
-        "import grid boundaries from a GeoJSON FeatureCollection (code, name, kind, "
-        "households, population); checked first, all or nothing",
+        "import grid boundaries from a GeoJSON FeatureCollection or a shapefile (.shp with "
+        "its .shx/.dbf, or a .zip of one; WGS-84 or GCJ-02 longitude/latitude) with the "
+        "fields code, name, kind, households, population; checked first, all or nothing",
     )
     grids.add_argument("file", metavar="FILE")
     grids.add_argument(

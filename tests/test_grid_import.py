@@ -1,13 +1,17 @@
-"""Import of grid boundaries from GeoJSON: good files import; each bad file changes nothing."""
+"""Import of grid boundaries from GeoJSON and shapefiles: good files import; each bad file
+changes nothing."""
 
 import json
 import os
 import subprocess
 import sys
+import zipfile
 
 import pytest
+import shapefile
 import shapely
-from shapely.geometry import box, mapping
+from shapely.geometry import box, mapping, shape
+from shapely.geometry.polygon import orient
 from sqlalchemy import func, select
 
 from commandcenter.domain.codes import make_grid_code
@@ -50,9 +54,71 @@ def write(tmp_path, features, name="grids.geojson"):
     return path
 
 
-@pytest.fixture
-def database(db_url):
-    db = open_database(db_url)
+WGS84_PRJ = (
+    'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],'
+    'PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
+)
+CGCS2000_PRJ = (
+    'GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",'
+    'SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],'
+    'UNIT["Degree",0.0174532925199433]]'
+)
+GAUSS_KRUGER_PRJ = (
+    'PROJCS["CGCS2000_3_Degree_GK_CM_120E",' + CGCS2000_PRJ + ',PROJECTION["Gauss_Kruger"],'
+    'PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],'
+    'PARAMETER["Central_Meridian",120.0],PARAMETER["Scale_Factor",1.0],'
+    'PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]'
+)
+WEB_MERCATOR_PRJ = (
+    'PROJCS["WGS_1984_Web_Mercator_Auxiliary_Sphere",' + WGS84_PRJ + ","
+    'PROJECTION["Mercator_Auxiliary_Sphere"],PARAMETER["False_Easting",0.0],'
+    'PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",0.0],'
+    'PARAMETER["Standard_Parallel_1",0.0],PARAMETER["Auxiliary_Sphere_Type",0.0],'
+    'UNIT["Meter",1.0]]'
+)
+BEIJING_1954_PRJ = (
+    'GEOGCS["GCS_Beijing_1954",DATUM["D_Beijing_1954",SPHEROID["Krasovsky_1940",6378245.0,'
+    '298.3],TOWGS84[15.8,-154.4,-82.3,0,0,0,0]],PRIMEM["Greenwich",0.0],'
+    'UNIT["Degree",0.0174532925199433]]'
+)
+
+
+def write_shapefile(tmp_path, features, name="grids", *, encoding="utf-8", prj=WGS84_PRJ, cpg=None):
+    """The features (as ``feature`` makes them) as a polygon shapefile written with pyshp, its
+    fields in upper case as desktop GIS write them; returns the .shp path."""
+    base = tmp_path / name
+    with shapefile.Writer(base, shapeType=shapefile.POLYGON, encoding=encoding) as writer:
+        writer.field("CODE", "C", size=30)
+        writer.field("NAME", "C", size=50)
+        writer.field("KIND", "C", size=10)
+        writer.field("HOUSEHOLDS", "N", size=10)
+        writer.field("POPULATION", "N", size=10)
+        for item in features:
+            polygon = shape(item["geometry"])
+            if polygon.is_valid:  # the shapefile way: outer rings clockwise
+                polygon = orient(polygon, sign=-1.0)
+            writer.poly([list(polygon.exterior.coords)])
+            properties = item["properties"]
+            texts = [properties.get(k) or "" for k in ("code", "name", "kind")]
+            writer.record(*texts, properties.get("households"), properties.get("population"))
+    if prj is not None:
+        base.with_suffix(".prj").write_text(prj, encoding="ascii")
+    if cpg is not None:
+        base.with_suffix(".cpg").write_text(cpg, encoding="ascii")
+    return base.with_suffix(".shp")
+
+
+def stored_grids(database) -> dict:
+    with database.session() as s:
+        return {
+            g.code: (g.name, g.kind, g.households, g.population, g.community.code, g.geometry)
+            for g in s.scalars(select(Grid))
+        }
+
+
+def open_two_communities(url: str):
+    """A database with a county, a street and two communities side by side, no grids."""
+    db = open_database(url)
     with db.session() as s, s.begin():
         county = AdminUnit(code=COUNTY, name="海陵区", level=AdminLevel.COUNTY)
         street = AdminUnit(code=STREET, name="城东街道", level=AdminLevel.TOWNSHIP, parent=county)
@@ -61,6 +127,12 @@ def database(db_url):
             unit = AdminUnit(code=unit_code, name=name, level=AdminLevel.COMMUNITY, parent=street)
             unit.set_geometry(boundary)
             s.add(unit)
+    return db
+
+
+@pytest.fixture
+def database(db_url):
+    db = open_two_communities(db_url)
     yield db
     db.dispose()
 
@@ -224,6 +296,142 @@ def test_gcj02_file_without_the_flag_lands_elsewhere(database, tmp_path):
     with database.session() as s:
         stored = s.scalars(select(Grid)).one().geometry
     assert not stored.equals_exact(wgs, tolerance=1e-4)
+
+
+def test_shapefile_imports_like_geojson(database, tmp_path):
+    result = run_import(database, write_shapefile(tmp_path, good_features()))
+    assert (result.features, result.inserted, result.replaced, result.communities) == (3, 3, 0, 2)
+    assert "from grids.shp" in result.summary()
+    from_shapefile = stored_grids(database)
+    again = run_import(database, write(tmp_path, good_features()), replace=True)
+    assert (again.inserted, again.replaced) == (0, 3)
+    from_geojson = stored_grids(database)
+    assert from_shapefile.keys() == from_geojson.keys()
+    for grid_code, (*fields, geometry) in from_shapefile.items():
+        assert fields == list(from_geojson[grid_code][:-1])
+        assert geometry.equals(from_geojson[grid_code][-1])
+    assert from_shapefile[code(EAST, 1)][:5] == ("东一网格", GridKind.URBAN, 400, 0, EAST)
+
+
+def test_zipped_shapefile_imports(database, tmp_path):
+    shp = write_shapefile(tmp_path, good_features())
+    archive = tmp_path / "grids.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for part in sorted(tmp_path.glob("grids.*")):
+            if part != archive:
+                z.write(part, f"海陵区网格/{part.name}")
+    assert run_import(database, archive).inserted == 3
+    shp.with_suffix(".dbf").unlink()
+    with zipfile.ZipFile(tmp_path / "two.zip", "w") as z:
+        z.write(shp, "a.shp")
+        z.write(shp, "b.shp")
+    assert "holds 2 shapefiles" in rejected(database, tmp_path / "two.zip").report()
+
+
+@pytest.mark.parametrize(
+    "encoding, cpg",
+    [("gbk", None), ("gbk", "GBK"), ("gbk", "936"), ("utf-8", None), ("utf-8", "UTF-8")],
+)
+def test_shapefile_text_encodings(database, tmp_path, encoding, cpg):
+    """Chinese names in GBK (many Chinese shapefiles) or UTF-8, with or without a .cpg."""
+    path = write_shapefile(tmp_path, good_features(), encoding=encoding, cpg=cpg)
+    run_import(database, path)
+    names = {name for name, *_ in stored_grids(database).values()}
+    assert names == {"东一网格", "东二网格", "西一网格"}
+
+
+def test_shapefile_text_that_does_not_decode_is_rejected(database, tmp_path):
+    gbk = write_shapefile(tmp_path, good_features(), encoding="gbk", cpg="UTF-8")
+    text = rejected(database, gbk).report()
+    assert "attribute table (.dbf) of grids.shp is not UTF-8 text as its .cpg says" in text
+    garbled = [feature(code(EAST, 1), box(119.90, 32.48, 119.91, 32.50), "\xff\xff")]
+    latin = write_shapefile(tmp_path, garbled, "garbled", encoding="latin-1")
+    assert "is neither UTF-8 nor GBK/GB18030 text" in rejected(database, latin).report()
+    unknown = write_shapefile(tmp_path, good_features(), "unknown", cpg="KLINGON")
+    assert "names the encoding 'klingon', which is unknown" in rejected(database, unknown).report()
+
+
+def test_shapefile_in_cgcs2000_longitude_latitude_imports(database, tmp_path):
+    path = write_shapefile(tmp_path, good_features(), prj=CGCS2000_PRJ)
+    assert run_import(database, path).inserted == 3
+
+
+@pytest.mark.parametrize(
+    "prj, words",
+    [
+        (GAUSS_KRUGER_PRJ, "projected coordinate system 'CGCS2000_3_Degree_GK_CM_120E'"),
+        (WEB_MERCATOR_PRJ, "projected coordinate system 'WGS_1984_Web_Mercator_Auxiliary"),
+        (BEIJING_1954_PRJ, "geographic system 'GCS_Beijing_1954', not WGS-84"),
+        ('GEOCCS["WGS 84 (geocentric)"]', "is not a longitude/latitude system"),
+    ],
+    ids=["gauss-kruger", "web-mercator", "beijing-1954", "geocentric"],
+)
+def test_shapefile_in_another_coordinate_system_is_rejected(database, tmp_path, prj, words):
+    text = rejected(database, write_shapefile(tmp_path, good_features(), prj=prj)).report()
+    assert words in text and "EPSG:4326" in text and "nothing changed" in text
+
+
+@pytest.mark.parametrize("part", [".dbf", ".shx"])
+def test_shapefile_without_its_parts_is_rejected(database, tmp_path, part):
+    path = write_shapefile(tmp_path, good_features())
+    path.with_suffix(part).unlink()
+    text = rejected(database, path).report()
+    assert f"grids.shp comes without its {part} file" in text
+
+
+def test_shapefile_problems_are_reported_like_geojson(database, tmp_path):
+    east1, east2, _ = good_features()
+    features = [east1, feature(None, BOWTIE), east2 | {"geometry": east1["geometry"]}]
+    text = rejected(database, write_shapefile(tmp_path, features)).report()
+    assert "feature 2: has no grid code" in text and "feature 2: invalid polygon" in text
+    assert f"feature 3 ({code(EAST, 2)}): overlaps feature 1 ({code(EAST, 1)})" in text
+
+
+def test_shapefile_of_points_is_rejected(database, tmp_path):
+    with shapefile.Writer(tmp_path / "points", shapeType=shapefile.POINT) as writer:
+        writer.field("CODE", "C", size=30)
+        writer.point(119.9, 32.5)
+        writer.record(code(EAST, 1))
+    text = rejected(database, tmp_path / "points.shp").report()
+    assert "points.shp holds POINT shapes; a grid must be a Polygon" in text
+
+
+def strips(count: int) -> list[dict]:
+    """``count`` grids side by side filling the east community."""
+    width = 0.02 / count
+    return [
+        feature(code(EAST, n + 1), box(119.90 + n * width, 32.48, 119.90 + (n + 1) * width, 32.50))
+        for n in range(count)
+    ]
+
+
+def test_progress_rises_to_one_and_changes_nothing(database, tmp_path):
+    calls = []
+    path = write(tmp_path, strips(120))
+    result = run_import(database, path, progress=lambda f, m: calls.append((f, m)))
+    fractions = [f for f, _ in calls]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert all(a < b for a, b in zip(fractions, fractions[1:], strict=False))
+    assert all(isinstance(m, str) and m for _, m in calls)
+    assert any("overlaps" in m for _, m in calls)
+    # Reported within the long loops, but not for every grid.
+    assert 20 < len(calls) < 120
+    overlaps = [f for f, m in calls if m == "Checking overlaps between grids"]
+    assert len(overlaps) >= 10
+    assert max(b - a for a, b in zip(overlaps, overlaps[1:], strict=False)) <= 0.03
+    assert result.inserted == 120
+
+    quiet = run_import(database, write(tmp_path, strips(120), "b.geojson"), replace=True)
+    assert (quiet.features, quiet.replaced) == (120, 120)
+
+
+def test_progress_stops_short_on_rejection(database, tmp_path):
+    calls = []
+    features = strips(10) + [feature(None, box(119.90, 32.48, 119.91, 32.49))]
+    with pytest.raises(ImportRejected):
+        run_import(database, write(tmp_path, features), progress=lambda f, m: calls.append(f))
+    assert calls and calls[-1] < 1.0
+    assert grid_count(database) == 0
 
 
 def cli(*args):

@@ -1,4 +1,12 @@
-"""Import of grid boundaries from a GeoJSON FeatureCollection, all or nothing.
+"""Import of grid boundaries from GeoJSON or a shapefile, all or nothing.
+
+A GeoJSON file (``.geojson`` / ``.json``) is a FeatureCollection; a shapefile (``.shp`` with its
+``.shx`` and ``.dbf`` beside it, or a ``.zip`` holding one) is read with pyshp and each record
+becomes the same feature, its attribute table giving the properties (field names in any case).
+A shapefile's ``.cpg`` names its text encoding; without one, UTF-8 then GB18030 (a superset of
+GBK, which many Chinese shapefiles use) are tried. A ``.prj`` must describe longitude/latitude on
+WGS-84 (or CGCS2000, the same within centimetres; GCJ-02 files say WGS-84): a projected file
+(Gauss-Krüger, Web Mercator …) is rejected, as nothing is reprojected here.
 
 Each feature is one grid: a Polygon (or a MultiPolygon of one part) with the properties
 ``code`` (the 19-digit grid code), ``name``, optionally ``kind`` (urban / rural / dedicated;
@@ -12,15 +20,25 @@ not overlap each other or the remaining grids of their community beyond a small 
 and no grid lies more than 1 % outside its community's boundary. One problem anywhere raises
 :class:`ImportRejected` listing every problem with its feature number and code, and nothing
 is written. Files in GCJ-02 (most Chinese sources) are converted to WGS-84 when asked.
+
+``progress(fraction, message)``, when given, hears how far the import is (0.0 … 1.0, rising) from
+the thread the import runs in.
 """
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import math
+import re
+import struct
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+import shapefile
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 from sqlalchemy import select
@@ -32,9 +50,10 @@ from commandcenter.errors import ImportRejected
 from commandcenter.geo.gcj02 import gcj02_to_wgs84_array, transform_geometry
 from commandcenter.storage.models import AdminUnit, Grid
 
-__all__ = ["ImportResult", "import_grids", "OUTSIDE_SHARE", "OVERLAP_TOLERANCE_M2"]
+__all__ = ["ImportResult", "Progress", "import_grids", "OUTSIDE_SHARE", "OVERLAP_TOLERANCE_M2"]
 
-ENCODINGS = ("utf-8-sig", "gb18030")
+Progress = Callable[[float, str], None]
+ENCODINGS = ("utf-8-sig", "gb18030")  # text of files that do not say theirs, tried in order
 # Two grids may share a boundary drawn a little differently: an overlap counts only when it is
 # larger than both of these (square metres, and share of the smaller grid).
 OVERLAP_TOLERANCE_M2 = 10.0
@@ -43,6 +62,17 @@ OVERLAP_TOLERANCE_SHARE = 0.001
 OUTSIDE_SHARE = 0.01
 METRES_PER_DEGREE = 111_320.0  # along a meridian; good enough to judge tolerances
 KIND_NAMES = ", ".join(k.value for k in GridKind)
+# Long loops report progress every this share of the whole import.
+PROGRESS_STEP = 0.02
+
+SHAPEFILE_SUFFIXES = (".shp", ".zip")
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+POLYGON_SHAPE_TYPES = (shapefile.POLYGON, shapefile.POLYGONZ, shapefile.POLYGONM)
+# .cpg files often give a Windows code page number instead of a codec name.
+CODE_PAGES = {"65001": "utf-8", "936": "gbk", "54936": "gb18030", "950": "big5"}
+# Datum names (lower case, "_" and "-" as spaces) of the longitude/latitude systems accepted.
+WGS84_DATUMS = ("wgs 84", "wgs 1984", "wgs84", "world geodetic system 1984", "china 2000",
+                "china geodetic coordinate system 2000", "cgcs2000", "cgcs 2000")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -88,16 +118,45 @@ def _area_m2(geometry) -> float:
     return geometry.area * METRES_PER_DEGREE**2 * math.cos(math.radians(lat))
 
 
+class _Progress:
+    """Hands the caller's callback fractions of the whole import, always rising."""
+
+    def __init__(self, callback: Progress | None):
+        self.callback = callback
+        self.last = -1.0
+
+    def report(self, fraction: float, message: str) -> None:
+        if self.callback is not None and fraction > self.last:
+            self.last = fraction
+            self.callback(fraction, message)
+
+    def over(self, items: Sequence, start: float, end: float, message: str) -> Iterator:
+        """Yield ``items``, reporting ``start`` … ``end`` as they pass, every PROGRESS_STEP."""
+        self.report(start, message)
+        every = max(1, math.ceil(len(items) * PROGRESS_STEP / (end - start)))
+        for done, item in enumerate(items):
+            if done % every == 0:
+                self.report(start + (end - start) * done / len(items), message)
+            yield item
+
+
+def _reject(reason: str) -> ImportRejected:
+    """The error for a file that cannot be read at all: one clear line, no feature list."""
+    return ImportRejected(f"The grid file was not imported: {reason}; nothing changed.", [])
+
+
+def _read_features(path: Path) -> list:
+    if path.suffix.lower() in SHAPEFILE_SUFFIXES:
+        return _read_shapefile(path)
+    return _read_collection(path)
+
+
 def _read_collection(path: Path) -> list:
     """The list of features, or ImportRejected with one clear line about the file."""
-
-    def reject(reason: str) -> ImportRejected:
-        return ImportRejected(f"The grid file was not imported: {reason}; nothing changed.", [])
-
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise reject(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise _reject(f"cannot read {path}: {exc.strerror or exc}") from None
     for encoding in ENCODINGS:
         try:
             text = data.decode(encoding)
@@ -105,25 +164,153 @@ def _read_collection(path: Path) -> list:
         except UnicodeDecodeError:
             continue
     else:
-        raise reject(f"{path.name} is neither UTF-8 nor GB18030 text")
+        raise _reject(f"{path.name} is neither UTF-8 nor GB18030 text")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise reject(
+        raise _reject(
             f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         found = document.get("type") if isinstance(document, dict) else type(document).__name__
-        raise reject(
+        raise _reject(
             f"{path.name} is not a GeoJSON FeatureCollection (its type is {found!r}); "
             "save the grid layer as a FeatureCollection of polygons"
         )
     features = document.get("features")
     if not isinstance(features, list):
-        raise reject(f"{path.name} has no list of features")
+        raise _reject(f"{path.name} has no list of features")
     if not features:
-        raise reject(f"{path.name} holds no features")
+        raise _reject(f"{path.name} holds no features")
     return features
+
+
+def _shapefile_parts(path: Path) -> tuple[str, dict[str, bytes]]:
+    """The shapefile's name and the bytes of its files by lower-case suffix (those present)."""
+    try:
+        if path.suffix.lower() != ".zip":
+            parts = {".shp": path.read_bytes()}
+            for suffix in SHAPEFILE_PARTS[1:]:
+                for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
+                    if candidate.is_file():
+                        parts[suffix] = candidate.read_bytes()
+                        break
+            return path.name, parts
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.startswith("__MACOSX/")]
+            shps = [n for n in names if n.lower().endswith(".shp")]
+            if len(shps) != 1:
+                raise _reject(
+                    f"{path.name} holds {len(shps)} shapefiles; put exactly one in the zip"
+                    if shps
+                    else f"{path.name} holds no shapefile (.shp)"
+                )
+            stem = shps[0][:-4].lower()
+            parts = {
+                name[len(stem) :].lower(): archive.read(name)
+                for name in names
+                if name.lower().startswith(stem) and name[len(stem) :].lower() in SHAPEFILE_PARTS
+            }
+            return PurePosixPath(shps[0]).name, parts
+    except zipfile.BadZipFile as exc:
+        raise _reject(f"{path.name} is not a readable zip archive ({exc})") from None
+    except OSError as exc:
+        raise _reject(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _check_prj(name: str, wkt: str) -> None:
+    """Reject a .prj that is not longitude/latitude on WGS-84 (nothing is reprojected here)."""
+    keyword = wkt.partition("[")[0].strip().upper()
+    quoted = re.search(r'"([^"]*)"', wkt)
+    system = quoted.group(1) if quoted else keyword or wkt[:40]
+    export = "export the layer in WGS-84 longitude/latitude (EPSG:4326) and import it again"
+    if keyword in ("PROJCS", "PROJCRS", "PROJECTEDCRS"):
+        raise _reject(
+            f"{name} is in the projected coordinate system {system!r} (metres, e.g. "
+            f"Gauss-Krüger or Web Mercator), which is not converted here; {export}"
+        )
+    if keyword not in ("GEOGCS", "GEOGCRS", "GEODCRS", "GEOGRAPHICCRS", "GEODETICCRS"):
+        raise _reject(
+            f"the .prj of {name} is not a longitude/latitude system ({system!r}); {export}"
+        )
+    datums = [system, *re.findall(r'(?:DATUM|ENSEMBLE)\s*\[\s*"([^"]*)"', wkt, re.IGNORECASE)]
+    spaced = " ".join(datums).lower().replace("_", " ").replace("-", " ")
+    if not any(datum in spaced for datum in WGS84_DATUMS):
+        raise _reject(
+            f"{name} is in the geographic system {system!r}, not WGS-84: datums such as "
+            f"Beijing 1954 or Xi'an 1980 put grids tens of metres or more off; {export}"
+        )
+
+
+def _cpg_encodings(name: str, cpg: bytes | None) -> tuple[str, ...]:
+    """The encodings to try for the attribute table: the .cpg's, else ENCODINGS."""
+    if cpg is None or not cpg.strip():
+        return ENCODINGS
+    text = cpg.decode("ascii", "replace").strip().lower().removeprefix("ansi").strip()
+    try:
+        codec = codecs.lookup(CODE_PAGES.get(text, f"cp{text}" if text.isdigit() else text)).name
+    except LookupError:
+        raise _reject(
+            f"the .cpg of {name} names the encoding {text!r}, which is unknown; write UTF-8 "
+            "or GBK into it"
+        ) from None
+    return ("gb18030",) if codec in ("gbk", "gb2312") else (codec,)  # GB18030 ⊇ GBK ⊇ GB2312
+
+
+def _read_shapefile(path: Path) -> list:
+    """The records of a shapefile as GeoJSON features, or ImportRejected about the file."""
+    name, parts = _shapefile_parts(path)
+    missing = [suffix for suffix in (".shx", ".dbf") if suffix not in parts]
+    if missing:
+        raise _reject(
+            f"{name} comes without its {' and '.join(missing)} file; keep the shapefile's "
+            ".shp, .shx and .dbf (and .prj, .cpg) together under the same name"
+        )
+    wkt = parts.get(".prj", b"").decode("utf-8", "replace").lstrip("\ufeff").strip()
+    if wkt:
+        _check_prj(name, wkt)
+    encodings = _cpg_encodings(name, parts.get(".cpg"))
+    files = {suffix[1:]: io.BytesIO(parts[suffix]) for suffix in (".shp", ".shx", ".dbf")}
+    try:
+        # Latin-1 passes the table's bytes through unchanged; they are decoded below, where
+        # the encoding can be chosen for the whole file.
+        with shapefile.Reader(**files, encoding="latin-1") as reader:
+            if reader.shapeType not in POLYGON_SHAPE_TYPES:
+                raise _reject(
+                    f"{name} holds {reader.shapeTypeName} shapes; a grid must be a Polygon"
+                )
+            features = [record.__geo_interface__ for record in reader.iterShapeRecords()]
+    except (shapefile.ShapefileException, struct.error, ValueError, EOFError) as exc:
+        raise _reject(f"{name} is not a readable shapefile ({exc})") from None
+    if not features:
+        raise _reject(f"{name} holds no features")
+    for encoding in encodings:
+        try:
+            return [_decoded(feature, encoding) for feature in features]
+        except UnicodeDecodeError:
+            continue
+    said = (
+        f"is not {encodings[0].upper()} text as its .cpg says"
+        if encodings != ENCODINGS
+        else "is neither UTF-8 nor GBK/GB18030 text"
+    )
+    raise _reject(
+        f"the attribute table (.dbf) of {name} {said}; save it as UTF-8, or write its "
+        "encoding into a .cpg file beside it"
+    )
+
+
+def _decoded(feature: dict, encoding: str) -> dict:
+    """The feature with its Latin-1 transported texts decoded, field names in lower case and
+    blank texts as absent (a .dbf has no null text)."""
+
+    def text(value):
+        if not isinstance(value, str):
+            return value
+        return value.encode("latin-1").decode(encoding).strip() or None
+
+    properties = {text(k).strip().lower(): text(v) for k, v in feature["properties"].items()}
+    return feature | {"properties": properties}
 
 
 def _count(value, what: str, item: _Feature) -> int | None:
@@ -286,16 +473,15 @@ def _overlap_problem(a, b) -> float | None:
     return None
 
 
-def _check_geometry(items: list[_Feature], session: Session) -> None:
+def _check_geometry(items: list[_Feature], session: Session, progress: _Progress) -> None:
     shaped = [item for item in items if item.geometry is not None]
     if not shaped:
         return
     geometries = [item.geometry for item in shaped]
     tree = shapely.STRtree(geometries)
     left, right = tree.query(geometries, predicate="intersects")
-    for i, j in zip(left.tolist(), right.tolist(), strict=True):
-        if i >= j:
-            continue
+    pairs = [(i, j) for i, j in zip(left.tolist(), right.tolist(), strict=True) if i < j]
+    for i, j in progress.over(pairs, 0.40, 0.70, "Checking overlaps between grids"):
         a, b = shaped[i], shaped[j]
         overlap = _overlap_problem(a.geometry, b.geometry)
         if overlap is not None:
@@ -317,7 +503,8 @@ def _check_geometry(items: list[_Feature], session: Session) -> None:
         stored_geometries = [grid.geometry for grid in stored]
         stored_tree = shapely.STRtree(stored_geometries)
         left, right = stored_tree.query(geometries, predicate="intersects")
-        for i, j in zip(left.tolist(), right.tolist(), strict=True):
+        pairs = list(zip(left.tolist(), right.tolist(), strict=True))
+        for i, j in progress.over(pairs, 0.70, 0.80, "Checking overlaps with stored grids"):
             item, grid = shaped[i], stored[j]
             if item.community is None or grid.community_id != item.community.id:
                 continue
@@ -328,7 +515,7 @@ def _check_geometry(items: list[_Feature], session: Session) -> None:
                     f"by about {overlap:,.0f} m²"
                 )
 
-    for item in shaped:
+    for item in progress.over(shaped, 0.80, 0.90, "Checking community boundaries"):
         unit = item.community
         if unit is None or unit.boundary_wkb is None:
             continue
@@ -345,21 +532,31 @@ def _check_geometry(items: list[_Feature], session: Session) -> None:
 
 
 def import_grids(
-    session: Session, path: Path | str, *, gcj02: bool = False, replace: bool = False
+    session: Session,
+    path: Path | str,
+    *,
+    gcj02: bool = False,
+    replace: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Read, check and store the grids of a GeoJSON file.
+    """Read, check and store the grids of a GeoJSON file or a shapefile (.shp or .zip).
 
     ``gcj02``: the file's coordinates are GCJ-02 and are converted to WGS-84 first.
     ``replace``: grids whose code already exists are overwritten (their geometry, name, kind
     and, when given, households and population); otherwise an existing code is a problem.
     Raises :class:`ImportRejected` and writes nothing when anything is wrong. Works inside the
-    caller's transaction (``with session.begin(): …``).
+    caller's transaction (``with session.begin(): …``). ``progress(fraction, message)`` is
+    called with rising fractions, the last 1.0 once the grids are written.
     """
     path = Path(path)
-    features = _read_collection(path)
-    items = [_parse_feature(i, raw, gcj02) for i, raw in enumerate(features, start=1)]
+    steps = _Progress(progress)
+    steps.report(0.0, f"Reading {path.name}")
+    features = _read_features(path)
+    parsing = steps.over(features, 0.10, 0.35, "Checking each feature")
+    items = [_parse_feature(i, raw, gcj02) for i, raw in enumerate(parsing, start=1)]
+    steps.report(0.35, "Checking the grid codes")
     existing = _check_codes(items, session, replace)
-    _check_geometry(items, session)
+    _check_geometry(items, session, steps)
     problems = [problem for item in items for problem in item.problems]
     if problems:
         raise ImportRejected(
@@ -370,7 +567,7 @@ def import_grids(
         )
 
     inserted = replaced = 0
-    for item in items:
+    for item in steps.over(items, 0.90, 0.99, "Writing the grids"):
         assert item.code and item.geometry is not None and item.community and item.kind
         grid = existing.get(item.code)
         if grid is None:
@@ -394,6 +591,7 @@ def import_grids(
         point = item.geometry.representative_point()
         grid.centroid_lon, grid.centroid_lat = round(point.x, 7), round(point.y, 7)
     session.flush()
+    steps.report(1.0, f"Checked and written {len(items)} grid(s)")
     return ImportResult(
         path=path,
         features=len(items),
