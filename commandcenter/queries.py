@@ -24,6 +24,7 @@ from commandcenter.domain.enums import (
     GridKind,
     Urgency,
 )
+from commandcenter.domain.privacy import mask_phone
 from commandcenter.security import Actor
 from commandcenter.storage.models import (
     TERMINAL_STATES_IN_ORDER,
@@ -53,6 +54,10 @@ class GridSummary:
     rings: tuple[tuple[tuple[float, float], ...], ...]  # exterior first, lon/lat
     open_cases: int = 0
     overdue_cases: int = 0
+    # Work phones of the leader and of each manager (same order as ``managers``), masked
+    # here in the core: the console never receives the full numbers.
+    leader_phone: str = ""
+    manager_phones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,10 +168,14 @@ def _open_case_counts(session: Session, actor: Actor, now: dt.datetime):
 
 def grid_summaries(session: Session, actor: Actor, now: dt.datetime) -> list[GridSummary]:
     open_by_grid, overdue_by_grid = _open_case_counts(session, actor, now)
-    names = dict(session.execute(select(User.id, User.display_name)).all())
-    managers: dict[int, list[str]] = {}
-    for grid_id, user_id in session.execute(select(grid_managers)).all():
-        managers.setdefault(grid_id, []).append(names[user_id])
+    names, phones = {}, {}
+    for user_id, name, phone in session.execute(select(User.id, User.display_name, User.phone)):
+        names[user_id], phones[user_id] = name, mask_phone(phone)
+    managers: dict[int, list[int]] = {}
+    for grid_id, user_id in session.execute(
+        select(grid_managers).order_by(grid_managers.c.user_id)
+    ).all():
+        managers.setdefault(grid_id, []).append(user_id)
     grids = session.scalars(
         select(Grid).where(Grid.community_id.in_(actor.jurisdiction_unit_ids)).order_by(Grid.code)
     ).all()
@@ -180,11 +189,13 @@ def grid_summaries(session: Session, actor: Actor, now: dt.datetime) -> list[Gri
             households=g.households,
             population=g.population,
             leader=names.get(g.leader_id),
-            managers=tuple(managers.get(g.id, ())),
+            managers=tuple(names[u] for u in managers.get(g.id, ())),
             centroid=(g.centroid_lon or 0.0, g.centroid_lat or 0.0),
             rings=_rings(g.boundary_wkb),
             open_cases=open_by_grid[g.id],
             overdue_cases=overdue_by_grid[g.id],
+            leader_phone=phones.get(g.leader_id, "") if g.leader_id else "",
+            manager_phones=tuple(phones[u] for u in managers.get(g.id, ())),
         )
         for g in grids
     ]

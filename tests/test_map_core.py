@@ -70,6 +70,14 @@ def test_fit_shows_the_whole_box_with_its_margin():
     assert tiny.zoom == pytest.approx(18.0)  # a point is not magnified without end
 
 
+def test_fit_leaves_insets_free():
+    box = (X0 - 1000, Y0 - 1000, X0 + 1000, Y0 + 1000)
+    fitted = view().fitted(box, margin_px=10, insets=(0, 0, 0, 200))  # a legend at the bottom
+    _, top = fitted.to_screen(box[0], box[3])
+    _, bottom = fitted.to_screen(box[2], box[1])
+    assert top == pytest.approx(10) and bottom == pytest.approx(600 - 200 - 10)
+
+
 def test_flight_starts_and_ends_in_place():
     a, b = view(mpp=50), view(mpp=2).centred_on(X0 + 10_000, Y0)
     assert a.interpolated(b, 0) == a

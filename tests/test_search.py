@@ -8,8 +8,6 @@ known, for the ranking, the escaping of LIKE wildcards and the jurisdiction on b
 import dataclasses
 import datetime as dt
 import re
-import statistics
-import time
 
 import pytest
 import shapely
@@ -304,18 +302,6 @@ def test_community_user_finds_nothing_of_another_community(demo, duty, leader):
         assert key not in keys(search_places(demo, leader, text, limit=ALL))
     assert search_places(demo, leader, grid.code) == []
     assert search_places(demo, leader, camera.device_id) == []
-
-
-def test_fast_enough_for_every_keystroke(demo, duty):
-    grid = demo.scalars(select(Grid).order_by(Grid.id)).first()
-    for text in (grid.name[:2], grid.code[:8], "路 1"):
-        search_places(demo, duty, text)  # warm the statement cache
-        times = []
-        for _ in range(5):
-            started = time.perf_counter()
-            search_places(demo, duty, text)
-            times.append(time.perf_counter() - started)
-        assert statistics.median(times) < 0.05, (text, times)  # a few ms in practice
 
 
 # --- a district built by hand, on SQLite and PostgreSQL -----------------------------------

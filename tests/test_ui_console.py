@@ -224,12 +224,11 @@ def test_selection_reaches_details_map_and_tree(qtbot, demo_database):
     window.map_panel.switches["cases"].setChecked(False)
     window.map_panel.switches["cameras"].setChecked(False)
     assert not map_view.show_cases and not map_view.show_cameras
-    area = map_view._grids[0]
-    transform = map_view._transform()
-    inner = area.path.boundingRect().center()
-    if not area.path.contains(inner):
-        inner = map_view._project(*area.label_at)
-    point = transform.map(QPointF(inner)).toPoint()
+    qtbot.waitUntil(map_view.is_idle, timeout=LOAD_TIMEOUT_MS)
+    layer = map_view.grid_layer
+    x, y = layer.label_point(layer.ids[0])  # a point inside the first grid
+    sx, sy = map_view.viewport.to_screen(x, y)
+    point = QPointF(sx, sy).toPoint()
     with qtbot.waitSignal(map_view.gridSelected, timeout=2000) as signal:
         qtbot.mouseClick(map_view, Qt.MouseButton.LeftButton, pos=point)
     grid_id = signal.args[0]

@@ -410,3 +410,22 @@ def test_credentials_never_appear_in_what_is_shown():
     worker = StreamWorker("rtsp://admin:p%40ss@10.0.0.8:554/Streaming/Channels/102")
     assert worker.url == "rtsp://10.0.0.8:554/Streaming/Channels/102"
     assert not re.search("admin|p%40ss|p@ss", repr(worker) + worker.name)
+
+
+def test_camera_reachable_for_the_map_markers(camera_factory, clip, tmp_path):
+    from types import SimpleNamespace
+
+    from commandcenter.video.probe import camera_reachable, check_cameras
+
+    answering, refusing = camera_factory(200), camera_factory(404)
+    assert camera_reachable(answering.url())
+    assert not camera_reachable(refusing.url())
+    assert not camera_reachable(f"rtsp://127.0.0.1:{closed_port()}/x", timeout=0.5)
+    assert camera_reachable(clip)
+    assert not camera_reachable((tmp_path / "gone.mp4").as_uri())
+    rows = [
+        SimpleNamespace(id=1, main_url=answering.url(), enabled=True),
+        SimpleNamespace(id=2, main_url=refusing.url(), enabled=True),
+        SimpleNamespace(id=3, main_url=answering.url(), enabled=False),
+    ]
+    assert check_cameras(rows, timeout=1.0) == {1: True, 2: False, 3: False}

@@ -209,11 +209,13 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str) -> in
         )
 
         def check() -> None:
-            if window.is_ready and window.wall.is_settled():
+            map_settled = view != "map" or window.map_view.is_idle()
+            if window.is_ready and window.wall.is_settled() and map_settled:
                 QTimer.singleShot(0, loop.quit)
 
         window.ready.connect(check)
         window.wall.framesSettled.connect(check)
+        window.map_view.rendered.connect(check)
         window.data.loadFailed.connect(lambda message: (failure.append(message), loop.quit()))
         timer.start(SCREENSHOT_TIMEOUT_MS)
         window.start()

@@ -32,6 +32,9 @@ class DetailsPanel(QScrollArea):
 
     caseRequested = Signal(int)
     alertRequested = Signal(str)
+    gridCasesRequested = Signal(int)  # the grid's open cases on the board
+    gridCamerasRequested = Signal(int)  # the grid's cameras on the wall
+    cameraOnWallRequested = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -186,15 +189,28 @@ class DetailsPanel(QScrollArea):
             tone="alarm" if node.overdue_cases else None,
         )
 
-    def show_grid(self, grid: GridSummary, community: str | None = None) -> None:
+    def show_grid(
+        self, grid: GridSummary, community: str | None = None, cameras: tuple = ()
+    ) -> None:
         self.current = ("grid", grid.id)
         self._reset(self.tr("Grid"), grid.name)
         self._row(self.tr("Grid code"), grid.code)
         self._row(self.tr("Kind"), label(grid.kind))
         if community:
             self._row(self.tr("Community"), community)
-        self._row(self.tr("Grid leader"), grid.leader or "")
-        self._row(self.tr("Grid managers"), "、".join(grid.managers))
+        leader = grid.leader or ""
+        if leader and grid.leader_phone:
+            leader += f"  ☎ {grid.leader_phone}"
+        self._row(self.tr("Grid leader"), leader)
+        managers = [
+            f"{name}  ☎ {phone}" if phone else name
+            for name, phone in zip(
+                grid.managers,
+                grid.manager_phones or ("",) * len(grid.managers),
+                strict=True,
+            )
+        ]
+        self._row(self.tr("Grid managers"), "\n".join(managers))
         self._row(self.tr("Households"), str(grid.households))
         self._row(self.tr("Population"), str(grid.population))
         self._row(self.tr("Open cases"), str(grid.open_cases))
@@ -203,6 +219,33 @@ class DetailsPanel(QScrollArea):
             f"▲ {grid.overdue_cases}" if grid.overdue_cases else "0",
             tone="alarm" if grid.overdue_cases else None,
         )
+        self._row(
+            self.tr("Cameras"),
+            "\n".join(c.name for c in cameras) if cameras else self.tr("none"),
+        )
+        self._action(
+            self.tr("Open cases of this grid on the board (%1)").replace(
+                "%1", str(grid.open_cases)
+            ),
+            "gridCases",
+            lambda: self.gridCasesRequested.emit(grid.id),
+        )
+        if cameras:
+            self._action(
+                self.tr("Show its %1 cameras on the video wall").replace("%1", str(len(cameras))),
+                "gridCameras",
+                lambda: self.gridCamerasRequested.emit(grid.id),
+            )
+
+    def _action(self, text: str, name: str, slot) -> QPushButton:
+        """A button under the fields (in the overview area, which _reset clears)."""
+        button = QPushButton(text, self.overview)
+        button.setObjectName(name)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.clicked.connect(slot)
+        self.overview_layout.addWidget(button)
+        self.overview.show()
+        return button
 
     def show_case(self, row: CaseRow) -> None:
         self.current = ("case", row.id)
@@ -232,6 +275,11 @@ class DetailsPanel(QScrollArea):
         sub = _breakable(display_url(camera.sub_url)) if camera.sub_url else ""
         self._row(self.tr("Sub stream"), sub)
         self._row(self.tr("Position"), f"{camera.lon:.6f}, {camera.lat:.6f}")
+        self._action(
+            self.tr("Show on the video wall"),
+            "cameraOnWall",
+            lambda: self.cameraOnWallRequested.emit(camera.id),
+        )
 
     def set_picture(self, image: QImage | None) -> None:
         self._image = image

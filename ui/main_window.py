@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from commandcenter import clock
+from commandcenter import clock, search
 from commandcenter.queries import UnitNode
 from commandcenter.security import Actor
 from commandcenter.storage.database import Database
 from commandcenter.video import StreamRegistry, database_credentials
+from commandcenter.video.probe import check_cameras
 from ui import i18n
 from ui.alert_strip import AlertStrip
 from ui.case_board import CaseBoard
@@ -30,11 +31,14 @@ from ui.console_data import STALE_AFTER, ConsoleData, Snapshot
 from ui.details_panel import DetailsPanel
 from ui.figures_view import FiguresView
 from ui.labels import format_datetime, label
-from ui.map_view import MapPanel
+from ui.map_panel import MapPanel
+from ui.new_case_dialog import NewCaseDialog
+from ui.tasks import run_in_background
 from ui.tree_panel import JurisdictionTree
 from ui.video_wall import VideoWall
 
 VIEWS = ("map", "board", "wall", "figures")
+CAMERA_CHECK_MS = 60_000  # how often the map's camera markers are checked online/offline
 COUNTDOWN_REFRESH_S = 30  # countdowns and deadline colours advance this often between loads
 DETAILS_PICTURE_INTERVAL_S = 0.25  # the selected camera's picture in the details panel
 
@@ -60,7 +64,7 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks)
 
         # Centre: the four views.
-        self.map_panel = MapPanel(self)
+        self.map_panel = MapPanel(self, search=self._search_places)
         self.map_view = self.map_panel.map
         self.board = CaseBoard(self)
         # The wall's decoding workers look a camera's credentials up themselves, in their own
@@ -111,6 +115,10 @@ class MainWindow(QMainWindow):
 
         self._countdown_refreshed = time.monotonic()
         self._details_picture_at = 0.0
+        self._camera_check = QTimer(self)
+        self._camera_check.setInterval(CAMERA_CHECK_MS)
+        self._camera_check.timeout.connect(self._check_cameras)
+        self._checking_cameras = False
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._tick)
@@ -202,6 +210,11 @@ class MainWindow(QMainWindow):
         self.map_view.gridSelected.connect(self.select_grid)
         self.map_view.caseSelected.connect(self.select_case)
         self.map_view.cameraSelected.connect(self.select_camera)
+        self.map_view.newCaseRequested.connect(self.new_case_at)
+        self.map_panel.placeChosen.connect(self._on_place_chosen)
+        self.details.gridCasesRequested.connect(self.show_grid_cases)
+        self.details.gridCamerasRequested.connect(self.show_grid_cameras)
+        self.details.cameraOnWallRequested.connect(self.show_camera_on_wall)
         self.board.caseSelected.connect(self.select_case)
         self.wall.cameraSelected.connect(self.select_camera)
         self.alerts.alertClicked.connect(self.show_alert)
@@ -216,10 +229,12 @@ class MainWindow(QMainWindow):
         """Load the data now and then on the refresh timer; start the clock."""
         self.data.start()
         self._clock.start()
+        self._camera_check.start()
 
     def closeEvent(self, event) -> None:
         self.data.stop()
         self._clock.stop()
+        self._camera_check.stop()
         self.wall.shutdown()  # no decoding thread outlives the window
         super().closeEvent(event)
 
@@ -280,6 +295,26 @@ class MainWindow(QMainWindow):
         self.wall.set_cameras(rows)
         self.map_view.set_cameras(rows)
         self._refresh_details()
+        self._check_cameras()
+
+    def _check_cameras(self) -> None:
+        """Online/offline of every camera for the map, in a worker, one check at a time."""
+        if self._checking_cameras or not self._cameras:
+            return
+        self._checking_cameras = True
+        cameras = tuple(self._cameras.values())
+        credentials = database_credentials(self.database)
+        run_in_background(
+            lambda: check_cameras(cameras, credentials),
+            self._on_cameras_checked,
+            lambda _error: setattr(self, "_checking_cameras", False),
+            pool_name="probe",
+            owner=self,
+        )
+
+    def _on_cameras_checked(self, online: dict) -> None:
+        self._checking_cameras = False
+        self.map_view.set_camera_status(online)
 
     def _on_dashboard(self, dashboard) -> None:
         self.alerts.set_dashboard(dashboard)
@@ -335,7 +370,7 @@ class MainWindow(QMainWindow):
         """Advance what depends on "now" without reloading: countdowns, marker states."""
         self._countdown_refreshed = time.monotonic()
         self.board.set_now(now)
-        self.map_view.update()
+        self.map_view.set_now(now)
         if self.details.current is None:
             self.details.show_overview(self._case_rows, now)
 
@@ -347,7 +382,59 @@ class MainWindow(QMainWindow):
             return
         self.tree.select("grid", grid_id)
         self.map_view.select(grid=grid_id)
-        self.details.show_grid(grid, self._community_of_grid.get(grid_id))
+        self.details.show_grid(
+            grid, self._community_of_grid.get(grid_id), self._cameras_of(grid_id)
+        )
+
+    def _cameras_of(self, grid_id: int) -> tuple:
+        return tuple(c for c in self._cameras.values() if c.grid_id == grid_id)
+
+    def show_grid_cases(self, grid_id: int) -> None:
+        grid = self._grids.get(grid_id)
+        if grid is not None:
+            self.board.show_grids({grid_id}, grid.name)
+            self.show_view("board")
+
+    def show_grid_cameras(self, grid_id: int) -> None:
+        grid = self._grids.get(grid_id)
+        cameras = self._cameras_of(grid_id)
+        if grid is not None and cameras:
+            self.wall.show_group([c.id for c in cameras], grid.name)
+            self.show_view("wall")
+
+    def show_camera_on_wall(self, camera_id: int) -> None:
+        if camera_id in self._cameras:
+            self.wall.select_camera(camera_id)
+            self.show_view("wall")
+
+    def _search_places(self, text: str) -> list:
+        """The map's search; runs in a worker thread with its own session."""
+        with self.database.session() as session:
+            return search.search_places(session, self.actor, text, limit=12)
+
+    def _on_place_chosen(self, hit) -> None:
+        if hit.kind == "grid":
+            self.select_grid(hit.id)
+        elif hit.kind == "unit":
+            self.select_unit(hit.id)
+        elif hit.kind == "camera":
+            self.select_camera(hit.id)
+        elif hit.kind == "case":
+            self.select_case(hit.id)
+
+    def new_case_at(self, lon: float, lat: float, grid_id) -> None:
+        grid = self._grids.get(grid_id) if grid_id is not None else None
+        dialog = NewCaseDialog(
+            self.database, self.actor, lon, lat, grid_id, grid.name if grid else None, self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.reported.connect(self._on_case_reported)
+        self.new_case_dialog = dialog
+        dialog.open()
+
+    def _on_case_reported(self, change) -> None:
+        self.statusBar().showMessage(self.tr("Case %1 reported").replace("%1", change.code), 8000)
+        self.data.refresh()  # the new case on the map and the board at once
 
     def select_unit(self, unit_id: int) -> None:
         node = self._units.get(unit_id)
@@ -401,7 +488,11 @@ class MainWindow(QMainWindow):
             return
         kind, item_id = current
         if kind == "grid" and item_id in self._grids:
-            self.details.show_grid(self._grids[item_id], self._community_of_grid.get(item_id))
+            self.details.show_grid(
+                self._grids[item_id],
+                self._community_of_grid.get(item_id),
+                self._cameras_of(item_id),
+            )
         elif kind == "unit" and item_id in self._units:
             self.details.show_unit(self._units[item_id])
         elif kind == "case" and self.board.model.case_by_id(item_id) is not None:

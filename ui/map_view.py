@@ -1,62 +1,78 @@
-"""A small QPainter map of the jurisdiction: grids coloured by open cases, community outlines,
-cameras and open-case markers. No basemap, no zoom yet (a later issue builds the full map).
+"""The live grid map: a canvas that only paints.
 
-Geometry is projected once per data change (x = lon·cos(lat₀), y = −lat) into QPainterPaths;
-painting only applies a fit-to-widget transform, so resizing is cheap.
+Geometry is prepared in ``commandcenter.geo`` (projection, simplification, spatial index), off
+the GUI thread. The base picture (grid fills, outlines, names, basemap) is rendered into an
+image by a worker (``ui.map_render``); while the officer drags or zooms, the last image is moved
+or scaled and only the markers are drawn fresh, so a frame costs the same for 80 grids or
+50,000. Changes of case figures recolour the grids (a new base image, same geometry); changes of
+cases move only the markers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import time
+from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
+    QGuiApplication,
+    QImage,
     QPainter,
     QPainterPath,
-    QPen,
-    QPolygonF,
     QTransform,
 )
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QHBoxLayout,
-    QLabel,
-    QSizePolicy,
-    QToolTip,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
 from commandcenter import clock
 from commandcenter.deadlines import DeadlineStatus
 from commandcenter.domain.enums import AdminLevel
-from commandcenter.queries import CameraRow, CaseRow, GridSummary, UnitNode
+from commandcenter.geo.choropleth import Classes, Measure, classify, measure_values
+from commandcenter.geo.clusters import Clusters, cluster_points
+from commandcenter.geo.mapdata import MapLayer, lonlat_to_mercator, mercator_to_lonlat
+from commandcenter.geo.viewport import Viewport
+from commandcenter.queries import CameraRow, GridSummary, UnitNode
 from ui.labels import label
-from ui.style import Colors, scaled_font
-
-MARGIN = 24
-CASE_HIT_PX = 10
-CAMERA_HIT_PX = 8
-# Fill by number of open cases: none, 1, 2-3, 4-6, 7+
-FILL_STEPS = (
-    (0, QColor("#16222e")),
-    (1, QColor("#1d3b57")),
-    (2, QColor("#22517a")),
-    (4, QColor("#2b679c")),
-    (7, QColor("#3a82c0")),
+from ui.map_markers import (
+    PRIORITY,
+    STATUS_OF_PRIORITY,
+    cluster_radius,
+    draw_camera,
+    draw_case_marker,
+    draw_cluster,
+    pen,
 )
+from ui.map_render import (
+    BACKGROUND,
+    BaseScene,
+    GridLabels,
+    placed_image_rect,
+    render_base,
+)
+from ui.style import Colors, scaled_font
+from ui.tasks import run_in_background
 
+RENDER_MARGIN_PX = 160  # the base image reaches this far beyond the view: drags show no gap
+RENDER_DELAY_MS = 40  # a new base image once the view has been still this long
+CASE_CELL_PX = 40  # cases closer than this on screen merge into a cluster
+CAMERA_CELL_PX = 26
+FLIGHT_MS = 450
+KEY_PAN_PX = 120
+WHEEL_STEP = 2**0.5  # one wheel notch: half a zoom level
+CLICK_SLOP_PX = 4  # a press that moves less than this is a click, not a drag
+MARKER_HIT_PX = 11
 
-def fill_for(open_cases: int) -> QColor:
-    colour = FILL_STEPS[0][1]
-    for threshold, step in FILL_STEPS:
-        if open_cases >= threshold:
-            colour = step
-    return colour
+# Fill colours per class (class 0: none), one ramp per measure.
+RAMPS = {
+    Measure.OPEN: ("#16222e", "#1d3b57", "#22517a", "#2b679c", "#3a82c0"),
+    Measure.OVERDUE: ("#16222e", "#4a2327", "#6e2a2f", "#963238", "#c23b42"),
+    Measure.PER_THOUSAND: ("#16222e", "#1f3f3f", "#23585a", "#2a7475", "#33938f"),
+}
 
 
 def grid_number(grid: GridSummary) -> str:
@@ -65,209 +81,526 @@ def grid_number(grid: GridSummary) -> str:
     return str(int(digits)) if digits.isdigit() else grid.code[-5:-2]
 
 
-def _ring_path(rings, project) -> QPainterPath:
-    path = QPainterPath()
-    path.setFillRule(Qt.FillRule.OddEvenFill)
-    for ring in rings:
-        path.addPolygon(QPolygonF([project(lon, lat) for lon, lat in ring]))
-        path.closeSubpath()
-    return path
+@dataclass(frozen=True)
+class PreparedGeometry:
+    """The layers built from one jurisdiction tree (in a worker)."""
+
+    key: tuple
+    grids: MapLayer | None
+    communities: MapLayer | None
+    community_ids: tuple[int, ...]
+    community_names: tuple[str, ...]
+    streets: MapLayer | None
 
 
-def _label_point(rings) -> tuple[float, float] | None:
-    """A point well inside the exterior ring (shapely's polylabel), for names on the map."""
-    if not rings:
-        return None
-    from shapely.geometry import Polygon
-
-    polygon = Polygon(rings[0], rings[1:])
-    point = polygon.representative_point()
-    return point.x, point.y
+def _geometry_key(root: UnitNode) -> tuple:
+    return tuple(
+        (node.id, node.rings, tuple((g.id, g.rings) for g in node.grids)) for node in root.walk()
+    )
 
 
-class _Area:
-    __slots__ = ("kind", "id", "name", "path", "label_at", "number", "open", "overdue")
+def prepare_geometry(root: UnitNode, key: tuple | None = None) -> PreparedGeometry:
+    """Project, index and simplify the grids, communities and streets of a tree. Slow for a
+    city (seconds for 50,000 grids): runs in a worker."""
+    grids = [g for node in root.walk() for g in node.grids if g.rings]
+    communities = [
+        node
+        for node in root.walk()
+        if node.rings and (node.level is AdminLevel.COMMUNITY or node.grids)
+    ]
+    community_ids = {node.id for node in communities}
+    streets = [node for node in root.walk() if node.rings and node.id not in community_ids]
+    return PreparedGeometry(
+        key=key if key is not None else _geometry_key(root),
+        grids=MapLayer.from_polygons([g.id for g in grids], [g.rings for g in grids])
+        if grids
+        else None,
+        communities=MapLayer.from_polygons(
+            [n.id for n in communities], [n.rings for n in communities]
+        )
+        if communities
+        else None,
+        community_ids=tuple(n.id for n in communities),
+        community_names=tuple(n.name for n in communities),
+        streets=MapLayer.from_polygons([n.id for n in streets], [n.rings for n in streets])
+        if streets
+        else None,
+    )
 
-    def __init__(self, kind, item_id, name, path, label_at, number="", open_=0, overdue=0):
-        self.kind, self.id, self.name, self.path = kind, item_id, name, path
-        self.label_at, self.number, self.open, self.overdue = label_at, number, open_, overdue
+
+class _Points:
+    """Markers of one kind as arrays (world metres), with their clusters for a scale."""
+
+    def __init__(self, rows=(), xs=(), ys=(), priorities=()):
+        self.rows = tuple(rows)
+        self.x = np.asarray(xs, dtype=float)
+        self.y = np.asarray(ys, dtype=float)
+        self.priority = np.asarray(priorities, dtype=np.int64)
+        self._clusters: tuple[float, Clusters] | None = None
+
+    def clusters(self, mpp: float, cell_px: float) -> Clusters:
+        if self._clusters is None or not math.isclose(self._clusters[0], mpp, rel_tol=1e-9):
+            self._clusters = (mpp, cluster_points(self.x, self.y, self.priority, mpp, cell_px))
+        return self._clusters[1]
 
 
 class MapView(QWidget):
     gridSelected = Signal(int)
+    unitSelected = Signal(int)
     caseSelected = Signal(int)
     cameraSelected = Signal(int)
+    newCaseRequested = Signal(float, float, object)  # lon, lat, grid id or None
+    rendered = Signal()  # a new base image is on screen
+    measureChanged = Signal(object)  # Measure
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("mapView")
         self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(320, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self._cos = 1.0
-        self._grids: list[_Area] = []
-        self._communities: list[_Area] = []
-        self._outline: QPainterPath | None = None
-        self._bounds = QRectF()
-        self._cases: list[tuple[CaseRow, QPointF]] = []
-        self._cameras: list[tuple[CameraRow, QPointF]] = []
+        self.viewport = Viewport(0.0, 0.0, 10.0, max(1, self.width()), max(1, self.height()))
+        self._has_view = False  # fitted to the jurisdiction once the geometry is known
         self._tree: UnitNode | None = None
-        self._label_points: dict[int, tuple[tuple, tuple[float, float] | None]] = {}
-        self._case_rows: tuple[CaseRow, ...] = ()
-        self._camera_rows: tuple[CameraRow, ...] = ()
+        self._geometry: PreparedGeometry | None = None
+        self._preparing: tuple | None = None  # key of the geometry being prepared
+        self._grid_rows: dict[int, GridSummary] = {}
+        self.measure = Measure.OPEN
+        self.classes = Classes((0.0,), True)
+        self._classes_of_grids: np.ndarray | None = None
+        self.scene = BaseScene()
+        self.basemap = None  # ui.map_basemap.Basemap, or None: the vector background
+        self._base: tuple[QImage, Viewport] | None = None
+        self._render_token = 0
+        self._rendering = False
+        self._base_stale = False  # the scene changed since the image was rendered
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(RENDER_DELAY_MS)
+        self._render_timer.timeout.connect(self._render)
+        self._cases = _Points()
+        self._cameras = _Points()
+        self.camera_online: dict[int, bool] = {}
+        self._now = clock.now()
         self.selected_grid: int | None = None
         self.selected_unit: int | None = None
         self.selected_case: int | None = None
         self.selected_camera: int | None = None
+        self._selection_path: QPainterPath | None = None  # world metres
         self.show_cameras = True
         self.show_cases = True
-        self.show_numbers = True
+        self.show_labels = True
+        self._press: QPointF | None = None
+        self._dragging = False
+        self._flight: tuple[Viewport, Viewport, float] | None = None
+        self._flight_timer = QTimer(self)
+        self._flight_timer.setInterval(15)
+        self._flight_timer.timeout.connect(self._fly_step)
+        self.fit_insets = (0.0, 0.0, 0.0, 0.0)  # pixels covered by the legend
+        self.render_seconds: list[float] = []  # duration of each base render, for the bench
 
-    def set_layer(self, layer: str, visible: bool) -> None:
-        """Switch a layer: "cases", "cameras" or "numbers" (grid numbers)."""
-        setattr(self, f"show_{layer}", visible)
-        self.update()
+    # --- state for tests, the screenshot and the bench ------------------------------------------
 
-    # --- data ----------------------------------------------------------------------------------
-
-    def _project(self, lon: float, lat: float) -> QPointF:
-        return QPointF(lon * self._cos, -lat)
-
-    def set_tree(self, root: UnitNode) -> None:
-        self._tree = root
-        all_points = [pt for node in root.walk() for ring in node.rings for pt in ring]
-        all_points += [
-            pt for node in root.walk() for g in node.grids for ring in g.rings for pt in ring
-        ]
-        lats = [lat for _, lat in all_points]
-        self._cos = math.cos(math.radians(sum(lats) / len(lats))) if lats else 1.0
-        project = self._project
-        self._grids = []
-        self._communities = []
-        outline = None
-        for node in root.walk():
-            for grid in node.grids:
-                self._grids.append(self._grid_area(grid, project))
-            if node.rings and (node.level is AdminLevel.COMMUNITY or node.grids):
-                self._communities.append(
-                    _Area(
-                        "unit",
-                        node.id,
-                        node.name,
-                        _ring_path(node.rings, project),
-                        self._community_label_point(node),
-                        open_=node.open_cases,
-                        overdue=node.overdue_cases,
-                    )
-                )
-            elif node.rings and outline is None:
-                outline = _ring_path(node.rings, project)
-        self._outline = outline
-        bounds = QRectF()
-        for area in self._grids + self._communities:
-            bounds = bounds.united(area.path.boundingRect())
-        if outline is not None:
-            bounds = bounds.united(outline.boundingRect())
-        self._bounds = bounds
-        self._place_points()
-        self.update()
-
-    def _community_label_point(self, node: UnitNode) -> tuple[float, float] | None:
-        """Communities carry no stored label point: compute it once per boundary, not on
-        every tree change (the tree changes with every case count)."""
-        cached = self._label_points.get(node.id)
-        if cached is not None and cached[0] == node.rings:
-            return cached[1]
-        point = _label_point(node.rings)
-        self._label_points[node.id] = (node.rings, point)
-        return point
-
-    def _grid_area(self, grid: GridSummary, project) -> _Area:
-        return _Area(
-            "grid",
-            grid.id,
-            grid.name,
-            _ring_path(grid.rings, project),
-            grid.centroid,  # the stored label point (a representative point) of the grid
-            number=grid_number(grid),
-            open_=grid.open_cases,
-            overdue=grid.overdue_cases,
+    def is_idle(self) -> bool:
+        """Geometry prepared and the base image of the current view on screen."""
+        return (
+            self._preparing is None
+            and not self._rendering
+            and not self._render_timer.isActive()
+            and self._flight is None
+            and (self._geometry is None or self._base_is_current())
         )
 
+    def _base_is_current(self) -> bool:
+        if self._base is None:
+            return False
+        view = self._base[1]
+        return (
+            math.isclose(view.metres_per_pixel, self.viewport.metres_per_pixel, rel_tol=1e-9)
+            and abs(view.centre_x - self.viewport.centre_x)
+            <= RENDER_MARGIN_PX * view.metres_per_pixel
+            and abs(view.centre_y - self.viewport.centre_y)
+            <= RENDER_MARGIN_PX * view.metres_per_pixel
+            and view.width >= self.viewport.width
+            and view.height >= self.viewport.height
+        )
+
+    @property
+    def grid_layer(self) -> MapLayer | None:
+        return self._geometry.grids if self._geometry else None
+
+    # --- data -------------------------------------------------------------------------------------
+
+    def set_tree(self, root: UnitNode) -> None:
+        """New figures (or new boundaries) of the jurisdiction. Boundaries that did not change
+        keep their prepared geometry: only the colours are redone."""
+        self._tree = root
+        self._grid_rows = {g.id: g for node in root.walk() for g in node.grids}
+        key = _geometry_key(root)
+        if self._geometry is not None and self._geometry.key == key:
+            self._recolour()
+            return
+        if self._preparing == key:
+            return
+        self._preparing = key
+        run_in_background(
+            lambda: prepare_geometry(root, key),
+            self._on_prepared,
+            self._on_prepare_failed,
+            pool_name="map",
+            owner=self,
+        )
+
+    def _on_prepared(self, geometry: PreparedGeometry) -> None:
+        if self._preparing != geometry.key:
+            return  # a newer tree is being prepared
+        self._preparing = None
+        self._geometry = geometry
+        if not self._has_view:
+            self._has_view = True
+            self.viewport = self.viewport.resized(self.width(), self.height())
+            self.viewport = self._fitted_jurisdiction()
+        self._update_selection_path()
+        self._recolour()
+
+    def _on_prepare_failed(self, error: Exception) -> None:
+        self._preparing = None
+        raise error  # the background task logs it with its trace
+
+    def _recolour(self) -> None:
+        geometry = self._geometry
+        if geometry is None or geometry.grids is None:
+            self._rebuild_scene()
+            return
+        rows = [self._grid_rows.get(i) for i in geometry.grids.ids.tolist()]
+        present = [r for r in rows if r is not None]
+        values = measure_values(present, self.measure)
+        if len(present) != len(rows):  # a grid without figures: no data
+            full = np.full(len(rows), np.nan)
+            full[[i for i, r in enumerate(rows) if r is not None]] = values
+            values = full
+        self.classes, self._classes_of_grids = classify(values, self.measure)
+        self._rebuild_scene()
+
+    def _rebuild_scene(self) -> None:
+        geometry = self._geometry
+        if geometry is None:
+            return
+        numbers = names = ()
+        if geometry.grids is not None:
+            rows = [self._grid_rows.get(i) for i in geometry.grids.ids.tolist()]
+            numbers = tuple(grid_number(r) if r else "" for r in rows)
+            names = tuple(r.name if r else "" for r in rows)
+        self.scene = BaseScene(
+            grids=geometry.grids,
+            grid_classes=self._classes_of_grids,
+            palette=tuple(QColor(c) for c in RAMPS[self.measure]),
+            grid_labels=GridLabels(numbers, names),
+            communities=geometry.communities,
+            community_names=geometry.community_names,
+            streets=geometry.streets,
+            show_labels=self.show_labels,
+            fill_alpha=170 if self.basemap is not None else 255,
+            basemap=self.basemap.draw if self.basemap is not None else None,
+            font=font_for_worker(self),
+        )
+        self._schedule_render(now=True)
+
+    def set_measure(self, measure: Measure) -> None:
+        if measure is self.measure:
+            return
+        self.measure = measure
+        self._recolour()
+        self.measureChanged.emit(measure)
+
+    def set_basemap(self, basemap) -> None:
+        self.basemap = basemap
+        self._rebuild_scene()
+
     def set_cases(self, rows) -> None:
-        self._case_rows = tuple(rows)
-        self._place_points()
+        rows = tuple(r for r in rows if r.lon is not None and r.lat is not None)
+        xs, ys = lonlat_to_mercator([r.lon for r in rows], [r.lat for r in rows])
+        priorities = [PRIORITY[r.status_at(self._now)] for r in rows]
+        self._cases = _Points(rows, xs, ys, priorities)
         self.update()
+
+    def set_now(self, now: dt.datetime) -> None:
+        """Deadline colours move on with the clock between loads."""
+        self._now = now
+        cases = self._cases
+        self.set_cases(cases.rows)
 
     def set_cameras(self, rows) -> None:
-        self._camera_rows = tuple(rows)
-        self._place_points()
+        rows = tuple(rows)
+        xs, ys = lonlat_to_mercator([r.lon for r in rows], [r.lat for r in rows])
+        self._cameras = _Points(rows, xs, ys, [self._camera_priority(r) for r in rows])
         self.update()
 
-    def _place_points(self) -> None:
-        self._cases = [
-            (row, self._project(row.lon, row.lat))
-            for row in self._case_rows
-            if row.lon is not None and row.lat is not None
-        ]
-        # Overdue painted last, so it is on top.
-        order = {
-            DeadlineStatus.OVERDUE: 3,
-            DeadlineStatus.NEAR_DUE: 2,
-            DeadlineStatus.NONE: 1,
-            DeadlineStatus.ON_TIME: 0,
-        }
-        self._cases.sort(key=lambda item: order[item[0].deadline_status])
-        self._cameras = [(row, self._project(row.lon, row.lat)) for row in self._camera_rows]
+    def _camera_priority(self, row: CameraRow) -> int:
+        """Offline first: a cluster with a dead camera shows it."""
+        online = self.camera_online.get(row.id)
+        return 2 if online is False else (0 if online else 1)
 
-    # --- selection -----------------------------------------------------------------------------
+    def set_camera_status(self, online: dict[int, bool]) -> None:
+        if online == self.camera_online:
+            return
+        self.camera_online = dict(online)
+        self.set_cameras(self._cameras.rows)
+
+    def set_layer(self, layer: str, visible: bool) -> None:
+        """Switch a layer: "cases", "cameras" or "labels"."""
+        setattr(self, f"show_{layer}", visible)
+        if layer == "labels":
+            self._rebuild_scene()
+        self.update()
+
+    # --- selection --------------------------------------------------------------------------------
 
     def select(self, *, grid=None, unit=None, case=None, camera=None) -> None:
         self.selected_grid, self.selected_unit = grid, unit
         self.selected_case, self.selected_camera = case, camera
+        self._update_selection_path()
         self.update()
 
-    # --- geometry ------------------------------------------------------------------------------
+    def _update_selection_path(self) -> None:
+        self._selection_path = None
+        geometry = self._geometry
+        if geometry is None:
+            return
+        layer, key = None, None
+        if self.selected_grid is not None and geometry.grids is not None:
+            layer, key = geometry.grids, self.selected_grid
+        elif self.selected_unit is not None:
+            for candidate in (geometry.communities, geometry.streets):
+                if candidate is not None and self.selected_unit in set(candidate.ids.tolist()):
+                    layer, key = candidate, self.selected_unit
+        if layer is None:
+            return
+        try:
+            polygon = layer.geometries[layer.index_of(key)]
+        except KeyError:
+            return
+        self._selection_path = _world_path(polygon)
 
-    def _transform(self) -> QTransform | None:
-        """Fit the jurisdiction into the widget above the legend band."""
-        if self._bounds.isEmpty():
-            return None
-        legend_height = self._legend_layout()[1]
-        area = QRectF(self.rect()).adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN - legend_height)
-        if area.width() <= 0 or area.height() <= 0:
-            area = QRectF(self.rect())
-        scale = min(area.width() / self._bounds.width(), area.height() / self._bounds.height())
-        dx = area.center().x() - self._bounds.center().x() * scale
-        dy = area.center().y() - self._bounds.center().y() * scale
-        return QTransform(scale, 0, 0, scale, dx, dy)
+    # --- moving the view --------------------------------------------------------------------------
 
-    def _hit(self, pos: QPointF):
-        transform = self._transform()
-        if transform is None:
-            return None
-        if self.show_cases:
-            for row, point in reversed(self._cases):
-                if _distance(transform.map(point), pos) <= CASE_HIT_PX:
-                    return ("case", row)
-        if self.show_cameras:
-            for row, point in self._cameras:
-                if _distance(transform.map(point), pos) <= CAMERA_HIT_PX:
-                    return ("camera", row)
-        inverse, ok = transform.inverted()
-        if ok:
-            projected = inverse.map(pos)
-            for area in self._grids:
-                if area.path.contains(projected):
-                    return ("grid", area)
+    def jurisdiction_extent(self) -> tuple[float, float, float, float]:
+        geometry = self._geometry
+        extents = [
+            layer.extent()
+            for layer in (
+                (geometry.streets, geometry.communities, geometry.grids) if geometry else ()
+            )
+            if layer is not None and len(layer)
+        ]
+        if not extents:
+            return self.viewport.bbox()
+        return (
+            min(e[0] for e in extents),
+            min(e[1] for e in extents),
+            max(e[2] for e in extents),
+            max(e[3] for e in extents),
+        )
+
+    def set_viewport(self, viewport: Viewport) -> None:
+        self._flight = None
+        self._flight_timer.stop()
+        self.viewport = viewport
+        self._schedule_render()
+        self.update()
+
+    def _fitted_jurisdiction(self) -> Viewport:
+        return self.viewport.fitted(self.jurisdiction_extent(), 24, insets=self.fit_insets)
+
+    def fit_jurisdiction(self, animate: bool = True) -> None:
+        self.fly_to(self._fitted_jurisdiction(), animate)
+
+    def fit_lonlat_box(self, bbox: tuple[float, float, float, float], animate=True) -> None:
+        xs, ys = lonlat_to_mercator([bbox[0], bbox[2]], [bbox[1], bbox[3]])
+        box = (float(xs[0]), float(ys[0]), float(xs[1]), float(ys[1]))
+        self.fly_to(self.viewport.fitted(box, 80, max_zoom=17, insets=self.fit_insets), animate)
+
+    def centre_on_lonlat(self, lon: float, lat: float, zoom: float | None = 17.0, animate=True):
+        x, y = lonlat_to_mercator(lon, lat)
+        zoom = max(zoom, self.viewport.zoom) if zoom is not None else None
+        self.fly_to(self.viewport.centred_on(float(x), float(y), zoom), animate)
+
+    def fly_to(self, target: Viewport, animate: bool = True) -> None:
+        target = target.resized(self.viewport.width, self.viewport.height)
+        if not animate or not self.isVisible():
+            self.set_viewport(target)
+            return
+        self._flight = (self.viewport, target, time.monotonic())
+        self._flight_timer.start()
+
+    def is_flying(self) -> bool:
+        return self._flight is not None
+
+    def _fly_step(self) -> None:
+        if self._flight is None:
+            self._flight_timer.stop()
+            return
+        start, target, began = self._flight
+        t = (time.monotonic() - began) * 1000 / FLIGHT_MS
+        self.viewport = start.interpolated(target, t)
+        if t >= 1:
+            self._flight = None
+            self._flight_timer.stop()
+            self._schedule_render(now=True)
+        self.update()
+
+    def zoom_by(self, factor: float, at: QPointF | None = None) -> None:
+        at = at if at is not None else QPointF(self.width() / 2, self.height() / 2)
+        self.set_viewport(self.viewport.zoomed_at(factor, at.x(), at.y()))
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        self.set_viewport(self.viewport.panned(dx, dy))
+
+    # --- rendering the base image -----------------------------------------------------------------
+
+    def _schedule_render(self, now: bool = False) -> None:
+        if now:
+            self._base_stale = True
+        if now or not self._base_is_current() or self._base_stale:
+            self._render_timer.start(0 if now else RENDER_DELAY_MS)
+
+    def _render(self) -> None:
+        if self._geometry is None or self._flight is not None:
+            return
+        if self._rendering:  # one render at a time: ask again when it ends
+            self._render_timer.start(RENDER_DELAY_MS)
+            return
+        self._base_stale = False
+        self._rendering = True
+        self._render_token += 1
+        token, scene = self._render_token, self.scene
+        view = self.viewport.resized(
+            self.viewport.width + 2 * RENDER_MARGIN_PX,
+            self.viewport.height + 2 * RENDER_MARGIN_PX,
+        )
+
+        def work():
+            started = time.perf_counter()
+            image = render_base(scene, view)
+            return image, view, time.perf_counter() - started
+
+        run_in_background(
+            work,
+            lambda result: self._on_rendered(token, *result),
+            self._on_render_failed,
+            pool_name="map",
+            owner=self,
+        )
+
+    def _on_rendered(self, token: int, image: QImage, view: Viewport, seconds: float) -> None:
+        self._rendering = False
+        self.render_seconds.append(seconds)
+        del self.render_seconds[:-200]
+        if token == self._render_token:
+            self._base = (image, view)
+            self.update()
+            self.rendered.emit()
+        if not self._base_is_current() or self._base_stale:
+            self._render_timer.start(0)
+
+    def _on_render_failed(self, error: Exception) -> None:
+        self._rendering = False
+        raise error
+
+    def render_now(self) -> None:
+        """Render the base image in this thread (the bench's reference, and tests)."""
+        view = self.viewport.resized(
+            self.viewport.width + 2 * RENDER_MARGIN_PX,
+            self.viewport.height + 2 * RENDER_MARGIN_PX,
+        )
+        self._base = (render_base(self.scene, view), view)
+        self._base_stale = False
+
+    # --- hit-testing -----------------------------------------------------------------------------
+
+    def hit(self, pos: QPointF):
+        """What is under a pixel: ("case", row), ("cases", [rows]) for a cluster,
+        ("camera", row), ("cameras", [rows]), ("grid", GridSummary) or None."""
+        view = self.viewport
+        if self.show_cases and len(self._cases.rows):
+            found = self._hit_points(self._cases, CASE_CELL_PX, pos, case=True)
+            if found is not None:
+                return found
+        if self.show_cameras and len(self._cameras.rows):
+            found = self._hit_points(self._cameras, CAMERA_CELL_PX, pos, case=False)
+            if found is not None:
+                return found
+        layer = self.grid_layer
+        if layer is not None:
+            x, y = view.to_world(pos.x(), pos.y())
+            grid_id = layer.hit(x, y)
+            if grid_id is not None and grid_id in self._grid_rows:
+                return ("grid", self._grid_rows[grid_id])
         return None
 
-    # --- events --------------------------------------------------------------------------------
+    def _hit_points(self, points: _Points, cell: float, pos: QPointF, *, case: bool):
+        clusters = points.clusters(self.viewport.metres_per_pixel, cell)
+        if not len(clusters):
+            return None
+        sx, sy = self.viewport.to_screen(clusters.x, clusters.y)
+        distance = np.hypot(sx - pos.x(), sy - pos.y())
+        radius = np.where(
+            clusters.count > 1,
+            [cluster_radius(int(c)) for c in clusters.count] if case else 9.0,
+            MARKER_HIT_PX,
+        )
+        near = np.flatnonzero(distance <= radius)
+        if not len(near):
+            return None
+        k = int(near[np.argmin(distance[near])])
+        members = [points.rows[i] for i in clusters.members(k).tolist()]
+        kind = "case" if case else "camera"
+        return (kind, members[0]) if len(members) == 1 else (kind + "s", members)
+
+    # --- events ----------------------------------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.viewport = self.viewport.resized(self.width(), self.height())
+        if self._geometry is not None and not self._has_view:
+            self._has_view = True
+            self.viewport = self._fitted_jurisdiction()
+        self._schedule_render()
 
     def mousePressEvent(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton:
-            return super().mousePressEvent(event)
-        hit = self._hit(event.position())
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position()
+            self._last_drag = event.position()
+            self._dragging = False
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            pos = event.position()
+            if not self._dragging and (pos - self._press).manhattanLength() >= CLICK_SLOP_PX:
+                self._dragging = True
+                self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            if self._dragging:
+                delta = pos - self._last_drag
+                self._last_drag = pos
+                self.pan_by(delta.x(), delta.y())
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self._press is None:
+            return super().mouseReleaseEvent(event)
+        was_drag, self._press = self._dragging, None
+        self._dragging = False
+        self.unsetCursor()
+        if not was_drag:
+            self.click(event.position())
+
+    def click(self, pos: QPointF) -> None:
+        """A left click: select what is there (a cluster zooms in to its members)."""
+        hit = self.hit(pos)
         if hit is None:
             return
         kind, item = hit
@@ -277,13 +610,82 @@ class MapView(QWidget):
         elif kind == "camera":
             self.select(camera=item.id, grid=item.grid_id)
             self.cameraSelected.emit(item.id)
+        elif kind in ("cases", "cameras"):
+            xs, ys = lonlat_to_mercator([r.lon for r in item], [r.lat for r in item])
+            box = (xs.min(), ys.min(), xs.max(), ys.max())
+            self.fly_to(self.viewport.fitted(box, 90, max_zoom=19))
         else:
             self.select(grid=item.id)
             self.gridSelected.emit(item.id)
 
+    def mouseDoubleClickEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.zoom_by(2.0, event.position())
+
+    def wheelEvent(self, event) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom_by(WHEEL_STEP**steps, event.position())
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:
+        key = event.key()
+        moves = {
+            Qt.Key.Key_Left: (KEY_PAN_PX, 0),
+            Qt.Key.Key_Right: (-KEY_PAN_PX, 0),
+            Qt.Key.Key_Up: (0, KEY_PAN_PX),
+            Qt.Key.Key_Down: (0, -KEY_PAN_PX),
+        }
+        if key in moves:
+            self.pan_by(*moves[key])
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(2.0)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(0.5)
+        elif key == Qt.Key.Key_Home:
+            self.fit_jurisdiction()
+        else:
+            super().keyPressEvent(event)
+
+    def lonlat_at(self, pos: QPointF) -> tuple[float, float]:
+        x, y = self.viewport.to_world(pos.x(), pos.y())
+        lon, lat = mercator_to_lonlat(x, y)
+        return float(lon), float(lat)
+
+    def grid_at(self, pos: QPointF) -> GridSummary | None:
+        layer = self.grid_layer
+        if layer is None:
+            return None
+        grid_id = layer.hit(*self.viewport.to_world(pos.x(), pos.y()))
+        return self._grid_rows.get(grid_id) if grid_id is not None else None
+
+    def context_menu(self, pos: QPointF) -> QMenu:
+        """The right-click menu at a pixel (built separately so tests can trigger it)."""
+        lon, lat = self.lonlat_at(pos)
+        grid = self.grid_at(pos)
+        menu = QMenu(self)
+        text = (
+            self.tr("New case here in %1…").replace("%1", grid.name)
+            if grid is not None
+            else self.tr("New case here…")
+        )
+        new_case = menu.addAction(text)
+        new_case.setObjectName("newCaseHere")
+        new_case.triggered.connect(
+            lambda: self.newCaseRequested.emit(lon, lat, grid.id if grid else None)
+        )
+        centre = menu.addAction(self.tr("Centre the map here"))
+        centre.triggered.connect(lambda: self.centre_on_lonlat(lon, lat, zoom=None))
+        copy = menu.addAction(self.tr("Copy coordinates %1").replace("%1", f"{lon:.6f}, {lat:.6f}"))
+        copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(f"{lon:.6f}, {lat:.6f}"))
+        return menu
+
+    def contextMenuEvent(self, event) -> None:
+        self.context_menu(QPointF(event.pos())).exec(event.globalPos())
+
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
-            hit = self._hit(QPointF(event.pos()))
+            hit = self.hit(QPointF(event.pos()))
             if hit is None:
                 QToolTip.hideText()
             else:
@@ -295,268 +697,167 @@ class MapView(QWidget):
         if kind == "case":
             status = label(item.status_at(clock.now()))
             return f"{item.code}\n{item.title}\n{label(item.state)} · {status}"
+        if kind == "cases":
+            overdue = sum(r.status_at(clock.now()) is DeadlineStatus.OVERDUE for r in item)
+            return (
+                self.tr("%1 cases here, %2 overdue — click to zoom in")
+                .replace("%1", str(len(item)))
+                .replace("%2", str(overdue))
+            )
         if kind == "camera":
-            return f"{item.name}\n{item.device_id}"
+            online = self.camera_online.get(item.id)
+            state = {True: self.tr("online"), False: self.tr("offline")}.get(
+                online, self.tr("not checked yet")
+            )
+            return f"{item.name}\n{item.device_id}\n{state}"
+        if kind == "cameras":
+            return self.tr("%1 cameras here — click to zoom in").replace("%1", str(len(item)))
         return (
             self.tr("%1 (grid %2): %3 open, %4 overdue")
             .replace("%1", item.name)
-            .replace("%2", item.number)
-            .replace("%3", str(item.open))
-            .replace("%4", str(item.overdue))
+            .replace("%2", grid_number(item))
+            .replace("%3", str(item.open_cases))
+            .replace("%4", str(item.overdue_cases))
         )
 
-    # --- painting ------------------------------------------------------------------------------
+    # --- painting --------------------------------------------------------------------------------
 
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), Colors.BACKGROUND)
-        transform = self._transform()
-        if transform is None:
+        try:
+            self.paint(painter)
+        finally:
+            painter.end()
+
+    def paint(self, painter: QPainter) -> None:
+        """One frame: the base image where it belongs, then what moves (markers, selection)."""
+        painter.fillRect(self.rect(), BACKGROUND)
+        if self._base is None:
             painter.setPen(Colors.TEXT_DIM)
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Loading map…"))
             return
-        painter.save()
-        painter.setTransform(transform)
-        self._paint_areas(painter)
-        painter.restore()
-        self._paint_labels(painter, transform)
+        image, image_view = self._base
+        target = placed_image_rect(image_view, self.viewport)
+        painter.setRenderHint(
+            QPainter.RenderHint.SmoothPixmapTransform, not self._dragging and self._flight is None
+        )
+        painter.drawImage(target, image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_selection(painter)
         if self.show_cameras:
-            self._paint_cameras(painter, transform)
+            self._paint_cameras(painter)
         if self.show_cases:
-            self._paint_cases(painter, transform)
-        self._paint_selection_marks(painter, transform)
-        self._paint_legend(painter)
-        painter.end()
+            self._paint_cases(painter)
+        self._paint_scale_bar(painter)
 
-    def _paint_areas(self, painter: QPainter) -> None:
-        grid_pen = _pen(QColor("#46596d"), 1.0)
-        hatch = QBrush(QColor(255, 77, 79, 150), Qt.BrushStyle.BDiagPattern)
-        hatch.setTransform(painter.transform().inverted()[0])  # hatching in screen pixels
-        for area in self._grids:
-            painter.setPen(grid_pen)
-            painter.setBrush(fill_for(area.open))
-            painter.drawPath(area.path)
-            if area.overdue:
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(hatch)
-                painter.drawPath(area.path)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(_pen(QColor("#d6e6f5"), 2.6))
-        for area in self._communities:
-            painter.drawPath(area.path)
-        if self._outline is not None:
-            painter.setPen(_pen(Colors.ACCENT, 3.5))
-            painter.drawPath(self._outline)
-        highlight = None
-        if self.selected_grid is not None:
-            highlight = next((a for a in self._grids if a.id == self.selected_grid), None)
-        elif self.selected_unit is not None:
-            highlight = next((a for a in self._communities if a.id == self.selected_unit), None)
-        if highlight is not None:
-            painter.setBrush(QColor(255, 225, 77, 45))
-            painter.setPen(_pen(Colors.SELECTED, 3.5))
-            painter.drawPath(highlight.path)
+    def _world_transform(self) -> QTransform:
+        sx, sy, dx, dy = self.viewport.screen_transform()
+        return QTransform(sx, 0, 0, sy, dx, dy)
 
-    def _paint_labels(self, painter: QPainter, transform: QTransform) -> None:
-        scale = transform.m11()
-        small = scaled_font(self.font(), 0.8)
-        painter.setFont(small)
-        metrics = QFontMetricsF(small)
-        for area in self._grids:
-            if not self.show_numbers:
-                break
-            if area.label_at is None or area.path.boundingRect().width() * scale < 34:
-                continue
-            at = transform.map(self._project(*area.label_at))
-            text = area.number
-            width = metrics.horizontalAdvance(text)
-            painter.setPen(QColor("#8da2b8"))
-            painter.drawText(QPointF(at.x() - width / 2, at.y() + metrics.ascent() / 2), text)
-        big = scaled_font(self.font(), 1.05, bold=True)
-        painter.setFont(big)
-        metrics = QFontMetricsF(big)
-        for area in self._communities:
-            if area.label_at is None:
-                continue
-            at = transform.map(self._project(*area.label_at))
-            width = metrics.horizontalAdvance(area.name)
-            origin = QPointF(at.x() - width / 2, at.y() - 10)
-            _halo_text(painter, origin, area.name, big, QColor("#ffffff"))
+    def _paint_selection(self, painter: QPainter) -> None:
+        if self._selection_path is None:
+            return
+        painter.save()
+        painter.setTransform(self._world_transform())
+        painter.setBrush(QColor(255, 225, 77, 45))
+        painter.setPen(pen(Colors.SELECTED, 3.5))
+        painter.drawPath(self._selection_path)
+        painter.restore()
 
-    def _paint_cameras(self, painter: QPainter, transform: QTransform) -> None:
-        painter.setPen(_pen(QColor("#0b1016"), 1.0))
-        painter.setBrush(Colors.CAMERA)
-        for _row, point in self._cameras:
-            at = transform.map(point)
-            painter.drawRect(QRectF(at.x() - 4, at.y() - 4, 8, 8))
+    def _visible_clusters(self, points: _Points, cell: float):
+        clusters = points.clusters(self.viewport.metres_per_pixel, cell)
+        if not len(clusters):
+            return clusters, np.empty(0, np.int64), np.empty(0), np.empty(0)
+        sx, sy = self.viewport.to_screen(clusters.x, clusters.y)
+        pad = 30
+        inside = (sx >= -pad) & (sx <= self.width() + pad) & (sy >= -pad)
+        inside &= sy <= self.height() + pad
+        shown = np.flatnonzero(inside)
+        # Most urgent painted last, so it is on top.
+        shown = shown[np.argsort(clusters.priority[shown], kind="stable")]
+        return clusters, shown, sx, sy
 
-    def _paint_cases(self, painter: QPainter, transform: QTransform) -> None:
-        now = clock.now()
-        for row, point in self._cases:
-            draw_marker(painter, transform.map(point), row.status_at(now))
-
-    def _paint_selection_marks(self, painter: QPainter, transform: QTransform) -> None:
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(_pen(Colors.SELECTED, 3.0))
-        for row, point in self._cases:
-            if row.id == self.selected_case:
-                painter.drawEllipse(transform.map(point), 14, 14)
-        for row, point in self._cameras:
-            if row.id == self.selected_camera:
-                painter.drawEllipse(transform.map(point), 11, 11)
-
-    def _legend_entries(self):
-        return [
-            ("marker", DeadlineStatus.OVERDUE, self.tr("Overdue case")),
-            ("marker", DeadlineStatus.NEAR_DUE, self.tr("Near due case")),
-            ("marker", DeadlineStatus.ON_TIME, self.tr("Case on time")),
-            ("marker", DeadlineStatus.NONE, self.tr("New report, not filed")),
-            ("camera", None, self.tr("Camera")),
-            ("hatch", None, self.tr("Grid with overdue cases")),
-            ("fill", 0, self.tr("Grid without open cases")),
-            ("fill", 3, self.tr("Grid with 2–3 open cases")),
-            ("fill", 7, self.tr("Grid with 7+ open cases")),
-        ]
-
-    def _legend_font(self) -> QFont:
-        return scaled_font(self.font(), 0.9)
-
-    def _legend_layout(self) -> tuple[list[tuple[QPointF, tuple]], float]:
-        """Entries flowed left to right over as many rows as the width needs, and the band's
-        height."""
-        metrics = QFontMetricsF(self._legend_font())
-        line = max(24.0, metrics.height() + 8)
-        x, y, placed = 12.0, 6.0, []
-        for entry in self._legend_entries():
-            width = 34 + metrics.horizontalAdvance(entry[2]) + 20
-            if x + width > self.width() - 12 and placed:
-                x, y = 12.0, y + line
-            placed.append((QPointF(x, y), entry))
-            x += width
-        return placed, y + line + 6
-
-    def _paint_legend(self, painter: QPainter) -> None:
-        font = self._legend_font()
-        painter.setFont(font)
-        metrics = QFontMetricsF(font)
-        placed, height = self._legend_layout()
-        top = self.height() - height
-        painter.fillRect(QRectF(0, top, self.width(), height), QColor("#0f161e"))
-        painter.setPen(_pen(Colors.BORDER, 1))
-        painter.drawLine(QPointF(0, top), QPointF(self.width(), top))
-        line = max(24.0, metrics.height() + 8)
-        for origin, (kind, value, text) in placed:
-            centre = QPointF(origin.x() + 12, top + origin.y() + line / 2)
-            if kind == "marker":
-                draw_marker(painter, centre, value)
-            elif kind == "camera":
-                painter.setPen(_pen(QColor("#0b1016"), 1.0))
-                painter.setBrush(Colors.CAMERA)
-                painter.drawRect(QRectF(centre.x() - 4, centre.y() - 4, 8, 8))
+    def _paint_cases(self, painter: QPainter) -> None:
+        clusters, shown, sx, sy = self._visible_clusters(self._cases, CASE_CELL_PX)
+        font = scaled_font(self.font(), 0.85, bold=True)
+        selected_at = None
+        for k in shown.tolist():
+            at = QPointF(sx[k], sy[k])
+            count = int(clusters.count[k])
+            if count == 1:
+                row = self._cases.rows[int(clusters.top[k])]
+                draw_case_marker(painter, at, STATUS_OF_PRIORITY[int(clusters.priority[k])])
+                if row.id == self.selected_case:
+                    selected_at = at
             else:
-                swatch = QRectF(centre.x() - 11, centre.y() - 7, 22, 14)
-                painter.setPen(_pen(QColor("#46596d"), 1))
-                painter.setBrush(fill_for(value or 0))
-                painter.drawRect(swatch)
-                if kind == "hatch":
-                    painter.setBrush(QBrush(QColor(255, 77, 79, 200), Qt.BrushStyle.BDiagPattern))
-                    painter.drawRect(swatch)
-            painter.setPen(Colors.TEXT)
-            painter.drawText(QPointF(origin.x() + 30, centre.y() + metrics.ascent() / 2 - 2), text)
+                draw_cluster(painter, at, count, int(clusters.priority[k]), font)
+        if selected_at is not None:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(pen(Colors.SELECTED, 3.0))
+            painter.drawEllipse(selected_at, 14, 14)
 
+    def _paint_cameras(self, painter: QPainter) -> None:
+        clusters, shown, sx, sy = self._visible_clusters(self._cameras, CAMERA_CELL_PX)
+        for k in shown.tolist():
+            at = QPointF(sx[k], sy[k])
+            count = int(clusters.count[k])
+            row = self._cameras.rows[int(clusters.top[k])]
+            online = self.camera_online.get(row.id)
+            if count > 1 and online is None:
+                online = None if clusters.priority[k] == 1 else True
+            draw_camera(painter, at, online, count)
+            if count == 1 and row.id == self.selected_camera:
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.setPen(pen(Colors.SELECTED, 3.0))
+                painter.drawEllipse(at, 11, 11)
 
-def draw_marker(painter: QPainter, at: QPointF, status: DeadlineStatus) -> None:
-    """A case marker whose shape, not only its colour, says the deadline status."""
-    painter.save()
-    painter.setPen(_pen(QColor("#0b1016"), 1.5))
-    x, y = at.x(), at.y()
-    if status is DeadlineStatus.OVERDUE:  # red triangle with "!"
-        painter.setBrush(Colors.OVERDUE)
-        painter.drawPolygon(
-            QPolygonF([QPointF(x, y - 9), QPointF(x + 9, y + 7), QPointF(x - 9, y + 7)])
+    def _paint_scale_bar(self, painter: QPainter) -> None:
+        """A bar of a round length (50 m, 1 km…) in the lower right corner. Web Mercator
+        stretches distances by 1/cos(latitude); the bar is true at the view's centre."""
+        _, lat = mercator_to_lonlat(self.viewport.centre_x, self.viewport.centre_y)
+        metres_per_px = self.viewport.metres_per_pixel * math.cos(math.radians(float(lat)))
+        target = metres_per_px * 120
+        magnitude = 10 ** math.floor(math.log10(target))
+        length = max(s * magnitude for s in (1, 2, 5) if s * magnitude <= target)
+        width = length / metres_per_px
+        text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+        x1, y = self.width() - 16.0, self.height() - 18.0
+        x0 = x1 - width
+        painter.setPen(pen(QColor(11, 16, 22, 220), 5))
+        painter.drawLine(QPointF(x0, y), QPointF(x1, y))
+        painter.setPen(pen(Colors.TEXT, 2))
+        painter.drawLine(QPointF(x0, y), QPointF(x1, y))
+        painter.drawLine(QPointF(x0, y - 5), QPointF(x0, y))
+        painter.drawLine(QPointF(x1, y - 5), QPointF(x1, y))
+        metrics = QFontMetricsF(painter.font())
+        painter.drawText(
+            QRectF(x0 - 40, y - 8 - metrics.height(), width + 40, metrics.height()),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+            text,
         )
-        painter.setPen(_pen(QColor("#ffffff"), 2.0))
-        painter.drawLine(QPointF(x, y - 3), QPointF(x, y + 2))
-        painter.drawPoint(QPointF(x, y + 5))
-    elif status is DeadlineStatus.NEAR_DUE:  # amber diamond
-        painter.setBrush(Colors.NEAR_DUE)
-        painter.drawPolygon(
-            QPolygonF([QPointF(x, y - 8), QPointF(x + 8, y), QPointF(x, y + 8), QPointF(x - 8, y)])
-        )
-    elif status is DeadlineStatus.ON_TIME:  # green dot
-        painter.setBrush(Colors.ON_TIME)
-        painter.drawEllipse(at, 5, 5)
-    else:  # new report: cyan ring
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(_pen(Colors.NEW, 3.0))
-        painter.drawEllipse(at, 6, 6)
-    painter.restore()
 
 
-def _pen(colour: QColor, width: float) -> QPen:
-    pen = QPen(colour, width)
-    pen.setCosmetic(True)  # width in screen pixels whatever the transform
-    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    return pen
+def font_for_worker(widget: QWidget) -> QFont:
+    """A copy of the widget's font with a point size (a style sheet may set pixels), safe to
+    hand to a worker."""
+    font = QFont(widget.font())
+    if font.pointSizeF() <= 0:
+        font.setPointSizeF(11.0)
+    return font
 
 
-def _halo_text(painter: QPainter, origin: QPointF, text: str, font: QFont, colour: QColor) -> None:
+def _world_path(polygon) -> QPainterPath:
+    """A shapely (multi)polygon in world metres as a QPainterPath."""
+    import shapely
+
     path = QPainterPath()
-    path.addText(origin, font, text)
-    painter.save()
-    painter.setPen(
-        QPen(
-            QColor(11, 16, 22, 230),
-            4,
-            Qt.PenStyle.SolidLine,
-            Qt.PenCapStyle.RoundCap,
-            Qt.PenJoinStyle.RoundJoin,
-        )
-    )
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawPath(path)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(colour)
-    painter.drawPath(path)
-    painter.restore()
-
-
-def _distance(a: QPointF, b: QPointF) -> float:
-    return math.hypot(a.x() - b.x(), a.y() - b.y())
-
-
-class MapPanel(QWidget):
-    """The map with its layer switches above it."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setObjectName("mapPanel")
-        self.map = MapView(self)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(10, 4, 10, 4)
-        bar.setSpacing(18)
-        caption = QLabel(self.tr("Layers:"), self)
-        caption.setObjectName("layerCaption")
-        bar.addWidget(caption)
-        self.switches: dict[str, QCheckBox] = {}
-        for layer, text in (
-            ("cases", self.tr("Open cases")),
-            ("cameras", self.tr("Cameras")),
-            ("numbers", self.tr("Grid numbers")),
-        ):
-            box = QCheckBox(text, self)
-            box.setObjectName("layerSwitch")
-            box.setChecked(True)
-            box.toggled.connect(lambda on, name=layer: self.map.set_layer(name, on))
-            self.switches[layer] = box
-            bar.addWidget(box)
-        bar.addStretch(1)
-        hint = QLabel(self.tr("Click a grid, a case or a camera for its details"), self)
-        hint.setObjectName("layerHint")
-        bar.addWidget(hint)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(bar)
-        layout.addWidget(self.map, 1)
+    path.setFillRule(Qt.FillRule.OddEvenFill)
+    parts = polygon.geoms if hasattr(polygon, "geoms") else [polygon]
+    for part in parts:
+        for ring in [part.exterior, *part.interiors]:
+            coords = shapely.get_coordinates(ring)
+            path.moveTo(coords[0, 0], coords[0, 1])
+            for x, y in coords[1:].tolist():
+                path.lineTo(x, y)
+            path.closeSubpath()
+    return path

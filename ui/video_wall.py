@@ -311,7 +311,9 @@ class VideoWall(QWidget):
         super().__init__(parent)
         self.setObjectName("videoWall")
         self.registry = registry if registry is not None else StreamRegistry()
-        self.cameras: tuple[CameraRow, ...] = ()
+        self.cameras: tuple[CameraRow, ...] = ()  # those the wall pages through
+        self.all_cameras: tuple[CameraRow, ...] = ()
+        self.group: tuple[frozenset[int], str] | None = None  # only these cameras, and why
         self.page = 0
         self.selected_camera: int | None = None
         self._active = False  # on screen: only then does anything decode
@@ -332,9 +334,13 @@ class VideoWall(QWidget):
         self.page_label.setObjectName("pageLabel")
         self.previous_button.clicked.connect(lambda: self.show_page(self.page - 1))
         self.next_button.clicked.connect(lambda: self.show_page(self.page + 1))
+        self.all_button = QPushButton(self.tr("Show all cameras"), self)
+        self.all_button.setObjectName("allCameras")
+        self.all_button.clicked.connect(self.clear_group)
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 6, 8, 0)
         bar.addWidget(self.page_label, 1)
+        bar.addWidget(self.all_button)
         bar.addWidget(self.previous_button)
         bar.addWidget(self.next_button)
         layout = QVBoxLayout(self)
@@ -357,8 +363,25 @@ class VideoWall(QWidget):
         return list(self.cameras[self.page * PER_PAGE : (self.page + 1) * PER_PAGE])
 
     def set_cameras(self, cameras) -> None:
-        self.cameras = tuple(cameras)
-        known = {c.id: camera_url(c) for c in self.cameras}
+        self.all_cameras = tuple(cameras)
+        self._apply_group()
+
+    def show_group(self, camera_ids, name: str) -> None:
+        """Only these cameras on the wall (a grid's, from the map), first page."""
+        self.group = (frozenset(camera_ids), name)
+        self.page = 0
+        self._apply_group()
+
+    def clear_group(self) -> None:
+        self.group = None
+        self._apply_group()
+
+    def _apply_group(self) -> None:
+        if self.group is None:
+            self.cameras = self.all_cameras
+        else:
+            self.cameras = tuple(c for c in self.all_cameras if c.id in self.group[0])
+        known = {c.id: camera_url(c) for c in self.all_cameras}
         for camera_id in list(self._last):  # a camera gone or moved to another URL
             if camera_id not in known:
                 del self._last[camera_id]
@@ -376,6 +399,8 @@ class VideoWall(QWidget):
         self.refresh()
 
     def select_camera(self, camera_id: int | None) -> None:
+        if camera_id is not None and self.group is not None and camera_id not in self.group[0]:
+            self.clear_group()  # a camera outside the group: back to all of them
         self.selected_camera = camera_id
         index = next((i for i, c in enumerate(self.cameras) if c.id == camera_id), None)
         if index is not None and index // PER_PAGE != self.page:
@@ -474,11 +499,15 @@ class VideoWall(QWidget):
         self.cameraSelected.emit(camera_id)
 
     def _update_bar(self) -> None:
-        self.page_label.setText(
+        text = (
             self.tr("Cameras: %1 · page %2 of %3")
             .replace("%1", str(len(self.cameras)))
             .replace("%2", str(self.page + 1))
             .replace("%3", str(self.page_count))
         )
+        if self.group is not None:
+            text = self.group[1] + " · " + text
+        self.page_label.setText(text)
+        self.all_button.setVisible(self.group is not None)
         self.previous_button.setEnabled(self.page > 0)
         self.next_button.setEnabled(self.page < self.page_count - 1)

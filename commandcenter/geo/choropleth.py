@@ -67,10 +67,20 @@ class Classes:
         positive = np.sort(finite[finite > 0])
         if len(positive) == 0:
             return cls((0.0,), integral)
-        quantiles = np.quantile(positive, np.linspace(0, 1, classes)[:-1], method="lower")
+        wanted = classes - 1
         if integral:
+            distinct = np.unique(positive)
+            if len(distinct) <= wanted:  # few values: one class each
+                return cls((0.0, *(float(v) for v in distinct)), integral)
+            quantiles = np.quantile(positive, np.linspace(0, 1, wanted + 1)[:-1], method="lower")
             lows = {float(max(1, int(q))) for q in quantiles}
+            # Many equal values make quantiles coincide: fill up with evenly spread values.
+            for value in distinct[np.linspace(0, len(distinct) - 1, wanted).astype(int)]:
+                if len(lows) >= wanted:
+                    break
+                lows.add(float(value))
         else:
+            quantiles = np.quantile(positive, np.linspace(0, 1, wanted + 1)[:-1], method="lower")
             lows = {_round_down(float(q)) for q in quantiles}
             lows = {low for low in lows if low > 0} or {float(positive[0])}
         return cls((0.0, *sorted(lows)), integral)

@@ -110,20 +110,27 @@ class Viewport:
         margin_px: float = 24.0,
         *,
         max_zoom: float = 18.0,
+        insets: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0),
     ) -> Viewport:
-        """Show the whole box with a margin; a tiny box is not magnified beyond ``max_zoom``."""
+        """Show the whole box with a margin; a tiny box is not magnified beyond ``max_zoom``.
+        ``insets`` (left, top, right, bottom pixels) are covered by something (a legend): the
+        box is fitted into the rest."""
         min_x, min_y, max_x, max_y = bbox
-        usable_w = max(self.width - 2 * margin_px, 1.0)
-        usable_h = max(self.height - 2 * margin_px, 1.0)
+        left, top, right, bottom = insets
+        usable_w = max(self.width - left - right - 2 * margin_px, 1.0)
+        usable_h = max(self.height - top - bottom - 2 * margin_px, 1.0)
         mpp = max(
             (max_x - min_x) / usable_w, (max_y - min_y) / usable_h, metres_per_pixel(max_zoom)
         )
         mpp = min(max(mpp, _MIN_MPP), _MAX_MPP)
+        # The box's centre goes to the centre of the free area, not of the widget.
+        shift_x = (left - right) / 2 * mpp
+        shift_y = (top - bottom) / 2 * mpp
         return self._clamped(
             replace(
                 self,
-                centre_x=(min_x + max_x) / 2,
-                centre_y=(min_y + max_y) / 2,
+                centre_x=(min_x + max_x) / 2 - shift_x,
+                centre_y=(min_y + max_y) / 2 + shift_y,
                 metres_per_pixel=mpp,
             )
         )

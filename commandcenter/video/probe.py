@@ -158,3 +158,64 @@ def _authorization(headers: dict[str, str], target: str, username: str, password
     if algorithm != "MD5":
         fields.append(f"algorithm={algorithm}")
     return "Digest " + ", ".join(fields)
+
+
+def camera_reachable(
+    url: str, username: str | None = None, password: str | None = None, *, timeout: float = 2.0
+) -> bool:
+    """Whether a camera's stream answers now, without decoding it (for the map's camera
+    markers): a ``file:`` URL must exist; an RTSP server must answer DESCRIBE with 2xx; any
+    other URL must accept a TCP connection."""
+    from commandcenter.cameras import is_local_file
+
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        return is_local_file(url)
+    host = parts.hostname or ""
+    if not host:
+        return False
+    if scheme in ("rtsp", "rtsps"):
+        port = parts.port or DEFAULT_PORT
+        target = urlunsplit(
+            (parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path or "/", "", "")
+        )
+        if parts.query:
+            target += "?" + parts.query
+        try:
+            with socket.create_connection((host, port), timeout=timeout) as sock:
+                sock.settimeout(timeout)
+                status, headers = _describe(sock, target, 1, None)
+                if status == 401 and username:
+                    authorization = _authorization(headers, target, username, password or "")
+                    if authorization:
+                        status, headers = _describe(sock, target, 2, authorization)
+        except (OSError, ValueError):
+            return False
+        return 200 <= status < 300
+    try:
+        default = 443 if scheme in ("https", "rtmps") else 80
+        with socket.create_connection((host, parts.port or default), timeout=timeout):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
+def check_cameras(cameras, credentials=None, *, timeout: float = 2.0, workers: int = 16):
+    """``{camera id: reachable}`` for rows with ``id``, ``main_url`` and ``enabled`` (a disabled
+    camera counts as not reachable). Cameras are asked in parallel, a bounded number at a
+    time; ``credentials(camera_id) -> (user, password)`` is called here, in the caller's
+    worker thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(camera) -> tuple[int, bool]:
+        if not camera.enabled:
+            return camera.id, False
+        username, password = credentials(camera.id) if credentials else (None, None)
+        return camera.id, camera_reachable(camera.main_url, username, password, timeout=timeout)
+
+    cameras = list(cameras)
+    if not cameras:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(workers, len(cameras))) as pool:
+        return dict(pool.map(one, cameras))
