@@ -43,10 +43,10 @@ class GridImportDialog(QDialog):
 
     imported = Signal(object)  # the ImportResult of a successful import
 
-    def __init__(self, database: Database, parent=None):
+    def __init__(self, database: Database, parent=None, actor=None):
         super().__init__(parent)
         self.setObjectName("gridImportDialog")
-        self.database = database
+        self.database, self.actor = database, actor  # the actor: checked by the core
         self.state = "idle"
         self._updates: queue.SimpleQueue[tuple[float, str]] = queue.SimpleQueue()
         self.setWindowTitle(self.tr("Import grid boundaries"))
@@ -124,7 +124,7 @@ class GridImportDialog(QDialog):
         self.progress_bar.setValue(0)
         self.status.setText(self.tr("Reading %1…").replace("%1", path.name))
         updates = self._updates = queue.SimpleQueue()
-        database = self.database
+        database, actor = self.database, self.actor
 
         def work() -> ImportResult:  # in the worker: no widgets here
             with database.session() as session, session.begin():
@@ -134,6 +134,7 @@ class GridImportDialog(QDialog):
                     gcj02=gcj02,
                     replace=replace,
                     progress=lambda fraction, message: updates.put((fraction, message)),
+                    actor=actor,
                 )
 
         self._timer.start()

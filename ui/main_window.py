@@ -6,11 +6,13 @@ bar below. The same shell for every role; the actor's jurisdiction decides what 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from commandcenter import clock, search
+from commandcenter.domain.enums import Role
 from commandcenter.queries import UnitNode
 from commandcenter.security import Actor
 from commandcenter.storage.database import Database
@@ -30,7 +33,9 @@ from ui.case_board import CaseBoard
 from ui.console_data import STALE_AFTER, ConsoleData, Snapshot
 from ui.details_panel import DetailsPanel
 from ui.figures_view import FiguresView
+from ui.grid_import_dialog import GridImportDialog
 from ui.labels import format_datetime, label
+from ui.map_basemap import open_basemap, save_basemap, saved_basemap
 from ui.map_panel import MapPanel
 from ui.new_case_dialog import NewCaseDialog
 from ui.tasks import run_in_background
@@ -188,6 +193,8 @@ class MainWindow(QMainWindow):
         view.addAction(self.tree_dock.toggleViewAction())
         view.addAction(self.details_dock.toggleViewAction())
 
+        self._build_map_menu(menu)
+
         language = menu.addMenu(self.tr("&Language"))
         group = QActionGroup(self)
         current = i18n.saved_language()
@@ -197,6 +204,80 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, c=code: self._choose_language(c))
             group.addAction(action)
             language.addAction(action)
+
+    def _build_map_menu(self, menu) -> None:
+        map_menu = menu.addMenu(self.tr("&Map"))
+        find = QAction(self.tr("Find a place…"), self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: (self.show_view("map"), self.map_panel.focus_search()))
+        map_menu.addAction(find)
+        fit = QAction(self.tr("Show my whole jurisdiction"), self)
+        fit.setShortcut(QKeySequence("Ctrl+Home"))
+        fit.triggered.connect(lambda: (self.show_view("map"), self.map_view.fit_jurisdiction()))
+        map_menu.addAction(fit)
+        self.addAction(fit)
+        map_menu.addSeparator()
+        choose = QAction(self.tr("Basemap tiles (MBTiles file or tile folder)…"), self)
+        choose.triggered.connect(self._choose_basemap)
+        map_menu.addAction(choose)
+        self.basemap_gcj02_action = QAction(self.tr("Basemap tiles are in GCJ-02"), self)
+        self.basemap_gcj02_action.setCheckable(True)
+        self.basemap_gcj02_action.setChecked(saved_basemap()[1])
+        self.basemap_gcj02_action.toggled.connect(
+            lambda on: self.use_basemap(saved_basemap()[0], on)
+        )
+        map_menu.addAction(self.basemap_gcj02_action)
+        no_basemap = QAction(self.tr("No basemap (vector background)"), self)
+        no_basemap.triggered.connect(lambda: self.use_basemap("", False))
+        map_menu.addAction(no_basemap)
+        map_menu.addSeparator()
+        self.import_action = QAction(self.tr("Import grid boundaries (GeoJSON, shapefile)…"), self)
+        self.import_action.triggered.connect(self.open_grid_import)
+        # The core refuses others too; the menu does not offer what would be refused.
+        self.import_action.setEnabled(self.actor.role is Role.ADMINISTRATOR)
+        map_menu.addAction(self.import_action)
+
+    def _choose_basemap(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Basemap tiles"),
+            "",
+            self.tr("MBTiles (*.mbtiles);;Tile folder: pick any tile in it (*.png *.jpg *.jpeg)"),
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".mbtiles"):
+            # A tile of an XYZ folder was picked: the folder is three levels up ({z}/{x}/{y}).
+            path = str(Path(path).parents[2])
+        self.use_basemap(path, self.basemap_gcj02_action.isChecked())
+
+    def use_basemap(self, path: str, gcj02: bool) -> None:
+        """Open a basemap in a worker and put it under the grids ("" removes it)."""
+        save_basemap(path, gcj02)
+        if not path:
+            self.map_view.set_basemap(None)
+            return
+        run_in_background(
+            lambda: open_basemap(path, gcj02),
+            self.map_view.set_basemap,
+            self._on_basemap_failed,
+            owner=self,
+        )
+
+    def _on_basemap_failed(self, error: Exception) -> None:
+        """Not a modal box: the console keeps running on the vector background."""
+        self.map_view.set_basemap(None)
+        self.statusBar().showMessage(
+            self.tr("Basemap not shown: %1").replace("%1", str(error)), 20_000
+        )
+
+    def open_grid_import(self) -> GridImportDialog:
+        dialog = GridImportDialog(self.database, self, actor=self.actor)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda _result: self.data.refresh())
+        self.grid_import_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _connect(self) -> None:
         self.data.treeChanged.connect(self._on_tree)
@@ -227,6 +308,9 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Load the data now and then on the refresh timer; start the clock."""
+        path, gcj02 = saved_basemap()
+        if path:
+            self.use_basemap(path, gcj02)
         self.data.start()
         self._clock.start()
         self._camera_check.start()

@@ -151,7 +151,7 @@ class MapLegend(QFrame):
         ):
             self.measure_box.addItem(text, measure)
         self.measure_box.currentIndexChanged.connect(
-            lambda i: self.measureChosen.emit(self.measure_box.itemData(i))
+            lambda i: self.measureChosen.emit(Measure(self.measure_box.itemData(i)))
         )
         row.addWidget(self.measure_box, 1)
         layout.addLayout(row)

@@ -36,7 +36,7 @@ from commandcenter.geo.choropleth import Classes, Measure, classify, measure_val
 from commandcenter.geo.clusters import Clusters, cluster_points
 from commandcenter.geo.mapdata import MapLayer, lonlat_to_mercator, mercator_to_lonlat
 from commandcenter.geo.viewport import Viewport
-from commandcenter.queries import CameraRow, GridSummary, UnitNode
+from commandcenter.queries import CameraRow, CaseRow, GridSummary, UnitNode
 from ui.labels import label
 from ui.map_markers import (
     PRIORITY,
@@ -230,6 +230,29 @@ class MapView(QWidget):
     def grid_layer(self) -> MapLayer | None:
         return self._geometry.grids if self._geometry else None
 
+    @property
+    def prepared_geometry(self) -> PreparedGeometry | None:
+        return self._geometry
+
+    @property
+    def case_rows(self) -> tuple[CaseRow, ...]:
+        """The cases with a position, as markers."""
+        return self._cases.rows
+
+    @property
+    def camera_rows(self) -> tuple[CameraRow, ...]:
+        return self._cameras.rows
+
+    def base_image(self) -> QImage | None:
+        return self._base[0] if self._base is not None else None
+
+    def set_prepared(self, geometry: PreparedGeometry, grids) -> None:
+        """Use geometry prepared elsewhere, with the grids' figures (the benchmark; the console
+        goes through ``set_tree``)."""
+        self._grid_rows = {g.id: g for g in grids}
+        self._preparing = geometry.key
+        self._on_prepared(geometry)
+
     # --- data -------------------------------------------------------------------------------------
 
     def set_tree(self, root: UnitNode) -> None:
@@ -307,7 +330,8 @@ class MapView(QWidget):
         )
         self._schedule_render(now=True)
 
-    def set_measure(self, measure: Measure) -> None:
+    def set_measure(self, measure: Measure | str) -> None:
+        measure = Measure(measure)  # a combo box hands the value back as a plain str
         if measure is self.measure:
             return
         self.measure = measure

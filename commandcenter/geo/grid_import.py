@@ -45,9 +45,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commandcenter.domain.codes import GridCodeParts, validate_grid_code
-from commandcenter.domain.enums import AdminLevel, GridKind
-from commandcenter.errors import ImportRejected
+from commandcenter.domain.enums import AdminLevel, GridKind, Role
+from commandcenter.errors import ImportRejected, PermissionDenied
 from commandcenter.geo.gcj02 import gcj02_to_wgs84_array, transform_geometry
+from commandcenter.security import Actor
 from commandcenter.storage.models import AdminUnit, Grid
 
 __all__ = ["ImportResult", "Progress", "import_grids", "OUTSIDE_SHARE", "OVERLAP_TOLERANCE_M2"]
@@ -538,6 +539,7 @@ def import_grids(
     gcj02: bool = False,
     replace: bool = False,
     progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> ImportResult:
     """Read, check and store the grids of a GeoJSON file or a shapefile (.shp or .zip).
 
@@ -547,7 +549,11 @@ def import_grids(
     Raises :class:`ImportRejected` and writes nothing when anything is wrong. Works inside the
     caller's transaction (``with session.begin(): …``). ``progress(fraction, message)`` is
     called with rising fractions, the last 1.0 once the grids are written.
+    ``actor``: who imports from the console — an administrator, and only grids of communities
+    in their jurisdiction (the command line, run by whoever holds the database, passes none).
     """
+    if actor is not None and actor.role is not Role.ADMINISTRATOR:
+        raise PermissionDenied("Only an administrator may import grid boundaries.")
     path = Path(path)
     steps = _Progress(progress)
     steps.report(0.0, f"Reading {path.name}")
@@ -557,6 +563,13 @@ def import_grids(
     steps.report(0.35, "Checking the grid codes")
     existing = _check_codes(items, session, replace)
     _check_geometry(items, session, steps)
+    if actor is not None:
+        for item in items:
+            if item.community is not None and not actor.governs_unit(item.community.id):
+                item.problems.append(
+                    f"{item.where}: community {item.community.code} {item.community.name} "
+                    "is outside your jurisdiction"
+                )
     problems = [problem for item in items for problem in item.problems]
     if problems:
         raise ImportRejected(
