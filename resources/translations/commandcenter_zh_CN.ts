@@ -276,6 +276,18 @@
         <translation>人口</translation>
     </message>
     <message>
+        <source>Cameras</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <source>Open cases of this grid on the board (%1)</source>
+        <translation>在案件看板查看本网格在办案件（%1）</translation>
+    </message>
+    <message>
+        <source>Show its %1 cameras on the video wall</source>
+        <translation>在视频墙查看本网格 %1 路摄像机</translation>
+    </message>
+    <message>
         <source>Case</source>
         <translation>案件</translation>
     </message>
@@ -342,6 +354,10 @@
     <message>
         <source>Position</source>
         <translation>位置（经度, 纬度）</translation>
+    </message>
+    <message>
+        <source>Show on the video wall</source>
+        <translation>在视频墙上查看</translation>
     </message>
 </context>
 <context>
@@ -472,6 +488,65 @@
     <message>
         <source>%1 of %2 closed on time</source>
         <translation>本月办结 %2 件，按期 %1 件</translation>
+    </message>
+</context>
+<context>
+    <name>GridImportDialog</name>
+    <message>
+        <source>Import grid boundaries</source>
+        <translation>导入网格边界</translation>
+    </message>
+    <message>
+        <source>No file chosen</source>
+        <translation>未选择文件</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Coordinates are GCJ-02 (most Chinese sources)</source>
+        <translation>坐标为 GCJ-02（国内多数数据源）</translation>
+    </message>
+    <message>
+        <source>Replace grids with the same code</source>
+        <translation>替换编码相同的网格</translation>
+    </message>
+    <message>
+        <source>Choose a GeoJSON file or a shapefile to import.</source>
+        <translation>请选择要导入的 GeoJSON 文件或 Shapefile。</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Grid boundaries</source>
+        <translation>网格边界</translation>
+    </message>
+    <message>
+        <source>Grid boundaries (*.geojson *.json *.shp *.zip);;GeoJSON (*.geojson *.json);;Shapefile (*.shp *.zip);;All files (*)</source>
+        <translation>网格边界 (*.geojson *.json *.shp *.zip);;GeoJSON (*.geojson *.json);;Shapefile (*.shp *.zip);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <source>Imported %1 grid(s) from %2: %3 new, %4 replaced, in %5 community(ies).</source>
+        <translation>已从 %2 导入 %1 个网格：新增 %3 个，替换 %4 个，涉及 %5 个社区。</translation>
+    </message>
+    <message>
+        <source>The coordinates were converted from GCJ-02 to WGS-84.</source>
+        <translation>坐标已由 GCJ-02 转换为 WGS-84。</translation>
+    </message>
+    <message>
+        <source>Nothing was imported. Correct the file and import it again.</source>
+        <translation>未导入任何数据。请修正文件后重新导入。</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: %1</source>
+        <translation>未导入任何数据：%1</translation>
     </message>
 </context>
 <context>
@@ -842,6 +917,46 @@
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
+        <source>&amp;Map</source>
+        <translation>地图(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Find a place…</source>
+        <translation>查找地点…</translation>
+    </message>
+    <message>
+        <source>Show my whole jurisdiction</source>
+        <translation>显示整个辖区</translation>
+    </message>
+    <message>
+        <source>Basemap tiles (MBTiles file or tile folder)…</source>
+        <translation>底图瓦片（MBTiles 文件或瓦片目录）…</translation>
+    </message>
+    <message>
+        <source>Basemap tiles are in GCJ-02</source>
+        <translation>底图瓦片为 GCJ-02 坐标</translation>
+    </message>
+    <message>
+        <source>No basemap (vector background)</source>
+        <translation>不用底图（矢量背景）</translation>
+    </message>
+    <message>
+        <source>Import grid boundaries (GeoJSON, shapefile)…</source>
+        <translation>导入网格边界（GeoJSON、Shapefile）…</translation>
+    </message>
+    <message>
+        <source>Basemap tiles</source>
+        <translation>底图瓦片</translation>
+    </message>
+    <message>
+        <source>MBTiles (*.mbtiles);;Tile folder: pick any tile in it (*.png *.jpg *.jpeg)</source>
+        <translation>MBTiles (*.mbtiles);;瓦片目录：任选其中一张瓦片 (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <source>Basemap not shown: %1</source>
+        <translation>底图未显示：%1</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -853,39 +968,28 @@
         <source>⚠ not answering</source>
         <translation>⚠ 无响应</translation>
     </message>
+    <message>
+        <source>Case %1 reported</source>
+        <translation>案件 %1 已上报</translation>
+    </message>
 </context>
 <context>
-    <name>MapPanel</name>
+    <name>MapLegend</name>
     <message>
-        <source>Layers:</source>
-        <translation>图层：</translation>
+        <source>Colour grids by</source>
+        <translation>网格着色依据</translation>
     </message>
     <message>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <source>Cameras</source>
-        <translation>摄像机</translation>
+        <source>Overdue cases</source>
+        <translation>超期案件</translation>
     </message>
     <message>
-        <source>Grid numbers</source>
-        <translation>网格编号</translation>
-    </message>
-    <message>
-        <source>Click a grid, a case or a camera for its details</source>
-        <translation>点击网格、案件或摄像机查看详情</translation>
-    </message>
-</context>
-<context>
-    <name>MapView</name>
-    <message>
-        <source>%1 (grid %2): %3 open, %4 overdue</source>
-        <translation>%1（%2号网格）：在办 %3 件，超期 %4 件</translation>
-    </message>
-    <message>
-        <source>Loading map…</source>
-        <translation>正在加载地图…</translation>
+        <source>Open cases per 1,000 residents</source>
+        <translation>每千人在办案件</translation>
     </message>
     <message>
         <source>Overdue case</source>
@@ -904,24 +1008,181 @@
         <translation>新上报（待受理）</translation>
     </message>
     <message>
-        <source>Camera</source>
+        <source>Several cases</source>
+        <translation>多件案件</translation>
+    </message>
+    <message>
+        <source>Camera online</source>
+        <translation>摄像机在线</translation>
+    </message>
+    <message>
+        <source>Camera offline</source>
+        <translation>摄像机离线</translation>
+    </message>
+    <message>
+        <source>Drag: move · wheel: zoom · right-click: new case</source>
+        <translation>拖动：移动 · 滚轮：缩放 · 右键：新建案件</translation>
+    </message>
+    <message>
+        <source>Symbols ▾</source>
+        <translation>图例 ▾</translation>
+    </message>
+    <message>
+        <source>Symbols ▸</source>
+        <translation>图例 ▸</translation>
+    </message>
+    <message>
+        <source>no residents</source>
+        <translation>无常住人口</translation>
+    </message>
+</context>
+<context>
+    <name>MapPanel</name>
+    <message>
+        <source>Search grid code or name, community, address, camera… (Ctrl+F)</source>
+        <translation>搜索网格编码或名称、社区、地址、摄像机…（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <source>Grid with overdue cases</source>
-        <translation>有超期案件的网格</translation>
+        <source>Names</source>
+        <translation>名称</translation>
     </message>
     <message>
-        <source>Grid without open cases</source>
-        <translation>无在办案件的网格</translation>
+        <source>Zoom in (+)</source>
+        <translation>放大（+）</translation>
     </message>
     <message>
-        <source>Grid with 2–3 open cases</source>
-        <translation>在办 2–3 件的网格</translation>
+        <source>Zoom out (−)</source>
+        <translation>缩小（−）</translation>
     </message>
     <message>
-        <source>Grid with 7+ open cases</source>
-        <translation>在办 7 件以上的网格</translation>
+        <source>⌂ My jurisdiction</source>
+        <translation>⌂ 本辖区</translation>
+    </message>
+    <message>
+        <source>Show the whole jurisdiction (Home)</source>
+        <translation>显示整个辖区（Home）</translation>
+    </message>
+    <message>
+        <source>Nothing found</source>
+        <translation>未找到</translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message>
+        <source>New case here in %1…</source>
+        <translation>在%1新建案件…</translation>
+    </message>
+    <message>
+        <source>New case here…</source>
+        <translation>在此处新建案件…</translation>
+    </message>
+    <message>
+        <source>Centre the map here</source>
+        <translation>以此处为地图中心</translation>
+    </message>
+    <message>
+        <source>Copy coordinates %1</source>
+        <translation>复制坐标 %1</translation>
+    </message>
+    <message>
+        <source>%1 cases here, %2 overdue — click to zoom in</source>
+        <translation>此处 %1 件案件，%2 件超期——单击放大</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>not checked yet</source>
+        <translation>尚未检测</translation>
+    </message>
+    <message>
+        <source>%1 cameras here — click to zoom in</source>
+        <translation>此处 %1 路摄像机——单击放大</translation>
+    </message>
+    <message>
+        <source>%1 (grid %2): %3 open, %4 overdue</source>
+        <translation>%1（%2号网格）：在办 %3 件，超期 %4 件</translation>
+    </message>
+    <message>
+        <source>Loading map…</source>
+        <translation>正在加载地图…</translation>
+    </message>
+</context>
+<context>
+    <name>NewCaseDialog</name>
+    <message>
+        <source>New case</source>
+        <translation>新建案件</translation>
+    </message>
+    <message>
+        <source>What happened, in a few words</source>
+        <translation>简要说明发生了什么</translation>
+    </message>
+    <message>
+        <source>Street and number, landmark</source>
+        <translation>街道门牌、标志性建筑</translation>
+    </message>
+    <message>
+        <source>Details: who, what, since when</source>
+        <translation>详情：涉及谁、什么事、从何时起</translation>
+    </message>
+    <message>
+        <source>no grid at this point</source>
+        <translation>此处不属于任何网格</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>案件标题</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Report anyway</source>
+        <translation>仍然上报</translation>
+    </message>
+    <message>
+        <source>Say in the title what happened.</source>
+        <translation>请在标题中说明发生了什么。</translation>
     </message>
 </context>
 <context>
@@ -984,6 +1245,10 @@
     <message>
         <source>Next page ▶</source>
         <translation>下一页 ▶</translation>
+    </message>
+    <message>
+        <source>Show all cameras</source>
+        <translation>显示全部摄像机</translation>
     </message>
     <message>
         <source>Cameras: %1 · page %2 of %3</source>
