@@ -332,3 +332,19 @@ def test_grid_import_is_for_administrators_only(qtbot, demo_database, tmp_path):
     path.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
     with demo_database.session() as session, pytest.raises(PermissionDenied):
         import_grids(session, path, actor=actor(demo_database, "duty"))
+
+
+def test_choosing_in_the_tree_brings_the_grid_into_view(qtbot, demo_database):
+    window = open_window(qtbot, demo_database)
+    map_view = idle_map(qtbot, window)
+    layer = map_view.grid_layer
+    grid_id = int(layer.ids[-1])
+    map_view.set_viewport(map_view.viewport.centred_on(0.0, 0.0, 15))  # far away
+    window.tree.gridSelected.emit(grid_id)
+    qtbot.waitUntil(lambda: not map_view.is_flying(), timeout=5000)
+    min_x, min_y, max_x, max_y = layer.bounds[layer.index_of(grid_id)]
+    x0, y0, x1, y1 = map_view.viewport.bbox()
+    assert x0 <= min_x and y0 <= min_y and max_x <= x1 and max_y <= y1
+    still = map_view.viewport
+    window.tree.gridSelected.emit(grid_id)  # already in view: the map stays put
+    assert not map_view.is_flying() and map_view.viewport == still

@@ -466,6 +466,7 @@ class MainWindow(QMainWindow):
             return
         self.tree.select("grid", grid_id)
         self.map_view.select(grid=grid_id)
+        self.map_view.reveal_selection()
         self.details.show_grid(
             grid, self._community_of_grid.get(grid_id), self._cameras_of(grid_id)
         )
@@ -526,6 +527,7 @@ class MainWindow(QMainWindow):
             return
         self.tree.select("unit", unit_id)
         self.map_view.select(unit=unit_id)
+        self.map_view.reveal_selection()
         self.details.show_unit(node)
 
     def select_case(self, case_id: int) -> None:
@@ -534,6 +536,7 @@ class MainWindow(QMainWindow):
             return
         self.board.select_case(case_id)
         self.map_view.select(case=case_id, grid=row.grid_id)
+        self.map_view.reveal_selection()
         if row.grid_id is not None:
             self.tree.select("grid", row.grid_id)
         self.details.show_case(row)
@@ -544,6 +547,7 @@ class MainWindow(QMainWindow):
             return
         self.wall.select_camera(camera_id)
         self.map_view.select(camera=camera_id, grid=camera.grid_id)
+        self.map_view.reveal_selection()
         self.details.show_camera(camera, self.wall.last_image(camera_id))
 
     def clear_selection(self) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.map_legend import MapLegend
-from ui.map_view import RAMPS, MapView
+from ui.map_view import MapView
 from ui.tasks import run_in_background
 
 SEARCH_DELAY_MS = 220
@@ -116,7 +116,7 @@ class MapPanel(QWidget):
         classes = self.map.classes
         grid_classes = self.map.scene.grid_classes
         has_no_data = grid_classes is not None and bool(np.any(grid_classes < 0))
-        self.legend.set_classes(classes, RAMPS[self.map.measure], has_no_data)
+        self.legend.set_classes(classes, self.map.palette(), has_no_data)
         self._place_legend()
 
     def _place_legend(self) -> None:

@@ -318,7 +318,7 @@ class MapView(QWidget):
         self.scene = BaseScene(
             grids=geometry.grids,
             grid_classes=self._classes_of_grids,
-            palette=tuple(QColor(c) for c in RAMPS[self.measure]),
+            palette=self.palette(),
             grid_labels=GridLabels(numbers, names),
             communities=geometry.communities,
             community_names=geometry.community_names,
@@ -329,6 +329,15 @@ class MapView(QWidget):
             font=font_for_worker(self),
         )
         self._schedule_render(now=True)
+
+    def palette(self) -> tuple[QColor, ...]:
+        """A colour per class of the current measure, spread over the whole ramp: the top class
+        always gets the strongest colour, however few classes there are."""
+        ramp = RAMPS[self.measure]
+        count = len(self.classes)
+        if count <= 1:
+            return (QColor(ramp[0]),)
+        return tuple(QColor(ramp[round(k * (len(ramp) - 1) / (count - 1))]) for k in range(count))
 
     def set_measure(self, measure: Measure | str) -> None:
         measure = Measure(measure)  # a combo box hands the value back as a plain str
@@ -406,6 +415,35 @@ class MapView(QWidget):
         except KeyError:
             return
         self._selection_path = _world_path(polygon)
+
+    def reveal_selection(self) -> None:
+        """Bring what is selected into view when it is not (a choice in the tree, the board or
+        the search); a selection already in view does not move the map."""
+        point = None
+        if self.selected_case is not None:
+            point = next(
+                ((r.lon, r.lat) for r in self._cases.rows if r.id == self.selected_case), None
+            )
+        if point is None and self.selected_camera is not None:
+            point = next(
+                ((r.lon, r.lat) for r in self._cameras.rows if r.id == self.selected_camera),
+                None,
+            )
+        if point is not None:
+            x, y = lonlat_to_mercator(*point)
+            box = (float(x), float(y), float(x), float(y))
+        elif self._selection_path is not None:
+            rect = self._selection_path.boundingRect()
+            box = (rect.left(), rect.top(), rect.right(), rect.bottom())
+        else:
+            return
+        view = self.viewport.bbox(margin_px=-24)
+        if view[0] <= box[0] and view[1] <= box[1] and box[2] <= view[2] and box[3] <= view[3]:
+            return
+        if box[0] == box[2]:
+            self.fly_to(self.viewport.centred_on(box[0], box[1], max(self.viewport.zoom, 16)))
+        else:
+            self.fly_to(self.viewport.fitted(box, 60, max_zoom=17, insets=self.fit_insets))
 
     # --- moving the view --------------------------------------------------------------------------
 
