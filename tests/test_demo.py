@@ -88,6 +88,11 @@ def test_units_and_grids(demo):
         assert 70 <= len(grids) <= 100
         kinds = Counter(g.kind for g in grids)
         assert kinds[GridKind.DEDICATED] >= 2
+        for unit in s.scalars(select(AdminUnit).where(AdminUnit.boundary_wkb.is_not(None))):
+            # The stored bounding box is the boundary's (the map and the search use it).
+            assert (unit.min_lon, unit.min_lat, unit.max_lon, unit.max_lat) == pytest.approx(
+                unit.geometry.bounds
+            )
         for unit in s.scalars(select(AdminUnit).where(AdminUnit.level == AdminLevel.COMMUNITY)):
             mine = [g for g in grids if g.community_id == unit.id]
             assert len(mine) >= 8

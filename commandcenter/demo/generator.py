@@ -282,7 +282,13 @@ def _write_units(conn, world: DemoWorld, geography: DemoGeography) -> None:
         unit_id, center_id = ids.next("admin_units"), ids.next("centers")
         units.append(
             {"id": unit_id, "code": code, "name": name, "level": level, "parent_id": parent}
-            | (_geometry_columns(geometry) if geometry is not None else {"boundary_wkb": None})
+            # Every row names the same columns: an executemany takes its columns from the
+            # first row, and the county (no boundary) comes first.
+            | (
+                _geometry_columns(geometry)
+                if geometry is not None
+                else dict.fromkeys(("boundary_wkb", "min_lon", "min_lat", "max_lon", "max_lat"))
+            )
         )
         parent_center = next((c["id"] for c in centers if c["unit_id"] == parent), None)
         centers.append(
