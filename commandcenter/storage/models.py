@@ -485,6 +485,14 @@ class Attachment(Base):
     case: Mapped[Case] = relationship(back_populates="attachments")
 
 
+class AttachmentContent(Base):
+    """The bytes of attachments, once per content (migration 0004 says why in the database)."""
+
+    __tablename__ = "attachment_contents"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Setting(Base):
     """Installation settings as key/JSON value (demo seed, calendar version, …)."""
 
