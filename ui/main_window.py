@@ -13,25 +13,33 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QTabWidget,
     QToolBar,
 )
+from sqlalchemy import select
 
-from commandcenter import clock, search
-from commandcenter.domain.enums import Role
+from commandcenter import attachments, clock, search
+from commandcenter.config import data_dir
+from commandcenter.domain.enums import AttachmentKind, Role
+from commandcenter.errors import CommandCenterError, TransitionRefused
 from commandcenter.queries import UnitNode
 from commandcenter.security import Actor
 from commandcenter.storage.database import Database
+from commandcenter.storage.models import Case
 from commandcenter.video import StreamRegistry, database_credentials
 from commandcenter.video.probe import check_cameras
+from commandcenter.video.snapshot import save_snapshot, snapshot_filename, snapshot_png
+from commandcenter.video.wall import Tour, TourProblem, load_tours, save_tours
 from ui import i18n
 from ui.alert_strip import AlertStrip
 from ui.case_board import CaseBoard
 from ui.console_data import STALE_AFTER, ConsoleData, Snapshot
 from ui.details_panel import DetailsPanel
+from ui.errors import describe
 from ui.figures_view import FiguresView
 from ui.grid_import_dialog import GridImportDialog
 from ui.labels import format_datetime, label
@@ -79,6 +87,9 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("workArea")
         self.tabs.setDocumentMode(True)
+        # A camera dragged from the map over the "video wall" tab opens the wall to drop it.
+        self.tabs.tabBar().setChangeCurrentOnDrag(True)
+        self.tabs.tabBar().setAcceptDrops(True)
         self.tabs.addTab(self.map_panel, self.tr("Map"))
         self.tabs.addTab(self.board, self.tr("Case board"))
         self.tabs.addTab(self.wall, self.tr("Video wall"))
@@ -303,6 +314,9 @@ class MainWindow(QMainWindow):
         self.details.caseRequested.connect(self.select_case)
         self.details.alertRequested.connect(self.show_alert)
         self.wall.frameReady.connect(self._on_frame)
+        self.wall.snapshotRequested.connect(self.take_snapshot)
+        self.wall.saveTourRequested.connect(self.save_tour)
+        self.wall.deleteTourRequested.connect(self.delete_tour)
 
     # --- life cycle ----------------------------------------------------------------------------
 
@@ -312,6 +326,7 @@ class MainWindow(QMainWindow):
         if path:
             self.use_basemap(path, gcj02)
         self.data.start()
+        self.load_tours()
         self._clock.start()
         self._camera_check.start()
 
@@ -399,6 +414,113 @@ class MainWindow(QMainWindow):
     def _on_cameras_checked(self, online: dict) -> None:
         self._checking_cameras = False
         self.map_view.set_camera_status(online)
+        self.wall.set_camera_status(online)
+
+    # --- video wall: tours and snapshots ---------------------------------------------------------
+
+    def load_tours(self) -> None:
+        database, actor = self.database, self.actor
+
+        def load():
+            with database.session() as session:
+                return load_tours(session, actor)
+
+        run_in_background(load, self.wall.set_tours, lambda _e: None, owner=self)
+
+    def _write_tours(self, change) -> None:
+        """Apply ``change(list of tours) -> list of tours`` to the stored tours, in a worker."""
+        database, actor = self.database, self.actor
+
+        def write():
+            with database.session() as session, session.begin():
+                tours = change(load_tours(session))
+                save_tours(session, actor, tours)
+            with database.session() as session:
+                return load_tours(session, actor)
+
+        run_in_background(write, self.wall.set_tours, self._on_write_failed, owner=self)
+
+    def save_tour(self, name: str, camera_ids, dwell_s: int) -> None:
+        tour = Tour(name, tuple(camera_ids), dwell_s)
+        self._write_tours(lambda tours: [t for t in tours if t.name != name] + [tour])
+
+    def delete_tour(self, name: str) -> None:
+        self._write_tours(lambda tours: [t for t in tours if t.name != name])
+
+    def _on_write_failed(self, error: Exception) -> None:
+        text = str(error) if isinstance(error, (TourProblem, CommandCenterError)) else ""
+        message = describe(error, doing="saving") if not text else None
+        self.statusBar().showMessage(text or f"{message.text} {message.hint}".strip(), 20_000)
+
+    def take_snapshot(self, camera_id: int, kind: str) -> None:
+        """Save the camera's current picture; attach it to a case or start a new case with it."""
+        camera = self._cameras.get(camera_id)
+        frame = self.wall.full_frame(camera_id)
+        if camera is None or frame is None:
+            self.statusBar().showMessage(self.tr("No picture of this camera yet."), 8000)
+            return
+        taken_at = clock.now()
+        data = snapshot_png(
+            frame.image, device_id=camera.device_id, camera_name=camera.name, taken_at=taken_at
+        )
+        name = snapshot_filename(camera.device_id, taken_at)
+        folder = data_dir() / "snapshots"
+        image = frame.image
+
+        def save():
+            return save_snapshot(
+                folder,
+                image,
+                device_id=camera.device_id,
+                camera_name=camera.name,
+                taken_at=taken_at,
+            )
+
+        run_in_background(
+            save,
+            lambda path: self.statusBar().showMessage(
+                self.tr("Snapshot saved: %1").replace("%1", str(path)), 15_000
+            ),
+            self._on_write_failed,
+            owner=self,
+        )
+        if kind == "case":
+            code, ok = QInputDialog.getText(
+                self, self.tr("Snapshot to a case"), self.tr("Case number:")
+            )
+            if ok and code.strip():
+                self.attach_snapshot(code.strip(), data, name)
+        elif kind == "new_case":
+            dialog = self.new_case_at(camera.lon, camera.lat, camera.grid_id, camera=camera)
+            dialog.reported.connect(lambda change: self.attach_snapshot(change.code, data, name))
+
+    def attach_snapshot(self, case_code: str, data: bytes, filename: str) -> None:
+        database, actor = self.database, self.actor
+
+        def attach_it():
+            with database.session() as session, session.begin():
+                case_id = session.scalar(select(Case.id).where(Case.code == case_code))
+                if case_id is None:
+                    raise TransitionRefused(f"No case numbered {case_code}.", "input")
+                attachments.attach(
+                    session,
+                    actor,
+                    case_id,
+                    data,
+                    filename=filename,
+                    media_type="image/png",
+                    kind=AttachmentKind.SNAPSHOT,
+                )
+            return case_code
+
+        run_in_background(
+            attach_it,
+            lambda code: self.statusBar().showMessage(
+                self.tr("Snapshot attached to case %1").replace("%1", code), 15_000
+            ),
+            self._on_write_failed,
+            owner=self,
+        )
 
     def _on_dashboard(self, dashboard) -> None:
         self.alerts.set_dashboard(dashboard)
@@ -507,15 +629,23 @@ class MainWindow(QMainWindow):
         elif hit.kind == "case":
             self.select_case(hit.id)
 
-    def new_case_at(self, lon: float, lat: float, grid_id) -> None:
+    def new_case_at(self, lon: float, lat: float, grid_id, camera=None) -> NewCaseDialog:
         grid = self._grids.get(grid_id) if grid_id is not None else None
         dialog = NewCaseDialog(
-            self.database, self.actor, lon, lat, grid_id, grid.name if grid else None, self
+            self.database,
+            self.actor,
+            lon,
+            lat,
+            grid_id,
+            grid.name if grid else None,
+            self,
+            camera=camera,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.reported.connect(self._on_case_reported)
         self.new_case_dialog = dialog
         dialog.open()
+        return dialog
 
     def _on_case_reported(self, change) -> None:
         self.statusBar().showMessage(self.tr("Case %1 reported").replace("%1", change.code), 8000)

@@ -19,6 +19,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
+    QDrag,
     QFont,
     QFontMetricsF,
     QGuiApplication,
@@ -37,6 +38,7 @@ from commandcenter.geo.clusters import Clusters, cluster_points
 from commandcenter.geo.mapdata import MapLayer, lonlat_to_mercator, mercator_to_lonlat
 from commandcenter.geo.viewport import Viewport
 from commandcenter.queries import CameraRow, CaseRow, GridSummary, UnitNode
+from ui.drag import camera_mime
 from ui.labels import label
 from ui.map_markers import (
     PRIORITY,
@@ -192,6 +194,7 @@ class MapView(QWidget):
         self.show_cases = True
         self.show_labels = True
         self._press: QPointF | None = None
+        self._camera_press: int | None = None
         self._dragging = False
         self._flight: tuple[Viewport, Viewport, float] | None = None
         self._flight_timer = QTimer(self)
@@ -635,12 +638,22 @@ class MapView(QWidget):
             self._press = event.position()
             self._last_drag = event.position()
             self._dragging = False
+            hit = self.hit(event.position()) if self.show_cameras else None
+            # A press on a camera drags the camera (onto a wall tile), not the map.
+            self._camera_press = hit[1].id if hit is not None and hit[0] == "camera" else None
             return
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event) -> None:
         if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
             pos = event.position()
+            moved = (pos - self._press).manhattanLength() >= CLICK_SLOP_PX
+            if self._camera_press is not None and moved:
+                camera_id, self._press = self._camera_press, None
+                drag = QDrag(self)
+                drag.setMimeData(camera_mime(camera_id))
+                drag.exec(Qt.DropAction.CopyAction)
+                return
             if not self._dragging and (pos - self._press).manhattanLength() >= CLICK_SLOP_PX:
                 self._dragging = True
                 self.setCursor(Qt.CursorShape.ClosedHandCursor)

@@ -44,16 +44,20 @@ class NewCaseDialog(QDialog):
         grid_id: int | None,
         grid_name: str | None,
         parent=None,
+        camera=None,
     ):
         super().__init__(parent)
         self.setObjectName("newCaseDialog")
         self.setWindowTitle(self.tr("New case"))
         self.database, self.actor = database, actor
         self.lon, self.lat, self.grid_id = lon, lat, grid_id
+        self.camera = camera  # a CameraRow when the case starts from a camera's snapshot
         self.state = "idle"  # idle, saving, duplicate, refused, done
         self.source = QComboBox(self)
         for value in CaseSource:
             self.source.addItem(label(value), value)
+        if camera is not None:
+            self.source.setCurrentIndex(self.source.findData(CaseSource.VIDEO_PATROL))
         self.category = QComboBox(self)
         for value in CaseCategory:
             self.category.addItem(label(value), value)
@@ -68,9 +72,10 @@ class NewCaseDialog(QDialog):
         self.description = QPlainTextEdit(self)
         self.description.setPlaceholderText(self.tr("Details: who, what, since when"))
         self.description.setFixedHeight(90)
-        place = QLabel(
-            (grid_name or self.tr("no grid at this point")) + f"  ({lon:.6f}, {lat:.6f})", self
-        )
+        where = grid_name or self.tr("no grid at this point")
+        if camera is not None:
+            where = self.tr("%1, seen by camera %2").replace("%1", where).replace("%2", camera.name)
+        place = QLabel(where + f"  ({lon:.6f}, {lat:.6f})", self)
         place.setObjectName("newCasePlace")
         form = QFormLayout()
         form.addRow(self.tr("Place"), place)
@@ -113,6 +118,7 @@ class NewCaseDialog(QDialog):
             "grid_id": self.grid_id,
             "lon": self.lon,
             "lat": self.lat,
+            "camera_id": self.camera.id if self.camera is not None else None,
         }
 
     def submit(self, allow_duplicate: bool = False) -> None:

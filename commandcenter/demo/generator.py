@@ -59,6 +59,7 @@ from commandcenter.storage.models import (
     grid_managers,
 )
 from commandcenter.timelimits import TimeLimits
+from commandcenter.video.wall import TOURS_KEY, Tour
 from commandcenter.workcalendar import WorkingCalendar
 
 log = logging.getLogger(__name__)
@@ -612,6 +613,13 @@ def _write_cameras(conn, world: DemoWorld, clips: Path) -> None:
             }
         )
     conn.execute(insert(Camera), world.cameras)
+    # Two tours (轮巡) for the wall: the dedicated grids' gates and schools first, and all.
+    key_places = [c["id"] for c in world.cameras[: len(dedicated) + 6]]
+    tours = [
+        Tour("重点部位轮巡", tuple(key_places), 15),
+        Tour("全部摄像机轮巡", tuple(c["id"] for c in world.cameras), 10),
+    ]
+    conn.execute(insert(Setting), [{"key": TOURS_KEY, "value": [t.as_json() for t in tours]}])
 
 
 def _ensure_clip(clips: Path, device_id: str, seed: int) -> Path:
