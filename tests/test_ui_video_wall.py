@@ -3,6 +3,7 @@ screen decodes, and nothing keeps running once the wall or the window is closed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import os
@@ -12,7 +13,9 @@ import threading
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QCoreApplication  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt  # noqa: E402
+from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 from test_video_stream import FakeCamera, closed_port  # noqa: E402
 
 from commandcenter import clock  # noqa: E402
@@ -20,7 +23,9 @@ from commandcenter.demo.clips import write_clip  # noqa: E402
 from commandcenter.queries import CameraRow  # noqa: E402
 from commandcenter.security import demo_actor  # noqa: E402
 from commandcenter.video import Health, StreamRegistry  # noqa: E402
+from commandcenter.video.wall import StreamChoice, Tour  # noqa: E402
 from ui import i18n  # noqa: E402
+from ui.drag import camera_from_mime, camera_mime  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.video_wall import PER_PAGE, VideoWall  # noqa: E402
 
@@ -261,3 +266,178 @@ def test_closing_the_main_window_stops_every_stream(qtbot, demo_database, no_thr
     assert len(window.wall.registry) == PER_PAGE
     window.close()
     assert window.wall.registry.alive_threads() == 0
+
+
+# --- layouts, streams, drops, tours ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def main_and_sub(tmp_path_factory) -> tuple[str, str]:
+    """Two clips standing for a camera's main (large) and sub (small) streams."""
+    folder = tmp_path_factory.mktemp("streams")
+    main = write_clip(folder / "main.mp4", seed=12, title="MAIN", seconds=1, width=1280, height=720)
+    sub = write_clip(folder / "sub.mp4", seed=13, title="SUB", seconds=1)
+    return main.as_uri(), sub.as_uri()
+
+
+def two_stream_camera(camera_id: int, urls: tuple[str, str]) -> CameraRow:
+    return dataclasses.replace(camera(camera_id, urls[0]), sub_url=urls[1])
+
+
+def worker_url(wall: VideoWall, camera_id: int) -> str:
+    return wall.registry.get(camera_id).url
+
+
+def test_layouts_and_the_stream_each_tile_plays(make_wall, qtbot, main_and_sub, no_threads_left):
+    cameras = [two_stream_camera(i, main_and_sub) for i in range(1, 21)]
+    wall = make_wall(cameras)
+    wall.resize(1400, 900)
+    wall.show()
+    qtbot.waitUntil(lambda: len(wall.registry) == PER_PAGE, timeout=TIMEOUT_MS)
+    # Nine tiles of ~300 px: every tile plays the sub stream.
+    assert all(worker_url(wall, i) == main_and_sub[1] for i in range(1, 10))
+
+    wall.set_layout("16")
+    qtbot.waitUntil(lambda: len(wall.registry) == 16, timeout=TIMEOUT_MS)
+    assert [t.camera.id for t in wall.visible_tiles] == list(range(1, 17))
+    wall.set_layout("1+5")
+    qtbot.waitUntil(lambda: len(wall.registry) == 6, timeout=TIMEOUT_MS)
+    big = wall.visible_tiles[0]
+    qtbot.waitUntil(lambda: big.pixel_size()[1] >= 540, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: worker_url(wall, big.camera.id) == main_and_sub[0], timeout=5000)
+    assert worker_url(wall, wall.visible_tiles[1].camera.id) == main_and_sub[1]
+
+    # Double-click: one tile fills the wall on its main stream; only it decodes.
+    small = wall.visible_tiles[3]
+    qtbot.mouseDClick(small, Qt.MouseButton.LeftButton)
+    assert wall.maximised is small and wall.visible_tiles == [small]
+    qtbot.waitUntil(lambda: sorted(wall.registry.keys()) == [small.camera.id], timeout=5000)
+    qtbot.waitUntil(lambda: worker_url(wall, small.camera.id) == main_and_sub[0], timeout=5000)
+    # The officer forces the sub stream on the big tile.
+    wall.set_stream_choice(small, StreamChoice.SUB)
+    assert worker_url(wall, small.camera.id) == main_and_sub[1]
+    qtbot.mouseDClick(small, Qt.MouseButton.LeftButton)
+    assert wall.maximised is None and len(wall.visible_tiles) == 6
+    qtbot.waitUntil(lambda: len(wall.registry) == 6, timeout=5000)
+    wall.shutdown()
+
+
+def drop_camera(tile, camera_id: int) -> None:
+    mime = camera_mime(camera_id)
+    at = QPointF(tile.width() / 2, tile.height() / 2)
+    for kind in (QEvent.Type.DragEnter, QEvent.Type.Drop):
+        cls = QDragEnterEvent if kind == QEvent.Type.DragEnter else QDropEvent
+        event = cls(
+            at.toPoint() if cls is QDragEnterEvent else at,
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(tile, event)
+        assert event.isAccepted()
+
+
+def test_a_camera_dropped_on_a_tile_plays_there(make_wall, qtbot, clip_url, no_threads_left):
+    cameras = [camera(i, clip_url) for i in range(1, 13)]
+    wall = make_wall(cameras)
+    wall.show()
+    target = wall.visible_tiles[4]
+    drop_camera(target, 12)  # from the second page
+    assert target.camera.id == 12 and wall.selected_camera == 12
+    qtbot.waitUntil(lambda: 12 in wall.registry and 5 not in wall.registry, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: target.state is Health.LIVE, timeout=TIMEOUT_MS)
+    # The camera list offers every camera and drags the one picked.
+    items = [wall.camera_list.item(r) for r in range(wall.camera_list.count())]
+    assert len(items) == 12
+    mime = wall.camera_list.mimeData([items[0]])
+    assert camera_from_mime(mime) == items[0].data(Qt.ItemDataRole.UserRole)
+    wall.camera_filter.setText("测试摄像机1")
+    shown = [i.text() for i in items if not i.isHidden()]
+    assert shown and all("测试摄像机1" in t for t in shown)
+    wall.shutdown()
+
+
+def test_tours_cycle_pause_and_stop(make_wall, qtbot, clip_url, no_threads_left):
+    cameras = [camera(i, clip_url) for i in range(1, 16)]
+    wall = make_wall(cameras)
+    wall.show()
+    wall.set_tours([Tour("夜间", tuple(range(15, 0, -1)), 5)])
+    assert wall.tour_box.count() == 1 and wall.tour_button.isEnabled()
+    wall.tour_button.click()  # start
+    assert wall.touring and [t.camera.id for t in wall.visible_tiles if t.camera] == list(
+        range(15, 6, -1)
+    )
+    assert wall._tour_timer.interval() == 5000
+    wall.next_tour_page()  # what the dwell timer does
+    assert [t.camera.id for t in wall.visible_tiles if t.camera] == list(range(6, 0, -1))
+    assert "2" in wall.page_label.text()
+    wall.next_tour_page()  # back to the first page
+    assert wall.visible_tiles[0].camera.id == 15
+    wall.tour_button.click()  # pause
+    assert not wall.touring and wall.tour is not None
+    wall.tour_button.click()  # resume
+    assert wall.touring
+    wall.next_button.setEnabled(True)
+    wall._manual_page(1)  # paging by hand ends the tour
+    assert wall.tour is None and not wall._tour_timer.isActive()
+    qtbot.waitUntil(lambda: sorted(wall.registry.keys()) == list(range(10, 16)), timeout=5000)
+    wall.shutdown()
+
+
+def test_snapshot_to_file_and_to_a_new_case(qtbot, tmp_path, demo_database, monkeypatch):
+    import sqlite3
+
+    from sqlalchemy import select
+
+    from commandcenter.storage import open_database
+    from commandcenter.storage.models import Attachment, Case
+    from commandcenter.video.snapshot import png_text
+
+    monkeypatch.setenv("COMMANDCENTER_DATA_DIR", str(tmp_path / "data"))
+    source = demo_database.url.split("sqlite:///", 1)[1]
+    copy = tmp_path / "demo.db"
+    with sqlite3.connect(source) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    database = open_database(f"sqlite:///{copy}")
+    with database.session() as session:
+        duty = demo_actor(session, "duty")
+    window = MainWindow(database, duty)
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.is_ready, timeout=60_000)
+    window.show_view("wall")
+    wall = window.wall
+    tile = wall.visible_tiles[0]
+    qtbot.waitUntil(lambda: wall.full_frame(tile.camera.id) is not None, timeout=TIMEOUT_MS)
+    camera_row = tile.camera
+    menu = wall.tile_menu(tile)
+    actions = {a.objectName(): a for a in menu.actions()}
+    actions["snapshot_save"].trigger()
+    folder = tmp_path / "data" / "snapshots"
+    qtbot.waitUntil(lambda: folder.exists() and any(folder.iterdir()), timeout=5000)
+    saved = next(folder.iterdir())
+    assert saved.name.startswith(camera_row.device_id + "_")
+    assert png_text(saved.read_bytes())["Camera"] == camera_row.device_id
+
+    actions["snapshot_new_case"].trigger()
+    dialog = window.new_case_dialog
+    assert dialog.camera is camera_row and dialog.grid_id == camera_row.grid_id
+    dialog.title_edit.setText("视频巡查：占道经营")
+    dialog.category.setCurrentIndex(dialog.category.count() - 1)
+    dialog.submit(allow_duplicate=True)
+    qtbot.waitUntil(lambda: dialog.state == "done", timeout=10_000)
+    with database.session() as session:
+        case = session.scalars(select(Case).where(Case.title == "视频巡查：占道经营")).one()
+        assert case.camera_id == camera_row.id and case.grid_id == camera_row.grid_id
+
+        def attached():
+            with database.session() as s:
+                return s.scalars(select(Attachment).where(Attachment.case_id == case.id)).all()
+
+    qtbot.waitUntil(lambda: len(attached()) == 1, timeout=10_000)
+    assert attached()[0].filename.startswith(camera_row.device_id)
+    window.close()
+    database.dispose()
