@@ -414,6 +414,95 @@ def _add_calendar_and_limits(sub, common) -> None:
     share.add_argument("share", nargs="?", type=float, metavar="X")
 
 
+# --- the camera registry: `commandcenter cameras …` -------------------------------------------
+
+
+def _camera_actor(session, username: str | None):
+    """Whose jurisdiction a camera command works in: --user, else the top center's
+    administrator (the core refuses writes by any other role)."""
+    from commandcenter.kpi import report_actor
+
+    return report_actor(session, username)
+
+
+def cmd_cameras_import(args) -> int:
+    from commandcenter.camera_registry import import_cameras_csv
+
+    database = _database(args)
+    with database.session() as session, session.begin():
+        actor = _camera_actor(session, args.user)
+        result = import_cameras_csv(session, actor, Path(args.file), replace=args.replace)
+    print(result.summary())
+    return 0
+
+
+def cmd_cameras_export(args) -> int:
+    from commandcenter.camera_registry import export_cameras_csv
+
+    database = _database(args)
+    with database.session() as session:
+        actor = _camera_actor(session, args.user)
+        count = export_cameras_csv(session, actor, Path(args.file))
+    print(f"Wrote {count} camera(s) to {args.file} (without user names or passwords)")
+    return 0
+
+
+def cmd_cameras_list(args) -> int:
+    from commandcenter import queries
+    from commandcenter.cameras import display_url
+
+    database = _database(args)
+    with database.session() as session:
+        actor = _camera_actor(session, args.user)
+        rows = queries.cameras(session, actor)
+    for row in rows:
+        state = "on " if row.enabled else "off"
+        grid = row.grid_name or "(no grid)"
+        print(f"{row.device_id}  {state}  {row.name}  [{grid}]  {display_url(row.main_url)}")
+    print(f"{len(rows)} camera(s) in the jurisdiction of {actor.center_name} ({actor.username})")
+    return 0
+
+
+def _add_cameras(sub, common) -> None:
+    """The `cameras` command group; each subcommand takes --db and --user."""
+    help_text = "the camera registry: import, export and list cameras (GB/T 28181 IDs)"
+    group = sub.add_parser("cameras", parents=[common], help=help_text, description=help_text)
+    commands = group.add_subparsers(dest="cameras_command", required=True, metavar="COMMAND")
+
+    def add(name, func, text):
+        command = commands.add_parser(name, parents=[common], help=text, description=text)
+        command.set_defaults(func=func)
+        command.add_argument(
+            "--user",
+            metavar="NAME",
+            help="whose jurisdiction (default: the top center's administrator); "
+            "writes need an administrator",
+        )
+        return command
+
+    imp = add(
+        "import",
+        cmd_cameras_import,
+        "import cameras from a CSV file (UTF-8 or GBK) with the columns device_id, name, "
+        "main_url, lon, lat and optionally sub_url, grid_code, enabled, transport, username, "
+        "password; checked first, all or nothing",
+    )
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument(
+        "--replace",
+        action="store_true",
+        help="update cameras whose device ID is already registered (blank credentials keep "
+        "the stored ones)",
+    )
+    exp = add(
+        "export",
+        cmd_cameras_export,
+        "write the cameras to a CSV file (UTF-8 with BOM), without user names or passwords",
+    )
+    exp.add_argument("file", metavar="FILE")
+    add("list", cmd_cameras_list, "list the cameras; URLs shown without credentials")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="commandcenter",
@@ -493,6 +582,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit = add("audit", cmd_audit, "check the case archive (电子档案) for tampering")
     audit.add_argument("check", choices=("verify",), help="verify every hash chain")
     _add_calendar_and_limits(sub, common)
+    _add_cameras(sub, common)
     return parser
 
 

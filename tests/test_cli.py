@@ -15,7 +15,7 @@ except ImportError:
 
 ALL_COMMANDS = (
     "demo", "import-divisions", "check-codes", "migrate", "info", "users", "set-password",
-    "kpi", "audit", "calendar", "limits", "import-grids",
+    "kpi", "audit", "calendar", "limits", "import-grids", "cameras",
 )  # fmt: skip
 
 
@@ -164,3 +164,38 @@ def test_audit_verify_names_the_first_broken_entry(tmp_path):
     broken = cli("audit", "verify", db=db)
     assert broken.returncode == 1
     assert f"case {code} entry #1" in broken.stderr and "altered" in broken.stderr
+
+
+def test_cameras_import_list_export(tmp_path):
+    from commandcenter.storage import open_database
+
+    try:
+        from .workflow_district import build_district
+    except ImportError:
+        from workflow_district import build_district
+
+    db = f"sqlite:///{tmp_path / 'cameras.db'}"
+    database = open_database(db)
+    with database.session() as session, session.begin():
+        build_district(session)
+    database.dispose()
+    good = tmp_path / "cameras.csv"
+    good.write_text(
+        "device_id,name,main_url,lon,lat\n"
+        "32120200001311000001,东安路口,rtsp://admin:hunter2@10.0.0.1/main,119.902,32.485\n",
+        encoding="utf-8",
+    )
+    imported = cli("cameras", "import", str(good), db=db, check=True)
+    assert "1 new, 0 updated" in imported.stdout
+    listed = cli("cameras", "list", db=db, check=True)
+    assert "32120200001311000001" in listed.stdout and "rtsp://10.0.0.1/main" in listed.stdout
+    assert "hunter2" not in listed.stdout and "admin:" not in listed.stdout
+    exported = tmp_path / "out.csv"
+    assert "Wrote 1 camera(s)" in cli("cameras", "export", str(exported), db=db, check=True).stdout
+    assert "hunter2" not in exported.read_text(encoding="utf-8-sig")
+    again = cli("cameras", "import", str(exported), db=db)
+    assert again.returncode == 1 and "already registered" in again.stderr
+    assert "nothing changed" in again.stderr and "Traceback" not in again.stderr
+    assert cli("cameras", "import", str(exported), "--replace", db=db, check=True).stdout
+    refused = cli("cameras", "import", str(good), "--replace", "--user", "duty", db=db)
+    assert refused.returncode == 1 and "Only an administrator" in refused.stderr
