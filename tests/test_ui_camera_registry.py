@@ -232,3 +232,15 @@ def test_other_roles_see_the_list_but_cannot_change_it(qtbot, site):
     assert dialog.export_button.isEnabled()
     with site[0].session() as session:
         assert session.scalar(select(func.count(Camera.id))) == 0
+
+
+def test_camera_registry_opens_from_the_console_menu(qtbot, demo_database):
+    from test_ui_console import open_window
+
+    window = open_window(qtbot, demo_database, "admin")
+    dialog = window.open_camera_registry()
+    assert dialog.isVisible()
+    qtbot.waitUntil(
+        lambda: dialog.table.model().rowCount() == len(window._cameras) > 0, timeout=10_000
+    )
+    dialog.close()

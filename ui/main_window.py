@@ -36,6 +36,7 @@ from commandcenter.video.snapshot import save_snapshot, snapshot_filename, snaps
 from commandcenter.video.wall import Tour, TourProblem, load_tours, save_tours
 from ui import i18n
 from ui.alert_strip import AlertStrip
+from ui.camera_registry_dialog import CameraRegistryDialog
 from ui.case_board import CaseBoard
 from ui.console_data import STALE_AFTER, ConsoleData, Snapshot
 from ui.details_panel import DetailsPanel
@@ -172,6 +173,9 @@ class MainWindow(QMainWindow):
         refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
         refresh.triggered.connect(self.data.refresh)
         console.addAction(refresh)
+        registry = QAction(self.tr("Camera registry…"), self)
+        registry.triggered.connect(self.open_camera_registry)
+        console.addAction(registry)
         console.addSeparator()
         quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -281,6 +285,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr("Basemap not shown: %1").replace("%1", str(error)), 20_000
         )
+
+    def open_camera_registry(self) -> CameraRegistryDialog:
+        dialog = CameraRegistryDialog(self.database, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.data.refresh)
+        self.camera_registry_dialog = dialog
+        dialog.open()
+        return dialog
 
     def open_grid_import(self) -> GridImportDialog:
         dialog = GridImportDialog(self.database, self, actor=self.actor)
