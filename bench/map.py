@@ -1,4 +1,4 @@
-"""Benchmark: the live map's geometry for a city of 50,000 grids (no Qt).
+"""Benchmark: the live map for a city of 50,000 grids: geometry, and paint time per frame.
 
 Generates a city of grid polygons in WGS-84 lon/lat: Voronoi cells of seeds that crowd in the
 centre and thin out in the suburbs (a median grid of about 3 hectares), every edge broken into
@@ -14,20 +14,40 @@ city and each stays valid. Then measures ``commandcenter.geo.mapdata``:
 - ``hit()`` for 10,000 random points over the city, each call timed: median and p95
   (goal <= 1 ms); ``nearest()`` within 30 m for 2,000 points.
 
-Paint time per frame needs the widget and is measured with it. Automatic garbage collection is
-off inside the timed loops, as in the console (``ui.tasks.GuiThreadGarbageCollector``). The last
-line of the output is one line of JSON with every figure.
+Then the widget, ``ui.map_view.MapView`` at 1920 x 1080 (offscreen Qt, the console's style),
+given that grid layer plus communities (one per 10 grids) and street offices (one per 500
+grids), Voronoi cells of their own over the same city, grid figures coloured by open cases,
+100,000 open cases (2 per grid) and 5,000 cameras (1 per 10 grids) placed inside random grids,
+and a selected grid:
+
+- frame: ``MapView.paint`` into a 1920 x 1080 ``QImage`` (QPainter begin to end, as
+  ``paintEvent`` does) after each step of a gesture, at zooms 16/14/12, view centres on random
+  cases: pan steps of 40 px (drags sent as mouse events, 10 steps a drag in a random direction)
+  and wheel notches of half a zoom level (``zoom_by(2 ** 0.5)`` around a random cursor, 3 in a
+  burst, bursts in and out by turns). Median and p95 per kind and zoom; goal p95 <= 16 ms.
+  Each pan frame is painted a second time with the case and camera layers off: the cost of
+  the moved base image alone;
+- base render: ``render_base`` of the view plus its margin, what the worker does once the view
+  has been still for ``RENDER_DELAY_MS`` (here through ``MapView.render_now``, in the bench's
+  thread, before every drag and burst): median and p95 per zoom; and how many pan steps a drag
+  takes before it leaves the margin (``RENDER_MARGIN_PX``) and needs a new base image.
+
+Automatic garbage collection is off inside the timed loops, as in the console
+(``ui.tasks.GuiThreadGarbageCollector``), and runs between drags and bursts. The last line of
+the output is one line of JSON with every figure.
 
     .venv/bin/python bench/map.py            # 50,000 grids
-    .venv/bin/python bench/map.py --quick    # 5,000 grids, a few seconds
+    .venv/bin/python bench/map.py --quick    # 5,000 grids, 10,000 cases, 500 cameras
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -36,14 +56,42 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from PySide6.QtCore import QEvent, QPointF, Qt  # noqa: E402
+from PySide6.QtGui import QImage, QMouseEvent, QPainter  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from commandcenter.deadlines import DeadlineStatus  # noqa: E402
 from commandcenter.demo.geometry import DEFAULT_CENTRE, METRES_PER_DEGREE  # noqa: E402
+from commandcenter.demo.names import COMMUNITY_NAMES  # noqa: E402
+from commandcenter.domain.codes import make_grid_code  # noqa: E402
+from commandcenter.domain.enums import (  # noqa: E402
+    CaseCategory,
+    CaseSource,
+    CaseState,
+    GridKind,
+    Urgency,
+)
+from commandcenter.geo.clusters import cluster_points  # noqa: E402
 from commandcenter.geo.mapdata import (  # noqa: E402
     MapLayer,
     lonlat_to_mercator,
+    mercator_to_lonlat,
     metres_per_pixel,
 )
+from commandcenter.queries import CameraRow, CaseRow, GridSummary  # noqa: E402
+from ui.map_markers import PRIORITY  # noqa: E402
+from ui.map_view import (  # noqa: E402
+    CASE_CELL_PX,
+    RENDER_DELAY_MS,
+    RENDER_MARGIN_PX,
+    WHEEL_STEP,
+    MapView,
+    PreparedGeometry,
+)
+from ui.style import apply_style  # noqa: E402
 
 VIEW_SIZE = (1920, 1080)  # pixels
 VIEW_ZOOMS = (16, 14, 12)
@@ -52,11 +100,34 @@ SEGMENT = 15.0  # metres between vertices along a boundary
 WAVE_AMPLITUDE = 4.0  # metres
 WAVE_LENGTH = 120.0  # metres; amplitude x wavenumber well below 1 keeps every cell valid
 
+GRIDS_PER_COMMUNITY = 10
+GRIDS_PER_STREET = 500  # street offices (townships): their outlines are drawn too
+CASES_PER_GRID = 2  # open cases: 100,000 for 50,000 grids
+GRIDS_PER_CAMERA = 10
+NOW = dt.datetime(2026, 11, 26, 10, 0)  # naive Beijing time, as ``commandcenter.clock``
+# Open cases by deadline status as of NOW: not filed yet, on time, near due, overdue.
+STATUS_SHARES = {
+    DeadlineStatus.NONE: 0.10,
+    DeadlineStatus.ON_TIME: 0.68,
+    DeadlineStatus.NEAR_DUE: 0.10,
+    DeadlineStatus.OVERDUE: 0.12,
+}
+PAN_STEP_PX = 40.0  # one mouse move of a drag
+PAN_STEPS = 10  # moves per drag
+ZOOM_NOTCHES = 3  # wheel notches per burst
+FRAME_GOAL_MS = 16.0  # p95, issue 4
 
-def generate_city(count: int, seed: int) -> list[shapely.Polygon]:
-    """``count`` grid polygons in lon/lat tiling a square city around ``DEFAULT_CENTRE``."""
+
+def city_half_side(grids: int) -> float:
+    return GRID_SIDE * math.sqrt(grids) / 2
+
+
+def generate_city(count: int, seed: int, half: float | None = None) -> list[shapely.Polygon]:
+    """``count`` grid polygons in lon/lat tiling a square city around ``DEFAULT_CENTRE``, of
+    ``half`` metres from the centre to a side (by default, the size for ``count`` grids; a
+    larger one gives larger cells, as communities or street offices of the same city)."""
     rng = np.random.default_rng(seed)
-    half = GRID_SIDE * math.sqrt(count) / 2
+    half = city_half_side(count) if half is None else half
     core = rng.normal(0.0, half / 4, (count * 6 // 10, 2))
     seeds = np.vstack([core, rng.uniform(-half, half, (count - len(core), 2))])
     seeds = seeds[(np.abs(seeds) < half).all(axis=1)]
@@ -97,16 +168,437 @@ def summary(values_s: list[float]) -> dict[str, float]:
     }
 
 
+# --- the widget's data ------------------------------------------------------------------------
+
+
+def random_points_in(
+    layer: MapLayer, chosen: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """A random point (world metres) inside each chosen polygon (indices into the layer)."""
+    bounds = layer.bounds[chosen]
+    xs, ys = np.empty(len(chosen)), np.empty(len(chosen))
+    todo = np.arange(len(chosen))
+    for _ in range(30):
+        x = rng.uniform(bounds[todo, 0], bounds[todo, 2])
+        y = rng.uniform(bounds[todo, 1], bounds[todo, 3])
+        inside = shapely.contains_xy(layer.geometries[chosen[todo]], x, y)
+        xs[todo[inside]], ys[todo[inside]] = x[inside], y[inside]
+        todo = todo[~inside]
+        if not len(todo):
+            break
+    xs[todo], ys[todo] = layer.label_points[chosen[todo]].T  # inside by construction
+    return xs, ys
+
+
+def containing(layer: MapLayer, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Index of the polygon of ``layer`` that holds (or is nearest to) each point."""
+    found, index = layer.tree.query_nearest(shapely.points(xs, ys))
+    _, first = np.unique(found, return_index=True)  # a point on a shared edge: the first
+    return index[first]
+
+
+def grid_summaries(
+    layer: MapLayer,
+    community_of: np.ndarray,
+    community_ids: np.ndarray,
+    community_names: tuple[str, ...],
+    open_cases: np.ndarray,
+    overdue_cases: np.ndarray,
+    rng: np.random.Generator,
+) -> list[GridSummary]:
+    """Figures, codes and names of every grid (layer order), numbered within its community."""
+    count = len(layer)
+    order = np.lexsort((np.arange(count), community_of))
+    ranked = community_of[order]
+    serial = np.empty(count, np.int64)
+    serial[order] = np.arange(count) - np.searchsorted(ranked, ranked, side="left") + 1
+    population = rng.integers(800, 4000, count)
+    lons, lats = mercator_to_lonlat(layer.label_points[:, 0], layer.label_points[:, 1])
+    rows = []
+    for i, (grid_id, c, number) in enumerate(
+        zip(layer.ids.tolist(), community_of.tolist(), serial.tolist(), strict=True)
+    ):
+        community_code = f"321202{1 + c // 100:03d}{1 + c % 100:03d}"
+        rows.append(
+            GridSummary(
+                id=grid_id,
+                code=make_grid_code(community_code, number, GridKind.URBAN),
+                name=f"{community_names[c]}第{number:02d}网格",
+                kind=GridKind.URBAN,
+                community_id=int(community_ids[c]),
+                households=int(population[i]) // 3,
+                population=int(population[i]),
+                leader=None,
+                managers=(),
+                centroid=(float(lons[i]), float(lats[i])),
+                rings=(),
+                open_cases=int(open_cases[i]),
+                overdue_cases=int(overdue_cases[i]),
+            )
+        )
+    return rows
+
+
+def case_rows(
+    grids: list[GridSummary],
+    chosen: np.ndarray,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    statuses: list[DeadlineStatus],
+    rng: np.random.Generator,
+) -> list[CaseRow]:
+    """Open cases in the given grids with filing times and deadlines that give ``statuses``
+    as of ``NOW`` (no working calendar: wall-clock limits)."""
+    lons, lats = mercator_to_lonlat(xs, ys)
+    limits_h = rng.choice([24, 72, 120, 240], len(chosen)).tolist()
+    share = rng.random(len(chosen)).tolist()
+    reported_before_h = rng.uniform(0.1, 4.0, len(chosen)).tolist()
+    categories, sources = list(CaseCategory), list(CaseSource)
+    urgencies = [Urgency.NORMAL] * 8 + [Urgency.URGENT] + [Urgency.CRITICAL]
+    working = [CaseState.FILED, CaseState.DISPATCHED, CaseState.HANDLING]
+    working += [CaseState.HANDLING, CaseState.AWAITING_VERIFICATION]
+    age_range = {  # share of the time limit gone: on time below 0.75 (the amber share 0.25)
+        DeadlineStatus.ON_TIME: (0.02, 0.72),
+        DeadlineStatus.NEAR_DUE: (0.78, 0.98),
+        DeadlineStatus.OVERDUE: (1.05, 3.0),
+    }
+    rows = []
+    for n, (g, lon, lat, status) in enumerate(
+        zip(chosen.tolist(), lons.tolist(), lats.tolist(), statuses, strict=True)
+    ):
+        grid = grids[g]
+        if status is DeadlineStatus.NONE:
+            state, filed, deadline = CaseState.REPORTED, None, None
+            reported = NOW - dt.timedelta(hours=reported_before_h[n])
+        else:
+            low, high = age_range[status]
+            limit = dt.timedelta(hours=limits_h[n])
+            filed = NOW - limit * (low + (high - low) * share[n])
+            state, deadline = working[n % len(working)], filed + limit
+            reported = filed - dt.timedelta(hours=reported_before_h[n])
+        rows.append(
+            CaseRow(
+                id=n + 1,
+                code=f"HL2026{n + 1:07d}",
+                title="占道经营" if n % 3 else "垃圾堆放",
+                category=categories[n % len(categories)],
+                source=sources[n % len(sources)],
+                urgency=urgencies[n % len(urgencies)],
+                state=state,
+                grid_id=grid.id,
+                grid_name=grid.name,
+                holder="",
+                reported_at=reported,
+                filed_at=filed,
+                deadline=deadline,
+                deadline_status=status,
+                lon=float(lon),
+                lat=float(lat),
+            )
+        )
+    return rows
+
+
+def camera_rows(
+    layer: MapLayer, grids: list[GridSummary], count: int, rng: np.random.Generator
+) -> tuple[list[CameraRow], dict[int, bool]]:
+    """Cameras in random grids; 85 % online, 5 % offline, the rest not checked yet."""
+    chosen = rng.integers(0, len(layer), count)
+    lons, lats = mercator_to_lonlat(*random_points_in(layer, chosen, rng))
+    rows, online = [], {}
+    draws = rng.random(count).tolist()
+    for n, (g, lon, lat) in enumerate(
+        zip(chosen.tolist(), lons.tolist(), lats.tolist(), strict=True)
+    ):
+        grid = grids[g]
+        rows.append(
+            CameraRow(
+                id=n + 1,
+                device_id=f"32120200001320{n + 1:06d}",
+                name=f"{grid.name}{n % 4 + 1}号探头",
+                lon=float(lon),
+                lat=float(lat),
+                grid_id=grid.id,
+                grid_name=grid.name,
+                main_url=f"rtsp://10.12.{n // 250}.{n % 250 + 1}/main",
+                sub_url=None,
+                enabled=True,
+            )
+        )
+        if draws[n] < 0.90:
+            online[n + 1] = draws[n] < 0.85
+    return rows, online
+
+
+# --- the widget's frames -----------------------------------------------------------------------
+
+
+def paint_seconds(view: MapView, image: QImage) -> float:
+    """One frame as ``paintEvent`` paints it, into an image instead of the window."""
+    started = time.perf_counter()
+    painter = QPainter(image)
+    try:
+        view.paint(painter)
+    finally:
+        painter.end()
+    return time.perf_counter() - started
+
+
+def mouse(kind: QEvent.Type, x: float, y: float, button, buttons) -> QMouseEvent:
+    pos = QPointF(x, y)
+    return QMouseEvent(kind, pos, pos, button, buttons, Qt.KeyboardModifier.NoModifier)
+
+
+def rest_at(view: MapView, x: float, y: float, zoom: float) -> float:
+    """The view centred on (x, y) at ``zoom``, the grid there selected, with a new base image,
+    as after the render delay; returns the render's seconds. Garbage is collected here, between
+    gestures."""
+    view.select(grid=view.grid_layer.hit(x, y))
+    view.set_viewport(view.viewport.centred_on(x, y, zoom))
+    gc.collect()
+    started = time.perf_counter()
+    view.render_now()
+    return time.perf_counter() - started
+
+
+def measure_frames(
+    view: MapView,
+    image: QImage,
+    zoom: float,
+    centres: list[tuple[float, float]],
+    drags: int,
+    bursts: int,
+    rng: np.random.Generator,
+) -> dict[str, list]:
+    """Pan and zoom frames and base renders at one zoom level."""
+    width, height = VIEW_SIZE
+    left = Qt.MouseButton.LeftButton
+    pan, bare, zoom_frames, renders, outrun = [], [], [], [], []
+    for x, y in centres[:drags]:
+        renders.append(rest_at(view, x, y, zoom))
+        angle = rng.uniform(0, 2 * math.pi)
+        dx, dy = PAN_STEP_PX * math.cos(angle), PAN_STEP_PX * math.sin(angle)
+        view.mousePressEvent(mouse(QEvent.Type.MouseButtonPress, width / 2, height / 2, left, left))
+        first_outrun = None
+        for step in range(1, PAN_STEPS + 1):
+            sx, sy = width / 2 + step * dx, height / 2 + step * dy
+            view.mouseMoveEvent(mouse(QEvent.Type.MouseMove, sx, sy, Qt.MouseButton.NoButton, left))
+            pan.append(paint_seconds(view, image))
+            # The same frame without case and camera markers: what the base image costs.
+            view.set_layer("cases", False)
+            view.set_layer("cameras", False)
+            bare.append(paint_seconds(view, image))
+            view.set_layer("cases", True)
+            view.set_layer("cameras", True)
+            if first_outrun is None and max(abs(step * dx), abs(step * dy)) > RENDER_MARGIN_PX:
+                first_outrun = step
+        view.mouseReleaseEvent(
+            mouse(QEvent.Type.MouseButtonRelease, sx, sy, left, Qt.MouseButton.NoButton)
+        )
+        outrun.append(first_outrun)
+    for b, (x, y) in enumerate(centres[drags : drags + bursts]):
+        renders.append(rest_at(view, x, y, zoom))
+        factor = WHEEL_STEP if b % 2 == 0 else 1 / WHEEL_STEP
+        at = QPointF(rng.uniform(0.25, 0.75) * width, rng.uniform(0.25, 0.75) * height)
+        for _ in range(ZOOM_NOTCHES):
+            view.zoom_by(factor, at)
+            zoom_frames.append(paint_seconds(view, image))
+    return {"pan": pan, "bare": bare, "zoom": zoom_frames, "render": renders, "outrun": outrun}
+
+
+def measure_widget(layer: MapLayer, grids: int, drags: int, bursts: int, seed: int) -> dict:
+    """Set up ``MapView`` with the grid layer and time its frames and base renders."""
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    apply_style(app)
+    rng = np.random.default_rng(seed + 2)
+    t = time.perf_counter()
+    half = city_half_side(grids)
+    community_count = max(1, grids // GRIDS_PER_COMMUNITY)
+    street_count = max(1, grids // GRIDS_PER_STREET)
+    community_ids = np.arange(1, community_count + 1) + 10_000_000
+    community_names = tuple(
+        f"{COMMUNITY_NAMES[c % len(COMMUNITY_NAMES)].removesuffix('社区')}{c // 10 + 1}社区"
+        for c in range(community_count)
+    )
+    communities = MapLayer.from_polygons(
+        community_ids.tolist(), generate_city(community_count, seed + 3, half)
+    )
+    streets = MapLayer.from_polygons(
+        (np.arange(1, street_count + 1) + 20_000_000).tolist(),
+        generate_city(street_count, seed + 4, half),
+    )
+    # Grid figures from the cases placed in them: the choropleth has real classes.
+    case_count = grids * CASES_PER_GRID
+    weight = rng.gamma(1.5, size=len(layer))
+    chosen = rng.choice(len(layer), case_count, p=weight / weight.sum())
+    xs, ys = random_points_in(layer, chosen, rng)
+    kinds = list(STATUS_SHARES)
+    drawn = rng.choice(len(kinds), case_count, p=list(STATUS_SHARES.values()))
+    statuses = [kinds[k] for k in drawn.tolist()]
+    overdue = drawn == kinds.index(DeadlineStatus.OVERDUE)
+    summaries = grid_summaries(
+        layer,
+        containing(communities, *layer.label_points.T),
+        community_ids,
+        community_names,
+        np.bincount(chosen, minlength=len(layer)),
+        np.bincount(chosen[overdue], minlength=len(layer)),
+        rng,
+    )
+    cases = case_rows(summaries, chosen, xs, ys, statuses, rng)
+    cameras, online = camera_rows(layer, summaries, max(1, grids // GRIDS_PER_CAMERA), rng)
+    sample = cases[:: max(1, len(cases) // 500)]
+    assert all(r.status_at(NOW) is r.deadline_status for r in sample)
+    data_s = time.perf_counter() - t
+
+    t = time.perf_counter()
+    view = MapView()
+    view.resize(*VIEW_SIZE)
+    view.ensurePolished()  # the console style sheet's font, as on screen
+    view.viewport = view.viewport.resized(*VIEW_SIZE)
+    view.set_now(NOW)
+    # What set_tree and its worker would do for a tree of these grids (MapView has no public
+    # way to take prepared geometry): the grid layer above is not prepared a second time.
+    view._grid_rows = {g.id: g for g in summaries}
+    geometry = PreparedGeometry(
+        key=("bench", grids),
+        grids=layer,
+        communities=communities,
+        community_ids=tuple(community_ids.tolist()),
+        community_names=community_names,
+        streets=streets,
+    )
+    view._preparing = geometry.key
+    view._on_prepared(geometry)
+    view.set_cameras(cameras)
+    view.set_camera_status(online)
+    view.set_cases(cases)
+    setup_s = time.perf_counter() - t
+    print(
+        f"Widget: {len(communities):,} communities, {len(streets):,} street offices, "
+        f"{len(cases):,} open cases, {len(cameras):,} cameras; data {data_s:.1f} s, "
+        f"MapView set-up {setup_s:.2f} s",
+        flush=True,
+    )
+
+    image = QImage(*VIEW_SIZE, QImage.Format.Format_ARGB32_Premultiplied)
+    case_x, case_y = lonlat_to_mercator([r.lon for r in cases], [r.lat for r in cases])
+    priorities = np.array([PRIORITY[s] for s in statuses], np.int64)
+    frame_pan, frame_zoom, render, markers, outrun = {}, {}, {}, {}, []
+    gc.collect()
+    gc.disable()
+    try:
+        rest_at(view, float(case_x[0]), float(case_y[0]), VIEW_ZOOMS[0])
+        paint_seconds(view, image)  # warm-up: fonts, glyph caches
+        for zoom in VIEW_ZOOMS:
+            picks = rng.integers(0, len(cases), drags + bursts)
+            centres = [(float(case_x[i]), float(case_y[i])) for i in picks.tolist()]
+            times = measure_frames(view, image, zoom, centres, drags, bursts, rng)
+            outrun += times["outrun"]
+            mpp = metres_per_pixel(zoom)
+            clusters = cluster_points(case_x, case_y, priorities, mpp, CASE_CELL_PX)
+            shown = []
+            for x, y in centres:
+                half_w, half_h = VIEW_SIZE[0] / 2 * mpp, VIEW_SIZE[1] / 2 * mpp
+                inside = (np.abs(clusters.x - x) <= half_w) & (np.abs(clusters.y - y) <= half_h)
+                shown.append(int(inside.sum()))
+            cluster_times = []
+            for k in (-1, 1, -1, 1, -1):  # what a wheel notch costs before painting
+                c = time.perf_counter()
+                cluster_points(case_x, case_y, priorities, mpp / WHEEL_STEP**k, CASE_CELL_PX)
+                cluster_times.append(time.perf_counter() - c)
+            key = f"z{zoom}"
+            markers[key] = round(statistics.mean(shown))
+            frame_pan[key] = summary(times["pan"]) | {
+                "frames": len(times["pan"]),
+                "max_ms": round(max(times["pan"]) * 1e3, 2),
+                "mean_case_markers": markers[key],
+                "without_markers": summary(times["bare"]),
+            }
+            frame_zoom[key] = summary(times["zoom"]) | {
+                "frames": len(times["zoom"]),
+                "max_ms": round(max(times["zoom"]) * 1e3, 2),
+                "clustering_cases_median_ms": round(statistics.median(cluster_times) * 1e3, 2),
+            }
+            render[key] = summary(times["render"]) | {
+                "renders": len(times["render"]),
+                "max_ms": round(max(times["render"]) * 1e3, 1),
+            }
+            for name, figure in (("pan ", frame_pan[key]), ("zoom", frame_zoom[key])):
+                print(
+                    f"frame {name} zoom {zoom}: median {figure['median_ms']:.1f} ms, "
+                    f"p95 {figure['p95_ms']:.1f} ms, max {figure['max_ms']:.1f} ms "
+                    f"({figure['frames']} frames; goal p95 <= {FRAME_GOAL_MS:g} ms)",
+                    flush=True,
+                )
+            bare = frame_pan[key]["without_markers"]
+            print(
+                f"  pan frame without case and camera markers: median {bare['median_ms']:.1f} "
+                f"ms, p95 {bare['p95_ms']:.1f} ms; "
+                f"{markers[key]:,} case markers or clusters in view on average; "
+                f"re-clustering {len(cases):,} cases for a new scale "
+                f"{frame_zoom[key]['clustering_cases_median_ms']:.1f} ms",
+                flush=True,
+            )
+            print(
+                f"base render zoom {zoom} ({VIEW_SIZE[0] + 2 * RENDER_MARGIN_PX} x "
+                f"{VIEW_SIZE[1] + 2 * RENDER_MARGIN_PX} px): median "
+                f"{render[key]['median_ms']:.0f} ms, p95 {render[key]['p95_ms']:.0f} ms, "
+                f"max {render[key]['max_ms']:.0f} ms ({render[key]['renders']} renders)",
+                flush=True,
+            )
+    finally:
+        gc.enable()
+    pan_outrun = {
+        "margin_px": RENDER_MARGIN_PX,
+        "step_px": PAN_STEP_PX,
+        "render_delay_ms": RENDER_DELAY_MS,
+        "drags": len(outrun),
+        "steps_to_outrun_min": min(outrun),
+        "steps_to_outrun_median": statistics.median(outrun),
+        "steps_to_outrun_max": max(outrun),
+    }
+    print(
+        f"A drag leaves the base image's {RENDER_MARGIN_PX} px margin at step "
+        f"{pan_outrun['steps_to_outrun_min']} to {pan_outrun['steps_to_outrun_max']} "
+        f"(median {pan_outrun['steps_to_outrun_median']:g}) of {PAN_STEP_PX:g} px",
+        flush=True,
+    )
+    return {
+        "widget": {
+            "size": list(VIEW_SIZE),
+            "communities": len(communities),
+            "streets": len(streets),
+            "cases": len(cases),
+            "cameras": len(cameras),
+            "pan_step_px": PAN_STEP_PX,
+            "pan_steps_per_drag": PAN_STEPS,
+            "zoom_notch": round(WHEEL_STEP, 4),
+            "zoom_notches_per_burst": ZOOM_NOTCHES,
+            "setup_s": round(setup_s, 2),
+        },
+        "frame_goal_p95_ms": FRAME_GOAL_MS,
+        "frame_pan": frame_pan,
+        "frame_zoom": frame_zoom,
+        "render": render,
+        "pan_outrun": pan_outrun,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="5,000 grids, fewer runs")
     parser.add_argument("--grids", type=int, help="number of grids (default 50,000)")
     parser.add_argument("--views", type=int, help="views per zoom level (default 200)")
     parser.add_argument("--points", type=int, default=10_000, help="hit-test points")
+    parser.add_argument("--drags", type=int, help="drags per zoom level (default 20)")
+    parser.add_argument("--bursts", type=int, help="wheel bursts per zoom level (default 20)")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     count = args.grids or (5_000 if args.quick else 50_000)
     views = args.views or (50 if args.quick else 200)
+    drags = args.drags or (3 if args.quick else 20)
+    bursts = args.bursts or (3 if args.quick else 20)
     started = time.perf_counter()
 
     print(f"Generating {count:,} grids ...", flush=True)
@@ -208,6 +700,8 @@ def main(argv: list[str] | None = None) -> int:
     centre = layer.hit(*(float(v) for v in lonlat_to_mercator(*DEFAULT_CENTRE)))
     assert centre is not None and layer.hit(*layer.label_point(centre)) == centre
 
+    widget = measure_widget(layer, count, drags, bursts, args.seed)
+
     total_s = time.perf_counter() - started
     print(f"Total {total_s:.1f} s", flush=True)
     print(
@@ -225,6 +719,7 @@ def main(argv: list[str] | None = None) -> int:
                 "visible": visible,
                 "hit": hit,
                 "nearest": nearest,
+                **widget,
                 "total_s": round(total_s, 1),
             }
         )
