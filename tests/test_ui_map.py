@@ -30,7 +30,7 @@ from commandcenter.geo.grid_import import import_grids  # noqa: E402
 from commandcenter.geo.mapdata import lonlat_to_mercator  # noqa: E402
 from commandcenter.geo.tiles import tiles_for_view  # noqa: E402
 from commandcenter.storage import open_database  # noqa: E402
-from ui.map_view import MapView  # noqa: E402
+from ui.map_view import RENDER_MARGIN_PX, MapView  # noqa: E402
 
 
 def idle_map(qtbot, window) -> MapView:
@@ -301,7 +301,8 @@ def test_camera_markers_click_and_show_online(qtbot, demo_database):
 def test_basemap_tiles_show_under_the_grids(qtbot, demo_database, tmp_path):
     window = open_window(qtbot, demo_database)
     map_view = idle_map(qtbot, window)
-    view = map_view.viewport.resized(map_view.width() + 400, map_view.height() + 400)
+    margin = 2 * RENDER_MARGIN_PX + 64  # the base image reaches beyond the widget
+    view = map_view.viewport.resized(map_view.width() + margin, map_view.height() + margin)
     zoom, tiles = tiles_for_view(view.bbox(), view.metres_per_pixel, 0, 18)
     ok, png = cv2.imencode(".png", np.full((256, 256, 3), (200, 0, 200), np.uint8))  # magenta
     for x, y in tiles:

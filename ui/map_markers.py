@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF
 
 from commandcenter.deadlines import DeadlineStatus
 from ui.style import Colors
@@ -117,3 +117,49 @@ def draw_camera(painter: QPainter, at: QPointF, online: bool | None, count: int 
         painter.setFont(font)
         painter.drawText(rect.adjusted(0, 0, 0, 0), Qt.AlignmentFlag.AlignCenter, str(count))
     painter.restore()
+
+
+class Sprites:
+    """Markers drawn once into small images and then stamped: a frame with a thousand markers
+    costs a thousand image copies, not a thousand antialiased shapes and texts."""
+
+    def __init__(self, font: QFont):
+        self.font = QFont(font)
+        self._images: dict[tuple, QImage] = {}
+
+    def _make(self, key: tuple, half: int, draw) -> QImage:
+        image = self._images.get(key)
+        if image is None:
+            image = QImage(2 * half, 2 * half, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(0)
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            draw(painter, QPointF(half, half))
+            painter.end()
+            if len(self._images) > 4000:  # counts vary; keep the cache bounded
+                self._images.clear()
+            self._images[key] = image
+        return image
+
+    def case(self, status: DeadlineStatus) -> QImage:
+        return self._make(("case", status), 12, lambda p, at: draw_case_marker(p, at, status))
+
+    def cluster(self, count: int, priority: int) -> QImage:
+        half = int(cluster_radius(count)) + 6
+        return self._make(
+            ("cluster", count, priority),
+            half,
+            lambda p, at: draw_cluster(p, at, count, priority, self.font),
+        )
+
+    def camera(self, online: bool | None, count: int) -> QImage:
+        return self._make(
+            ("camera", online, count), 12, lambda p, at: draw_camera(p, at, online, count)
+        )
+
+    @staticmethod
+    def stamp(painter: QPainter, image: QImage, x: float, y: float) -> None:
+        painter.drawImage(
+            QPointF(round(x - image.width() / 2), round(y - image.height() / 2)), image
+        )

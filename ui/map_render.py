@@ -26,7 +26,7 @@ from commandcenter.geo.viewport import Viewport
 
 CHUNK_POLYGONS = 250  # polygons per path when filling with antialiasing
 ANTIALIAS_FILL_BELOW = 3000  # visible polygons; more are filled without antialiasing
-GRID_OUTLINE_MIN_PX = 7.0  # a grid narrower than this on screen gets no outline of its own
+GRID_OUTLINE_MIN_PX = 10.0  # a grid narrower than this on screen gets no outline of its own
 GRID_NUMBER_MIN_PX = 34.0  # ...no number
 GRID_NAME_MIN_PX = 220.0  # ...no name (its number instead)
 UNIT_NAME_MIN_PX = 90.0  # a community narrower than this gets no name

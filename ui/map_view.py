@@ -40,15 +40,7 @@ from commandcenter.geo.viewport import Viewport
 from commandcenter.queries import CameraRow, CaseRow, GridSummary, UnitNode
 from ui.drag import camera_mime
 from ui.labels import label
-from ui.map_markers import (
-    PRIORITY,
-    STATUS_OF_PRIORITY,
-    cluster_radius,
-    draw_camera,
-    draw_case_marker,
-    draw_cluster,
-    pen,
-)
+from ui.map_markers import PRIORITY, STATUS_OF_PRIORITY, Sprites, cluster_radius, pen
 from ui.map_render import (
     BACKGROUND,
     BaseScene,
@@ -59,9 +51,9 @@ from ui.map_render import (
 from ui.style import Colors, scaled_font
 from ui.tasks import run_in_background
 
-RENDER_MARGIN_PX = 160  # the base image reaches this far beyond the view: drags show no gap
+RENDER_MARGIN_PX = 256  # the base image reaches this far beyond the view: drags show no gap
 RENDER_DELAY_MS = 40  # a new base image once the view has been still this long
-CASE_CELL_PX = 40  # cases closer than this on screen merge into a cluster
+CASE_CELL_PX = 52  # cases closer than this on screen merge into a cluster
 CAMERA_CELL_PX = 26
 FLIGHT_MS = 450
 KEY_PAN_PX = 120
@@ -138,12 +130,19 @@ class _Points:
         self.x = np.asarray(xs, dtype=float)
         self.y = np.asarray(ys, dtype=float)
         self.priority = np.asarray(priorities, dtype=np.int64)
-        self._clusters: tuple[float, Clusters] | None = None
+        self._clusters: dict[float, Clusters] = {}  # by snapped scale
 
     def clusters(self, mpp: float, cell_px: float) -> Clusters:
-        if self._clusters is None or not math.isclose(self._clusters[0], mpp, rel_tol=1e-9):
-            self._clusters = (mpp, cluster_points(self.x, self.y, self.priority, mpp, cell_px))
-        return self._clusters[1]
+        """Clusters at the scale snapped to a quarter zoom level: while the officer zooms,
+        markers regroup a few times per level, not on every frame."""
+        snapped = 2.0 ** (round(math.log2(mpp) * 4) / 4)
+        found = self._clusters.get(snapped)
+        if found is None:
+            if len(self._clusters) >= 16:  # zoomed through many levels: start again
+                self._clusters.clear()
+            found = cluster_points(self.x, self.y, self.priority, snapped, cell_px)
+            self._clusters[snapped] = found
+        return found
 
 
 class MapView(QWidget):
@@ -183,6 +182,7 @@ class MapView(QWidget):
         self._render_timer.timeout.connect(self._render)
         self._cases = _Points()
         self._cameras = _Points()
+        self._sprite_cache: Sprites | None = None
         self.camera_online: dict[int, bool] = {}
         self._now = clock.now()
         self.selected_grid: int | None = None
@@ -525,10 +525,16 @@ class MapView(QWidget):
     # --- rendering the base image -----------------------------------------------------------------
 
     def _schedule_render(self, now: bool = False) -> None:
+        """Ask for a new base image: at once when the scene changed, else shortly after the
+        view left the image. A timer already running is not restarted, so a long drag gets
+        its new image while it goes on, not only when the hand stops."""
         if now:
             self._base_stale = True
-        if now or not self._base_is_current() or self._base_stale:
-            self._render_timer.start(0 if now else RENDER_DELAY_MS)
+            self._render_timer.start(0)
+        elif (self._base_stale or not self._base_is_current()) and not (
+            self._render_timer.isActive()
+        ):
+            self._render_timer.start(RENDER_DELAY_MS)
 
     def _render(self) -> None:
         if self._geometry is None or self._flight is not None:
@@ -813,9 +819,8 @@ class MapView(QWidget):
             return
         image, image_view = self._base
         target = placed_image_rect(image_view, self.viewport)
-        painter.setRenderHint(
-            QPainter.RenderHint.SmoothPixmapTransform, not self._dragging and self._flight is None
-        )
+        # A scaled base image is a stop-gap until the sharp one arrives: scale it fast.
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.drawImage(target, image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_selection(painter)
@@ -852,20 +857,25 @@ class MapView(QWidget):
         shown = shown[np.argsort(clusters.priority[shown], kind="stable")]
         return clusters, shown, sx, sy
 
+    def _sprites(self) -> Sprites:
+        if self._sprite_cache is None:
+            self._sprite_cache = Sprites(scaled_font(font_for_worker(self), 0.85, bold=True))
+        return self._sprite_cache
+
     def _paint_cases(self, painter: QPainter) -> None:
         clusters, shown, sx, sy = self._visible_clusters(self._cases, CASE_CELL_PX)
-        font = scaled_font(self.font(), 0.85, bold=True)
+        sprites = self._sprites()
         selected_at = None
+        counts, priorities, tops = clusters.count, clusters.priority, clusters.top
         for k in shown.tolist():
-            at = QPointF(sx[k], sy[k])
-            count = int(clusters.count[k])
+            x, y = sx[k], sy[k]
+            count, priority = int(counts[k]), int(priorities[k])
             if count == 1:
-                row = self._cases.rows[int(clusters.top[k])]
-                draw_case_marker(painter, at, STATUS_OF_PRIORITY[int(clusters.priority[k])])
-                if row.id == self.selected_case:
-                    selected_at = at
+                sprites.stamp(painter, sprites.case(STATUS_OF_PRIORITY[priority]), x, y)
+                if self._cases.rows[int(tops[k])].id == self.selected_case:
+                    selected_at = QPointF(x, y)
             else:
-                draw_cluster(painter, at, count, int(clusters.priority[k]), font)
+                sprites.stamp(painter, sprites.cluster(count, priority), x, y)
         if selected_at is not None:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(pen(Colors.SELECTED, 3.0))
@@ -873,18 +883,18 @@ class MapView(QWidget):
 
     def _paint_cameras(self, painter: QPainter) -> None:
         clusters, shown, sx, sy = self._visible_clusters(self._cameras, CAMERA_CELL_PX)
+        sprites = self._sprites()
         for k in shown.tolist():
-            at = QPointF(sx[k], sy[k])
             count = int(clusters.count[k])
             row = self._cameras.rows[int(clusters.top[k])]
             online = self.camera_online.get(row.id)
             if count > 1 and online is None:
                 online = None if clusters.priority[k] == 1 else True
-            draw_camera(painter, at, online, count)
+            sprites.stamp(painter, sprites.camera(online, count), sx[k], sy[k])
             if count == 1 and row.id == self.selected_camera:
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.setPen(pen(Colors.SELECTED, 3.0))
-                painter.drawEllipse(at, 11, 11)
+                painter.drawEllipse(QPointF(sx[k], sy[k]), 11, 11)
 
     def _paint_scale_bar(self, painter: QPainter) -> None:
         """A bar of a round length (50 m, 1 km…) in the lower right corner. Web Mercator

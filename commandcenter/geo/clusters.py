@@ -57,8 +57,11 @@ def cluster_points(
     cell = cell_px * metres_per_pixel
     cx = np.floor(xs[indices] / cell).astype(np.int64)
     cy = np.floor(ys[indices] / cell).astype(np.int64)
-    keys = np.stack([cx, cy], axis=1)
-    _, inverse = np.unique(keys, axis=0, return_inverse=True)
+    # One integer key per cell (a 1-D unique is several times faster than rows of pairs).
+    cx -= cx.min()
+    cy -= cy.min()
+    keys = cx * (int(cy.max()) + 1) + cy
+    _, inverse = np.unique(keys, return_inverse=True)
     inverse = inverse.ravel()
     n = int(inverse.max()) + 1
     count = np.bincount(inverse, minlength=n)
