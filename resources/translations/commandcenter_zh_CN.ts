@@ -37,6 +37,251 @@
     </message>
 </context>
 <context>
+    <name>CameraForm</name>
+    <message>
+        <source>Edit camera</source>
+        <translation>编辑摄像机</translation>
+    </message>
+    <message>
+        <source>Add camera</source>
+        <translation>添加摄像机</translation>
+    </message>
+    <message>
+        <source>20 digits, e.g. 32120200001311000001</source>
+        <translation>20 位，例如 32120200001311000001</translation>
+    </message>
+    <message>
+        <source>Optional: the low-resolution stream</source>
+        <translation>可选：低分辨率码流</translation>
+    </message>
+    <message>
+        <source>Longitude, WGS-84, e.g. 119.9021</source>
+        <translation>经度（WGS-84），例如 119.9021</translation>
+    </message>
+    <message>
+        <source>Latitude, WGS-84, e.g. 32.4853</source>
+        <translation>纬度（WGS-84），例如 32.4853</translation>
+    </message>
+    <message>
+        <source>Optional: found from the point</source>
+        <translation>可选：按位置自动确定</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>已启用</translation>
+    </message>
+    <message>
+        <source>Remove the stored user name and password</source>
+        <translation>删除已保存的用户名和密码</translation>
+    </message>
+    <message>
+        <source>Stored; leave blank to keep it</source>
+        <translation>已保存；留空则保持不变</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>Test stream</source>
+        <translation>测试视频流</translation>
+    </message>
+    <message>
+        <source>Device ID (GB/T 28181)</source>
+        <translation>设备编码（GB/T 28181）</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Main stream URL</source>
+        <translation>主码流地址</translation>
+    </message>
+    <message>
+        <source>Sub-stream URL</source>
+        <translation>子码流地址</translation>
+    </message>
+    <message>
+        <source>Longitude</source>
+        <translation>经度</translation>
+    </message>
+    <message>
+        <source>Latitude</source>
+        <translation>纬度</translation>
+    </message>
+    <message>
+        <source>Grid code</source>
+        <translation>网格编码</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>传输方式</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Live: the camera answers</source>
+        <translation>在线：摄像机有应答</translation>
+    </message>
+    <message>
+        <source>Offline: nothing answers at this address</source>
+        <translation>离线：该地址无应答</translation>
+    </message>
+    <message>
+        <source>Log-in refused: check the user name and password</source>
+        <translation>登录被拒：请检查用户名和密码</translation>
+    </message>
+    <message>
+        <source>Wrong address: check the URL</source>
+        <translation>地址错误：请检查 URL</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Not saved: correct what is listed and save again.</source>
+        <translation>未保存：请修正所列问题后再保存。</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CameraRegistryDialog</name>
+    <message>
+        <source>Camera registry</source>
+        <translation>摄像机台账</translation>
+    </message>
+    <message>
+        <source>Filter by ID, name, grid or URL</source>
+        <translation>按编码、名称、网格或地址筛选</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Import CSV…</source>
+        <translation>导入 CSV…</translation>
+    </message>
+    <message>
+        <source>Update cameras already registered</source>
+        <translation>更新已登记的摄像机</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Only an administrator may change cameras.</source>
+        <translation>只有系统管理员可以修改摄像机。</translation>
+    </message>
+    <message>
+        <source>%1 camera(s)</source>
+        <translation>%1 路摄像机</translation>
+    </message>
+    <message>
+        <source>Import cameras</source>
+        <translation>导入摄像机</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>正在导入 %1…</translation>
+    </message>
+    <message>
+        <source>Imported %1 camera(s) from %2: %3 new, %4 updated.</source>
+        <translation>已从 %2 导入 %1 路摄像机：新增 %3 路，更新 %4 路。</translation>
+    </message>
+    <message>
+        <source>Nothing was imported. Correct the file and import it again.</source>
+        <translation>未导入任何数据。请修正文件后重新导入。</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: %1</source>
+        <translation>未导入任何数据：%1</translation>
+    </message>
+    <message>
+        <source>Export cameras</source>
+        <translation>导出摄像机</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Wrote %1 camera(s) to %2 (without user names or passwords).</source>
+        <translation>已将 %1 路摄像机写入 %2（不含用户名和密码）。</translation>
+    </message>
+</context>
+<context>
+    <name>CameraTableModel</name>
+    <message>
+        <source>Device ID</source>
+        <translation>设备编码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Stream URL</source>
+        <translation>视频流地址</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>已启用</translation>
+    </message>
+    <message>
+        <source>(no grid)</source>
+        <translation>（无网格）</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Sub-stream: %1</source>
+        <translation>子码流：%1</translation>
+    </message>
+</context>
+<context>
     <name>CameraTile</name>
     <message>
         <source>Connecting</source>
@@ -73,6 +318,14 @@
     <message>
         <source>%1 fps</source>
         <translation>%1 帧/秒</translation>
+    </message>
+    <message>
+        <source>main</source>
+        <translation>主码流</translation>
+    </message>
+    <message>
+        <source>sub</source>
+        <translation>子码流</translation>
     </message>
     <message>
         <source>%1 s</source>
@@ -889,6 +1142,10 @@
         <translation>立即刷新</translation>
     </message>
     <message>
+        <source>Camera registry…</source>
+        <translation>摄像机台账…</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -963,6 +1220,26 @@
     <message>
         <source>The language changes the next time the console starts.</source>
         <translation>界面语言将在下次启动时生效。</translation>
+    </message>
+    <message>
+        <source>No picture of this camera yet.</source>
+        <translation>该摄像机尚无画面。</translation>
+    </message>
+    <message>
+        <source>Snapshot saved: %1</source>
+        <translation>截图已保存：%1</translation>
+    </message>
+    <message>
+        <source>Snapshot to a case</source>
+        <translation>截图附加到案件</translation>
+    </message>
+    <message>
+        <source>Case number:</source>
+        <translation>案件编号：</translation>
+    </message>
+    <message>
+        <source>Snapshot attached to case %1</source>
+        <translation>截图已附加到案件 %1</translation>
     </message>
     <message>
         <source>⚠ not answering</source>
@@ -1145,6 +1422,10 @@
         <translation>此处不属于任何网格</translation>
     </message>
     <message>
+        <source>%1, seen by camera %2</source>
+        <translation>%1，摄像机“%2”画面</translation>
+    </message>
+    <message>
         <source>Place</source>
         <translation>位置</translation>
     </message>
@@ -1251,8 +1532,112 @@
         <translation>显示全部摄像机</translation>
     </message>
     <message>
+        <source>Layout: %1 tiles</source>
+        <translation>布局：%1 画面</translation>
+    </message>
+    <message>
+        <source>Save or delete tours</source>
+        <translation>保存或删除轮巡</translation>
+    </message>
+    <message>
+        <source>Save the cameras on the wall as a tour…</source>
+        <translation>将墙上摄像机保存为轮巡…</translation>
+    </message>
+    <message>
+        <source>Delete the chosen tour</source>
+        <translation>删除所选轮巡</translation>
+    </message>
+    <message>
+        <source>Tour:</source>
+        <translation>轮巡：</translation>
+    </message>
+    <message>
+        <source>Filter cameras</source>
+        <translation>筛选摄像机</translation>
+    </message>
+    <message>
+        <source>%1 (%2 cameras, %3 s)</source>
+        <translation>%1（%2 路，%3 秒）</translation>
+    </message>
+    <message>
+        <source>no tours yet</source>
+        <translation>尚无轮巡</translation>
+    </message>
+    <message>
+        <source>Save tour</source>
+        <translation>保存轮巡</translation>
+    </message>
+    <message>
+        <source>Name of the tour:</source>
+        <translation>轮巡名称：</translation>
+    </message>
+    <message>
+        <source>Seconds per page:</source>
+        <translation>每页停留秒数：</translation>
+    </message>
+    <message>
+        <source>Drag a camera here from the list or the map</source>
+        <translation>从列表或地图拖入摄像机</translation>
+    </message>
+    <message>
+        <source>Snapshot</source>
+        <translation>截图</translation>
+    </message>
+    <message>
+        <source>Snapshot to a case…</source>
+        <translation>截图附加到案件…</translation>
+    </message>
+    <message>
+        <source>Snapshot and new case here…</source>
+        <translation>截图并新建案件…</translation>
+    </message>
+    <message>
+        <source>Stream</source>
+        <translation>码流</translation>
+    </message>
+    <message>
+        <source>Automatic by tile size</source>
+        <translation>按画面大小自动</translation>
+    </message>
+    <message>
+        <source>Main stream</source>
+        <translation>主码流</translation>
+    </message>
+    <message>
+        <source>Sub stream</source>
+        <translation>子码流</translation>
+    </message>
+    <message>
+        <source>Back to the wall</source>
+        <translation>返回多画面</translation>
+    </message>
+    <message>
+        <source>Enlarge</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Empty this tile</source>
+        <translation>清空此画面</translation>
+    </message>
+    <message>
+        <source>Tour %1 · page %2 of %3</source>
+        <translation>轮巡 %1 · 第 %2 / %3 页</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
         <source>Cameras: %1 · page %2 of %3</source>
         <translation>摄像机 %1 路 · 第 %2 / %3 页</translation>
+    </message>
+    <message>
+        <source>⏸ Pause</source>
+        <translation>⏸ 暂停</translation>
+    </message>
+    <message>
+        <source>▶ Start</source>
+        <translation>▶ 开始</translation>
     </message>
 </context>
 </TS>
