@@ -16,12 +16,13 @@ from PySide6.QtWidgets import (
 )
 
 from commandcenter.deadlines import DeadlineStatus
+from commandcenter.domain.enums import Urgency
 from commandcenter.geo.choropleth import Classes, Measure
 from ui.map_markers import draw_camera, draw_case_marker, draw_cluster, pen
 from ui.map_render import NO_DATA
 from ui.style import Colors, scaled_font
 
-SWATCH_W, ROW_H = 22, 22
+SWATCH_W, ROW_H = 30, 30
 
 
 class _Swatches(QWidget):
@@ -65,6 +66,8 @@ class _Swatches(QWidget):
                 painter.drawRect(QRectF(1, centre.y() - 7, SWATCH_W - 2, 14))
             elif kind == "case":
                 draw_case_marker(painter, centre, value)
+            elif kind == "urgent":
+                draw_case_marker(painter, centre, DeadlineStatus.ON_TIME, value)
             elif kind == "cluster":
                 draw_cluster(painter, centre, value, 3, small)
             elif kind == "camera":
@@ -164,6 +167,8 @@ class MapLegend(QFrame):
                 ("case", DeadlineStatus.NEAR_DUE, self.tr("Near due case")),
                 ("case", DeadlineStatus.ON_TIME, self.tr("Case on time")),
                 ("case", DeadlineStatus.NONE, self.tr("New report, not filed")),
+                ("urgent", Urgency.URGENT, self.tr("Urgent case")),
+                ("urgent", Urgency.CRITICAL, self.tr("Critical case")),
                 ("cluster", 12, self.tr("Several cases")),
                 ("camera", True, self.tr("Camera online")),
                 ("camera", False, self.tr("Camera offline")),

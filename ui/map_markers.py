@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF
 
 from commandcenter.deadlines import DeadlineStatus
+from commandcenter.domain.enums import Urgency
 from ui.style import Colors
 
 OUTLINE = QColor("#0b1016")
@@ -35,10 +36,20 @@ def pen(colour: QColor, width: float) -> QPen:
     return result
 
 
-def draw_case_marker(painter: QPainter, at: QPointF, status: DeadlineStatus) -> None:
+def draw_case_marker(
+    painter: QPainter, at: QPointF, status: DeadlineStatus, urgency: Urgency = Urgency.NORMAL
+) -> None:
     """One case: red triangle with "!" (overdue), amber diamond (near due), green dot (on
-    time), cyan ring (new report)."""
+    time), cyan ring (new report). An urgent case wears a white ring, a critical one a
+    double ring."""
     painter.save()
+    if urgency is not Urgency.NORMAL:
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(pen(QColor("#ffffff"), 2.0))
+        painter.drawEllipse(at, 11, 11)
+        if urgency is Urgency.CRITICAL:
+            painter.setPen(pen(Colors.OVERDUE, 2.0))
+            painter.drawEllipse(at, 14, 14)
     painter.setPen(pen(OUTLINE, 1.5))
     x, y = at.x(), at.y()
     if status is DeadlineStatus.OVERDUE:
@@ -142,8 +153,10 @@ class Sprites:
             self._images[key] = image
         return image
 
-    def case(self, status: DeadlineStatus) -> QImage:
-        return self._make(("case", status), 12, lambda p, at: draw_case_marker(p, at, status))
+    def case(self, status: DeadlineStatus, urgency: Urgency = Urgency.NORMAL) -> QImage:
+        return self._make(
+            ("case", status, urgency), 16, lambda p, at: draw_case_marker(p, at, status, urgency)
+        )
 
     def cluster(self, count: int, priority: int) -> QImage:
         half = int(cluster_radius(count)) + 6

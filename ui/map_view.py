@@ -871,8 +871,10 @@ class MapView(QWidget):
             x, y = sx[k], sy[k]
             count, priority = int(counts[k]), int(priorities[k])
             if count == 1:
-                sprites.stamp(painter, sprites.case(STATUS_OF_PRIORITY[priority]), x, y)
-                if self._cases.rows[int(tops[k])].id == self.selected_case:
+                row = self._cases.rows[int(tops[k])]
+                image = sprites.case(STATUS_OF_PRIORITY[priority], row.urgency)
+                sprites.stamp(painter, image, x, y)
+                if row.id == self.selected_case:
                     selected_at = QPointF(x, y)
             else:
                 sprites.stamp(painter, sprites.cluster(count, priority), x, y)
