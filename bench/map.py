@@ -59,7 +59,7 @@ import shapely
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QEvent, QPointF, Qt  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QImage, QMouseEvent, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -82,6 +82,7 @@ from commandcenter.geo.mapdata import (  # noqa: E402
     metres_per_pixel,
 )
 from commandcenter.queries import CameraRow, CaseRow, GridSummary  # noqa: E402
+from ui import tasks  # noqa: E402
 from ui.map_markers import PRIORITY  # noqa: E402
 from ui.map_view import (  # noqa: E402
     CASE_CELL_PX,
@@ -457,9 +458,8 @@ def measure_widget(layer: MapLayer, grids: int, drags: int, bursts: int, seed: i
     view.ensurePolished()  # the console style sheet's font, as on screen
     view.viewport = view.viewport.resized(*VIEW_SIZE)
     view.set_now(NOW)
-    # What set_tree and its worker would do for a tree of these grids (MapView has no public
-    # way to take prepared geometry): the grid layer above is not prepared a second time.
-    view._grid_rows = {g.id: g for g in summaries}
+    # What set_tree and its worker would do for a tree of these grids: the grid layer above is
+    # not prepared a second time.
     geometry = PreparedGeometry(
         key=("bench", grids),
         grids=layer,
@@ -468,11 +468,14 @@ def measure_widget(layer: MapLayer, grids: int, drags: int, bursts: int, seed: i
         community_names=community_names,
         streets=streets,
     )
-    view._preparing = geometry.key
-    view._on_prepared(geometry)
+    view.set_prepared(geometry, summaries)
     view.set_cameras(cameras)
     view.set_camera_status(online)
     view.set_cases(cases)
+    # The console's workers finish what set_cases started (city-wide clusters made ahead).
+    tasks.wait_for_all(60_000)
+    for _ in range(3):
+        QCoreApplication.processEvents()
     setup_s = time.perf_counter() - t
     print(
         f"Widget: {len(communities):,} communities, {len(streets):,} street offices, "

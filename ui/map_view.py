@@ -35,7 +35,12 @@ from commandcenter.deadlines import DeadlineStatus
 from commandcenter.domain.enums import AdminLevel
 from commandcenter.geo.choropleth import Classes, Measure, classify, measure_values
 from commandcenter.geo.clusters import Clusters, cluster_points
-from commandcenter.geo.mapdata import MapLayer, lonlat_to_mercator, mercator_to_lonlat
+from commandcenter.geo.mapdata import (
+    MapLayer,
+    lonlat_to_mercator,
+    mercator_to_lonlat,
+    metres_per_pixel,
+)
 from commandcenter.geo.viewport import Viewport
 from commandcenter.queries import CameraRow, CaseRow, GridSummary, UnitNode
 from ui.drag import camera_mime
@@ -55,6 +60,7 @@ RENDER_MARGIN_PX = 256  # the base image reaches this far beyond the view: drags
 RENDER_DELAY_MS = 40  # a new base image once the view has been still this long
 CASE_CELL_PX = 52  # cases closer than this on screen merge into a cluster
 CAMERA_CELL_PX = 26
+PRECLUSTER_ABOVE = 5_000  # cases; fewer cluster in a few milliseconds when needed
 FLIGHT_MS = 450
 KEY_PAN_PX = 120
 WHEEL_STEP = 2**0.5  # one wheel notch: half a zoom level
@@ -122,27 +128,60 @@ def prepare_geometry(root: UnitNode, key: tuple | None = None) -> PreparedGeomet
     )
 
 
+def snapped_scale(mpp: float) -> float:
+    """The scale snapped to a quarter zoom level: while the officer zooms, markers regroup a
+    few times per level, not on every frame."""
+    return 2.0 ** (round(math.log2(mpp) * 4) / 4)
+
+
 class _Points:
-    """Markers of one kind as arrays (world metres), with their clusters for a scale."""
+    """Markers of one kind as arrays (world metres), with their clusters per scale.
+
+    Clusters are made for a region around the view (three screens square), so a city of
+    100,000 cases regroups only its neighbourhood when zoomed in; a view inside the region
+    reuses them. Whole-city clusters (coarse scales) can be made ahead in a worker
+    (``precompute``)."""
+
+    CACHE_SCALES = 24
 
     def __init__(self, rows=(), xs=(), ys=(), priorities=()):
         self.rows = tuple(rows)
         self.x = np.asarray(xs, dtype=float)
         self.y = np.asarray(ys, dtype=float)
         self.priority = np.asarray(priorities, dtype=np.int64)
-        self._clusters: dict[float, Clusters] = {}  # by snapped scale
+        # snapped scale -> (region or None for everything, clusters)
+        self._clusters: dict[float, tuple[tuple | None, Clusters]] = {}
 
-    def clusters(self, mpp: float, cell_px: float) -> Clusters:
-        """Clusters at the scale snapped to a quarter zoom level: while the officer zooms,
-        markers regroup a few times per level, not on every frame."""
-        snapped = 2.0 ** (round(math.log2(mpp) * 4) / 4)
-        found = self._clusters.get(snapped)
-        if found is None:
-            if len(self._clusters) >= 16:  # zoomed through many levels: start again
-                self._clusters.clear()
-            found = cluster_points(self.x, self.y, self.priority, snapped, cell_px)
-            self._clusters[snapped] = found
+    def clusters(self, view: Viewport, cell_px: float) -> Clusters:
+        snapped = snapped_scale(view.metres_per_pixel)
+        cached = self._clusters.get(snapped)
+        box = view.bbox()
+        if cached is not None:
+            region, found = cached
+            if region is None or (
+                region[0] <= box[0]
+                and region[1] <= box[1]
+                and box[2] <= region[2]
+                and box[3] <= region[3]
+            ):
+                return found
+        region = view.bbox(margin_px=max(view.width, view.height))
+        found = cluster_points(self.x, self.y, self.priority, snapped, cell_px, bbox=region)
+        self._store(snapped, region, found)
         return found
+
+    def _store(self, snapped: float, region, found: Clusters) -> None:
+        if len(self._clusters) >= self.CACHE_SCALES:
+            self._clusters.clear()
+        self._clusters[snapped] = (region, found)
+
+    def precompute(self, scales, cell_px: float) -> dict:
+        """Whole-set clusters for some scales (runs in a worker; plain numpy)."""
+        return {s: cluster_points(self.x, self.y, self.priority, s, cell_px) for s in scales}
+
+    def adopt(self, computed: dict) -> None:
+        for snapped, found in computed.items():
+            self._store(snapped, None, found)
 
 
 class MapView(QWidget):
@@ -358,8 +397,18 @@ class MapView(QWidget):
         rows = tuple(r for r in rows if r.lon is not None and r.lat is not None)
         xs, ys = lonlat_to_mercator([r.lon for r in rows], [r.lat for r in rows])
         priorities = [PRIORITY[r.status_at(self._now)] for r in rows]
-        self._cases = _Points(rows, xs, ys, priorities)
+        self._cases = points = _Points(rows, xs, ys, priorities)
         self.update()
+        if len(rows) > PRECLUSTER_ABOVE:
+            # City-wide views regroup every case: make those clusters ahead, off the GUI.
+            scales = [snapped_scale(metres_per_pixel(z / 4)) for z in range(40, 57)]
+            run_in_background(
+                lambda: points.precompute(scales, CASE_CELL_PX),
+                points.adopt,
+                lambda _error: None,
+                pool_name="map",
+                owner=self,
+            )
 
     def set_now(self, now: dt.datetime) -> None:
         """Deadline colours move on with the clock between loads."""
@@ -611,7 +660,7 @@ class MapView(QWidget):
         return None
 
     def _hit_points(self, points: _Points, cell: float, pos: QPointF, *, case: bool):
-        clusters = points.clusters(self.viewport.metres_per_pixel, cell)
+        clusters = points.clusters(self.viewport, cell)
         if not len(clusters):
             return None
         sx, sy = self.viewport.to_screen(clusters.x, clusters.y)
@@ -845,7 +894,7 @@ class MapView(QWidget):
         painter.restore()
 
     def _visible_clusters(self, points: _Points, cell: float):
-        clusters = points.clusters(self.viewport.metres_per_pixel, cell)
+        clusters = points.clusters(self.viewport, cell)
         if not len(clusters):
             return clusters, np.empty(0, np.int64), np.empty(0), np.empty(0)
         sx, sy = self.viewport.to_screen(clusters.x, clusters.y)
