@@ -1,7 +1,7 @@
 """The decoding worker on demo clips and on failing sources: frames, loops, health, stopping.
 
-Streams from a real RTSP server come with issue 5; here a few lines of socket code stand in
-for a camera that refuses the log-in or has no such path, which is all the probe needs.
+Streams from a real RTSP server are in test_video_rtsp.py; here a few lines of socket code
+stand in for a camera that refuses the log-in or has no such path, which is all the probe needs.
 """
 
 from __future__ import annotations
@@ -332,6 +332,45 @@ def _recording_publish(worker: StreamWorker, seen: list[Health]):
 
 def _collapse(states: list[Health]) -> list[Health]:
     return [s for i, s in enumerate(states) if i == 0 or states[i - 1] is not s]
+
+
+class FreezingCapture(ScriptedCapture):
+    """``frames`` pictures, then a grab that blocks for ``block`` seconds and still succeeds
+    with a dark picture: FFmpeg, when its read timeout fires, hands over the frame its parser
+    held back."""
+
+    def __init__(self, frames: int, block: float):
+        super().__init__(frames)
+        self.block = block
+
+    def grab(self) -> bool:
+        if self.left == 0:
+            time.sleep(self.block)
+            self.left = -1
+            return True
+        return super().grab()
+
+    def retrieve(self):
+        if self.left < 0:
+            return True, np.full((36, 64, 3), 7, np.uint8)
+        return super().retrieve()
+
+
+def test_a_grab_that_took_the_read_timeout_is_a_lost_stream(workers, monkeypatch):
+    """The frame FFmpeg returns when the read timeout fires was made before the stream froze:
+    it is not shown (it would make a frozen stream live), the worker reconnects at once."""
+    script = [FreezingCapture(5, block=0.25), ScriptedCapture(10_000)]
+    worker = StreamWorker("rtsp://127.0.0.1:9/live", read_timeout_ms=200, backoff_first=0.05)
+    monkeypatch.setattr(worker, "_open", lambda: script.pop(0) if script else None)
+    shown: list[int] = []
+    publish = worker._publish
+    monkeypatch.setattr(
+        worker, "_publish", lambda image: (shown.append(image[0, 0, 0]), publish(image))
+    )
+    workers.append(worker.start())
+    wait_for(lambda: not script and worker.health().frames > 10, 5, "the second connection")
+    assert 7 not in shown and shown[:5] == [128] * 5
+    assert worker.health().reconnects == 1
 
 
 def test_a_live_stream_without_new_frames_is_stalled():

@@ -39,7 +39,10 @@ once that it is in force. A per-camera transport needs a decoder that takes opti
 The read timeout is also the watchdog of a frozen server (one that keeps the socket open but
 sends nothing): ``health()`` reports ``stalled`` as soon as no frame came for ``stall_after``
 seconds, and the blocked read gives up after the read timeout, after which the worker
-reconnects.
+reconnects. When it gives up, FFmpeg hands over the last frame its H.264 parser was holding
+back (it waits for the next frame's start to know a frame is complete): a grab that took the
+whole read timeout is therefore a lost stream, and its frame - made before the freeze - is not
+shown (it would flip a frozen stream to live and cost a second read timeout).
 """
 
 from __future__ import annotations
@@ -421,8 +424,12 @@ class StreamWorker:
             interval = 1.0 / fps
         frames = 0
         due = time.monotonic()
+        timed_out_after = self.read_timeout_ms / 1000
         while not self._stop.is_set():
+            began = time.monotonic()
             ok = capture.grab()
+            if ok and not self.is_file and time.monotonic() - began >= timed_out_after:
+                return "frames" if frames else "no-frames"  # see "watchdog" above
             if not ok and self.is_file and frames:
                 # End of the clip: start over at the first frame.
                 ok = bool(capture.set(cv2.CAP_PROP_POS_FRAMES, 0)) and capture.grab()
