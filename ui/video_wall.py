@@ -7,7 +7,7 @@ hiding the wall (another tab) or closing the window stops them all. Which stream
 follows its size (``commandcenter.video.wall.choose_stream``): the sub stream in small tiles,
 the main stream in a large or maximised one, unless the officer chose one in the tile's menu.
 
-The wall paints at its own pace: a timer (~12 per second) takes each tile's newest frame from
+The wall paints at its own pace: a timer (25 per second) takes each tile's newest frame from
 its worker's latest-frame slot, already scaled down to the tile, and the worker's health. Each
 tile shows the camera's name, the time of its last frame and its health as a symbol and a word
 (colour is never the only signal); a tile without a picture says why and what to do.
@@ -57,7 +57,7 @@ from ui.style import Colors, scaled_font
 
 PER_PAGE = len(LAYOUTS[DEFAULT_LAYOUT][1])  # tiles of the default layout
 MAX_TILES = max(len(cells) for _, cells in LAYOUTS.values())
-REFRESH_MS = 80  # the wall paints about 12 times a second, whatever the streams' rates
+REFRESH_MS = 40  # the wall paints up to 25 times a second: every frame of a 25 fps camera
 STOP_TIMEOUT_S = 3.0  # closing the wall waits at most this long for the decoding threads
 
 # Health → (symbol, colour). The word comes from CameraTile.health_word().
