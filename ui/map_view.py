@@ -60,6 +60,8 @@ RENDER_MARGIN_PX = 256  # the base image reaches this far beyond the view: drags
 RENDER_DELAY_MS = 40  # a new base image once the view has been still this long
 CASE_CELL_PX = 52  # cases closer than this on screen merge into a cluster
 CAMERA_CELL_PX = 26
+MARKER_MARGIN_PX = 192  # the marker image reaches this far beyond the view
+MARKER_LAYER_DELAY_MS = 120  # the marker image for a new scale, once the wheel rests
 PRECLUSTER_ABOVE = 5_000  # cases; fewer cluster in a few milliseconds when needed
 FLIGHT_MS = 450
 KEY_PAN_PX = 120
@@ -222,6 +224,11 @@ class MapView(QWidget):
         self._cases = _Points()
         self._cameras = _Points()
         self._sprite_cache: Sprites | None = None
+        self._marker_layer: tuple[QImage, Viewport, tuple] | None = None
+        self._marker_layer_timer = QTimer(self)
+        self._marker_layer_timer.setSingleShot(True)
+        self._marker_layer_timer.setInterval(MARKER_LAYER_DELAY_MS)
+        self._marker_layer_timer.timeout.connect(self._on_marker_layer_timer)
         self.camera_online: dict[int, bool] = {}
         self._now = clock.now()
         self.selected_grid: int | None = None
@@ -873,11 +880,89 @@ class MapView(QWidget):
         painter.drawImage(target, image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_selection(painter)
-        if self.show_cameras:
-            self._paint_cameras(painter)
-        if self.show_cases:
-            self._paint_cases(painter)
+        self._paint_markers(painter)
+        self._paint_selected_marker(painter)
         self._paint_scale_bar(painter)
+
+    # --- markers ---------------------------------------------------------------------------------
+    #
+    # While the scale stays the same (a drag), the markers come from an image of the view plus
+    # a margin, drawn once and moved like the base image: a frame with a thousand clusters
+    # costs one image copy. A new scale (a wheel notch) or a drag beyond the image draws them
+    # directly, and a new image is made shortly after, between frames.
+
+    def _marker_key(self) -> tuple:
+        return (
+            id(self._cases),
+            id(self._cameras),
+            id(self.camera_online),
+            self.show_cases,
+            self.show_cameras,
+            self.viewport.metres_per_pixel,
+        )
+
+    def _paint_markers(self, painter: QPainter) -> None:
+        layer = self._marker_layer
+        view = self.viewport
+        if layer is not None and layer[2] == self._marker_key():
+            target = placed_image_rect(layer[1], view)
+            inside = (
+                target.left() <= 0
+                and target.top() <= 0
+                and target.right() >= view.width
+                and target.bottom() >= view.height
+            )
+            if inside:
+                painter.drawImage(QPointF(round(target.left()), round(target.top())), layer[0])
+                return
+        # Zooming, or dragged beyond the image: draw directly, make the image when idle.
+        self._draw_markers(painter, view)
+        if not self._marker_layer_timer.isActive():
+            self._marker_layer_timer.start()
+
+    def _build_marker_layer(self) -> None:
+        view = self.viewport.resized(
+            self.viewport.width + 2 * MARKER_MARGIN_PX, self.viewport.height + 2 * MARKER_MARGIN_PX
+        )
+        image = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(0)
+        painter = QPainter(image)
+        self._draw_markers(painter, view)
+        painter.end()
+        self._marker_layer = (image, view, self._marker_key())
+
+    def _on_marker_layer_timer(self) -> None:
+        self.settle_markers()
+        self.update()
+
+    def settle_markers(self) -> None:
+        """Make the marker image for the current view now (what the idle timer does once
+        the wheel rests; the benchmark calls it between gestures)."""
+        self._marker_layer_timer.stop()
+        self._build_marker_layer()
+
+    def _draw_markers(self, painter: QPainter, view: Viewport) -> None:
+        if self.show_cameras:
+            self._paint_cameras(painter, view)
+        if self.show_cases:
+            self._paint_cases(painter, view)
+
+    def _paint_selected_marker(self, painter: QPainter) -> None:
+        """A yellow ring around the selected case or camera, over the markers."""
+        for points, selected, radius, shown in (
+            (self._cases, self.selected_case, 14, self.show_cases),
+            (self._cameras, self.selected_camera, 11, self.show_cameras),
+        ):
+            if selected is None or not shown:
+                continue
+            row = next((r for r in points.rows if r.id == selected), None)
+            if row is None:
+                continue
+            x, y = lonlat_to_mercator(row.lon, row.lat)
+            sx, sy = self.viewport.to_screen(float(x), float(y))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(pen(Colors.SELECTED, 3.0))
+            painter.drawEllipse(QPointF(sx, sy), radius, radius)
 
     def _world_transform(self) -> QTransform:
         sx, sy, dx, dy = self.viewport.screen_transform()
@@ -893,14 +978,14 @@ class MapView(QWidget):
         painter.drawPath(self._selection_path)
         painter.restore()
 
-    def _visible_clusters(self, points: _Points, cell: float):
-        clusters = points.clusters(self.viewport, cell)
+    def _visible_clusters(self, points: _Points, cell: float, view: Viewport):
+        clusters = points.clusters(view, cell)
         if not len(clusters):
             return clusters, np.empty(0, np.int64), np.empty(0), np.empty(0)
-        sx, sy = self.viewport.to_screen(clusters.x, clusters.y)
+        sx, sy = view.to_screen(clusters.x, clusters.y)
         pad = 30
-        inside = (sx >= -pad) & (sx <= self.width() + pad) & (sy >= -pad)
-        inside &= sy <= self.height() + pad
+        inside = (sx >= -pad) & (sx <= view.width + pad) & (sy >= -pad)
+        inside &= sy <= view.height + pad
         shown = np.flatnonzero(inside)
         # Most urgent painted last, so it is on top.
         shown = shown[np.argsort(clusters.priority[shown], kind="stable")]
@@ -911,29 +996,21 @@ class MapView(QWidget):
             self._sprite_cache = Sprites(scaled_font(font_for_worker(self), 0.85, bold=True))
         return self._sprite_cache
 
-    def _paint_cases(self, painter: QPainter) -> None:
-        clusters, shown, sx, sy = self._visible_clusters(self._cases, CASE_CELL_PX)
+    def _paint_cases(self, painter: QPainter, view: Viewport) -> None:
+        clusters, shown, sx, sy = self._visible_clusters(self._cases, CASE_CELL_PX, view)
         sprites = self._sprites()
-        selected_at = None
         counts, priorities, tops = clusters.count, clusters.priority, clusters.top
+        rows = self._cases.rows
         for k in shown.tolist():
-            x, y = sx[k], sy[k]
             count, priority = int(counts[k]), int(priorities[k])
             if count == 1:
-                row = self._cases.rows[int(tops[k])]
-                image = sprites.case(STATUS_OF_PRIORITY[priority], row.urgency)
-                sprites.stamp(painter, image, x, y)
-                if row.id == self.selected_case:
-                    selected_at = QPointF(x, y)
+                image = sprites.case(STATUS_OF_PRIORITY[priority], rows[int(tops[k])].urgency)
             else:
-                sprites.stamp(painter, sprites.cluster(count, priority), x, y)
-        if selected_at is not None:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(pen(Colors.SELECTED, 3.0))
-            painter.drawEllipse(selected_at, 14, 14)
+                image = sprites.cluster(count, priority)
+            sprites.stamp(painter, image, sx[k], sy[k])
 
-    def _paint_cameras(self, painter: QPainter) -> None:
-        clusters, shown, sx, sy = self._visible_clusters(self._cameras, CAMERA_CELL_PX)
+    def _paint_cameras(self, painter: QPainter, view: Viewport) -> None:
+        clusters, shown, sx, sy = self._visible_clusters(self._cameras, CAMERA_CELL_PX, view)
         sprites = self._sprites()
         for k in shown.tolist():
             count = int(clusters.count[k])
@@ -942,10 +1019,6 @@ class MapView(QWidget):
             if count > 1 and online is None:
                 online = None if clusters.priority[k] == 1 else True
             sprites.stamp(painter, sprites.camera(online, count), sx[k], sy[k])
-            if count == 1 and row.id == self.selected_camera:
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.setPen(pen(Colors.SELECTED, 3.0))
-                painter.drawEllipse(QPointF(sx[k], sy[k]), 11, 11)
 
     def _paint_scale_bar(self, painter: QPainter) -> None:
         """A bar of a round length (50 m, 1 km…) in the lower right corner. Web Mercator
