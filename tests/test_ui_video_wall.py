@@ -12,6 +12,7 @@ import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
@@ -441,3 +442,58 @@ def test_snapshot_to_file_and_to_a_new_case(qtbot, tmp_path, demo_database, monk
     assert attached()[0].filename.startswith(camera_row.device_id)
     window.close()
     database.dispose()
+
+
+# --- tiles on a real RTSP server (GStreamer, fed by ffmpeg) ---------------------------------
+
+
+def test_tiles_show_a_real_rtsp_camera_and_heal(make_wall, qtbot, no_threads_left):
+    from rtsp_server import read_counter
+    from test_video_rtsp import start_server
+
+    server = start_server(streams=2, width=640, height=360, fps=25, auth=("viewer", "s3cret"))
+    try:
+        good = camera(1, server.url(1))
+        wrong_path = camera(2, server.url("/no/such/stream"))
+        credentials = {1: ("viewer", "s3cret"), 2: ("viewer", "s3cret"), 3: ("viewer", "wrong")}
+        wrong_login = camera(3, server.url(2))
+        wall = VideoWall(registry=StreamRegistry(lambda key: credentials[key]))
+        qtbot.addWidget(wall)
+        wall.resize(1200, 800)
+        wall.set_cameras([good, wrong_path, wrong_login])
+        wall.show()
+        tile = tile_of(wall, 1)
+        qtbot.waitUntil(
+            lambda: tile.state is Health.LIVE and tile.image is not None, timeout=TIMEOUT_MS
+        )
+        # The picture on the tile is the server's: its frame counter reads and moves on.
+        first = read_counter(qimage_pixels(tile.image))
+        qtbot.waitUntil(
+            lambda: (read_counter(qimage_pixels(tile.image)) or 0) > (first or 0) + 10,
+            timeout=TIMEOUT_MS,
+        )
+        qtbot.waitUntil(lambda: tile_of(wall, 2).state is Health.BAD_URL, timeout=TIMEOUT_MS)
+        qtbot.waitUntil(lambda: tile_of(wall, 3).state is Health.UNAUTHORISED, timeout=TIMEOUT_MS)
+        assert "s3cret" not in tile_of(wall, 3).toolTip() + tile_of(wall, 3).badge_text()
+
+        server.kill()  # the camera goes away: the tile says so within a few seconds
+        qtbot.waitUntil(
+            lambda: tile.state in (Health.OFFLINE, Health.RECONNECTING, Health.STALLED),
+            timeout=6000,
+        )
+        assert tile.message()  # and tells the officer, over the dimmed last picture
+        server.start()
+        qtbot.waitUntil(lambda: tile.state is Health.LIVE, timeout=12_000)
+        wall.shutdown()
+    finally:
+        server.kill()
+
+
+def qimage_pixels(image) -> np.ndarray:
+    """A BGR numpy copy of a tile's QImage (Format_BGR888)."""
+    image = image.convertToFormat(image.Format.Format_BGR888)
+    width, height = image.width(), image.height()
+    data = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
+    return (
+        data.reshape(height, image.bytesPerLine())[:, : width * 3].reshape(height, width, 3).copy()
+    )
