@@ -167,8 +167,6 @@ class CameraTile(QWidget):
         text = f"{HEALTH_LOOK[health.state][0]} {self.health_word(health.state)}"
         if health.state is Health.LIVE and health.fps is not None:
             text += " · " + self.tr("%1 fps").replace("%1", f"{health.fps:.0f}")
-            if self.camera is not None and self.camera.sub_url:
-                text += " · " + (self.tr("main") if self.stream_kind == "main" else self.tr("sub"))
         elif health.state is Health.STALLED and health.last_frame_age is not None:
             text += " · " + self.tr("%1 s").replace("%1", f"{health.last_frame_age:.0f}")
         elif health.state is Health.RECONNECTING and health.reconnects:
@@ -295,11 +293,11 @@ class CameraTile(QWidget):
         else:
             colour = HEALTH_LOOK[self.state or Health.CONNECTING][1]
         inner = band.adjusted(8, 0, -8, 0)
-        painter.setPen(colour)
-        painter.drawText(
-            inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.badge_text()
-        )
         stamp = self.frame_time()
+        room = inner.width() - (metrics.horizontalAdvance(stamp) + 12 if stamp else 0)
+        badge = metrics.elidedText(self.badge_text(), Qt.TextElideMode.ElideRight, room)
+        painter.setPen(colour)
+        painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, badge)
         if stamp:
             painter.setPen(Colors.TEXT)
             painter.drawText(
@@ -329,6 +327,8 @@ class CameraTile(QWidget):
         painter.setFont(small)
         painter.setPen(Colors.TEXT_DIM)
         detail = self.camera.device_id
+        if self.camera.sub_url:  # which of the camera's streams this tile plays
+            detail += "  ·  " + (self.tr("main") if self.stream_kind == "main" else self.tr("sub"))
         if self.camera.grid_name:
             detail += "  ·  " + self.camera.grid_name
         painter.drawText(
