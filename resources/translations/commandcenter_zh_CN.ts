@@ -1285,6 +1285,14 @@
         <translation>新上报（待受理）</translation>
     </message>
     <message>
+        <source>Urgent case</source>
+        <translation>紧急案件</translation>
+    </message>
+    <message>
+        <source>Critical case</source>
+        <translation>特急案件</translation>
+    </message>
+    <message>
         <source>Several cases</source>
         <translation>多件案件</translation>
     </message>
