@@ -139,7 +139,7 @@ class Dashboard:
         return self.month_closed_on_time / self.month_closed if self.month_closed else None
 
 
-def _rings(wkb: bytes | None) -> tuple[tuple[tuple[float, float], ...], ...]:
+def rings_of(wkb: bytes | None) -> tuple[tuple[tuple[float, float], ...], ...]:
     if wkb is None:
         return ()
     geometry = shapely.from_wkb(wkb)
@@ -191,7 +191,7 @@ def grid_summaries(session: Session, actor: Actor, now: dt.datetime) -> list[Gri
             leader=names.get(g.leader_id),
             managers=tuple(names[u] for u in managers.get(g.id, ())),
             centroid=(g.centroid_lon or 0.0, g.centroid_lat or 0.0),
-            rings=_rings(g.boundary_wkb),
+            rings=rings_of(g.boundary_wkb),
             open_cases=open_by_grid[g.id],
             overdue_cases=overdue_by_grid[g.id],
             leader_phone=phones.get(g.leader_id, "") if g.leader_id else "",
@@ -223,7 +223,7 @@ def jurisdiction_tree(session: Session, actor: Actor, now: dt.datetime) -> UnitN
             name=unit.name,
             level=unit.level,
             center_id=center_of.get(unit.id),
-            rings=_rings(unit.boundary_wkb),
+            rings=rings_of(unit.boundary_wkb),
             children=kids,
             grids=grids,
             open_cases=sum(k.open_cases for k in kids) + sum(g.open_cases for g in grids),

@@ -307,7 +307,7 @@ class CaseWorkflow:
             center = self.session.get(Center, center_id)
             if center is None or not actor.governs_center(center.id):
                 raise TransitionRefused("That center is not below yours.", "input")
-            if not self._center_governs(center.id, case.center_id):
+            if not self.center_governs(center.id, case.center_id):
                 raise TransitionRefused(
                     f"{center.name} does not cover where case {case.code} is.", "input"
                 )
@@ -541,7 +541,7 @@ class CaseWorkflow:
     def _center_of_unit(self, unit_id: int) -> int:
         return self.session.scalar(select(Center.id).where(Center.unit_id == unit_id))
 
-    def _center_governs(self, center_id: int, other_center_id: int) -> bool:
+    def center_governs(self, center_id: int, other_center_id: int) -> bool:
         """Whether ``center_id`` is ``other_center_id`` or above it."""
         current = other_center_id
         while current is not None:
