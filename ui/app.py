@@ -41,7 +41,7 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     )
     parser.add_argument(
         "--view",
-        choices=["map", "board", "wall", "figures"],
+        choices=["map", "board", "wall", "figures", "case"],
         default="map",
         help="the view shown in the screenshot (default: map)",
     )
@@ -180,6 +180,15 @@ def open_and_fill(url: str, on_filling=None, progress=None):
 # --- screenshot mode -------------------------------------------------------------------------
 
 
+def wait_until(condition, timeout_ms: int = 20_000) -> None:
+    """Run the event loop until ``condition()`` holds (screenshot mode)."""
+    from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop
+
+    deadline = QDeadlineTimer(timeout_ms)
+    while not condition() and not deadline.hasExpired():
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
 def take_screenshot(app, url: str, target: Path, view: str, username: str) -> int:
     from PySide6.QtCore import QEventLoop, Qt, QTimer
 
@@ -223,6 +232,11 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str) -> in
         timer.stop()
         if failure:
             raise RuntimeError(f"loading the console data failed: {failure[0]}")
+        if view == "case":  # the most urgent case: overdue longest, else the oldest report
+            rows = sorted(window._case_rows, key=lambda r: (r.deadline is None, r.deadline))
+            if rows:
+                window.open_case(rows[0].id)
+                wait_until(window.case_view.is_idle)
         if view == "wall":  # let the pictures play a moment: moving, with a measured rate
             pause = QEventLoop()
             QTimer.singleShot(WALL_PLAY_MS, pause.quit)

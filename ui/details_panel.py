@@ -35,6 +35,7 @@ class DetailsPanel(QScrollArea):
     gridCasesRequested = Signal(int)  # the grid's open cases on the board
     gridCamerasRequested = Signal(int)  # the grid's cameras on the wall
     cameraOnWallRequested = Signal(int)
+    openCaseRequested = Signal(int)  # the whole case in the case tab
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -263,6 +264,11 @@ class DetailsPanel(QScrollArea):
         self._row(self.tr("Grid"), row.grid_name or "")
         self._row(self.tr("Held by"), row.holder)
         self._row(self.tr("Reported at"), format_datetime(row.reported_at))
+        self._action(
+            self.tr("Open the case (Enter)"),
+            "openCase",
+            lambda: self.openCaseRequested.emit(row.id),
+        )
 
     def show_camera(self, camera: CameraRow, image: QImage | None = None) -> None:
         self.current = ("camera", camera.id)

@@ -21,6 +21,7 @@ from commandcenter.domain.enums import (
     Role,
     Urgency,
 )
+from commandcenter.workflow.rules import Action
 
 CONTEXT = "Labels"
 
@@ -81,6 +82,29 @@ _TABLES: dict[type[Enum], dict[Enum, str]] = {
         CaseState.SUSPENDED: QT_TRANSLATE_NOOP("Labels", "Suspended"),
         CaseState.VOIDED: QT_TRANSLATE_NOOP("Labels", "Voided"),
         CaseState.MERGED: QT_TRANSLATE_NOOP("Labels", "Merged"),
+    },
+    Action: {
+        Action.REPORT: QT_TRANSLATE_NOOP("Labels", "Report"),
+        Action.FILE: QT_TRANSLATE_NOOP("Labels", "File"),
+        Action.DECLINE: QT_TRANSLATE_NOOP("Labels", "Decline"),
+        Action.SELF_RESOLVE: QT_TRANSLATE_NOOP("Labels", "Resolved on the spot"),
+        Action.DISPATCH: QT_TRANSLATE_NOOP("Labels", "Dispatch"),
+        Action.ESCALATE: QT_TRANSLATE_NOOP("Labels", "Escalate"),
+        Action.ACCEPT: QT_TRANSLATE_NOOP("Labels", "Sign for it"),
+        Action.RETURN: QT_TRANSLATE_NOOP("Labels", "Send back"),
+        Action.REPORT_RESULT: QT_TRANSLATE_NOOP("Labels", "Report the result"),
+        Action.VERIFY: QT_TRANSLATE_NOOP("Labels", "Verify"),
+        Action.FOLLOW_UP: QT_TRANSLATE_NOOP("Labels", "Call back and rate"),
+        Action.REQUEST_EXTENSION: QT_TRANSLATE_NOOP("Labels", "Request more time"),
+        Action.DECIDE_EXTENSION: QT_TRANSLATE_NOOP("Labels", "Decide on more time"),
+        Action.SUSPEND: QT_TRANSLATE_NOOP("Labels", "Suspend"),
+        Action.RESUME: QT_TRANSLATE_NOOP("Labels", "Resume"),
+        Action.VOID: QT_TRANSLATE_NOOP("Labels", "Void"),
+        Action.SUPERVISE: QT_TRANSLATE_NOOP("Labels", "Supervise"),
+        Action.REPLY_SUPERVISION: QT_TRANSLATE_NOOP("Labels", "Reply to supervision"),
+        Action.URGE: QT_TRANSLATE_NOOP("Labels", "Urge"),
+        Action.REOPEN: QT_TRANSLATE_NOOP("Labels", "Reopen"),
+        Action.MERGE: QT_TRANSLATE_NOOP("Labels", "Merge into another case"),
     },
     DeadlineStatus: {
         DeadlineStatus.NONE: QT_TRANSLATE_NOOP("Labels", "No deadline"),

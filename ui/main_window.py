@@ -38,6 +38,7 @@ from ui import i18n
 from ui.alert_strip import AlertStrip
 from ui.camera_registry_dialog import CameraRegistryDialog
 from ui.case_board import CaseBoard
+from ui.case_detail import CaseDetailView
 from ui.console_data import STALE_AFTER, ConsoleData, Snapshot
 from ui.details_panel import DetailsPanel
 from ui.errors import describe
@@ -51,7 +52,7 @@ from ui.tasks import run_in_background
 from ui.tree_panel import JurisdictionTree
 from ui.video_wall import VideoWall
 
-VIEWS = ("map", "board", "wall", "figures")
+VIEWS = ("map", "board", "wall", "figures", "case")
 CAMERA_CHECK_MS = 60_000  # how often the map's camera markers are checked online/offline
 COUNTDOWN_REFRESH_S = 30  # countdowns and deadline colours advance this often between loads
 DETAILS_PICTURE_INTERVAL_S = 0.25  # the selected camera's picture in the details panel
@@ -95,7 +96,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.board, self.tr("Case board"))
         self.tabs.addTab(self.wall, self.tr("Video wall"))
         self.tabs.addTab(self.figures, self.tr("Figures"))
-        for i in range(4):
+        self.case_view = CaseDetailView(database, actor, self)
+        self.tabs.addTab(self.case_view, self.tr("Case"))
+        for i in range(len(VIEWS)):
             self.tabs.setTabToolTip(i, f"Ctrl+{i + 1}")
         self.setCentralWidget(self.tabs)
 
@@ -183,7 +186,13 @@ class MainWindow(QMainWindow):
         console.addAction(quit_action)
 
         view = menu.addMenu(self.tr("&View"))
-        names = [self.tr("Map"), self.tr("Case board"), self.tr("Video wall"), self.tr("Figures")]
+        names = [
+            self.tr("Map"),
+            self.tr("Case board"),
+            self.tr("Video wall"),
+            self.tr("Figures"),
+            self.tr("Case"),
+        ]
         for i, (key, name) in enumerate(zip(VIEWS, names, strict=True)):
             action = QAction(name, self)
             action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
@@ -312,7 +321,11 @@ class MainWindow(QMainWindow):
         self.tree.gridSelected.connect(self.select_grid)
         self.tree.unitSelected.connect(self.select_unit)
         self.map_view.gridSelected.connect(self.select_grid)
-        self.map_view.caseSelected.connect(self.select_case)
+        self.map_view.caseSelected.connect(self.open_case)
+        self.case_view.caseChanged.connect(lambda _id: self.data.refresh())
+        self.case_view.caseRequested.connect(self.open_case)
+        self.case_view.cameraRequested.connect(self.show_camera_on_wall)
+        self.details.openCaseRequested.connect(self.open_case)
         self.map_view.cameraSelected.connect(self.select_camera)
         self.map_view.newCaseRequested.connect(self.new_case_at)
         self.map_panel.placeChosen.connect(self._on_place_chosen)
@@ -682,6 +695,13 @@ class MainWindow(QMainWindow):
         if row.grid_id is not None:
             self.tree.select("grid", row.grid_id)
         self.details.show_case(row)
+
+    def open_case(self, case_id: int) -> None:
+        """The whole case in the case tab (a marker, the board, a related case)."""
+        self.select_case(case_id)
+        self.case_view.set_camera_positions({c.id: (c.lon, c.lat) for c in self._cameras.values()})
+        self.case_view.show_case(case_id)
+        self.show_view("case")
 
     def select_camera(self, camera_id: int) -> None:
         camera = self._cameras.get(camera_id)
