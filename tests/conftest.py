@@ -129,3 +129,20 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory):
     )
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def writable_demo(tmp_path, demo_database):
+    """A private copy of the demo district, for tests that write (the session's demo stays
+    as generated)."""
+    import sqlite3
+
+    from commandcenter.storage import open_database
+
+    source = demo_database.url.split("sqlite:///", 1)[1]
+    target = tmp_path / "demo-copy.db"
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    database = open_database(f"sqlite:///{target}")
+    yield database
+    database.dispose()

@@ -4,7 +4,6 @@ pan and zoom, the legend's measure, cameras, the basemap and the import menu."""
 from __future__ import annotations
 
 import os
-import sqlite3
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -29,7 +28,6 @@ from commandcenter.geo.choropleth import Measure  # noqa: E402
 from commandcenter.geo.grid_import import import_grids  # noqa: E402
 from commandcenter.geo.mapdata import lonlat_to_mercator  # noqa: E402
 from commandcenter.geo.tiles import tiles_for_view  # noqa: E402
-from commandcenter.storage import open_database  # noqa: E402
 from ui.map_view import RENDER_MARGIN_PX, MapView  # noqa: E402
 
 
@@ -68,18 +66,6 @@ def panel_texts(window) -> list[str]:
         if item is not None and isinstance(item.widget(), QLabel):
             texts.append(item.widget().text())
     return texts
-
-
-@pytest.fixture
-def writable_demo(tmp_path, demo_database):
-    """A private copy of the demo district, for tests that write."""
-    source = demo_database.url.split("sqlite:///", 1)[1]
-    target = tmp_path / "demo-copy.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    database = open_database(f"sqlite:///{target}")
-    yield database
-    database.dispose()
 
 
 def test_clicking_a_grid_fills_the_panel_with_its_links(qtbot, demo_database):

@@ -200,6 +200,7 @@ class CaseDetailView(QScrollArea):
         self.state = "empty"  # empty, loading, shown, working, refused, failed
         self.camera_positions: dict[int, tuple[float, float]] = {}
         self._contents: dict[int, bytes] = {}  # attachment bytes by id, for the viewer
+        self._keep_message = False
         body = QWidget(self)
         self.title = QLabel(self.tr("Open a case from the board, the map or the work list."), body)
         self.title.setObjectName("caseTitle")
@@ -274,6 +275,9 @@ class CaseDetailView(QScrollArea):
     # --- loading -----------------------------------------------------------------------------
 
     def show_case(self, case_id: int) -> None:
+        if case_id != self.case_id:
+            self._keep_message = False
+            self.message.hide()
         self.case_id = case_id
         self.state = "loading"
         database, actor = self.database, self.actor
@@ -298,8 +302,9 @@ class CaseDetailView(QScrollArea):
         if detail.id != self.case_id:
             return
         self.detail = detail
-        if self.state != "refused":
+        if not self._keep_message:  # a step's outcome stays up over the reloaded case
             self.message.hide()
+        self._keep_message = False
         self.state = "shown"
         self._fill(detail)
 
@@ -477,6 +482,7 @@ class CaseDetailView(QScrollArea):
             .replace("%2", label(change.to_state)),
             "ok",
         )
+        self._keep_message = True
         self.caseChanged.emit(change.case_id)
         self.reload()
 
@@ -487,6 +493,7 @@ class CaseDetailView(QScrollArea):
         else:
             message = describe(error, doing="taking a step on a case")
             self._say(f"{message.text} {message.hint}".strip(), "alarm")
+        self._keep_message = True
         self.reload()
 
     # --- attachments ---------------------------------------------------------------------------

@@ -1,0 +1,102 @@
+"""The case tab: buttons only for steps the core allows, a case moved through its loop by
+them, and a refused step showing the core's reason."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from sqlalchemy import select  # noqa: E402
+from test_ui_console import (  # noqa: E402, F401 - fixtures are used by name
+    LOAD_TIMEOUT_MS,
+    actor,
+    chinese,
+    demo_clock,
+    garbage_in_the_gui_thread,
+    open_window,
+)
+
+from commandcenter.case_detail import perform  # noqa: E402
+from commandcenter.domain.enums import CaseState  # noqa: E402
+from commandcenter.storage.models import Case  # noqa: E402
+from commandcenter.workflow.rules import Action  # noqa: E402
+
+
+def first_case(database, state: CaseState) -> int:
+    with database.session() as s:
+        return s.scalar(select(Case.id).where(Case.state == state).order_by(Case.id))
+
+
+def opened(qtbot, window, case_id):
+    view = window.case_view
+    window.open_case(case_id)
+    qtbot.waitUntil(lambda: view.is_idle() and view.detail is not None, timeout=LOAD_TIMEOUT_MS)
+    assert view.detail.id == case_id and window.current_view() == "case"
+    return view
+
+
+def test_a_case_moves_through_its_loop_by_the_buttons(qtbot, writable_demo):
+    window = open_window(qtbot, writable_demo, "duty")
+    case_id = first_case(writable_demo, CaseState.REPORTED)
+    view = opened(qtbot, window, case_id)
+    buttons = view.action_buttons()
+    assert Action.FILE in buttons and Action.DECLINE in buttons
+    steps_before = view.timeline.topLevelItemCount()
+    # A step that needs a reason is not taken without one: the core says why.
+    buttons[Action.DECLINE].click()
+    view.action_dialog.accept()  # empty reason
+    qtbot.waitUntil(lambda: view.message.isVisibleTo(view) and view.is_idle(), timeout=10_000)
+    assert "reason" in view.message.text().lower() and view.detail.state is CaseState.REPORTED
+    view.action_buttons()[Action.FILE].click()  # no reason needed: taken at once
+    qtbot.waitUntil(lambda: view.detail.state is CaseState.FILED, timeout=10_000)
+    assert view.timeline.topLevelItemCount() == steps_before + 1
+    # Dispatch asks where to: a department of the center.
+    view.action_buttons()[Action.DISPATCH].click()
+    dialog = view.action_dialog
+    target = dialog.inputs["target"]
+    assert target.count() > 0
+    dialog.accept()
+    qtbot.waitUntil(lambda: view.detail.state is CaseState.DISPATCHED, timeout=10_000)
+    assert target.itemText(target.currentIndex()) in view.detail.holder
+    # The board and the map follow (the console reloads after a step).
+    qtbot.waitUntil(
+        lambda: any(r.id == case_id and r.state is CaseState.DISPATCHED for r in window._case_rows),
+        timeout=10_000,
+    )
+
+
+def test_only_allowed_steps_have_buttons(qtbot, demo_database):
+    window = open_window(qtbot, demo_database, "gridman")
+    case_id = first_case(demo_database, CaseState.HANDLING)
+    view = window.case_view
+    window.open_case(case_id)
+    qtbot.waitUntil(view.is_idle, timeout=LOAD_TIMEOUT_MS)
+    if view.detail is None:  # outside the grid manager's grid: refused with a reason
+        assert view.state == "failed" and view.message.text()
+        return
+    assert Action.ACCEPT not in view.action_buttons()
+
+
+def test_a_step_another_console_took_first_is_refused_with_what_changed(qtbot, writable_demo):
+    window = open_window(qtbot, writable_demo, "duty")
+    case_id = first_case(writable_demo, CaseState.REPORTED)
+    view = opened(qtbot, window, case_id)
+    seen_version = view.detail.version
+    # Another console files it first.
+    with writable_demo.session() as s, s.begin():
+        perform(
+            s,
+            actor(writable_demo, "dispatcher"),
+            case_id,
+            Action.FILE,
+            expected_version=seen_version,
+        )
+    view.action_buttons()[Action.FILE].click()
+    qtbot.waitUntil(
+        lambda: view.state in ("refused", "shown") and view.message.isVisibleTo(view),
+        timeout=10_000,
+    )
+    assert "file" in view.message.text().lower() or "#" in view.message.text()
+    qtbot.waitUntil(lambda: view.detail.version == seen_version + 1, timeout=10_000)
+    assert view.detail.state is CaseState.FILED and Action.FILE not in view.action_buttons()
