@@ -100,3 +100,34 @@ def test_a_step_another_console_took_first_is_refused_with_what_changed(qtbot, w
     assert "file" in view.message.text().lower() or "#" in view.message.text()
     qtbot.waitUntil(lambda: view.detail.version == seen_version + 1, timeout=10_000)
     assert view.detail.state is CaseState.FILED and Action.FILE not in view.action_buttons()
+
+
+def test_new_case_placed_on_the_map_with_a_photo(qtbot, writable_demo, tmp_path):
+    import cv2
+    import numpy as np
+    from PySide6.QtCore import QPointF
+
+    from commandcenter.storage.models import Attachment
+
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(cv2.imencode(".jpg", np.full((40, 60, 3), 90, np.uint8))[1].tobytes())
+    window = open_window(qtbot, writable_demo, "duty")
+    window.pick_place_for_new_case()
+    map_view = window.map_view
+    qtbot.waitUntil(map_view.is_idle, timeout=LOAD_TIMEOUT_MS)
+    assert map_view.picking
+    layer = map_view.grid_layer
+    grid_id = int(layer.ids[0])
+    x, y = layer.label_point(grid_id)
+    map_view.click(QPointF(*map_view.viewport.to_screen(x, y)))
+    dialog = window.new_case_dialog
+    assert not map_view.picking and dialog.grid_id == grid_id
+    dialog.title_edit.setText("路灯不亮")
+    dialog.add_photos([str(photo)])
+    dialog.submit(allow_duplicate=True)
+    qtbot.waitUntil(lambda: dialog.state == "done", timeout=10_000)
+    with writable_demo.session() as s:
+        case = s.scalars(select(Case).where(Case.title == "路灯不亮")).one()
+        assert case.grid_id == grid_id
+        (attachment,) = s.scalars(select(Attachment).where(Attachment.case_id == case.id)).all()
+        assert attachment.filename == "现场.jpg" and attachment.media_type == "image/jpeg"

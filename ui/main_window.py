@@ -176,6 +176,10 @@ class MainWindow(QMainWindow):
         refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
         refresh.triggered.connect(self.data.refresh)
         console.addAction(refresh)
+        new_case = QAction(self.tr("New case…"), self)
+        new_case.setShortcut(QKeySequence.StandardKey.New)
+        new_case.triggered.connect(self.pick_place_for_new_case)
+        console.addAction(new_case)
         registry = QAction(self.tr("Camera registry…"), self)
         registry.triggered.connect(self.open_camera_registry)
         console.addAction(registry)
@@ -653,6 +657,14 @@ class MainWindow(QMainWindow):
             self.select_camera(hit.id)
         elif hit.kind == "case":
             self.select_case(hit.id)
+
+    def pick_place_for_new_case(self) -> None:
+        self.show_view("map")
+        self.map_view.start_picking()
+        self.map_view.setFocus()
+        self.statusBar().showMessage(
+            self.tr("Click the place of the new case on the map (Esc: cancel)"), 30_000
+        )
 
     def new_case_at(self, lon: float, lat: float, grid_id, camera=None) -> NewCaseDialog:
         grid = self._grids.get(grid_id) if grid_id is not None else None

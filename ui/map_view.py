@@ -240,6 +240,7 @@ class MapView(QWidget):
         self.show_cases = True
         self.show_labels = True
         self._press: QPointF | None = None
+        self.picking = False  # the next click places a new case
         self._camera_press: int | None = None
         self._dragging = False
         self._flight: tuple[Viewport, Viewport, float] | None = None
@@ -731,12 +732,28 @@ class MapView(QWidget):
             return super().mouseReleaseEvent(event)
         was_drag, self._press = self._dragging, None
         self._dragging = False
-        self.unsetCursor()
+        if not self.picking:
+            self.unsetCursor()
         if not was_drag:
             self.click(event.position())
 
+    def start_picking(self) -> None:
+        """The next click names the place of a new case (the console's "New case…")."""
+        self.picking = True
+        self.setCursor(Qt.CursorShape.CrossCursor)
+
+    def stop_picking(self) -> None:
+        self.picking = False
+        self.unsetCursor()
+
     def click(self, pos: QPointF) -> None:
         """A left click: select what is there (a cluster zooms in to its members)."""
+        if self.picking:
+            self.stop_picking()
+            lon, lat = self.lonlat_at(pos)
+            grid = self.grid_at(pos)
+            self.newCaseRequested.emit(lon, lat, grid.id if grid else None)
+            return
         hit = self.hit(pos)
         if hit is None:
             return
@@ -781,6 +798,8 @@ class MapView(QWidget):
             self.zoom_by(0.5)
         elif key == Qt.Key.Key_Home:
             self.fit_jurisdiction()
+        elif key == Qt.Key.Key_Escape and self.picking:
+            self.stop_picking()
         else:
             super().keyPressEvent(event)
 

@@ -4,12 +4,16 @@ suspected duplicate is shown in the core's words and nothing typed is lost."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -17,7 +21,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from commandcenter.domain.enums import CaseCategory, CaseSource, Urgency
+from commandcenter import attachments
+from commandcenter.domain.enums import AttachmentKind, CaseCategory, CaseSource, Urgency
 from commandcenter.errors import DuplicateSuspected, TransitionRefused
 from commandcenter.security import Actor
 from commandcenter.workflow.engine import CaseWorkflow
@@ -25,11 +30,21 @@ from ui.errors import describe
 from ui.labels import label
 from ui.tasks import run_in_background
 
+PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
-def report_case(database, actor: Actor, fields: dict, allow_duplicate: bool):
-    """Runs in a worker: one session, one transaction."""
+
+def report_case(database, actor: Actor, fields: dict, allow_duplicate: bool, photos=()):
+    """Runs in a worker: the case and its photos in one transaction (all or nothing)."""
     with database.session() as session, session.begin():
-        return CaseWorkflow(session).report(actor, allow_duplicate=allow_duplicate, **fields)
+        change = CaseWorkflow(session).report(actor, allow_duplicate=allow_duplicate, **fields)
+        for path in photos:
+            path = Path(path)
+            attachments.attach(
+                session, actor, change.case_id, path.read_bytes(), filename=path.name,
+                media_type=PHOTO_TYPES.get(path.suffix.lower(), "application/octet-stream"),
+                kind=AttachmentKind.PHOTO,
+            )  # fmt: skip
+        return change
 
 
 class NewCaseDialog(QDialog):
@@ -85,6 +100,14 @@ class NewCaseDialog(QDialog):
         form.addRow(self.tr("Urgency"), self.urgency)
         form.addRow(self.tr("Address"), self.address)
         form.addRow(self.tr("Description"), self.description)
+        self.photos: list[str] = []
+        self.photos_label = QLabel(self.tr("none"), self)
+        photos_button = QPushButton(self.tr("Add photos…"), self)
+        photos_button.clicked.connect(self._choose_photos)
+        photo_row = QHBoxLayout()
+        photo_row.addWidget(self.photos_label, 1)
+        photo_row.addWidget(photos_button)
+        form.addRow(self.tr("Photos"), photo_row)
         self.message = QLabel(self)
         self.message.setObjectName("newCaseMessage")
         self.message.setWordWrap(True)
@@ -106,6 +129,18 @@ class NewCaseDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(520, self.sizeHint().height())
         self.title_edit.setFocus()
+
+    def _choose_photos(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Photos"), "", self.tr("Pictures (*.jpg *.jpeg *.png)")
+        )
+        self.add_photos(paths)
+
+    def add_photos(self, paths) -> None:
+        self.photos += [p for p in paths if p not in self.photos]
+        self.photos_label.setText(
+            "、".join(Path(p).name for p in self.photos) if self.photos else self.tr("none")
+        )
 
     def fields(self) -> dict:
         return {
@@ -130,9 +165,9 @@ class NewCaseDialog(QDialog):
         self.state = "saving"
         self.save_button.setEnabled(False)
         self.anyway_button.setEnabled(False)
-        database, actor = self.database, self.actor
+        database, actor, photos = self.database, self.actor, tuple(self.photos)
         run_in_background(
-            lambda: report_case(database, actor, fields, allow_duplicate),
+            lambda: report_case(database, actor, fields, allow_duplicate, photos),
             self._on_reported,
             self._on_failed,
             owner=self,
