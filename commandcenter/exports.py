@@ -1,0 +1,498 @@
+"""Exports: the case list to Excel (.xlsx), and the figures of the monthly report (月报).
+
+No Qt here. The monthly report's PDF is drawn by ``ui/monthly_report.py`` from the
+:class:`MonthlyReport` computed here, so every number the PDF shows comes from the core: the
+totals and the grid rows are :func:`commandcenter.kpi.compute_kpis` rows, and the other counts
+(per category, per day, the overdue cases) use the same SQL conditions as the KPIs, so each one
+traces to its cases with :func:`commandcenter.kpi.drill` (``tests/test_exports.py`` checks it).
+
+Neither export carries personal data: a case row has no reporter name, phone or ID number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from sqlalchemy import and_, case, func, not_, select
+from sqlalchemy.orm import Session
+
+from commandcenter import clock, kpi
+from commandcenter.deadlines import DeadlineRule, DeadlineStatus, time_left_minutes
+from commandcenter.domain.enums import CaseCategory, CaseState
+from commandcenter.domain.labels_zh import label_zh
+from commandcenter.errors import CommandCenterError
+from commandcenter.kpi import KpiRow, Period
+from commandcenter.queries import CaseRow
+from commandcenter.security import Actor
+from commandcenter.storage.models import AdminUnit, Case, Center, Department, Grid
+
+# --- the case list to Excel ----------------------------------------------------------------------
+
+# (header, column width in Excel characters; a CJK character takes about two)
+CASE_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("案件编号", 24),
+    ("标题", 40),
+    ("类别", 11),
+    ("来源", 14),
+    ("紧急程度", 9),
+    ("状态", 14),
+    ("网格", 26),
+    ("承办", 28),
+    ("上报时间", 17),
+    ("立案时间", 17),
+    ("处置时限", 17),
+    ("剩余工作时间/超期", 19),
+    ("时限状态", 9),
+)
+CASE_SHEET = "案件清单"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+# Working hours left as a number (sortable, filterable), shown with words: "剩 3.5 小时",
+# in red "超期 2.0 小时" for a negative value, "到期" at zero.
+HOURS_FORMAT = '"剩 "0.0" 小时";[Red]"超期 "0.0" 小时";"到期"'
+HEADER_ROW = 2  # row 1 holds the title line
+
+
+def working_hours_left(row: CaseRow, now: dt.datetime) -> float | None:
+    """Working hours from ``now`` to the deadline (negative when overdue), to 0.1 h; ``None``
+    without a deadline or for a case no longer open. Counted with the center's working
+    calendar when it has one (``row.rule``), otherwise in wall-clock hours."""
+    if row.deadline is None or not row.state.is_open:
+        return None
+    minutes = time_left_minutes(now, row.deadline, row.rule.calendar)
+    return round(minutes / 60, 1) + 0.0  # + 0.0: no "-0.0"
+
+
+def deadline_status_at(row: CaseRow, now: dt.datetime) -> DeadlineStatus:
+    """The row's deadline status at ``now`` (a closed case keeps the one it was listed with)."""
+    return row.status_at(now) if row.state.is_open else row.deadline_status
+
+
+def export_title(title: str, now: dt.datetime, count: int) -> str:
+    """The sheet's first line: what was filtered, when it was exported, how many cases."""
+    parts = [f"案件清单：{title}" if title else "案件清单"]
+    parts += [f"导出时间 {now:%Y-%m-%d %H:%M}", f"共 {count} 件"]
+    return "　".join(parts)
+
+
+def export_cases_xlsx(
+    rows: Sequence[CaseRow], path: Path | str, *, now: dt.datetime, title: str = ""
+) -> Path:
+    """Write ``rows`` in their order to one sheet of an .xlsx workbook and return the path.
+
+    Row 1 is the title line (``title`` describes the filter, e.g. "城东街道 · 超期"), row 2 the
+    Chinese headers (frozen, with an autofilter), then one row per case. Times are real Excel
+    date-times; the time left is a number of working hours (see :data:`HOURS_FORMAT`) and the
+    deadline status is judged at ``now``. Written in streaming mode: 100,000 rows are fine.
+    """
+    path = Path(path)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(CASE_SHEET)
+    last_column = get_column_letter(len(CASE_COLUMNS))
+    for index, (_, width) in enumerate(CASE_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{HEADER_ROW + len(rows)}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    def cell(value, **style) -> WriteOnlyCell:
+        made = WriteOnlyCell(sheet, value=value)
+        for name, setting in style.items():
+            setattr(made, name, setting)
+        return made
+
+    sheet.append([cell(export_title(title, now, len(rows)), font=Font(bold=True, size=13))])
+    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDE6F0")
+    centered = Alignment(horizontal="center", vertical="center")
+    sheet.append(
+        [
+            cell(name, font=header_font, fill=header_fill, alignment=centered)
+            for name, _ in CASE_COLUMNS
+        ]
+    )
+
+    def when(value: dt.datetime | None):  # whole seconds: Excel keeps milliseconds at best
+        if value is None:
+            return None
+        return cell(value.replace(microsecond=0), number_format=DATETIME_FORMAT)
+
+    for row in rows:
+        hours = working_hours_left(row, now)
+        sheet.append(
+            [
+                row.code,
+                row.title,
+                label_zh(row.category),
+                label_zh(row.source),
+                label_zh(row.urgency),
+                label_zh(row.state),
+                row.grid_name or "",
+                row.holder,
+                when(row.reported_at),
+                when(row.filed_at),
+                when(row.deadline),
+                None if hours is None else cell(hours, number_format=HOURS_FORMAT),
+                label_zh(deadline_status_at(row, now)),
+            ]
+        )
+    workbook.save(path)
+    return path
+
+
+# --- the monthly report (月报) ---------------------------------------------------------------------
+
+TOP_OVERDUE_GRIDS = 10
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """One day of the month: cases reported that day (the intake figure, day by day) and cases
+    closed that day (by their closing time: the day's output, not the due-cohort 结案数)."""
+
+    day: dt.date
+    intake: int
+    closed: int
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    """One category's figures for the month, with the KPI definitions (``docs/kpi.md``)."""
+
+    category: CaseCategory
+    intake: int
+    due: int
+    closed: int
+    closed_on_time: int
+
+    @property
+    def label(self) -> str:
+        return label_zh(self.category)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.closed_on_time / self.due if self.due else None
+
+
+@dataclass(frozen=True)
+class CommunityFigures:
+    """One community (社区/村) with its grids' rows; ``total`` is the row of the community's
+    own center (its station), which also counts its cases without a grid."""
+
+    unit_id: int
+    code: str
+    name: str
+    total: KpiRow | None
+    grids: tuple[KpiRow, ...]
+
+
+@dataclass(frozen=True)
+class OverdueGrid:
+    """A grid ranked by its overdue cases: due in the month and not closed on time."""
+
+    grid: KpiRow
+    community: str
+
+    @property
+    def overdue(self) -> int:
+        return self.grid.due - self.grid.closed_on_time
+
+    @property
+    def still_open(self) -> int:
+        """Of those, the ones not closed yet."""
+        return self.grid.due - self.grid.closed
+
+
+@dataclass(frozen=True)
+class OverdueCase:
+    """A case due in the month and not closed on time (closed late, or not closed yet)."""
+
+    id: int
+    code: str
+    title: str
+    category: CaseCategory
+    state: CaseState
+    grid_code: str
+    grid_name: str
+    handler: str  # the handling department, else the center holding the case
+    deadline: dt.datetime
+    finished_at: dt.datetime | None  # the handler's result (or closing) of a closed case
+    overdue_hours: float  # working hours from the deadline to finished_at, else to as_of
+
+    @property
+    def closed(self) -> bool:
+        return self.state is CaseState.CLOSED
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """Everything the monthly report shows, for one center's jurisdiction and one month.
+
+    超期 (overdue) here is a due-cohort figure: due in the month and not closed on time, that
+    is ``due − closed_on_time`` (closed late, or still open).
+    """
+
+    period: Period
+    previous_period: Period
+    as_of: dt.datetime
+    center_id: int
+    center_name: str
+    total: KpiRow  # the center's row (its whole jurisdiction) for the month
+    previous_total: KpiRow  # the same for the month before
+    grids: tuple[KpiRow, ...]
+    communities: tuple[CommunityFigures, ...]
+    categories: tuple[CategoryCount, ...]
+    overdue_grids: tuple[OverdueGrid, ...]  # the worst few, most overdue first
+    overdue_cases: tuple[OverdueCase, ...]  # all of them, still open first, then most overdue
+    daily: tuple[DayCount, ...]  # every day of the month
+
+    @property
+    def title(self) -> str:
+        return f"{self.center_name}{self.period.first.year}年{self.period.first.month}月工作月报"
+
+    @property
+    def overdue(self) -> int:
+        return self.total.due - self.total.closed_on_time
+
+    @property
+    def previous_overdue(self) -> int:
+        return self.previous_total.due - self.previous_total.closed_on_time
+
+    @property
+    def complete(self) -> bool:
+        """False while the month is still running at ``as_of`` (its figures are partial)."""
+        return self.as_of >= self.period.end
+
+    def change(self, field: str) -> float | None:
+        """This month's figure minus last month's (a rate's change is in fractions: 0.012 is
+        1.2 percentage points); ``None`` when either is missing."""
+        now, before = getattr(self.total, field), getattr(self.previous_total, field)
+        if now is None or before is None:
+            return None
+        return now - before
+
+
+def _month(period: Period | str) -> Period:
+    period = Period.parse(period) if isinstance(period, str) else period
+    whole = Period.month(period.first.year, period.first.month)
+    if period != whole:
+        raise CommandCenterError(
+            f"A monthly report covers one calendar month (like 2026-10), not {period.label}."
+        )
+    return whole
+
+
+def _previous(period: Period) -> Period:
+    year, month = period.first.year, period.first.month
+    return Period.month(year - 1, 12) if month == 1 else Period.month(year, month - 1)
+
+
+def _center_row(rows: list[KpiRow], center_id: int) -> KpiRow:
+    return next(r for r in rows if r.key == center_id)
+
+
+def _communities(
+    session: Session, grids: list[KpiRow], centers: list[KpiRow]
+) -> tuple[CommunityFigures, ...]:
+    community_of = dict(
+        session.execute(
+            select(Grid.id, Grid.community_id).where(Grid.id.in_([g.key for g in grids]))
+        ).all()
+    )
+    units = session.execute(
+        select(AdminUnit.id, AdminUnit.code, AdminUnit.name)
+        .where(AdminUnit.id.in_(set(community_of.values())))
+        .order_by(AdminUnit.code)
+    ).all()
+    center_of_unit = dict(session.execute(select(Center.unit_id, Center.id)).all())
+    center_rows = {r.key: r for r in centers}
+    return tuple(
+        CommunityFigures(
+            unit_id=unit_id,
+            code=code,
+            name=name,
+            total=center_rows.get(center_of_unit.get(unit_id)),
+            grids=tuple(g for g in grids if community_of[g.key] == unit_id),
+        )
+        for unit_id, code, name in units
+    )
+
+
+def _categories(session, scope, conditions) -> tuple[CategoryCount, ...]:
+    counts: dict[CaseCategory, dict[str, int]] = {c: {} for c in CaseCategory}
+    for cohort, names in (("reported", ("intake",)), ("due", ("due", "closed", "closed_on_time"))):
+        sums = [
+            func.count().label(n)
+            if conditions.extras[n] is None
+            else func.sum(case((conditions.extras[n], 1), else_=0)).label(n)
+            for n in names
+        ]
+        query = (
+            select(Case.category, *sums)
+            .where(conditions.cohorts[cohort], scope)
+            .group_by(Case.category)
+        )
+        for category, *values in session.execute(query):
+            counts[category].update(zip(names, (int(v or 0) for v in values), strict=True))
+    return tuple(
+        CategoryCount(
+            category,
+            c.get("intake", 0),
+            c.get("due", 0),
+            c.get("closed", 0),
+            c.get("closed_on_time", 0),
+        )
+        for category, c in counts.items()
+    )
+
+
+def _day(value) -> dt.date:
+    """``date(column)`` comes back as a date (PostgreSQL) or as 'YYYY-MM-DD' text (SQLite)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _daily(session, scope, conditions, period: Period) -> tuple[DayCount, ...]:
+    reported_day = func.date(Case.reported_at)
+    intake = {
+        _day(day): n
+        for day, n in session.execute(
+            select(reported_day, func.count())
+            .where(conditions.cohorts["reported"], scope)
+            .group_by(reported_day)
+        )
+    }
+    closed_day = func.date(Case.closed_at)
+    closed = {
+        _day(day): n
+        for day, n in session.execute(
+            select(closed_day, func.count())
+            .where(
+                Case.state == CaseState.CLOSED,
+                Case.closed_at >= period.start,
+                Case.closed_at < period.end,
+                scope,
+            )
+            .group_by(closed_day)
+        )
+    }
+    days = (period.last - period.first).days + 1
+    return tuple(
+        DayCount(day, intake.get(day, 0), closed.get(day, 0))
+        for day in (period.first + dt.timedelta(days=i) for i in range(days))
+    )
+
+
+def _overdue_cases(session, scope, conditions, as_of: dt.datetime) -> tuple[OverdueCase, ...]:
+    overdue = and_(conditions.full("due"), not_(conditions.extras["closed_on_time"]))
+    rows = session.execute(
+        select(
+            Case.id,
+            Case.code,
+            Case.title,
+            Case.category,
+            Case.state,
+            Case.grid_id,
+            Case.handling_department_id,
+            Case.holder_center_id,
+            Case.center_id,
+            Case.deadline,
+            func.coalesce(Case.handled_at, Case.closed_at),
+        ).where(overdue, scope)
+    ).all()
+    grids = {
+        gid: (code, name)
+        for gid, code, name in session.execute(
+            select(Grid.id, Grid.code, Grid.name).where(Grid.id.in_({r[5] for r in rows}))
+        )
+    }
+    departments = dict(
+        session.execute(
+            select(Department.id, Department.name).where(Department.id.in_({r[6] for r in rows}))
+        ).all()
+    )
+    centers = dict(session.execute(select(Center.id, Center.name)).all())
+    calendar = DeadlineRule.load(session).calendar
+    found = []
+    for (
+        case_id, code, title, category, state, grid_id, department_id, holder_center_id,
+        center_id, deadline, finished,
+    ) in rows:  # fmt: skip
+        closed = state is CaseState.CLOSED
+        end = finished if closed and finished is not None else as_of
+        late = end - deadline if calendar is None else calendar.working_time(deadline, end)
+        grid_code, grid_name = grids.get(grid_id, ("", ""))
+        found.append(
+            OverdueCase(
+                id=case_id,
+                code=code,
+                title=title,
+                category=category,
+                state=state,
+                grid_code=grid_code,
+                grid_name=grid_name,
+                handler=departments.get(department_id)
+                or centers.get(holder_center_id)
+                or centers.get(center_id, ""),
+                deadline=deadline,
+                finished_at=finished if closed else None,
+                overdue_hours=max(0.0, round(late / dt.timedelta(hours=1), 1)),
+            )
+        )
+    found.sort(key=lambda c: (c.closed, -c.overdue_hours, c.code))
+    return tuple(found)
+
+
+def monthly_report_data(
+    session: Session,
+    actor: Actor,
+    period: Period | str,
+    *,
+    as_of: dt.datetime | None = None,
+    weights: dict[str, float] | None = None,
+) -> MonthlyReport:
+    """The figures of the monthly report of ``actor``'s center for one calendar month.
+
+    ``as_of`` (default: now) and ``weights`` mean what they mean for
+    :func:`~commandcenter.kpi.compute_kpis`; the previous month is taken as of the same moment.
+    """
+    period = _month(period)
+    previous = _previous(period)
+    as_of = as_of or clock.now()
+    centers = kpi.compute_kpis(session, actor, period, "center", as_of=as_of, weights=weights)
+    previous_centers = kpi.compute_kpis(
+        session, actor, previous, "center", as_of=as_of, weights=weights
+    )
+    grids = kpi.compute_kpis(session, actor, period, "grid", as_of=as_of, weights=weights)
+    communities = _communities(session, grids, centers)
+    community_name = {g.key: c.name for c in communities for g in c.grids}
+    ranked = sorted(
+        (OverdueGrid(g, community_name[g.key]) for g in grids),
+        key=lambda o: (-o.overdue, o.grid.on_time_rate or 0.0, o.grid.code),
+    )
+    # The same cohort conditions and jurisdiction filter as the KPI figures (kpi.drill).
+    conditions = kpi._conditions(period, as_of)
+    scope = kpi._in_scope(session, actor)
+    return MonthlyReport(
+        period=period,
+        previous_period=previous,
+        as_of=as_of,
+        center_id=actor.center_id,
+        center_name=actor.center_name,
+        total=_center_row(centers, actor.center_id),
+        previous_total=_center_row(previous_centers, actor.center_id),
+        grids=tuple(grids),
+        communities=communities,
+        categories=_categories(session, scope, conditions),
+        overdue_grids=tuple(o for o in ranked if o.overdue > 0)[:TOP_OVERDUE_GRIDS],
+        overdue_cases=_overdue_cases(session, scope, conditions, as_of),
+        daily=_daily(session, scope, conditions, period),
+    )
