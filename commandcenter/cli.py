@@ -503,6 +503,52 @@ def _add_cameras(sub, common) -> None:
     add("list", cmd_cameras_list, "list the cameras; URLs shown without credentials")
 
 
+# --- exports: `commandcenter export cases FILE.xlsx` ------------------------------------------
+#
+# Only the Excel export is a command here. The monthly report's PDF is drawn with Qt, and the
+# core (this module included) never loads Qt: it is made from the console, or with
+# `python -m ui.monthly_report --period 2026-10 FILE.pdf`, from the same core figures
+# (commandcenter.exports.monthly_report_data).
+
+
+def cmd_export_cases(args) -> int:
+    from commandcenter import clock, exports, kpi, queries
+    from commandcenter.deadlines import DeadlineStatus
+
+    database = _database(args)
+    now = clock.now()
+    with database.session() as session:
+        actor = kpi.report_actor(session, args.user)
+        rows = queries.open_cases(session, actor, now)
+    if args.overdue_only:
+        rows = [r for r in rows if r.status_at(now) is DeadlineStatus.OVERDUE]
+    title = f"{actor.center_name} · " + ("超期在办案件" if args.overdue_only else "全部在办案件")
+    path = exports.export_cases_xlsx(rows, Path(args.file), now=now, title=title)
+    print(f"{len(rows)} case(s) written to {path} (open cases of {actor.center_name})")
+    return 0
+
+
+def _add_export(sub, common) -> None:
+    help_text = "export lists to files: the open cases to Excel"
+    group = sub.add_parser("export", parents=[common], help=help_text, description=help_text)
+    commands = group.add_subparsers(dest="export_command", required=True, metavar="COMMAND")
+    text = (
+        "write the open cases of a jurisdiction to an Excel workbook (.xlsx), most urgent "
+        "deadline first, as the case board lists them; no personal data"
+    )
+    cases = commands.add_parser("cases", parents=[common], help=text, description=text)
+    cases.set_defaults(func=cmd_export_cases)
+    cases.add_argument("file", metavar="FILE.xlsx")
+    cases.add_argument(
+        "--user",
+        metavar="NAME",
+        help="whose jurisdiction (default: the top center's administrator)",
+    )
+    cases.add_argument(
+        "--overdue-only", action="store_true", help="only the cases past their deadline"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="commandcenter",
@@ -583,6 +629,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("check", choices=("verify",), help="verify every hash chain")
     _add_calendar_and_limits(sub, common)
     _add_cameras(sub, common)
+    _add_export(sub, common)
     return parser
 
 

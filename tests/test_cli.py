@@ -15,7 +15,7 @@ except ImportError:
 
 ALL_COMMANDS = (
     "demo", "import-divisions", "check-codes", "migrate", "info", "users", "set-password",
-    "kpi", "audit", "calendar", "limits", "import-grids", "cameras",
+    "kpi", "audit", "calendar", "limits", "import-grids", "cameras", "export",
 )  # fmt: skip
 
 
