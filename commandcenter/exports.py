@@ -2,9 +2,10 @@
 
 No Qt here. The monthly report's PDF is drawn by ``ui/monthly_report.py`` from the
 :class:`MonthlyReport` computed here, so every number the PDF shows comes from the core: the
-totals and the grid rows are :func:`commandcenter.kpi.compute_kpis` rows, and the other counts
-(per category, per day, the overdue cases) use the same SQL conditions as the KPIs, so each one
-traces to its cases with :func:`commandcenter.kpi.drill` (``tests/test_exports.py`` checks it).
+totals and the grid rows are :func:`commandcenter.kpi.compute_kpis` rows, the category rows and
+the days those of :mod:`commandcenter.kpi_series` (as in the console's figures), and the overdue
+cases are selected with the KPIs' own SQL conditions: each count traces to its cases with
+:func:`commandcenter.kpi.drill` (``tests/test_exports.py`` checks it).
 
 Neither export carries personal data: a case row has no reporter name, phone or ID number.
 """
@@ -20,15 +21,16 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from sqlalchemy import and_, case, func, not_, select
+from sqlalchemy import and_, func, not_, select
 from sqlalchemy.orm import Session
 
-from commandcenter import clock, kpi
+from commandcenter import clock, kpi, kpi_series
 from commandcenter.deadlines import DeadlineRule, DeadlineStatus, time_left_minutes
 from commandcenter.domain.enums import CaseCategory, CaseState
 from commandcenter.domain.labels_zh import label_zh
 from commandcenter.errors import CommandCenterError
 from commandcenter.kpi import KpiRow, Period
+from commandcenter.kpi_series import DayFigures
 from commandcenter.queries import CaseRow
 from commandcenter.security import Actor
 from commandcenter.storage.models import AdminUnit, Case, Center, Department, Grid
@@ -155,35 +157,6 @@ TOP_OVERDUE_GRIDS = 10
 
 
 @dataclass(frozen=True)
-class DayCount:
-    """One day of the month: cases reported that day (the intake figure, day by day) and cases
-    closed that day (by their closing time: the day's output, not the due-cohort 结案数)."""
-
-    day: dt.date
-    intake: int
-    closed: int
-
-
-@dataclass(frozen=True)
-class CategoryCount:
-    """One category's figures for the month, with the KPI definitions (``docs/kpi.md``)."""
-
-    category: CaseCategory
-    intake: int
-    due: int
-    closed: int
-    closed_on_time: int
-
-    @property
-    def label(self) -> str:
-        return label_zh(self.category)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.closed_on_time / self.due if self.due else None
-
-
-@dataclass(frozen=True)
 class CommunityFigures:
     """One community (社区/村) with its grids' rows; ``total`` is the row of the community's
     own center (its station), which also counts its cases without a grid."""
@@ -250,10 +223,10 @@ class MonthlyReport:
     previous_total: KpiRow  # the same for the month before
     grids: tuple[KpiRow, ...]
     communities: tuple[CommunityFigures, ...]
-    categories: tuple[CategoryCount, ...]
+    categories: tuple[KpiRow, ...]  # kpi_series.by_category: one row per category, all listed
     overdue_grids: tuple[OverdueGrid, ...]  # the worst few, most overdue first
     overdue_cases: tuple[OverdueCase, ...]  # all of them, still open first, then most overdue
-    daily: tuple[DayCount, ...]  # every day of the month
+    daily: tuple[DayFigures, ...]  # kpi_series.daily_series: every day of the month
 
     @property
     def title(self) -> str:
@@ -296,6 +269,11 @@ def _previous(period: Period) -> Period:
     return Period.month(year - 1, 12) if month == 1 else Period.month(year, month - 1)
 
 
+def category_label(row: KpiRow) -> str:
+    """The Chinese name of a ``kpi_series.by_category`` row's category."""
+    return label_zh(CaseCategory(row.code))
+
+
 def _center_row(rows: list[KpiRow], center_id: int) -> KpiRow:
     return next(r for r in rows if r.key == center_id)
 
@@ -324,70 +302,6 @@ def _communities(
             grids=tuple(g for g in grids if community_of[g.key] == unit_id),
         )
         for unit_id, code, name in units
-    )
-
-
-def _categories(session, scope, conditions) -> tuple[CategoryCount, ...]:
-    counts: dict[CaseCategory, dict[str, int]] = {c: {} for c in CaseCategory}
-    for cohort, names in (("reported", ("intake",)), ("due", ("due", "closed", "closed_on_time"))):
-        sums = [
-            func.count().label(n)
-            if conditions.extras[n] is None
-            else func.sum(case((conditions.extras[n], 1), else_=0)).label(n)
-            for n in names
-        ]
-        query = (
-            select(Case.category, *sums)
-            .where(conditions.cohorts[cohort], scope)
-            .group_by(Case.category)
-        )
-        for category, *values in session.execute(query):
-            counts[category].update(zip(names, (int(v or 0) for v in values), strict=True))
-    return tuple(
-        CategoryCount(
-            category,
-            c.get("intake", 0),
-            c.get("due", 0),
-            c.get("closed", 0),
-            c.get("closed_on_time", 0),
-        )
-        for category, c in counts.items()
-    )
-
-
-def _day(value) -> dt.date:
-    """``date(column)`` comes back as a date (PostgreSQL) or as 'YYYY-MM-DD' text (SQLite)."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
-def _daily(session, scope, conditions, period: Period) -> tuple[DayCount, ...]:
-    reported_day = func.date(Case.reported_at)
-    intake = {
-        _day(day): n
-        for day, n in session.execute(
-            select(reported_day, func.count())
-            .where(conditions.cohorts["reported"], scope)
-            .group_by(reported_day)
-        )
-    }
-    closed_day = func.date(Case.closed_at)
-    closed = {
-        _day(day): n
-        for day, n in session.execute(
-            select(closed_day, func.count())
-            .where(
-                Case.state == CaseState.CLOSED,
-                Case.closed_at >= period.start,
-                Case.closed_at < period.end,
-                scope,
-            )
-            .group_by(closed_day)
-        )
-    }
-    days = (period.last - period.first).days + 1
-    return tuple(
-        DayCount(day, intake.get(day, 0), closed.get(day, 0))
-        for day in (period.first + dt.timedelta(days=i) for i in range(days))
     )
 
 
@@ -491,8 +405,10 @@ def monthly_report_data(
         previous_total=_center_row(previous_centers, actor.center_id),
         grids=tuple(grids),
         communities=communities,
-        categories=_categories(session, scope, conditions),
+        categories=tuple(
+            kpi_series.by_category(session, actor, period, as_of=as_of, weights=weights)
+        ),
         overdue_grids=tuple(o for o in ranked if o.overdue > 0)[:TOP_OVERDUE_GRIDS],
         overdue_cases=_overdue_cases(session, scope, conditions, as_of),
-        daily=_daily(session, scope, conditions, period),
+        daily=kpi_series.daily_series(session, actor, period, as_of=as_of).days,
     )
