@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import shapely
 from sqlalchemy import String, bindparam, func, select, type_coerce
@@ -34,6 +35,7 @@ from commandcenter.storage.models import (
     Center,
     Department,
     Grid,
+    SupervisionOrder,
     User,
     grid_managers,
 )
@@ -98,9 +100,33 @@ class CaseRow:
     lon: float | None
     lat: float | None
     rule: DeadlineRule = field(default=DeadlineRule(), compare=False, repr=False)
+    # For the case board (commandcenter.board): where the case belongs and who holds it, as
+    # the engine's scope checks read them, and what waits on it.
+    center_id: int | None = None
+    holder_center_id: int | None = None
+    holder_department_id: int | None = None
+    holder_user_id: int | None = None
+    resume_state: CaseState | None = None  # a suspended case returns to this state
+    extension_pending: bool = False  # an extension request waits for a decision
+    supervision_open: bool = False  # a supervision order (督办) waits for a reply
+    grid_manager_ids: frozenset[int] = frozenset()
+    closed_at: dt.datetime | None = None  # only on rows of closed cases (board_rows)
+
+    @cached_property
+    def search_text(self) -> str:
+        """Code, title, grid and holder in lower case: what the board's free text searches
+        (made once per row)."""
+        return f"{self.code}\n{self.title}\n{self.grid_name or ''}\n{self.holder}".lower()
+
+    @property
+    def paused(self) -> bool:
+        """Suspended (挂账): the case waits, its clock stopped, to resume at ``resume_state``."""
+        return self.state is CaseState.SUSPENDED
 
     def status_at(self, now: dt.datetime) -> DeadlineStatus:
         """The deadline status at another moment, e.g. the clock ticking between refreshes."""
+        if self.closed_at is not None:
+            return DeadlineStatus.NONE
         return self.rule.status(now, self.filed_at, self.deadline)
 
 
@@ -261,6 +287,9 @@ _BOARD_COLUMNS = (
     _CASES.c.holder_center_id,
     _CASES.c.holder_department_id,
     _CASES.c.holder_user_id,
+    _CASES.c.center_id,
+    type_coerce(_CASES.c.resume_state, String),
+    _CASES.c.pending_extension_minutes,
 )
 _CATEGORY, _SOURCE, _URGENCY, _STATE = (
     {member.value: member for member in enum}
@@ -288,9 +317,27 @@ def open_cases(
     )
     if limit:
         query = query.limit(limit)
-    rows = session.execute(query).all()
+    return _case_rows(session, now, session.execute(query).all())
+
+
+def board_rows(session: Session, actor: Actor, now: dt.datetime, *conditions) -> list[CaseRow]:
+    """Rows like ``open_cases``'s, with ``closed_at``, of the jurisdiction's cases that meet
+    ``conditions`` (Core expressions on the cases table), in any state, in no order: the
+    board's closed-today column and its incremental refresh (``commandcenter.board``). Closed
+    cases have no deadline status."""
+    if session.autoflush:
+        session.flush()
+    # "center_id + 0": the conditions pick the cases (ids, closed today), not the center index
+    query = select(*_BOARD_COLUMNS, _CASES.c.closed_at).where(
+        (_CASES.c.center_id + 0).in_(actor.jurisdiction_center_ids), *conditions
+    )
+    return _case_rows(session, now, session.execute(query).all())
+
+
+def _case_rows(session: Session, now: dt.datetime, rows) -> list[CaseRow]:
     holders = {(row[13], row[14], row[15]) for row in rows}
-    grid_names = _names(session, Grid.id, Grid.name, {row[7] for row in rows})
+    grid_ids = {row[7] for row in rows}
+    grid_names = _names(session, Grid.id, Grid.name, set(grid_ids))
     center_names = _names(session, Center.id, Center.name, {c for c, _, _ in holders})
     department_names = _names(session, Department.id, Department.name, {d for _, d, _ in holders})
     user_names = _names(session, User.id, User.display_name, {u for _, _, u in holders})
@@ -301,15 +348,35 @@ def open_cases(
             user_names.get(user_id),
         )
         holder_text[center_id, department_id, user_id] = " / ".join(n for n in names if n)
+    managers: dict[int, set[int]] = {}
+    grid_ids.discard(None)
+    if grid_ids:
+        for grid_id, user_id in session.execute(
+            select(grid_managers.c.grid_id, grid_managers.c.user_id).where(
+                grid_managers.c.grid_id.in_(grid_ids)
+            )
+        ):
+            managers.setdefault(grid_id, set()).add(user_id)
+    managers_of = {grid_id: frozenset(users) for grid_id, users in managers.items()}
+    no_managers = frozenset()
+    # Few orders wait for a reply at any time: read them all rather than per case.
+    supervised = set(
+        session.scalars(
+            select(SupervisionOrder.case_id).where(SupervisionOrder.replied_at.is_(None))
+        )
+    )
     no_deadline, overdue = DeadlineStatus.NONE, DeadlineStatus.OVERDUE
     rule = DeadlineRule.load(session)
+    terminal = frozenset(TERMINAL_STATES_IN_ORDER)
     result = []
     append = result.append
     for (
         case_id, code, title, category, source, urgency, state, grid_id, reported_at, filed_at,
-        deadline, lon, lat, holder_center_id, holder_department_id, holder_user_id,
+        deadline, lon, lat, holder_center_id, holder_department_id, holder_user_id, center_id,
+        resume_state, pending_extension, *closed_at,
     ) in rows:  # fmt: skip
-        if deadline is None:
+        state = _STATE[state]
+        if deadline is None or state in terminal:
             status = no_deadline
         elif deadline <= now:
             status = overdue
@@ -323,7 +390,7 @@ def open_cases(
                 _CATEGORY[category],
                 _SOURCE[source],
                 _URGENCY[urgency],
-                _STATE[state],
+                state,
                 grid_id,
                 grid_names.get(grid_id),
                 holder_text[holder_center_id, holder_department_id, holder_user_id],
@@ -334,6 +401,15 @@ def open_cases(
                 lon,
                 lat,
                 rule,
+                center_id,
+                holder_center_id,
+                holder_department_id,
+                holder_user_id,
+                _STATE[resume_state] if resume_state else None,
+                pending_extension is not None,
+                case_id in supervised,
+                managers_of.get(grid_id, no_managers),
+                closed_at[0] if closed_at else None,
             )
         )
     return result

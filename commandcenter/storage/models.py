@@ -322,6 +322,8 @@ class Case(Base):
             "holder_center_id",
             "holder_department_id",
             "holder_user_id",
+            "resume_state",
+            "pending_extension_minutes",
             sqlite_where=text(OPEN_CASE_PREDICATE),
             postgresql_where=text(OPEN_CASE_PREDICATE),
         ),
