@@ -243,6 +243,10 @@ def test_a_community_leader_sees_their_community_only(qtbot, demo_database):
     with demo_database.session() as s:
         grids = compute_kpis(s, view.actor, OCTOBER, "grid", as_of=DEMO_NOW)
     assert root.childCount() == len(grids) > 0
+    # No streets or communities to compare below a community: the chart starts by grid.
+    offered = [view.grouping_combo.itemData(i) for i in range(view.grouping_combo.count())]
+    assert offered == ["grid", "department", "category"]
+    assert len(view.rate_chart.rows) == len(grids)
     assert view.cards["intake"].value.text() == root.text(1)
     ids = listed(qtbot, view, lambda: click_cell(qtbot, view, root, 1))
     assert ids == drilled(demo_database, view, "center", view.actor.center_id, "intake")

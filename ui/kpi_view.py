@@ -580,14 +580,18 @@ class KpiView(QWidget):
             self.metric_combo.addItem(text, key)
         self.grouping_combo = QComboBox(self)
         self.grouping_combo.setObjectName("kpiGrouping")
-        for key, text in (
-            ("community", self.tr("by community")),
-            ("street", self.tr("by street")),
-            ("grid", self.tr("by grid")),
-            ("department", self.tr("by department")),
-            ("category", self.tr("by category")),
+        # Groupings below the actor's own level only: a community has no streets to compare.
+        level = self.actor.center_level
+        above_streets = level in (AdminLevel.PROVINCE, AdminLevel.CITY, AdminLevel.COUNTY)
+        for key, text, offered in (
+            ("community", self.tr("by community"), level is not AdminLevel.COMMUNITY),
+            ("street", self.tr("by street"), above_streets),
+            ("grid", self.tr("by grid"), True),
+            ("department", self.tr("by department"), True),
+            ("category", self.tr("by category"), True),
         ):
-            self.grouping_combo.addItem(text, key)
+            if offered:
+                self.grouping_combo.addItem(text, key)
         self.metric_combo.currentIndexChanged.connect(self._show_rates)
         self.grouping_combo.currentIndexChanged.connect(self._show_rates)
         self.rate_note = QLabel("", self)
@@ -943,9 +947,12 @@ class KpiView(QWidget):
             )
         known = [d for d in overview.series.days if d.backlog is not None]
         if known:
+            last = known[-1].day
             self.cards["backlog"].set_value(
                 str(known[-1].backlog),
-                self.tr("at the end of %1").replace("%1", known[-1].day.isoformat()),
+                self.tr("now")
+                if last == overview.as_of.date()
+                else self.tr("end of %1").replace("%1", last.isoformat()),
             )
         else:
             self.cards["backlog"].set_value("—", "")
