@@ -41,7 +41,7 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     )
     parser.add_argument(
         "--view",
-        choices=["map", "board", "wall", "figures", "case"],
+        choices=["map", "board", "wall", "figures", "kpi", "case"],
         default="map",
         help="the view shown in the screenshot (default: map)",
     )
@@ -232,6 +232,8 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str) -> in
         timer.stop()
         if failure:
             raise RuntimeError(f"loading the console data failed: {failure[0]}")
+        if view == "kpi":  # the period's figures, loaded in workers
+            wait_until(lambda: window.kpi.is_idle() and window.kpi.overview() is not None)
         if view == "case":  # the most urgent case: overdue longest, else the oldest report
             rows = sorted(window._case_rows, key=lambda r: (r.deadline is None, r.deadline))
             if rows:

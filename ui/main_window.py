@@ -44,6 +44,7 @@ from ui.details_panel import DetailsPanel
 from ui.errors import describe
 from ui.figures_view import FiguresView
 from ui.grid_import_dialog import GridImportDialog
+from ui.kpi_view import KpiView
 from ui.labels import format_datetime, label
 from ui.map_basemap import open_basemap, save_basemap, saved_basemap
 from ui.map_panel import MapPanel
@@ -52,7 +53,7 @@ from ui.tasks import run_in_background
 from ui.tree_panel import JurisdictionTree
 from ui.video_wall import VideoWall
 
-VIEWS = ("map", "board", "wall", "figures", "case")
+VIEWS = ("map", "board", "wall", "figures", "kpi", "case")
 CAMERA_CHECK_MS = 60_000  # how often the map's camera markers are checked online/offline
 COUNTDOWN_REFRESH_S = 30  # countdowns and deadline colours advance this often between loads
 DETAILS_PICTURE_INTERVAL_S = 0.25  # the selected camera's picture in the details panel
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.board, self.tr("Case board"))
         self.tabs.addTab(self.wall, self.tr("Video wall"))
         self.tabs.addTab(self.figures, self.tr("Figures"))
+        self.kpi = KpiView(database, actor, self)
+        self.tabs.addTab(self.kpi, self.tr("Performance"))
         self.case_view = CaseDetailView(database, actor, self)
         self.tabs.addTab(self.case_view, self.tr("Case"))
         for i in range(len(VIEWS)):
@@ -129,6 +132,8 @@ class MainWindow(QMainWindow):
         strip.addWidget(self.alerts)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, strip)
 
+        self._docks_before_kpi: list[bool] | None = None
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self._build_status_bar()
         self._build_menus()
         self._connect()
@@ -195,6 +200,7 @@ class MainWindow(QMainWindow):
             self.tr("Case board"),
             self.tr("Video wall"),
             self.tr("Figures"),
+            self.tr("Performance"),
             self.tr("Case"),
         ]
         for i, (key, name) in enumerate(zip(VIEWS, names, strict=True)):
@@ -327,6 +333,7 @@ class MainWindow(QMainWindow):
         self.map_view.gridSelected.connect(self.select_grid)
         self.map_view.caseSelected.connect(self.open_case)
         self.case_view.caseChanged.connect(lambda _id: self.data.refresh())
+        self.kpi.caseRequested.connect(self.open_case)
         self.case_view.caseRequested.connect(self.open_case)
         self.case_view.cameraRequested.connect(self.show_camera_on_wall)
         self.details.openCaseRequested.connect(self.open_case)
@@ -370,6 +377,20 @@ class MainWindow(QMainWindow):
 
     def show_view(self, name: str) -> None:
         self.tabs.setCurrentIndex(VIEWS.index(name))
+
+    def _on_tab_changed(self, index: int) -> None:
+        """The performance tab has its own tree and lists: it takes the whole width, and the
+        docks come back as they were when the officer leaves it."""
+        docks = (self.tree_dock, self.details_dock)
+        if VIEWS[index] == "kpi":
+            if self._docks_before_kpi is None:
+                self._docks_before_kpi = [d.isVisible() for d in docks]
+                for dock in docks:
+                    dock.hide()
+        elif self._docks_before_kpi is not None:
+            for dock, visible in zip(docks, self._docks_before_kpi, strict=True):
+                dock.setVisible(visible)
+            self._docks_before_kpi = None
 
     def current_view(self) -> str:
         return VIEWS[self.tabs.currentIndex()]
