@@ -131,3 +131,23 @@ def test_new_case_placed_on_the_map_with_a_photo(qtbot, writable_demo, tmp_path)
         assert case.grid_id == grid_id
         (attachment,) = s.scalars(select(Attachment).where(Attachment.case_id == case.id)).all()
         assert attachment.filename == "现场.jpg" and attachment.media_type == "image/jpeg"
+
+
+def test_exports_from_the_console(qtbot, demo_database, tmp_path):
+    import openpyxl
+    import pypdf
+
+    window = open_window(qtbot, demo_database, "duty")
+    window.board.show_status("overdue")
+    shown = [r.code for r in window.board.shown_rows()]
+    assert shown
+    target = tmp_path / "list.xlsx"
+    window.export_case_list(str(target))
+    qtbot.waitUntil(lambda: "list.xlsx" in window.statusBar().currentMessage(), timeout=10_000)
+    sheet = openpyxl.load_workbook(target).active
+    codes = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert codes == shown  # exactly the rows shown, in their order
+    report = tmp_path / "report.pdf"
+    window.export_monthly_report(str(report), "2026-10")
+    qtbot.waitUntil(lambda: "report.pdf" in window.statusBar().currentMessage(), timeout=30_000)
+    assert len(pypdf.PdfReader(report).pages) >= 3

@@ -333,6 +333,16 @@ class CaseBoard(QWidget):
         """Rows shown after filtering."""
         return self.proxy.rowCount()
 
+    def shown_rows(self) -> list:
+        """The cases shown, in the order shown (what an export writes)."""
+        return [
+            self.model.case_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
+            for r in range(self.proxy.rowCount())
+        ]
+
+    def filter_description(self) -> str:
+        return self.filter_label.text()
+
     # --- filters -------------------------------------------------------------------------------
 
     def show_status(self, which: str) -> None:

@@ -5,6 +5,7 @@ bar below. The same shell for every role; the actor's jurisdiction decides what 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from commandcenter import attachments, clock, search
 from commandcenter.config import data_dir
 from commandcenter.domain.enums import AttachmentKind, Role
 from commandcenter.errors import CommandCenterError, TransitionRefused
+from commandcenter.exports import export_cases_xlsx, monthly_report_data
+from commandcenter.kpi import Period
 from commandcenter.queries import UnitNode
 from commandcenter.security import Actor
 from commandcenter.storage.database import Database
@@ -48,6 +51,7 @@ from ui.kpi_view import KpiView
 from ui.labels import format_datetime, label
 from ui.map_basemap import open_basemap, save_basemap, saved_basemap
 from ui.map_panel import MapPanel
+from ui.monthly_report import write_monthly_report_pdf
 from ui.new_case_dialog import NewCaseDialog
 from ui.tasks import run_in_background
 from ui.tree_panel import JurisdictionTree
@@ -185,6 +189,12 @@ class MainWindow(QMainWindow):
         new_case.setShortcut(QKeySequence.StandardKey.New)
         new_case.triggered.connect(self.pick_place_for_new_case)
         console.addAction(new_case)
+        export = QAction(self.tr("Export the case list to Excel…"), self)
+        export.triggered.connect(self.export_case_list)
+        console.addAction(export)
+        report = QAction(self.tr("Monthly report (PDF)…"), self)
+        report.triggered.connect(self.export_monthly_report)
+        console.addAction(report)
         registry = QAction(self.tr("Camera registry…"), self)
         registry.triggered.connect(self.open_camera_registry)
         console.addAction(registry)
@@ -303,6 +313,55 @@ class MainWindow(QMainWindow):
         self.map_view.set_basemap(None)
         self.statusBar().showMessage(
             self.tr("Basemap not shown: %1").replace("%1", str(error)), 20_000
+        )
+
+    def export_case_list(self, path: str | None = None) -> None:
+        """The board's cases as shown (filter and order) to an Excel file, in a worker."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export the case list"), "案件清单.xlsx", "Excel (*.xlsx)"
+            )
+        if not path:
+            return
+        rows, title = self.board.shown_rows(), self.board.filter_description()
+        now = clock.now()
+        run_in_background(
+            lambda: export_cases_xlsx(rows, path, now=now, title=title),
+            lambda written: self.statusBar().showMessage(
+                self.tr("%1 cases written to %2")
+                .replace("%1", str(len(rows)))
+                .replace("%2", str(written)),
+                15_000,
+            ),
+            self._on_write_failed,
+            owner=self,
+        )
+
+    def export_monthly_report(self, path: str | None = None, period: str | None = None) -> None:
+        """The monthly report (月报) of the chosen month as a PDF, made in a worker."""
+        period = period or (clock.now().date().replace(day=1) - dt.timedelta(days=1)).strftime(
+            "%Y-%m"
+        )
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Monthly report"), f"月报-{period}.pdf", "PDF (*.pdf)"
+            )
+        if not path:
+            return
+        database, actor = self.database, self.actor
+
+        def write():
+            with database.session() as session:
+                report = monthly_report_data(session, actor, Period.parse(period))
+            return write_monthly_report_pdf(report, path)
+
+        run_in_background(
+            write,
+            lambda written: self.statusBar().showMessage(
+                self.tr("Monthly report written to %1").replace("%1", str(written)), 15_000
+            ),
+            self._on_write_failed,
+            owner=self,
         )
 
     def open_camera_registry(self) -> CameraRegistryDialog:
