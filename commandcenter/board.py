@@ -68,7 +68,8 @@ class Stage(StrEnum):
     CLOSED_TODAY = "closed_today"  # 今日结案
 
 
-_STAGE_OF_STATE = {
+# The column of each state (a suspended case: see stage_of).
+STAGE_OF_STATE = {
     S.REPORTED: Stage.REPORTED,
     S.FILED: Stage.FILED,
     S.DISPATCHED: Stage.DISPATCHED,
@@ -79,13 +80,16 @@ _STAGE_OF_STATE = {
 }
 
 
+_SUSPENDED, _HANDLING = S.SUSPENDED, S.HANDLING
+
+
 def stage_of(row: CaseRow) -> Stage | None:
     """The column a row shows in; a suspended case in the column it resumes to (handling when
     the resume state is unknown); None for declined, voided and merged cases."""
     state = row.state
-    if state is S.SUSPENDED:
-        state = row.resume_state or S.HANDLING
-    return _STAGE_OF_STATE.get(state)
+    if state is _SUSPENDED:
+        state = row.resume_state or _HANDLING
+    return STAGE_OF_STATE.get(state)
 
 
 def stage_counts(rows: Iterable[CaseRow]) -> dict[Stage, int]:
@@ -163,7 +167,16 @@ def load_board(session: Session, actor: Actor, now: dt.datetime) -> BoardData:
         _CASES.c.state == S.CLOSED,
         _CASES.c.closed_at >= _day_start(now.date()),
     )
+    _prepare(rows)
     return BoardData(rows, watermark)
+
+
+def _prepare(rows: list[CaseRow]) -> None:
+    """Make each row's search text and sort key here, in the thread that loads, rather than
+    when the officer first types or sorts."""
+    for row in rows:
+        row.search_text  # noqa: B018 (a cached property)
+        row.deadline_order  # noqa: B018
 
 
 def changes_since(
@@ -212,6 +225,7 @@ def changes_since(
                 removed.add(row.id)
     removed.update(case_ids - found)  # outside the jurisdiction: never on this board
     removed.difference_update(row.id for row in changed)
+    _prepare(changed)
     return BoardChanges(new_mark, changed, sorted(removed))
 
 
@@ -261,14 +275,13 @@ def queue_actions(role: Role) -> frozenset[Action]:
     return frozenset(a for a in QUEUE_ACTIONS | extra if role in RULES[a].roles)
 
 
-def _overdue(row: CaseRow, now: dt.datetime | None) -> bool:
-    if now is None:
-        return row.deadline_status is DeadlineStatus.OVERDUE
-    return row.closed_at is None and row.deadline is not None and row.deadline <= now
+_DECIDE, _REPLY, _SUPERVISE = Action.DECIDE_EXTENSION, Action.REPLY_SUPERVISION, Action.SUPERVISE
+_HOLDER, _JURISDICTION = Scope.HOLDER, Scope.JURISDICTION
 
 
 def action_test(actor: Actor, now: dt.datetime | None = None) -> Callable[[CaseRow], bool]:
-    """``needs_action`` for one actor, prepared once for many rows."""
+    """``needs_action`` for one actor, prepared once for many rows. The function's ``states``
+    attribute holds the states it can say yes for (a cheap first test)."""
     steps_by_state: dict[CaseState, list[tuple[Action, Scope]]] = {}
     for action in queue_actions(actor.role):
         rule = RULES[action]
@@ -277,6 +290,7 @@ def action_test(actor: Actor, now: dt.datetime | None = None) -> Callable[[CaseR
     user_id, department_id, center_id = actor.user_id, actor.department_id, actor.center_id
     centers_are_mine = actor.role != Role.DEPARTMENT_HANDLER
     jurisdiction = actor.jurisdiction_center_ids
+    overdue_status = DeadlineStatus.OVERDUE
 
     def holds(row: CaseRow) -> bool:  # CaseWorkflow._holds
         if row.holder_user_id is not None and row.holder_user_id == user_id:
@@ -289,20 +303,25 @@ def action_test(actor: Actor, now: dt.datetime | None = None) -> Callable[[CaseR
             and (row.holder_center_id == center_id)
         )
 
+    def overdue(row: CaseRow) -> bool:
+        if now is None:
+            return row.deadline_status is overdue_status
+        return row.closed_at is None and row.deadline is not None and row.deadline <= now
+
     def test(row: CaseRow) -> bool:
         steps = steps_by_state.get(row.state)
         if not steps:
             return False
         for action, scope in steps:
-            if action is Action.DECIDE_EXTENSION and not row.extension_pending:
+            if action is _DECIDE and not row.extension_pending:
                 continue
-            if action is Action.REPLY_SUPERVISION and not row.supervision_open:
+            if action is _REPLY and not row.supervision_open:
                 continue
-            if action is Action.SUPERVISE and (row.supervision_open or not _overdue(row, now)):
+            if action is _SUPERVISE and (row.supervision_open or not overdue(row)):
                 continue
-            if scope is Scope.HOLDER:
+            if scope is _HOLDER:
                 allowed = holds(row)
-            elif scope is Scope.JURISDICTION:
+            elif scope is _JURISDICTION:
                 allowed = row.center_id in jurisdiction or holds(row)
             else:
                 allowed = user_id in row.grid_manager_ids
@@ -360,32 +379,33 @@ class BoardFilter:
         return self == BoardFilter(sort=self.sort)
 
 
-_NEVER = dt.datetime.max
+_BY_DEADLINE = attrgetter("deadline_order")  # CaseRow.deadline_order, made once per row
+_BY_AGE = attrgetter("reported_at", "id")
 
 
-def _deadline_key(row: CaseRow):
-    return (row.deadline or _NEVER, row.reported_at)
+def sort_key(order: BoardSort) -> Callable[[CaseRow], tuple]:
+    """The key rows are ordered by: unique (the case id breaks ties), so a sorted column can
+    be bisected."""
+    return _BY_AGE if order is BoardSort.AGE else _BY_DEADLINE
 
 
-def sort_rows(rows: list[CaseRow], order: BoardSort = BoardSort.DEADLINE) -> list[CaseRow]:
-    if order is BoardSort.AGE:
-        return sorted(rows, key=attrgetter("reported_at"))
-    return sorted(rows, key=_deadline_key)
-
-
-def sort_key(order: BoardSort) -> Callable[[CaseRow], object]:
-    """The key ``sort_rows`` orders by (with the case id to break ties, for bisecting)."""
-    if order is BoardSort.AGE:
-        return lambda row: (row.reported_at, row.id)
-    return lambda row: (row.deadline or _NEVER, row.reported_at, row.id)
+def sort_rows(rows: Iterable[CaseRow], order: BoardSort = BoardSort.DEADLINE) -> list[CaseRow]:
+    return sorted(rows, key=sort_key(order))
 
 
 def apply(
     rows: Iterable[CaseRow], board_filter: BoardFilter, actor: Actor, now: dt.datetime
 ) -> list[CaseRow]:
     """The rows the filter keeps, sorted as it asks."""
+    return sort_rows(select_rows(rows, board_filter, actor, now), board_filter.sort)
+
+
+def select_rows(
+    rows: Iterable[CaseRow], board_filter: BoardFilter, actor: Actor, now: dt.datetime
+) -> list[CaseRow]:
+    """The rows the filter keeps, in their given order (a new list)."""
     f = board_filter
-    out = rows if isinstance(rows, list) else list(rows)
+    out = list(rows)
     if f.grid_ids is not None:
         out = [r for r in out if r.grid_id in f.grid_ids]
     if f.center_ids is not None:
@@ -424,7 +444,7 @@ def apply(
         test = action_test(actor, now)
         states = test.states
         out = [r for r in out if r.state in states and test(r)]
-    return sort_rows(out, f.sort)
+    return out
 
 
 @dataclass

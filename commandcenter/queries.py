@@ -81,6 +81,9 @@ class UnitNode:
             yield from child.walk()
 
 
+_NO_DEADLINE = dt.datetime.max
+
+
 @dataclass(frozen=True)
 class CaseRow:
     id: int
@@ -117,6 +120,12 @@ class CaseRow:
         """Code, title, grid and holder in lower case: what the board's free text searches
         (made once per row)."""
         return f"{self.code}\n{self.title}\n{self.grid_name or ''}\n{self.holder}".lower()
+
+    @cached_property
+    def deadline_order(self) -> tuple:
+        """Sort key: least time left first, cases without a deadline last, then the earlier
+        report, then the id (made once per row)."""
+        return (self.deadline or _NO_DEADLINE, self.reported_at, self.id)
 
     @property
     def paused(self) -> bool:
