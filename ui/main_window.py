@@ -39,6 +39,7 @@ from commandcenter.video.snapshot import save_snapshot, snapshot_filename, snaps
 from commandcenter.video.wall import Tour, TourProblem, load_tours, save_tours
 from ui import i18n
 from ui.alert_strip import AlertStrip
+from ui.board_view import BoardTab, BoardView
 from ui.camera_registry_dialog import CameraRegistryDialog
 from ui.case_board import CaseBoard
 from ui.case_detail import CaseDetailView
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         self.map_panel = MapPanel(self, search=self._search_places)
         self.map_view = self.map_panel.map
         self.board = CaseBoard(self)
+        self.board_view = BoardView(database, actor, self)
+        self.board_tab = BoardTab(self.board_view, self.board, self)
         # The wall's decoding workers look a camera's credentials up themselves, in their own
         # thread: the window never holds a camera password.
         self.wall = VideoWall(self, registry=StreamRegistry(database_credentials(database)))
@@ -98,7 +101,7 @@ class MainWindow(QMainWindow):
         self.tabs.tabBar().setChangeCurrentOnDrag(True)
         self.tabs.tabBar().setAcceptDrops(True)
         self.tabs.addTab(self.map_panel, self.tr("Map"))
-        self.tabs.addTab(self.board, self.tr("Case board"))
+        self.tabs.addTab(self.board_tab, self.tr("Case board"))
         self.tabs.addTab(self.wall, self.tr("Video wall"))
         self.tabs.addTab(self.figures, self.tr("Figures"))
         self.kpi = KpiView(database, actor, self)
@@ -323,7 +326,8 @@ class MainWindow(QMainWindow):
             )
         if not path:
             return
-        rows, title = self.board.shown_rows(), self.board.filter_description()
+        shown = self.board_view if self.board_tab.mode == "board" else self.board
+        rows, title = shown.shown_rows(), shown.filter_description()
         now = clock.now()
         run_in_background(
             lambda: export_cases_xlsx(rows, path, now=now, title=title),
@@ -391,7 +395,7 @@ class MainWindow(QMainWindow):
         self.tree.unitSelected.connect(self.select_unit)
         self.map_view.gridSelected.connect(self.select_grid)
         self.map_view.caseSelected.connect(self.open_case)
-        self.case_view.caseChanged.connect(lambda _id: self.data.refresh())
+        self.case_view.caseChanged.connect(self._on_case_changed)
         self.kpi.caseRequested.connect(self.open_case)
         self.case_view.caseRequested.connect(self.open_case)
         self.case_view.cameraRequested.connect(self.show_camera_on_wall)
@@ -403,6 +407,8 @@ class MainWindow(QMainWindow):
         self.details.gridCamerasRequested.connect(self.show_grid_cameras)
         self.details.cameraOnWallRequested.connect(self.show_camera_on_wall)
         self.board.caseSelected.connect(self.select_case)
+        self.board_view.caseSelected.connect(self.select_case)
+        self.board_view.caseActivated.connect(self.open_case)
         self.wall.cameraSelected.connect(self.select_camera)
         self.alerts.alertClicked.connect(self.show_alert)
         self.figures.counterClicked.connect(self._on_counter)
@@ -421,12 +427,14 @@ class MainWindow(QMainWindow):
         if path:
             self.use_basemap(path, gcj02)
         self.data.start()
+        self.board_view.start()
         self.load_tours()
         self._clock.start()
         self._camera_check.start()
 
     def closeEvent(self, event) -> None:
         self.data.stop()
+        self.board_view.stop()
         self._clock.stop()
         self._camera_check.stop()
         self.wall.shutdown()  # no decoding thread outlives the window
@@ -438,10 +446,10 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(VIEWS.index(name))
 
     def _on_tab_changed(self, index: int) -> None:
-        """The performance tab has its own tree and lists: it takes the whole width, and the
-        docks come back as they were when the officer leaves it."""
+        """The board's seven columns and the performance tab (its own tree and lists) take the
+        whole width; the docks come back as they were when the officer leaves them."""
         docks = (self.tree_dock, self.details_dock)
-        if VIEWS[index] == "kpi":
+        if VIEWS[index] in ("board", "kpi"):
             if self._docks_before_kpi is None:
                 self._docks_before_kpi = [d.isVisible() for d in docks]
                 for dock in docks:
@@ -459,6 +467,7 @@ class MainWindow(QMainWindow):
             self.show_view("wall")
             return
         self.board.show_status(key)
+        self.board_tab.show_mode("list")
         self.show_view("board")
         self.board.table.setFocus()
 
@@ -472,6 +481,7 @@ class MainWindow(QMainWindow):
             self.show_alert(key)
         elif key == "open":
             self.board.clear_filter()
+            self.board_tab.show_mode("board")
             self.show_view("board")
 
     def _choose_language(self, code: str) -> None:
@@ -685,6 +695,7 @@ class MainWindow(QMainWindow):
         """Advance what depends on "now" without reloading: countdowns, marker states."""
         self._countdown_refreshed = time.monotonic()
         self.board.set_now(now)
+        self.board_view.set_now(now)
         self.map_view.set_now(now)
         if self.details.current is None:
             self.details.show_overview(self._case_rows, now)
@@ -709,6 +720,7 @@ class MainWindow(QMainWindow):
         grid = self._grids.get(grid_id)
         if grid is not None:
             self.board.show_grids({grid_id}, grid.name)
+            self.board_tab.show_mode("list")
             self.show_view("board")
 
     def show_grid_cameras(self, grid_id: int) -> None:
@@ -787,6 +799,11 @@ class MainWindow(QMainWindow):
         if row.grid_id is not None:
             self.tree.select("grid", row.grid_id)
         self.details.show_case(row)
+
+    def _on_case_changed(self, _case_id: int) -> None:
+        """A step was taken here: every view catches up now, not at its next poll."""
+        self.data.refresh()
+        self.board_view.refresh()
 
     def open_case(self, case_id: int) -> None:
         """The whole case in the case tab (a marker, the board, a related case)."""
