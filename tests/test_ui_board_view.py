@@ -1,0 +1,121 @@
+"""The case board's columns in the console: a case moves through them as steps are taken, the
+filters and the "needs my action" queue show exactly the right cases for two roles."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from test_ui_console import (  # noqa: E402, F401 - fixtures are used by name
+    DEMO_NOW,
+    LOAD_TIMEOUT_MS,
+    actor,
+    chinese,
+    demo_clock,
+    garbage_in_the_gui_thread,
+    open_window,
+)
+
+from commandcenter import board  # noqa: E402
+from commandcenter.board import Stage  # noqa: E402
+from commandcenter.case_detail import perform  # noqa: E402
+from commandcenter.domain.enums import CaseCategory  # noqa: E402
+from commandcenter.storage.models import Case  # noqa: E402
+from commandcenter.workflow.rules import Action  # noqa: E402
+from ui.board_model import BoardRole  # noqa: E402
+
+
+def ready_board(qtbot, window):
+    window.show_view("board")
+    view = window.board_view
+    view.clear_filters()
+    qtbot.waitUntil(view.is_idle, timeout=LOAD_TIMEOUT_MS)
+    return view
+
+
+def shown(view) -> dict[Stage, set[int]]:
+    return {stage: set(view.shown_ids(stage)) for stage in Stage}
+
+
+def test_a_case_moves_through_the_columns_and_the_selection_stays(qtbot, writable_demo):
+    window = open_window(qtbot, writable_demo, "duty")
+    view = ready_board(qtbot, window)
+    reported = view.shown_ids(Stage.REPORTED) or []
+    handling = view.shown_ids(Stage.HANDLING)
+    if not reported:  # the demo's now may have none waiting: report one
+        from commandcenter.domain.enums import CaseSource
+        from commandcenter.workflow.engine import CaseWorkflow
+
+        with writable_demo.session() as s, s.begin():
+            change = CaseWorkflow(s).report(
+                actor(writable_demo, "duty"), source=CaseSource.HOTLINE_12345,
+                category=CaseCategory.OTHER, title="测试来电", grid_id=window.board_view.model.rows()[0].grid_id,
+                allow_duplicate=True,
+            )  # fmt: skip
+        view.refresh()
+        qtbot.waitUntil(lambda: change.case_id in shown(view)[Stage.REPORTED], timeout=10_000)
+        reported = [change.case_id]
+    case_id = reported[0]
+    # The officer has another case selected; it must stay selected through the refresh.
+    handling_view = view.lists[Stage.HANDLING]
+    keep = view.columns.proxy(Stage.HANDLING).index(0, 0)
+    handling_view.setCurrentIndex(keep)
+    kept_id = keep.data(BoardRole.CASE_ID)
+    assert kept_id in handling
+    counts = view.columns.counts()
+
+    with writable_demo.session() as s, s.begin():
+        version = s.get(Case, case_id).version
+        perform(s, actor(writable_demo, "duty"), case_id, Action.FILE, expected_version=version)
+    view.refresh()
+    qtbot.waitUntil(lambda: case_id in shown(view)[Stage.FILED], timeout=10_000)
+    assert case_id not in shown(view)[Stage.REPORTED]
+    assert view.columns.counts()[Stage.FILED] == counts[Stage.FILED] + 1
+    assert handling_view.currentIndex().data(BoardRole.CASE_ID) == kept_id
+    assert kept_id in {i.data(BoardRole.CASE_ID) for i in handling_view.selectedIndexes()}
+
+
+def test_filters_and_my_queue_for_two_roles(qtbot, demo_database):
+    for username in ("duty", "handler"):
+        window = open_window(qtbot, demo_database, username)
+        view = ready_board(qtbot, window)
+        who = actor(demo_database, username)
+        rows = view.model.rows()
+        everything = set().union(*shown(view).values())
+        assert everything == {r.id for r in rows if board.stage_of(r) is not None}
+
+        view.mine.setChecked(True)
+        view.apply_filter()
+        expected = {r.id for r in rows if board.needs_action(who, r, DEMO_NOW)}
+        assert set().union(*shown(view).values()) == expected
+        assert str(len(expected)) in view.mine.text()
+
+        view.clear_filters()
+        view.overdue.setChecked(True)
+        view.category.setCurrentIndex(view.category.findData(CaseCategory.ENVIRONMENT.value))
+        view.apply_filter()
+        expected = {
+            r.id
+            for r in rows
+            if r.category is CaseCategory.ENVIRONMENT
+            and r.deadline is not None
+            and r.deadline <= DEMO_NOW
+            and r.state.is_open
+        }
+        assert set().union(*shown(view).values()) == expected
+        view.clear_filters()
+        window.close()
+
+
+def test_bulk_urge_with_one_note(qtbot, writable_demo):
+    window = open_window(qtbot, writable_demo, "duty")
+    view = ready_board(qtbot, window)
+    ids = view.shown_ids(Stage.HANDLING)[:2]
+    assert len(ids) == 2
+    view.take_bulk(Action.URGE, ids, "请加快处置")
+    qtbot.waitUntil(lambda: view.bulk_report is not None, timeout=10_000)
+    done, refused = view.bulk_report
+    assert done == 2 and refused == []
+    with writable_demo.session() as s:
+        assert all(s.get(Case, i).urge_count >= 1 for i in ids)
