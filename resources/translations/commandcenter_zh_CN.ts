@@ -2,6 +2,69 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ActionDialog</name>
+    <message>
+        <source>Dispatch to</source>
+        <translation>派遣至</translation>
+    </message>
+    <message>
+        <source>Done properly: pass</source>
+        <translation>处置到位：核查通过</translation>
+    </message>
+    <message>
+        <source>Not done: back for rework</source>
+        <translation>未处置到位：退回返工</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>核查结论</translation>
+    </message>
+    <message>
+        <source>Resident&apos;s rating</source>
+        <translation>群众评价</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>同意</translation>
+    </message>
+    <message>
+        <source>Refuse</source>
+        <translation>不同意</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>审批意见</translation>
+    </message>
+    <message>
+        <source>Working days</source>
+        <translation>工作日数</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>小时数</translation>
+    </message>
+    <message>
+        <source>Merge into</source>
+        <translation>并入案件</translation>
+    </message>
+    <message>
+        <source>Required: why</source>
+        <translation>必填：说明原因</translation>
+    </message>
+    <message>
+        <source>Optional note</source>
+        <translation>选填备注</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
     <name>AlertStrip</name>
     <message>
         <source>Show these cases on the board (%1)</source>
@@ -34,6 +97,150 @@
     <message>
         <source>Data as of %1</source>
         <translation>数据更新于 %1</translation>
+    </message>
+</context>
+<context>
+    <name>BoardModel</name>
+    <message>
+        <source>Closed %1</source>
+        <translation>结案于 %1</translation>
+    </message>
+    <message>
+        <source>★ New, to be filed</source>
+        <translation>★ 新上报，待受理</translation>
+    </message>
+    <message>
+        <source>⏸ Suspended · %1</source>
+        <translation>⏸ 挂账 · %1</translation>
+    </message>
+</context>
+<context>
+    <name>BoardTab</name>
+    <message>
+        <source>Columns by stage</source>
+        <translation>按环节分栏</translation>
+    </message>
+    <message>
+        <source>List</source>
+        <translation>列表</translation>
+    </message>
+</context>
+<context>
+    <name>BoardView</name>
+    <message>
+        <source>Code, title, grid or holder</source>
+        <translation>编号、标题、网格或承办单位/人</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <source>Any urgency</source>
+        <translation>全部紧急程度</translation>
+    </message>
+    <message>
+        <source>All grids</source>
+        <translation>全部网格</translation>
+    </message>
+    <message>
+        <source>Holder</source>
+        <translation>承办单位/人</translation>
+    </message>
+    <message>
+        <source>Overdue only</source>
+        <translation>仅看超期</translation>
+    </message>
+    <message>
+        <source>Least time left first</source>
+        <translation>剩余时间少的在前</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>上报早的在前</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <source>%1 the selected</source>
+        <translation>批量%1</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>待受理</translation>
+    </message>
+    <message>
+        <source>Filed</source>
+        <translation>待派遣</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>待签收</translation>
+    </message>
+    <message>
+        <source>Handling</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>Awaiting verification</source>
+        <translation>待核查</translation>
+    </message>
+    <message>
+        <source>Call-back</source>
+        <translation>待回访</translation>
+    </message>
+    <message>
+        <source>Closed today</source>
+        <translation>今日结案</translation>
+    </message>
+    <message>
+        <source>Needs my action (%1)</source>
+        <translation>待我处理（%1）</translation>
+    </message>
+    <message>
+        <source>needs my action</source>
+        <translation>待我处理</translation>
+    </message>
+    <message>
+        <source>All cases on the board</source>
+        <translation>看板全部案件</translation>
+    </message>
+    <message>
+        <source>%1 selected</source>
+        <translation>已选 %1 件</translation>
+    </message>
+    <message>
+        <source>%1 done</source>
+        <translation>已完成 %1 件</translation>
+    </message>
+    <message>
+        <source>%1 refused: %2</source>
+        <translation>%1 件被拒：%2</translation>
+    </message>
+</context>
+<context>
+    <name>BulkDialog</name>
+    <message>
+        <source>%1 %2 cases</source>
+        <translation>%1 %2 件案件</translation>
+    </message>
+    <message>
+        <source>Dispatch to</source>
+        <translation>派遣至</translation>
+    </message>
+    <message>
+        <source>One note for all of them</source>
+        <translation>所有案件共用一条备注</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
     </message>
 </context>
 <context>
@@ -396,6 +603,125 @@
     </message>
 </context>
 <context>
+    <name>CaseDetailView</name>
+    <message>
+        <source>Open a case from the board, the map or the work list.</source>
+        <translation>请从案件看板、地图或工作列表打开案件。</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Cameras within 500 m (double-click: live)</source>
+        <translation>500 米内摄像机（双击看实时画面）</translation>
+    </message>
+    <message>
+        <source>Related cases</source>
+        <translation>关联案件</translation>
+    </message>
+    <message>
+        <source>Archive (every step, hash-chained)</source>
+        <translation>办理档案（每步留痕，哈希链防篡改）</translation>
+    </message>
+    <message>
+        <source>Attachments (double-click to view)</source>
+        <translation>附件（双击查看）</translation>
+    </message>
+    <message>
+        <source>clock paused since %1</source>
+        <translation>自 %1 起暂停计时</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Center</source>
+        <translation>所属中心</translation>
+    </message>
+    <message>
+        <source>Held by</source>
+        <translation>承办单位 / 人</translation>
+    </message>
+    <message>
+        <source>Reported at</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Filed at</source>
+        <translation>立案时间</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办结时限</translation>
+    </message>
+    <message>
+        <source>Closed at</source>
+        <translation>结案时间</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>上报人</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Rework / extensions / urged</source>
+        <translation>返工 / 延期 / 催办</translation>
+    </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>merged into</source>
+        <translation>已并入</translation>
+    </message>
+    <message>
+        <source>merged here</source>
+        <translation>已并入本案</translation>
+    </message>
+    <message>
+        <source>possible duplicate</source>
+        <translation>疑似重复</translation>
+    </message>
+    <message>
+        <source>Needs a reason</source>
+        <translation>需填写原因</translation>
+    </message>
+    <message>
+        <source>Nothing for you to do on this case now.</source>
+        <translation>本案当前无需您处理。</translation>
+    </message>
+    <message>
+        <source>%1: done — now %2.</source>
+        <translation>%1：已完成，当前状态：%2。</translation>
+    </message>
+</context>
+<context>
     <name>CaseTableModel</name>
     <message>
         <source>Case no.</source>
@@ -579,6 +905,10 @@
     <message>
         <source>Reported at</source>
         <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Open the case (Enter)</source>
+        <translation>打开案件（Enter）</translation>
     </message>
     <message>
         <source>Camera</source>
@@ -818,6 +1148,403 @@
     </message>
 </context>
 <context>
+    <name>KpiView</name>
+    <message>
+        <source>Figures and drill-down</source>
+        <translation>考核指标及明细</translation>
+    </message>
+    <message>
+        <source>%1 (to date)</source>
+        <translation>%1（截至今日）</translation>
+    </message>
+    <message>
+        <source>This quarter (%1)</source>
+        <translation>本季度（%1）</translation>
+    </message>
+    <message>
+        <source>This year (%1)</source>
+        <translation>本年度（%1）</translation>
+    </message>
+    <message>
+        <source>Custom range…</source>
+        <translation>自定义时段…</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>统计周期</translation>
+    </message>
+    <message>
+        <source>cases</source>
+        <translation>件</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应结案</translation>
+    </message>
+    <message>
+        <source>Closure rate</source>
+        <translation>结案率</translation>
+    </message>
+    <message>
+        <source>On-time closure rate</source>
+        <translation>按期结案率</translation>
+    </message>
+    <message>
+        <source>Rework rate</source>
+        <translation>返工率</translation>
+    </message>
+    <message>
+        <source>Satisfaction rate</source>
+        <translation>满意率</translation>
+    </message>
+    <message>
+        <source>Open at period end</source>
+        <translation>期末在办</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Click for the cases behind this figure.</source>
+        <translation>单击查看该指标对应的案件。</translation>
+    </message>
+    <message>
+        <source>Cases reported</source>
+        <translation>上报案件数</translation>
+    </message>
+    <message>
+        <source>by community</source>
+        <translation>按社区</translation>
+    </message>
+    <message>
+        <source>by street</source>
+        <translation>按街道</translation>
+    </message>
+    <message>
+        <source>by grid</source>
+        <translation>按网格</translation>
+    </message>
+    <message>
+        <source>by department</source>
+        <translation>按职能部门</translation>
+    </message>
+    <message>
+        <source>by category</source>
+        <translation>按类别</translation>
+    </message>
+    <message>
+        <source>Jurisdiction</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <source>On time</source>
+        <translation>按期结案</translation>
+    </message>
+    <message>
+        <source>Rework</source>
+        <translation>返工</translation>
+    </message>
+    <message>
+        <source>Satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <source>Click a unit or grid for the cases reported there in the period.</source>
+        <translation>单击单位或网格，查看其本期上报的案件。</translation>
+    </message>
+    <message>
+        <source>Cases reported in the period.</source>
+        <translation>本期上报的案件。</translation>
+    </message>
+    <message>
+        <source>Cases whose deadline fell in the period (declined, voided, merged left out).</source>
+        <translation>办结时限在本期内的案件（不含不予立案、作废、并案）。</translation>
+    </message>
+    <message>
+        <source>Of the due cases, those closed.</source>
+        <translation>应结案件中已结案的案件。</translation>
+    </message>
+    <message>
+        <source>Closed on time ÷ due.</source>
+        <translation>按期结案数 ÷ 应结案数。</translation>
+    </message>
+    <message>
+        <source>Due cases sent back by a failed verification ÷ due.</source>
+        <translation>核查未通过退回返工的应结案件数 ÷ 应结案数。</translation>
+    </message>
+    <message>
+        <source>Ratings 4–5 ÷ rated cases.</source>
+        <translation>评价 4–5 星的案件数 ÷ 已评价案件数。</translation>
+    </message>
+    <message>
+        <source>Weighted score (0–100) and grade; click for the due cases.</source>
+        <translation>加权得分（0–100）及等级；单击查看应结案件。</translation>
+    </message>
+    <message>
+        <source>Click a bar, a point, a card or a figure in the tree to list its cases.</source>
+        <translation>单击柱条、数据点、指标卡或树表中的数字，列出对应案件。</translation>
+    </message>
+    <message>
+        <source>Open case</source>
+        <translation>打开案件</translation>
+    </message>
+    <message>
+        <source>Double-click a case for its history.</source>
+        <translation>双击案件查看办理过程。</translation>
+    </message>
+    <message>
+        <source>History of a case</source>
+        <translation>案件办理过程</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Amber rows pull the figure the wrong way; they come first.</source>
+        <translation>琥珀色行对该指标不利，排在最前。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n case(s)</source>
+        <translation>
+            <numerusform>%n 件案件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>History of case %1</source>
+        <translation>案件 %1 办理过程</translation>
+    </message>
+    <message>
+        <source>%1 filed</source>
+        <translation>立案 %1 件</translation>
+    </message>
+    <message>
+        <source>%1 closed</source>
+        <translation>结案 %1 件</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <source>end of %1</source>
+        <translation>截至 %1</translation>
+    </message>
+    <message>
+        <source>grade %1</source>
+        <translation>等级 %1</translation>
+    </message>
+    <message>
+        <source>Open cases at the end of each day</source>
+        <translation>每日日终在办案件</translation>
+    </message>
+    <message>
+        <source>lowest first; click a bar for its cases</source>
+        <translation>由低到高；单击柱条查看案件</translation>
+    </message>
+    <message>
+        <source>highest first; click a bar for its cases</source>
+        <translation>由高到低；单击柱条查看案件</translation>
+    </message>
+    <message>
+        <source>most first; click a bar for its cases</source>
+        <translation>由多到少；单击柱条查看案件</translation>
+    </message>
+    <message>
+        <source>Filed</source>
+        <translation>立案</translation>
+    </message>
+    <message>
+        <source>Closed (of due)</source>
+        <translation>结案（应结案件中）</translation>
+    </message>
+    <message>
+        <source>Closed on time</source>
+        <translation>按期结案</translation>
+    </message>
+    <message>
+        <source>Reworked</source>
+        <translation>返工</translation>
+    </message>
+    <message>
+        <source>Extended</source>
+        <translation>延期</translation>
+    </message>
+    <message>
+        <source>Closed with a handling time</source>
+        <translation>已结案（有处置时长）</translation>
+    </message>
+    <message>
+        <source>Rated</source>
+        <translation>已评价</translation>
+    </message>
+    <message>
+        <source>Grid patrol reports</source>
+        <translation>网格员巡查上报</translation>
+    </message>
+    <message>
+        <source>Resolved on the spot</source>
+        <translation>自行处置</translation>
+    </message>
+    <message>
+        <source>Extension rate</source>
+        <translation>延期率</translation>
+    </message>
+    <message>
+        <source>Self-resolution rate</source>
+        <translation>自行处置率</translation>
+    </message>
+    <message>
+        <source>Average handling time</source>
+        <translation>平均处置时长</translation>
+    </message>
+    <message>
+        <source>Reported that day</source>
+        <translation>当日上报</translation>
+    </message>
+    <message>
+        <source>Closed that day</source>
+        <translation>当日结案</translation>
+    </message>
+    <message>
+        <source>Declined, voided or merged that day</source>
+        <translation>当日不予立案、作废或并案</translation>
+    </message>
+    <message>
+        <source>Open at the end of the day</source>
+        <translation>当日日终在办</translation>
+    </message>
+    <message>
+        <source>Due that day</source>
+        <translation>当日应结案</translation>
+    </message>
+    <message>
+        <source>Due that day and closed</source>
+        <translation>当日应结且已结案</translation>
+    </message>
+    <message>
+        <source>Due that day and closed on time</source>
+        <translation>当日应结且按期结案</translation>
+    </message>
+    <message>
+        <source>%1 of %2 due cases closed</source>
+        <translation>应结案 %2 件，已结案 %1 件</translation>
+    </message>
+    <message>
+        <source>%1 of %2 due cases closed on time</source>
+        <translation>应结案 %2 件，按期结案 %1 件</translation>
+    </message>
+    <message>
+        <source>%1 of %2 due cases reworked</source>
+        <translation>应结案 %2 件，返工 %1 件</translation>
+    </message>
+    <message>
+        <source>%1 of %2 due cases extended</source>
+        <translation>应结案 %2 件，延期 %1 件</translation>
+    </message>
+    <message>
+        <source>%1 of %2 rated cases satisfied</source>
+        <translation>已评价 %2 件，满意 %1 件</translation>
+    </message>
+    <message>
+        <source>%1 of %2 patrol reports resolved on the spot</source>
+        <translation>巡查上报 %2 件，自行处置 %1 件</translation>
+    </message>
+    <message>
+        <source>reporter</source>
+        <translation>上报人</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>接收方</translation>
+    </message>
+    <message>
+        <source>deadline</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <source>passed</source>
+        <translation>核查通过</translation>
+    </message>
+    <message>
+        <source>rating</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>小时数</translation>
+    </message>
+    <message>
+        <source>into</source>
+        <translation>并入</translation>
+    </message>
+    <message>
+        <source>late</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>Grid manager</source>
@@ -992,6 +1719,90 @@
         <translation>已并案</translation>
     </message>
     <message>
+        <source>Report</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>受理立案</translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation>不予立案</translation>
+    </message>
+    <message>
+        <source>Resolved on the spot</source>
+        <translation>自行处置</translation>
+    </message>
+    <message>
+        <source>Dispatch</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>Escalate</source>
+        <translation>上报上级</translation>
+    </message>
+    <message>
+        <source>Sign for it</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <source>Send back</source>
+        <translation>回退</translation>
+    </message>
+    <message>
+        <source>Report the result</source>
+        <translation>处置反馈</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>核查</translation>
+    </message>
+    <message>
+        <source>Call back and rate</source>
+        <translation>回访评价</translation>
+    </message>
+    <message>
+        <source>Request more time</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <source>Decide on more time</source>
+        <translation>延期审批</translation>
+    </message>
+    <message>
+        <source>Suspend</source>
+        <translation>挂账</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复办理</translation>
+    </message>
+    <message>
+        <source>Void</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <source>Supervise</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>Reply to supervision</source>
+        <translation>督办回复</translation>
+    </message>
+    <message>
+        <source>Urge</source>
+        <translation>催办</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>重新办理</translation>
+    </message>
+    <message>
+        <source>Merge into another case</source>
+        <translation>并案</translation>
+    </message>
+    <message>
         <source>No deadline</source>
         <translation>无时限</translation>
     </message>
@@ -1138,8 +1949,28 @@
         <translation>控制台(&amp;C)</translation>
     </message>
     <message>
+        <source>Performance</source>
+        <translation>考核分析</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案件详情</translation>
+    </message>
+    <message>
         <source>Refresh now</source>
         <translation>立即刷新</translation>
+    </message>
+    <message>
+        <source>New case…</source>
+        <translation>新建案件…</translation>
+    </message>
+    <message>
+        <source>Export the case list to Excel…</source>
+        <translation>导出案件清单（Excel）…</translation>
+    </message>
+    <message>
+        <source>Monthly report (PDF)…</source>
+        <translation>月报（PDF）…</translation>
     </message>
     <message>
         <source>Camera registry…</source>
@@ -1214,6 +2045,22 @@
         <translation>底图未显示：%1</translation>
     </message>
     <message>
+        <source>Export the case list</source>
+        <translation>导出案件清单</translation>
+    </message>
+    <message>
+        <source>%1 cases written to %2</source>
+        <translation>已将 %1 件案件写入 %2</translation>
+    </message>
+    <message>
+        <source>Monthly report</source>
+        <translation>月报</translation>
+    </message>
+    <message>
+        <source>Monthly report written to %1</source>
+        <translation>月报已保存到 %1</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -1246,8 +2093,19 @@
         <translation>⚠ 无响应</translation>
     </message>
     <message>
+        <source>Click the place of the new case on the map (Esc: cancel)</source>
+        <translation>请在地图上单击新案件的位置（Esc：取消）</translation>
+    </message>
+    <message>
         <source>Case %1 reported</source>
         <translation>案件 %1 已上报</translation>
+    </message>
+</context>
+<context>
+    <name>MapInset</name>
+    <message>
+        <source>No place</source>
+        <translation>无位置</translation>
     </message>
 </context>
 <context>
@@ -1462,12 +2320,28 @@
         <translation>描述</translation>
     </message>
     <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Add photos…</source>
+        <translation>添加照片…</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
         <source>Report anyway</source>
         <translation>仍然上报</translation>
+    </message>
+    <message>
+        <source>Pictures (*.jpg *.jpeg *.png)</source>
+        <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
         <source>Say in the title what happened.</source>
@@ -1523,6 +2397,49 @@
     <message>
         <source>Start-up failed</source>
         <translation>启动失败</translation>
+    </message>
+</context>
+<context>
+    <name>TraceModel</name>
+    <message>
+        <source>Counted</source>
+        <translation>计入</translation>
+    </message>
+    <message>
+        <source>Case no.</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>案件标题</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办结时限</translation>
+    </message>
+    <message>
+        <source>Handled</source>
+        <translation>处置时间</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>结束时间</translation>
     </message>
 </context>
 <context>
