@@ -891,7 +891,7 @@ class KpiView(QWidget):
                 "Amber rows pull the figure the wrong way; they come first."
             )
         else:
-            summary = f"{title}: " + self.tr("%n case(s)", "", count)
+            summary = f"{title}: " + self.tr("%1 cases").replace("%1", str(count))
         self._trace_title = summary
         self.trace_label.setText(summary)
         self.caseListShown.emit()
@@ -963,12 +963,14 @@ class KpiView(QWidget):
         series = overview.series
         days = [d.day for d in series.days]
         intake, closed = series.values("intake"), series.values("closed")
+        heading = self.tr("Reported and closed per day")
+        reported_word, closed_word = self.tr("reported"), self.tr("closed")
         title = (
-            f"{self.tr('Reported and closed per day')} · {overview.period.label}   "
+            f"{heading} · {overview.period.label}   "
             f"<span style='color:{INTAKE_COLOUR.name()}'>■ "
-            f"{self.tr('reported')} {sum(intake)}</span>   "
+            f"{reported_word} {sum(intake)}</span>   "
             f"<span style='color:{CLOSED_COLOUR.name()}'>■ "
-            f"{self.tr('closed')} {sum(closed)}</span>"
+            f"{closed_word} {sum(closed)}</span>"
         )
         self.daily_chart.set_series(days, intake, closed, title)
         self.backlog_chart.set_series(

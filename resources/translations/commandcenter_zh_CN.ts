@@ -1349,11 +1349,9 @@
         <source>Amber rows pull the figure the wrong way; they come first.</source>
         <translation>琥珀色行对该指标不利，排在最前。</translation>
     </message>
-    <message numerus="yes">
-        <source>%n case(s)</source>
-        <translation>
-            <numerusform>%n 件案件</numerusform>
-        </translation>
+    <message>
+        <source>%1 cases</source>
+        <translation>%1 件案件</translation>
     </message>
     <message>
         <source>History of case %1</source>
@@ -1378,6 +1376,18 @@
     <message>
         <source>grade %1</source>
         <translation>等级 %1</translation>
+    </message>
+    <message>
+        <source>Reported and closed per day</source>
+        <translation>每日上报与结案</translation>
+    </message>
+    <message>
+        <source>reported</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>结案</translation>
     </message>
     <message>
         <source>Open cases at the end of each day</source>
