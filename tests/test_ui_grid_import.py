@@ -50,6 +50,17 @@ TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(autouse=True)
+def english(qapp):
+    """These tests read the dialog's English texts: whatever language an earlier test left
+    installed, this module runs in English and leaves Chinese behind."""
+    from ui import i18n
+
+    i18n.install_language(qapp, "en")
+    yield
+    i18n.install_language(qapp, "zh_CN")
+
+
+@pytest.fixture(autouse=True)
 def garbage_in_the_gui_thread():
     """As in the console (ui.tasks.GuiThreadGarbageCollector): no cyclic collection in a
     worker thread, where it could destroy a Qt object of the GUI thread."""
