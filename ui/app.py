@@ -180,6 +180,12 @@ def open_and_fill(url: str, on_filling=None, progress=None):
 # --- screenshot mode -------------------------------------------------------------------------
 
 
+def clock_now():
+    from commandcenter import clock
+
+    return clock.now()
+
+
 def wait_until(condition, timeout_ms: int = 20_000) -> None:
     """Run the event loop until ``condition()`` holds (screenshot mode)."""
     from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop
@@ -234,8 +240,12 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str) -> in
             raise RuntimeError(f"loading the console data failed: {failure[0]}")
         if view == "kpi":  # the period's figures, loaded in workers
             wait_until(lambda: window.kpi.is_idle() and window.kpi.overview() is not None)
-        if view == "case":  # the most urgent case: overdue longest, else the oldest report
+        if view == "case":  # the most urgent case waiting for this user, else the most urgent
+            from commandcenter.board import needs_action
+
             rows = sorted(window._case_rows, key=lambda r: (r.deadline is None, r.deadline))
+            mine = [r for r in rows if needs_action(window.actor, r, clock_now())]
+            rows = mine + rows
             if rows:
                 window.open_case(rows[0].id)
                 wait_until(window.case_view.is_idle)
