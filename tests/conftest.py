@@ -146,3 +146,14 @@ def writable_demo(tmp_path, demo_database):
     database = open_database(f"sqlite:///{target}")
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def english_ui(qapp):
+    """For tests that read the console's English texts: English whatever an earlier test
+    installed, and Chinese (the default) again afterwards."""
+    from ui import i18n
+
+    i18n.install_language(qapp, "en")
+    yield
+    i18n.install_language(qapp, "zh_CN")

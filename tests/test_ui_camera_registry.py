@@ -30,6 +30,9 @@ TIMEOUT_MS = 20_000
 SECRET = "s3cret-Pw!"
 
 
+pytestmark = pytest.mark.usefixtures("english_ui")
+
+
 @pytest.fixture(autouse=True)
 def garbage_in_the_gui_thread():
     """As in the console (ui.tasks.GuiThreadGarbageCollector): no cyclic collection in a

@@ -49,15 +49,7 @@ except ImportError:
 TIMEOUT_MS = 30_000
 
 
-@pytest.fixture(autouse=True)
-def english(qapp):
-    """These tests read the dialog's English texts: whatever language an earlier test left
-    installed, this module runs in English and leaves Chinese behind."""
-    from ui import i18n
-
-    i18n.install_language(qapp, "en")
-    yield
-    i18n.install_language(qapp, "zh_CN")
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 @pytest.fixture(autouse=True)
