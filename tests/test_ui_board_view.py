@@ -119,3 +119,16 @@ def test_bulk_urge_with_one_note(qtbot, writable_demo):
     assert done == 2 and refused == []
     with writable_demo.session() as s:
         assert all(s.get(Case, i).urge_count >= 1 for i in ids)
+
+
+def test_my_center_or_a_lower_one(qtbot, demo_database):
+    window = open_window(qtbot, demo_database, "duty")
+    view = ready_board(qtbot, window)
+    assert view.center.count() > 2  # the street center and its communities
+    index = 2  # the first community below the street
+    view.center.setCurrentIndex(index)
+    view.apply_filter()
+    wanted = set(view.center.itemData(index))
+    expected = {r.id for r in view.model.rows() if r.center_id in wanted}
+    assert set().union(*shown(view).values()) == expected and expected
+    assert view.center.currentText().strip() in view.filter_description()

@@ -182,6 +182,9 @@ class BoardView(QWidget):
         self.urgency = self._combo(self.tr("Any urgency"), Urgency)
         self.grid = QComboBox(self)
         self.grid.addItem(self.tr("All grids"), None)
+        self.center = QComboBox(self)
+        self.center.setObjectName("centerFilter")
+        self.center.addItem(self.tr("My whole jurisdiction"), None)
         self.holder = QLineEdit(self)
         self.holder.setPlaceholderText(self.tr("Holder"))
         self.holder.setMaximumWidth(140)
@@ -198,13 +201,14 @@ class BoardView(QWidget):
             bar.addWidget(widget)
         second = QHBoxLayout()
         second.setSpacing(8)
-        for widget in (self.category, self.source, self.urgency, self.grid):
+        for widget in (self.center, self.category, self.source, self.urgency, self.grid):
             second.addWidget(widget)
         second.addStretch(1)
         for signal in (
             self.text.textChanged, self.holder.textChanged, self.category.currentIndexChanged,
             self.source.currentIndexChanged, self.urgency.currentIndexChanged,
             self.grid.currentIndexChanged, self.overdue.toggled, self.mine.toggled,
+            self.center.currentIndexChanged,
             self.sort.currentIndexChanged,
         ):  # fmt: skip
             signal.connect(self._filter_soon)
@@ -268,6 +272,17 @@ class BoardView(QWidget):
         self._restore_filter()
         self._update_headers()
         self._update_bulk()
+
+    def set_centers(self, centers) -> None:
+        """The centers to narrow the board to: (name, depth, the center and those below)."""
+        current = self.center.currentText()
+        self.center.blockSignals(True)
+        while self.center.count() > 1:
+            self.center.removeItem(1)
+        for name, depth, center_ids in centers:
+            self.center.addItem("　" * depth + name, sorted(center_ids))
+        self.center.setCurrentIndex(max(0, self.center.findText(current)))
+        self.center.blockSignals(False)
 
     def _combo(self, any_text: str, enum) -> QComboBox:
         box = QComboBox(self)
@@ -358,7 +373,9 @@ class BoardView(QWidget):
             return None if value is None else frozenset({value})
 
         category, source, urgency = one(self.category), one(self.source), one(self.urgency)
+        centers = self.center.currentData()
         return BoardFilter(
+            center_ids=None if centers is None else frozenset(centers),
             grid_ids=one(self.grid),
             categories=None if category is None else {CaseCategory(v) for v in category},
             sources=None if source is None else {CaseSource(v) for v in source},
@@ -380,7 +397,7 @@ class BoardView(QWidget):
         self._update_headers()
 
     def clear_filters(self) -> None:
-        for box in (self.category, self.source, self.urgency, self.grid):
+        for box in (self.center, self.category, self.source, self.urgency, self.grid):
             box.setCurrentIndex(0)
         self.text.clear()
         self.holder.clear()
@@ -466,6 +483,7 @@ class BoardView(QWidget):
                 self.source.currentText() if f.sources else "",
                 self.urgency.currentText() if f.urgencies else "",
                 self.grid.currentText() if f.grid_ids else "",
+                self.center.currentText().strip() if f.center_ids else "",
                 self.holder.text().strip(),
                 self.overdue.text() if f.overdue_only else "",
                 self.tr("needs my action") if f.mine else "",

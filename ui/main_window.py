@@ -500,6 +500,7 @@ class MainWindow(QMainWindow):
         self._community_of_grid = {g.id: node.name for node in root.walk() for g in node.grids}
         self.tree.set_root(root)
         self.map_view.set_tree(root)
+        self.board_view.set_centers(_centers_of(root))
         self._refresh_details()
 
     def _on_cases(self, rows) -> None:
@@ -860,3 +861,20 @@ class MainWindow(QMainWindow):
             self.details.show_camera(self._cameras[item_id], self.wall.last_image(item_id))
         else:
             self.details.show_nothing()
+
+
+def _centers_of(root: UnitNode, depth: int = 0) -> list[tuple[str, int, frozenset[int]]]:
+    """Every center of the tree with the centers below it, for "my center or a lower one"."""
+    found = []
+
+    def below(node: UnitNode) -> frozenset[int]:
+        ids = {node.center_id} if node.center_id is not None else set()
+        for child in node.children:
+            ids |= below(child)
+        return frozenset(ids)
+
+    if root.center_id is not None:
+        found.append((root.name, depth, below(root)))
+    for child in root.children:
+        found += _centers_of(child, depth + 1)
+    return found

@@ -148,6 +148,10 @@
         <translation>全部网格</translation>
     </message>
     <message>
+        <source>My whole jurisdiction</source>
+        <translation>本辖区全部</translation>
+    </message>
+    <message>
         <source>Holder</source>
         <translation>承办单位/人</translation>
     </message>
