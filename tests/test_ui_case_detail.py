@@ -138,7 +138,8 @@ def test_exports_from_the_console(qtbot, demo_database, tmp_path):
     import pypdf
 
     window = open_window(qtbot, demo_database, "duty")
-    window.board.show_status("overdue")
+    window.show_alert("overdue")  # the list of overdue cases, as the alert strip opens it
+    assert window.board_tab.mode == "list"
     shown = [r.code for r in window.board.shown_rows()]
     assert shown
     target = tmp_path / "list.xlsx"

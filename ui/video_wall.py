@@ -7,7 +7,7 @@ hiding the wall (another tab) or closing the window stops them all. Which stream
 follows its size (``commandcenter.video.wall.choose_stream``): the sub stream in small tiles,
 the main stream in a large or maximised one, unless the officer chose one in the tile's menu.
 
-The wall paints at its own pace: a timer (25 per second) takes each tile's newest frame from
+The wall paints at its own pace: a timer (50 looks a second) takes each tile's newest frame from
 its worker's latest-frame slot, already scaled down to the tile, and the worker's health. Each
 tile shows the camera's name, the time of its last frame and its health as a symbol and a word
 (colour is never the only signal); a tile without a picture says why and what to do.
@@ -57,7 +57,11 @@ from ui.style import Colors, scaled_font
 
 PER_PAGE = len(LAYOUTS[DEFAULT_LAYOUT][1])  # tiles of the default layout
 MAX_TILES = max(len(cells) for _, cells in LAYOUTS.values())
-REFRESH_MS = 40  # the wall paints up to 25 times a second: every frame of a 25 fps camera
+# The wall looks for new frames every 20 ms: twice a 25 fps camera's rate, so no frame is
+# lost between two looks (at 40 ms, frames arriving 27-52 ms apart were skipped: 21 shown a
+# second instead of 25, measured by bench/video.py). Health changes slowly: every 10th look.
+REFRESH_MS = 20
+HEALTH_EVERY = 10
 STOP_TIMEOUT_S = 3.0  # closing the wall waits at most this long for the decoding threads
 
 # Health → (symbol, colour). The word comes from CameraTile.health_word().
@@ -415,6 +419,7 @@ class VideoWall(QWidget):
         self._closed = False
         self._settled = True
         self._last: dict[int, tuple[QImage, np.ndarray]] = {}  # last picture per camera
+        self._looks = 0  # timer ticks, for the slower health updates
 
         self.tiles = [CameraTile(self) for _ in range(MAX_TILES)]
         for tile in self.tiles:
@@ -498,7 +503,7 @@ class VideoWall(QWidget):
 
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._tick)
         self._tour_timer = QTimer(self)
         self._tour_timer.timeout.connect(self.next_tour_page)
         self._resync = QTimer(self)  # tile sizes settle after a layout change: streams follow
@@ -886,8 +891,13 @@ class VideoWall(QWidget):
         self._tour_timer.stop()
         return self.registry.stop_all(timeout)
 
-    def refresh(self) -> None:
-        """Take each tile's newest frame (scaled to the tile) and its health; repaint."""
+    def _tick(self) -> None:
+        self._looks += 1
+        self.refresh(with_health=self._looks % HEALTH_EVERY == 0)
+
+    def refresh(self, with_health: bool = True) -> None:
+        """Take each tile's newest frame (scaled to the tile) and its health; repaint what
+        changed. The timer asks for health every few looks only."""
         for tile in self.visible_tiles:
             camera = tile.camera
             worker = self.registry.get(camera.id) if camera is not None else None
@@ -901,7 +911,8 @@ class VideoWall(QWidget):
                 tile.set_frame(frame)
                 self._last[camera.id] = (tile.image, frame.image)
                 self.frameReady.emit(camera.id)
-            tile.set_health(worker.health())
+            if with_health or frame is not None and tile.state is not Health.LIVE:
+                tile.set_health(worker.health())
         self._check_settled()
 
     def is_settled(self) -> bool:

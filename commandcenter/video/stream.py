@@ -60,7 +60,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import cv2
+# OpenCV's FFmpeg backend holds one process-wide lock through every open unless told that
+# FFmpeg is thread-safe (it is, since 4.0): without this, 16 cameras opened one after another
+# (first pictures at 2, 4, … 32 s) and a hung camera held up all others for its 5 s timeout;
+# with it, all 16 opened within 2.3 s (bench/video.py). Set before cv2 is imported, in the
+# importing (main) thread, so no worker races the change; an operator's own value wins.
+os.environ.setdefault("OPENCV_FFMPEG_IS_THREAD_SAFE", "1")
+import cv2  # noqa: E402
 import numpy as np
 
 from commandcenter.cameras import split_credentials, stream_source, url_problems
