@@ -66,6 +66,9 @@ from urllib.parse import urlsplit
 # with it, all 16 opened within 2.3 s (bench/video.py). Set before cv2 is imported, in the
 # importing (main) thread, so no worker races the change; an operator's own value wins.
 os.environ.setdefault("OPENCV_FFMPEG_IS_THREAD_SAFE", "1")
+# OpenCV then warns at every open that its locks are off; the workers report what matters
+# (health, with a detail) themselves.
+os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 import cv2  # noqa: E402
 import numpy as np
 
