@@ -139,12 +139,12 @@ def snapped_scale(mpp: float) -> float:
 class _Points:
     """Markers of one kind as arrays (world metres), with their clusters per scale.
 
-    Clusters are made for a region around the view (three screens square), so a city of
+    Clusters are made for a region around the view (two screens square), so a city of
     100,000 cases regroups only its neighbourhood when zoomed in; a view inside the region
     reuses them. Whole-city clusters (coarse scales) can be made ahead in a worker
     (``precompute``)."""
 
-    CACHE_SCALES = 24
+    CACHE_SCALES = 40
 
     def __init__(self, rows=(), xs=(), ys=(), priorities=()):
         self.rows = tuple(rows)
@@ -167,7 +167,7 @@ class _Points:
                 and box[3] <= region[3]
             ):
                 return found
-        region = view.bbox(margin_px=max(view.width, view.height))
+        region = view.bbox(margin_px=max(view.width, view.height) / 2)
         found = cluster_points(self.x, self.y, self.priority, snapped, cell_px, bbox=region)
         self._store(snapped, region, found)
         return found
@@ -409,7 +409,7 @@ class MapView(QWidget):
         self.update()
         if len(rows) > PRECLUSTER_ABOVE:
             # City-wide views regroup every case: make those clusters ahead, off the GUI.
-            scales = [snapped_scale(metres_per_pixel(z / 4)) for z in range(40, 57)]
+            scales = [snapped_scale(metres_per_pixel(z / 4)) for z in range(40, 69)]
             run_in_background(
                 lambda: points.precompute(scales, CASE_CELL_PX),
                 points.adopt,
