@@ -4,12 +4,9 @@ URL test against a few lines of fake RTSP server."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import re
-import socket
-import threading
 from pathlib import Path
 
 import pytest
@@ -34,8 +31,12 @@ from commandcenter.storage import open_database
 from commandcenter.storage.models import Camera, CameraCredential, User
 
 try:  # tests/ as a package or as a plain folder on sys.path
+    from .test_video_stream import FakeCamera as StreamFakeCamera
+    from .test_video_stream import closed_port
     from .workflow_district import District, build_district
 except ImportError:
+    from test_video_stream import FakeCamera as StreamFakeCamera
+    from test_video_stream import closed_port
     from workflow_district import District, build_district
 
 # The hand-built district (tests/workflow_district.py): community c1 (东安社区) spans
@@ -546,72 +547,30 @@ def test_export_round_trips_without_credentials(site, tmp_path):
 # --- testing a URL ----------------------------------------------------------------------------
 
 
-class FakeCamera:
-    """A few lines of RTSP server: answers DESCRIBE with ``status``; with a ``password`` it
-    asks for Digest credentials and answers 200 only to the right response (401 otherwise)."""
+class FakeCamera(StreamFakeCamera):
+    """The stream tests' few lines of RTSP server, answering DESCRIBE with ``status``; with a
+    ``password`` it asks for Digest credentials and answers 200 only to the right response
+    (401 otherwise)."""
 
     def __init__(self, status: int = 200, username: str = "admin", password: str | None = None):
-        self.status, self.username, self.password = status, username, password
-        self.requests: list[dict[str, str]] = []
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.server.settimeout(0.1)
-        self.port = self.server.getsockname()[1]
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="fake-camera", daemon=True)
-        self._thread.start()
+        self.username, self.password = username, password
+        super().__init__(status)
 
-    def url(self, path: str = "/live") -> str:
-        return f"rtsp://127.0.0.1:{self.port}{path}"
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.server.close()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.server.accept()
-            except TimeoutError:
-                continue
-            with conn:
-                conn.settimeout(2)
-                with contextlib.suppress(OSError):
-                    self._talk(conn)
-
-    def _answer(self, target: str, headers: dict[str, str]) -> str:
-        if self.password is None:
-            return f"{self.status} Answer"
-        fields = dict(re.findall(r'(\w+)="([^"]*)"', headers.get("authorization", "")))
-        if fields:
+    def reply(self, method: str, target: str, headers: dict[str, str]) -> str:
+        answer = f"{self.status} Answer"
+        if self.password is not None:
+            fields = dict(re.findall(r'(\w+)="([^"]*)"', headers.get("authorization", "")))
 
             def md5(text: str) -> str:
                 return hashlib.md5(text.encode()).hexdigest()
 
             ha1 = md5(f"{self.username}:cam:{self.password}")
             expected = md5(f"{ha1}:n0nce:{md5(f'DESCRIBE:{target}')}")
-            if fields.get("username") == self.username and fields.get("response") == expected:
-                return f"{self.status} Answer"
-        return '401 Unauthorized\r\nWWW-Authenticate: Digest realm="cam", nonce="n0nce"'
-
-    def _talk(self, conn: socket.socket) -> None:
-        buffer = b""
-        while not self._stop.is_set():
-            while b"\r\n\r\n" not in buffer:
-                chunk = conn.recv(4096)
-                if not chunk:
-                    return
-                buffer += chunk
-            head, buffer = buffer.split(b"\r\n\r\n", 1)
-            lines = head.decode("latin-1").split("\r\n")
-            headers = {}
-            for text in lines[1:]:
-                name, _, value = text.partition(":")
-                headers[name.strip().lower()] = value.strip()
-            self.requests.append(headers)
-            answer = self._answer(lines[0].split(" ")[1], headers)
-            cseq = headers.get("cseq", "0")
-            conn.sendall(f"RTSP/1.0 {answer}\r\nCSeq: {cseq}\r\n\r\n".encode("latin-1"))
+            if not fields or not (
+                fields.get("username") == self.username and fields.get("response") == expected
+            ):
+                answer = '401 Unauthorized\r\nWWW-Authenticate: Digest realm="cam", nonce="n0nce"'
+        return f"RTSP/1.0 {answer}\r\nCSeq: {{}}\r\n\r\n"
 
 
 @pytest.fixture
@@ -625,12 +584,6 @@ def fake_camera():
     yield make
     for server in made:
         server.close()
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_a_camera_that_answers_is_live(fake_camera):
@@ -651,7 +604,7 @@ def test_the_right_credentials_are_live_and_wrong_ones_unauthorised(fake_camera,
     missing = registry.test_camera_url(server.url(), timeout=2)
     assert missing.verdict == "unauthorised" and "asks for credentials" in missing.detail
     # The password went as a Digest response, never in the clear, and is in no detail or log.
-    assert not any(SECRET in value for headers in server.requests for value in headers.values())
+    assert not any(SECRET in value for _, headers in server.requests for value in headers.values())
     for verdict in (inside, wrong, missing):
         assert SECRET not in verdict.detail and SECRET not in repr(verdict)
     assert SECRET not in caplog.text

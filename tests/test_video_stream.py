@@ -206,25 +206,29 @@ class FakeCamera:
                 buffer += chunk
             head, buffer = buffer.split(b"\r\n\r\n", 1)
             lines = head.decode("latin-1").split("\r\n")
-            method = lines[0].split(" ")[0]
+            method, target = (lines[0].split(" ") + [""])[:2]
             headers = {}
             for line in lines[1:]:
                 name, _, value = line.partition(":")
                 headers[name.strip().lower()] = value.strip()
             self.requests.append((method, headers))
-            if self.status is None:
+            reply = self.reply(method, target, headers)
+            if reply is None:
                 continue
-            cseq = headers.get("cseq", "0")
-            if method == "OPTIONS":
-                reply = "RTSP/1.0 200 OK\r\nCSeq: {}\r\nPublic: OPTIONS, DESCRIBE\r\n\r\n"
-            elif self.status == 401:
-                reply = (
-                    "RTSP/1.0 401 Unauthorized\r\nCSeq: {}\r\n"
-                    'WWW-Authenticate: Digest realm="IP Camera", nonce="5f2a9e"\r\n\r\n'
-                )
-            else:
-                reply = f"RTSP/1.0 {self.status} Refused\r\nCSeq: {{}}\r\n\r\n"
-            conn.sendall(reply.format(cseq).encode("latin-1"))
+            conn.sendall(reply.format(headers.get("cseq", "0")).encode("latin-1"))
+
+    def reply(self, method: str, target: str, headers: dict[str, str]) -> str | None:
+        """The answer to one request, with ``{}`` for the CSeq; None: no answer at all."""
+        if self.status is None:
+            return None
+        if method == "OPTIONS":
+            return "RTSP/1.0 200 OK\r\nCSeq: {}\r\nPublic: OPTIONS, DESCRIBE\r\n\r\n"
+        if self.status == 401:
+            return (
+                "RTSP/1.0 401 Unauthorized\r\nCSeq: {}\r\n"
+                'WWW-Authenticate: Digest realm="IP Camera", nonce="5f2a9e"\r\n\r\n'
+            )
+        return f"RTSP/1.0 {self.status} Refused\r\nCSeq: {{}}\r\n\r\n"
 
 
 @pytest.fixture
