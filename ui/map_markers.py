@@ -75,6 +75,22 @@ def draw_case_marker(
     painter.restore()
 
 
+def shown_count(count: int) -> int:
+    """The count a cluster shows: exact below 100, then in steps (tens, hundreds), so a few
+    hundred cluster images cover every count."""
+    if count < 100:
+        return count
+    step = 10 if count < 1000 else 100
+    return count // step * step
+
+
+def count_text(count: int) -> str:
+    shown = shown_count(count)
+    if shown < 100:
+        return str(shown)
+    return f"{shown}+" if shown < 1000 else f"{shown / 1000:.1f}k+"
+
+
 def cluster_radius(count: int) -> float:
     return 11.0 + 3.5 * math.log10(max(count, 1)) * 2
 
@@ -94,7 +110,7 @@ def draw_cluster(painter: QPainter, at: QPointF, count: int, priority: int, font
     painter.drawEllipse(at, radius, radius)
     painter.setFont(font)
     metrics = QFontMetricsF(font)
-    text = str(count) if count < 1000 else f"{count // 1000}k"
+    text = count_text(count)
     painter.setPen(QColor("#0b1016") if priority in (0, 2) else QColor("#ffffff"))
     rect = QRectF(at.x() - radius, at.y() - metrics.height() / 2, 2 * radius, metrics.height())
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
@@ -159,6 +175,7 @@ class Sprites:
         )
 
     def cluster(self, count: int, priority: int) -> QImage:
+        count = shown_count(count)
         half = int(cluster_radius(count)) + 6
         return self._make(
             ("cluster", count, priority),
