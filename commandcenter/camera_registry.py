@@ -69,6 +69,7 @@ from commandcenter.domain.enums import AdminLevel, Role, StreamTransport
 from commandcenter.errors import CommandCenterError, ImportRejected, PermissionDenied
 from commandcenter.security import Actor
 from commandcenter.storage.models import AdminUnit, Camera, CameraCredential, Center, Grid
+from commandcenter.textfiles import read_text
 from commandcenter.video.probe import camera_reachable, probe_rtsp
 
 __all__ = [
@@ -100,7 +101,6 @@ NAME_LENGTH = 100
 URL_LENGTH = 500
 USERNAME_LENGTH = 100
 PASSWORD_LENGTH = 200
-ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 ⊇ GBK
 CHUNK = 500  # IN (…) lists at most this long
 
 CSV_COLUMNS = (
@@ -715,18 +715,6 @@ def _column(name: str) -> str:
     return COLUMN_ALIASES.get(key, key)
 
 
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise ValueError("is not a text file")
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError("is neither UTF-8 nor GBK/GB18030 text")
-
-
 def _reject_file(reason: str) -> ImportRejected:
     """The error for a file that cannot be read at all: one clear line, no list."""
     return ImportRejected(f"The camera file was not imported: {reason}; nothing changed.", [])
@@ -762,7 +750,7 @@ def _parse_csv(path: Path) -> list[tuple[int, CameraInput | None, list[str]]]:
     """(line number, input or None, problems) of each camera line of the file."""
     name = path.name
     try:
-        text = _read_text(path)
+        text = read_text(path)
     except FileNotFoundError:
         raise _reject_file(f"there is no file {path}") from None
     except OSError as exc:

@@ -29,8 +29,7 @@ from commandcenter.domain.codes import (
 from commandcenter.domain.enums import AdminLevel
 from commandcenter.errors import ImportRejected
 from commandcenter.storage.models import DivisionCode
-
-ENCODINGS = ("utf-8-sig", "gb18030")  # NBS downloads are often GBK
+from commandcenter.textfiles import read_text
 
 
 @dataclass(frozen=True)
@@ -49,16 +48,6 @@ class ImportResult:
     by_level: dict[AdminLevel, int]
 
 
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError("is neither UTF-8 nor GB18030 text")
-
-
 def _expand(paths: Iterable[Path]) -> list[Path]:
     files = []
     for path in paths:
@@ -71,7 +60,7 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
 
 def parse_file(path: Path, problems: list[str]) -> list[DivisionRow]:
     try:
-        text = _read_text(path)
+        text = read_text(path)
     except (OSError, ValueError) as exc:
         problems.append(f"{path.name}: cannot read: {exc}")
         return []

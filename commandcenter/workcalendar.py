@@ -49,6 +49,7 @@ from sqlalchemy.orm import Session
 
 from commandcenter.errors import CommandCenterError, ImportRejected
 from commandcenter.storage.models import CalendarDay, Setting
+from commandcenter.textfiles import read_text
 
 WORKING_HOURS_SETTING = "working_hours"
 
@@ -418,7 +419,6 @@ def set_working_hours(session: Session, hours: Periods | None) -> None:
 
 # --- calendar files ---------------------------------------------------------------------------
 
-ENCODINGS = ("utf-8-sig", "gb18030")  # spreadsheets on Chinese Windows often save GBK
 WORKING_WORDS = {"1": True, "上班": True, "true": True, "0": False, "休息": False, "false": False}
 HEADER = ("date", "working", "name")
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # anything outside is a typo, not a calendar
@@ -447,18 +447,6 @@ def _parse_date(text: str) -> dt.date:
     return day
 
 
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise ValueError("is not a text file")
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError("is neither UTF-8 nor GB18030 text")
-
-
 def parse_calendar_csv(path: Path, problems: list[str]) -> dict[dt.date, tuple[bool, str]]:
     """The days of a calendar file; appends ``file:line: problem`` strings to ``problems``.
 
@@ -468,7 +456,7 @@ def parse_calendar_csv(path: Path, problems: list[str]) -> dict[dt.date, tuple[b
     """
     name = path.name
     try:
-        text = _read_text(path)
+        text = read_text(path)
     except FileNotFoundError:
         problems.append(f"{path}: no such file")
         return {}

@@ -50,11 +50,11 @@ from commandcenter.errors import ImportRejected, PermissionDenied
 from commandcenter.geo.gcj02 import gcj02_to_wgs84_array, transform_geometry
 from commandcenter.security import Actor
 from commandcenter.storage.models import AdminUnit, Grid
+from commandcenter.textfiles import ENCODINGS, decode_text
 
 __all__ = ["ImportResult", "Progress", "import_grids", "OUTSIDE_SHARE", "OVERLAP_TOLERANCE_M2"]
 
 Progress = Callable[[float, str], None]
-ENCODINGS = ("utf-8-sig", "gb18030")  # text of files that do not say theirs, tried in order
 # Two grids may share a boundary drawn a little differently: an overlap counts only when it is
 # larger than both of these (square metres, and share of the smaller grid).
 OVERLAP_TOLERANCE_M2 = 10.0
@@ -158,14 +158,10 @@ def _read_collection(path: Path) -> list:
         data = path.read_bytes()
     except OSError as exc:
         raise _reject(f"cannot read {path}: {exc.strerror or exc}") from None
-    for encoding in ENCODINGS:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise _reject(f"{path.name} is neither UTF-8 nor GB18030 text")
+    try:
+        text = decode_text(data, reject_binary=False)
+    except ValueError as exc:
+        raise _reject(f"{path.name} {exc}") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
