@@ -48,17 +48,8 @@ def probe_rtsp(
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or DEFAULT_PORT
-    target = urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path or "/", "", ""))
-    if parts.query:
-        target += "?" + parts.query
     try:
-        with socket.create_connection((host, port), timeout=timeout) as sock:
-            sock.settimeout(timeout)
-            status, headers = _describe(sock, target, 1, None)
-            if status == 401 and username:
-                authorization = _authorization(headers, target, username, password or "")
-                if authorization:
-                    status, headers = _describe(sock, target, 2, authorization)
+        status = describe_status(url, username, password, timeout=timeout)
     except socket.gaierror as exc:
         if exc.errno in (socket.EAI_AGAIN,):
             return ProbeResult("offline", f"name lookup of {host} failed for now")
@@ -79,6 +70,24 @@ def probe_rtsp(
             "bad_url", f"the camera has no stream at this path (RTSP {status})", status
         )
     return ProbeResult("offline", f"the camera answers RTSP {status} but sends no video", status)
+
+
+def describe_status(url: str, username: str | None, password: str | None, *, timeout: float) -> int:
+    """The RTSP status of DESCRIBE on ``url``, answering a 401 challenge once with the
+    credentials, as a player would. Raises OSError (no answer) or ValueError (not RTSP)."""
+    parts = urlsplit(url)
+    target = urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path or "/", "", ""))
+    if parts.query:
+        target += "?" + parts.query
+    address = (parts.hostname or "", parts.port or DEFAULT_PORT)
+    with socket.create_connection(address, timeout=timeout) as sock:
+        sock.settimeout(timeout)
+        status, headers = _describe(sock, target, 1, None)
+        if status == 401 and username:
+            authorization = _authorization(headers, target, username, password or "")
+            if authorization:
+                status, headers = _describe(sock, target, 2, authorization)
+    return status
 
 
 def _describe(
@@ -176,23 +185,10 @@ def camera_reachable(
     if not host:
         return False
     if scheme in ("rtsp", "rtsps"):
-        port = parts.port or DEFAULT_PORT
-        target = urlunsplit(
-            (parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path or "/", "", "")
-        )
-        if parts.query:
-            target += "?" + parts.query
         try:
-            with socket.create_connection((host, port), timeout=timeout) as sock:
-                sock.settimeout(timeout)
-                status, headers = _describe(sock, target, 1, None)
-                if status == 401 and username:
-                    authorization = _authorization(headers, target, username, password or "")
-                    if authorization:
-                        status, headers = _describe(sock, target, 2, authorization)
+            return 200 <= describe_status(url, username, password, timeout=timeout) < 300
         except (OSError, ValueError):
             return False
-        return 200 <= status < 300
     try:
         default = 443 if scheme in ("https", "rtmps") else 80
         with socket.create_connection((host, parts.port or default), timeout=timeout):
