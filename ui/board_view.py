@@ -40,7 +40,7 @@ from commandcenter.workflow.rules import Action
 from ui.board_model import BoardColumns, BoardModel, BoardRole
 from ui.errors import describe
 from ui.labels import label
-from ui.style import Colors, scaled_font
+from ui.style import Colors, scaled_font, set_tone
 from ui.tasks import run_in_background
 
 POLL_MS = 5_000  # changes of other consoles appear within this
@@ -559,9 +559,7 @@ class BoardView(QWidget):
 
     def _say(self, text: str, tone: str) -> None:
         self.message.setText(text)
-        self.message.setProperty("tone", tone)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        set_tone(self.message, tone)
 
 
 class BoardTab(QWidget):

@@ -41,7 +41,7 @@ from commandcenter.workflow.rules import Action
 from ui.errors import describe
 from ui.labels import format_datetime, label, time_left_text
 from ui.map_markers import draw_case_marker, pen
-from ui.style import Colors, scaled_font
+from ui.style import Colors, scaled_font, set_tone
 from ui.tasks import run_in_background
 
 # The steps that move a case along come first; the others follow.
@@ -315,9 +315,7 @@ class CaseDetailView(QScrollArea):
 
     def _say(self, text: str, tone: str) -> None:
         self.message.setText(text)
-        self.message.setProperty("tone", tone)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        set_tone(self.message, tone)
         self.message.show()
 
     # --- showing -------------------------------------------------------------------------------
@@ -336,9 +334,7 @@ class CaseDetailView(QScrollArea):
         tone = {DeadlineStatus.OVERDUE: "alarm", DeadlineStatus.NEAR_DUE: "warn"}.get(
             d.deadline_status
         )
-        self.badges.setProperty("tone", tone or "")
-        self.badges.style().unpolish(self.badges)
-        self.badges.style().polish(self.badges)
+        set_tone(self.badges, tone)
         self._fill_actions(d)
         while self.form.rowCount():
             self.form.removeRow(0)

@@ -21,7 +21,7 @@ from pyqtgraph.functions import arrayToQPath
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
-from commandcenter.geo.mapdata import MapLayer, VisibleGeometry
+from commandcenter.geo.mapdata import MapLayer, VisibleGeometry, concatenated_ranges
 from commandcenter.geo.viewport import Viewport
 
 CHUNK_POLYGONS = 250  # polygons per path when filling with antialiasing
@@ -73,15 +73,6 @@ def _pen(colour: QColor, width: float) -> QPen:
     return pen
 
 
-def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    lengths = ends - starts
-    total = int(lengths.sum())
-    if total == 0:
-        return np.empty(0, np.int64)
-    before = np.cumsum(lengths) - lengths
-    return np.arange(total, dtype=np.int64) + np.repeat(starts - before, lengths)
-
-
 def polygon_paths(
     sx: np.ndarray,
     sy: np.ndarray,
@@ -99,11 +90,11 @@ def polygon_paths(
         return []
     coord_start = ring_offsets[polygon_offsets[chosen]]
     coord_end = ring_offsets[polygon_offsets[chosen + 1]]
-    index = _ranges(coord_start, coord_end)
+    index = concatenated_ranges(coord_start, coord_end)
     # connect[i] = 0 ends a ring: the last point of every ring of the chosen polygons.
     ring_first = polygon_offsets[chosen]
     ring_last = polygon_offsets[chosen + 1]
-    ring_ends = ring_offsets[_ranges(ring_first, ring_last) + 1] - 1
+    ring_ends = ring_offsets[concatenated_ranges(ring_first, ring_last) + 1] - 1
     connect = np.ones(len(sx), dtype=np.int32)
     connect[ring_ends] = 0
     x, y, c = sx[index], sy[index], connect[index]

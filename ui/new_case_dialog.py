@@ -28,6 +28,7 @@ from commandcenter.security import Actor
 from commandcenter.workflow.engine import CaseWorkflow
 from ui.errors import describe
 from ui.labels import label
+from ui.style import set_tone
 from ui.tasks import run_in_background
 
 PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
@@ -195,8 +196,6 @@ class NewCaseDialog(QDialog):
 
     def _show(self, text: str, tone: str) -> None:
         self.message.setText(text)
-        self.message.setProperty("tone", tone)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        set_tone(self.message, tone)
         self.message.show()

@@ -83,3 +83,11 @@ def scaled_font(base: QFont, factor: float, *, bold: bool | None = None) -> QFon
     if bold is not None:
         font.setBold(bold)
     return font
+
+
+def set_tone(widget, tone: str | None) -> None:
+    """Give a widget a "tone" (alarm, warn, ok…) the style sheet colours, and re-apply the
+    style sheet: Qt does not do that by itself when a property changes."""
+    widget.setProperty("tone", tone or "")
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)

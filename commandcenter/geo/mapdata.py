@@ -174,7 +174,7 @@ def _simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     return simplified
 
 
-def _concatenated_ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def concatenated_ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """``np.concatenate([np.arange(s, e) for s, e in zip(starts, ends)])``, vectorised."""
     lengths = ends - starts
     total = int(lengths.sum())
@@ -332,11 +332,11 @@ class MapLayer:
             ring_lengths = level.ring_lengths[np.repeat(chosen, level.polygon_ring_counts)]
         else:
             first_ring = level.polygon_offsets[indices]
-            rings = _concatenated_ranges(first_ring, first_ring + ring_counts)
+            rings = concatenated_ranges(first_ring, first_ring + ring_counts)
             ring_lengths = level.ring_lengths[rings]
             coord_start = level.ring_offsets[first_ring]
             coord_end = coord_start + level.polygon_coord_counts[indices]
-            coords = np.take(level.coords, _concatenated_ranges(coord_start, coord_end), 0)
+            coords = np.take(level.coords, concatenated_ranges(coord_start, coord_end), 0)
         ring_offsets = np.zeros(len(ring_lengths) + 1, np.int64)
         np.cumsum(ring_lengths, out=ring_offsets[1:])
         polygon_offsets = np.zeros(len(indices) + 1, np.int64)
