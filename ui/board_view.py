@@ -167,6 +167,7 @@ class BoardView(QWidget):
         self.model.set_actor(actor)
         self.columns = BoardColumns(self.model, actor, self)
         self.watermark = None
+        self._mine_ids: set[int] = set()  # the cases in this user's queue, whole board
         self._loading = False
         self._failed = ""
         self.bulk_report: tuple[int, list[str]] | None = None  # done, refusals of the last bulk
@@ -316,6 +317,7 @@ class BoardView(QWidget):
         self.watermark = data.watermark
         self.model.set_now(clock.now())
         self.model.set_rows(data.rows)
+        self._count_mine()
         grids = sorted({(r.grid_name, r.grid_id) for r in data.rows if r.grid_id})
         current = self.grid.currentData()
         self.grid.blockSignals(True)
@@ -351,6 +353,15 @@ class BoardView(QWidget):
         self._loading = False
         self.watermark = changes.watermark
         if changes:
+            # The queue count follows the changed cases only: a refresh stays cheap at
+            # 100,000 cases (a full count is made at load and when the clock moves on).
+            test = board.action_test(self.actor, self.model.now)
+            self._mine_ids.difference_update(changes.removed_ids)
+            for row in changes.changed:
+                if row.state in test.states and test(row):
+                    self._mine_ids.add(row.id)
+                else:
+                    self._mine_ids.discard(row.id)
             self.model.apply_changes(changes)
 
     def _on_failed(self, error: Exception) -> None:
@@ -364,6 +375,15 @@ class BoardView(QWidget):
 
     def set_now(self, now) -> None:
         self.model.set_now(now)
+        self._count_mine()
+
+    def _count_mine(self) -> None:
+        """The "needs my action" cases of the whole board (for the button's count)."""
+        mine = board.select_rows(
+            self.model.rows(), BoardFilter(mine=True), self.actor, self.model.now
+        )
+        self._mine_ids = {row.id for row in mine}
+        self._update_headers()
 
     # --- filters -----------------------------------------------------------------------------------
 
@@ -455,8 +475,7 @@ class BoardView(QWidget):
         }
         for stage, header in self.headers.items():
             header.setText(f"{names[stage]}  ({counts[stage]})")
-        mine = board.apply(self.model.rows(), BoardFilter(mine=True), self.actor, self.model.now)
-        self.mine.setText(self.tr("Needs my action (%1)").replace("%1", str(len(mine))))
+        self.mine.setText(self.tr("Needs my action (%1)").replace("%1", str(len(self._mine_ids))))
 
     # --- selection and bulk steps ----------------------------------------------------------------
 
