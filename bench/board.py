@@ -4,7 +4,7 @@ The database comes from ``bench/cases.py``'s builder (the demo district, synthet
 through the workflow with their hash-chained archive) with every case a candidate for the
 backlog (``--open-share 1.0``): about half the cases stay open, so 200,000 cases give about
 100,000 open ones. Then, for the county supervisor's board (every open case of the county and
-the cases closed today) in ``ui.board_model.BoardModel`` with its seven ``StageProxy`` columns
+the cases closed today) in ``ui.board.model.BoardModel`` with its seven ``StageProxy`` columns
 (``BoardColumns``) on Qt's offscreen platform, and a selected card:
 
 - refresh after one case changed (goal <= 100 ms): a workflow step is taken in another session
@@ -50,14 +50,14 @@ from PySide6.QtCore import QItemSelectionModel  # noqa: E402
 from PySide6.QtGui import QGuiApplication  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from commandcenter import board  # noqa: E402
-from commandcenter.board import BoardFilter, Stage  # noqa: E402
+from commandcenter.cases import board  # noqa: E402
+from commandcenter.cases.board import BoardFilter, Stage  # noqa: E402
 from commandcenter.domain.enums import CaseCategory, CaseSource, CaseState  # noqa: E402
 from commandcenter.storage import open_database  # noqa: E402
 from commandcenter.storage.models import Case, Grid  # noqa: E402
 from commandcenter.workflow.engine import CaseWorkflow  # noqa: E402
 from commandcenter.workflow.rules import Action  # noqa: E402
-from ui.board_model import BoardColumns, BoardModel, BoardRole  # noqa: E402
+from ui.board.model import BoardColumns, BoardModel, BoardRole  # noqa: E402
 
 FULL_CASES = 200_000
 QUICK_CASES = 20_000

@@ -5,7 +5,7 @@ time limits), adds synthetic cases spread over four years with believable states
 still open: the last days' intake plus a backlog of stuck and suspended cases) and a hash-chained
 archive for every case (about six entries each), then measures on a county-level actor:
 
-- the case board: ``queries.open_cases(session, actor, now)``, every open case of the county with
+- the case board: ``open_cases(session, actor, now)``, every open case of the county with
   its holder and deadline status, as a whole call returning the ``CaseRow`` list (goal <= 50 ms);
   for scale also one community's board and, for context, the console's other refresh queries;
 - the month's figures by grid: ``kpi.compute_kpis(session, actor, "2026-10", by="grid")``
@@ -16,7 +16,7 @@ archive for every case (about six entries each), then measures on a county-level
 Each figure is the median and p95 of repeated warm runs, each call in a new session; "cold" is
 the first call on a freshly opened engine (empty SQLite page cache and statement caches; the
 operating system's file cache is warm from the build). Garbage collection is handled as in the
-console (``ui.tasks.GuiThreadGarbageCollector``: no automatic collection inside a worker's
+console (``ui.common.tasks.GuiThreadGarbageCollector``: no automatic collection inside a worker's
 call; collected before each call here); the board is also timed with automatic collection on.
 The last line of the output is one line of JSON with every figure.
 
@@ -57,7 +57,9 @@ from types import SimpleNamespace
 
 from sqlalchemy import column, event, func, insert, select, table
 
-from commandcenter import kpi, queries
+from commandcenter.access.accounts import actor_for
+from commandcenter.cases.dashboard import load_dashboard
+from commandcenter.cases.rows import open_cases
 from commandcenter.demo import cases as demo_cases
 from commandcenter.demo import names
 from commandcenter.demo.generator import generate_demo
@@ -72,7 +74,10 @@ from commandcenter.domain.enums import (
     Role,
     Urgency,
 )
-from commandcenter.security import actor_for
+from commandcenter.figures import kpi
+from commandcenter.jurisdiction.tree import jurisdiction_tree
+from commandcenter.schedule.timelimits import TimeLimits
+from commandcenter.schedule.workcalendar import WorkingCalendar
 from commandcenter.storage import open_database
 from commandcenter.storage.models import (
     AdminUnit,
@@ -86,8 +91,6 @@ from commandcenter.storage.models import (
     User,
     grid_managers,
 )
-from commandcenter.timelimits import TimeLimits
-from commandcenter.workcalendar import WorkingCalendar
 from commandcenter.workflow import audit
 from commandcenter.workflow.engine import CaseWorkflow
 from commandcenter.workflow.rules import Action
@@ -780,7 +783,7 @@ def named_actor(session, username: str):
 
 
 class console_gc:
-    """Garbage collection as in the console: ``ui.tasks.GuiThreadGarbageCollector`` turns the
+    """Garbage collection as in the console: ``ui.common.tasks.GuiThreadGarbageCollector`` turns the
     automatic collector off and collects from a timer in the GUI thread, so a query running in
     a worker is not interrupted by collections. Here: the youngest generation is collected
     before the call and nothing during it. ``automatic=True`` leaves Python's automatic
@@ -818,7 +821,7 @@ def measure_board(url: str, runs: int) -> dict:
     try:
         with database.session() as session:
             county, community = county_actor(session), named_actor(session, "leader")
-        figures, rows = timed(database, lambda s: queries.open_cases(s, county, NOW), runs)
+        figures, rows = timed(database, lambda s: open_cases(s, county, NOW), runs)
         with database.session() as session:
             expected = session.scalar(
                 select(func.count(Case.id)).where(
@@ -831,12 +834,10 @@ def measure_board(url: str, runs: int) -> dict:
         for row in rows:
             statuses[row.deadline_status.value] = statuses.get(row.deadline_status.value, 0) + 1
         n_rows, rows = len(rows), None
-        local, local_rows = timed(database, lambda s: queries.open_cases(s, community, NOW), runs)
+        local, local_rows = timed(database, lambda s: open_cases(s, community, NOW), runs)
         local.update(rows=len(local_rows), actor=community.center_name)
         local_rows = None
-        with_gc, _ = timed(
-            database, lambda s: queries.open_cases(s, county, NOW), runs, automatic_gc=True
-        )
+        with_gc, _ = timed(database, lambda s: open_cases(s, county, NOW), runs, automatic_gc=True)
         return figures | {
             "rows": n_rows,
             "statuses": statuses,
@@ -855,8 +856,8 @@ def measure_console(url: str, runs: int) -> dict:
     try:
         with database.session() as session:
             county = county_actor(session)
-        tree, _ = timed(database, lambda s: queries.jurisdiction_tree(s, county, NOW), runs)
-        dashboard, _ = timed(database, lambda s: queries.dashboard(s, county, NOW), runs)
+        tree, _ = timed(database, lambda s: jurisdiction_tree(s, county, NOW), runs)
+        dashboard, _ = timed(database, lambda s: load_dashboard(s, county, NOW), runs)
         return {"tree": tree, "dashboard": dashboard}
     finally:
         database.dispose()
@@ -873,7 +874,7 @@ def board_plan(database, actor) -> list[str]:
     event.listen(database.engine, "before_cursor_execute", grab)
     try:
         with database.session() as session:
-            queries.open_cases(session, actor, NOW, limit=1)
+            open_cases(session, actor, NOW, limit=1)
     finally:
         event.remove(database.engine, "before_cursor_execute", grab)
     if not captured:

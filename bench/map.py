@@ -14,7 +14,7 @@ city and each stays valid. Then measures ``commandcenter.geo.mapdata``:
 - ``hit()`` for 10,000 random points over the city, each call timed: median and p95
   (goal <= 1 ms); ``nearest()`` within 30 m for 2,000 points.
 
-Then the widget, ``ui.map_view.MapView`` at 1920 x 1080 (offscreen Qt, the console's style),
+Then the widget, ``ui.map.view.MapView`` at 1920 x 1080 (offscreen Qt, the console's style),
 given that grid layer plus communities (one per 10 grids) and street offices (one per 500
 grids), Voronoi cells of their own over the same city, grid figures coloured by open cases,
 100,000 open cases (2 per grid) and 5,000 cameras (1 per 10 grids) placed inside random grids,
@@ -33,7 +33,7 @@ and a selected grid:
   takes before it leaves the margin (``RENDER_MARGIN_PX``) and needs a new base image.
 
 Automatic garbage collection is off inside the timed loops, as in the console
-(``ui.tasks.GuiThreadGarbageCollector``), and runs between drags and bursts. The last line of
+(``ui.common.tasks.GuiThreadGarbageCollector``), and runs between drags and bursts. The last line of
 the output is one line of JSON with every figure.
 
     .venv/bin/python bench/map.py            # 50,000 grids
@@ -63,7 +63,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QImage, QMouseEvent, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from commandcenter.deadlines import DeadlineStatus  # noqa: E402
+from commandcenter.cameras.rows import CameraRow  # noqa: E402
+from commandcenter.cases.rows import CaseRow  # noqa: E402
 from commandcenter.demo.geometry import DEFAULT_CENTRE, METRES_PER_DEGREE  # noqa: E402
 from commandcenter.demo.names import COMMUNITY_NAMES  # noqa: E402
 from commandcenter.domain.codes import make_grid_code  # noqa: E402
@@ -81,10 +82,12 @@ from commandcenter.geo.mapdata import (  # noqa: E402
     mercator_to_lonlat,
     metres_per_pixel,
 )
-from commandcenter.queries import CameraRow, CaseRow, GridSummary  # noqa: E402
-from ui import tasks  # noqa: E402
-from ui.map_markers import PRIORITY  # noqa: E402
-from ui.map_view import (  # noqa: E402
+from commandcenter.jurisdiction.tree import GridSummary  # noqa: E402
+from commandcenter.schedule.deadlines import DeadlineStatus  # noqa: E402
+from ui.common import tasks  # noqa: E402
+from ui.common.style import apply_style  # noqa: E402
+from ui.map.markers import PRIORITY  # noqa: E402
+from ui.map.view import (
     CASE_CELL_PX,
     RENDER_DELAY_MS,
     RENDER_MARGIN_PX,
@@ -92,7 +95,6 @@ from ui.map_view import (  # noqa: E402
     MapView,
     PreparedGeometry,
 )
-from ui.style import apply_style  # noqa: E402
 
 VIEW_SIZE = (1920, 1080)  # pixels
 VIEW_ZOOMS = (16, 14, 12)

@@ -18,9 +18,9 @@ and the wall-clock millisecond when ffmpeg made it.
    counted once) and ``-progress``. The server's CPU is not counted; it is reported beside.
 2. **The wall.** One server with 16 cameras, 640 x 360 sub streams at 25 fps (the main streams
    640 x 360 too: the sub is scaled from the main, and the wall's small tiles never open it).
-   ``ui.video_wall.VideoWall`` on Qt's offscreen platform, 1600 x 900, layout "16", 16
+   ``ui.video.wall.VideoWall`` on Qt's offscreen platform, 1600 x 900, layout "16", 16
    ``CameraRow``s, shown; garbage collected in the GUI thread as in the console
-   (``ui.tasks.GuiThreadGarbageCollector``). For ``--minutes`` (default 10) after a warm-up:
+   (``ui.common.tasks.GuiThreadGarbageCollector``). For ``--minutes`` (default 10) after a warm-up:
    frames put on each tile per second (goal >= 24), latency from ffmpeg making the frame to the
    tile being painted (the clock read from the tile's own, scaled picture; goal p95 <= 200 ms,
    no growth over the run), per minute; CPU of the process, its stream threads and GUI thread,
@@ -536,10 +536,10 @@ def measure_wall(minutes: float, refresh_ms: int | None = None) -> dict:
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from commandcenter.queries import CameraRow
-    from ui.style import apply_style
-    from ui.tasks import GuiThreadGarbageCollector
-    from ui.video_wall import REFRESH_MS, VideoWall
+    from commandcenter.cameras.rows import CameraRow
+    from ui.common.style import apply_style
+    from ui.common.tasks import GuiThreadGarbageCollector
+    from ui.video.wall import REFRESH_MS, VideoWall
 
     print(
         f"Part 2: a {WALL_LAYOUT}-tile wall of {CAMERAS} cameras, {SUB[0]}x{SUB[1]} sub streams "

@@ -58,7 +58,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_import_divisions(args) -> int:
-    from commandcenter.divisions import import_divisions
+    from commandcenter.jurisdiction.divisions import import_divisions
 
     database = _database(args)
     with database.session() as session, session.begin():
@@ -79,7 +79,7 @@ def cmd_import_grids(args) -> int:
 
 
 def cmd_check_codes(args) -> int:
-    from commandcenter.checks import check_database, check_single_code
+    from commandcenter.jurisdiction.checks import check_database, check_single_code
 
     if args.codes:
         problems = 0
@@ -161,7 +161,7 @@ def _iso_date(text: str) -> dt.date:
 
 
 def cmd_set_password(args) -> int:
-    from commandcenter.security import set_password
+    from commandcenter.access.accounts import set_password
 
     password = sys.stdin.readline().rstrip("\n") if args.stdin else None
     if password is None:
@@ -179,7 +179,7 @@ def cmd_set_password(args) -> int:
 
 
 def _period(text: str):
-    from commandcenter.kpi import Period, PeriodError
+    from commandcenter.figures.kpi import Period, PeriodError
 
     try:
         return Period.parse(text)
@@ -188,7 +188,8 @@ def _period(text: str):
 
 
 def cmd_kpi(args) -> int:
-    from commandcenter import clock, kpi
+    from commandcenter import clock
+    from commandcenter.figures import kpi
 
     database = _database(args)
     as_of = clock.now()
@@ -211,7 +212,7 @@ def cmd_kpi(args) -> int:
 
 
 def cmd_calendar_import(args) -> int:
-    from commandcenter.workcalendar import import_calendar_csv
+    from commandcenter.schedule.workcalendar import import_calendar_csv
 
     database = _database(args)
     with database.session() as session, session.begin():
@@ -224,7 +225,7 @@ def cmd_calendar_import(args) -> int:
 
 
 def cmd_calendar_export(args) -> int:
-    from commandcenter.workcalendar import export_calendar_csv
+    from commandcenter.schedule.workcalendar import export_calendar_csv
 
     database = _database(args)
     with database.session() as session:
@@ -234,7 +235,7 @@ def cmd_calendar_export(args) -> int:
 
 
 def cmd_calendar_show(args) -> int:
-    from commandcenter.workcalendar import (
+    from commandcenter.schedule.workcalendar import (
         WorkingCalendar,
         calendar_days,
         describe_hours,
@@ -259,7 +260,7 @@ def cmd_calendar_show(args) -> int:
 
 
 def cmd_calendar_hours(args) -> int:
-    from commandcenter.workcalendar import (
+    from commandcenter.schedule.workcalendar import (
         WorkingCalendar,
         describe_hours,
         load_working_hours,
@@ -282,8 +283,8 @@ def cmd_calendar_hours(args) -> int:
 
 
 def cmd_limits_show(args) -> int:
-    from commandcenter.deadlines import load_warn_share
-    from commandcenter.timelimits import DEFAULT_LIMITS, TimeLimits, describe_limit
+    from commandcenter.schedule.deadlines import load_warn_share
+    from commandcenter.schedule.timelimits import DEFAULT_LIMITS, TimeLimits, describe_limit
 
     database = _database(args)
     with database.session() as session:
@@ -310,7 +311,7 @@ def cmd_limits_show(args) -> int:
 
 
 def cmd_limits_set(args) -> int:
-    from commandcenter.timelimits import describe_limit, set_limit
+    from commandcenter.schedule.timelimits import describe_limit, set_limit
 
     database = _database(args)
     with database.session() as session, session.begin():
@@ -324,7 +325,7 @@ def cmd_limits_set(args) -> int:
 
 
 def cmd_limits_unset(args) -> int:
-    from commandcenter.timelimits import remove_limit
+    from commandcenter.schedule.timelimits import remove_limit
 
     database = _database(args)
     with database.session() as session, session.begin():
@@ -338,7 +339,7 @@ def cmd_limits_unset(args) -> int:
 
 
 def cmd_limits_warn_share(args) -> int:
-    from commandcenter.deadlines import load_warn_share, set_warn_share
+    from commandcenter.schedule.deadlines import load_warn_share, set_warn_share
 
     database = _database(args)
     with database.session() as session, session.begin():
@@ -352,7 +353,7 @@ def cmd_limits_warn_share(args) -> int:
 def _add_calendar_and_limits(sub, common) -> None:
     """The `calendar` and `limits` command groups; each subcommand takes --db too."""
     from commandcenter.domain.enums import CaseCategory, Urgency
-    from commandcenter.timelimits import TimeLimitPlace
+    from commandcenter.schedule.timelimits import TimeLimitPlace
 
     def group(name, help_text):
         parser = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
@@ -420,13 +421,13 @@ def _add_calendar_and_limits(sub, common) -> None:
 def _camera_actor(session, username: str | None):
     """Whose jurisdiction a camera command works in: --user, else the top center's
     administrator (the core refuses writes by any other role)."""
-    from commandcenter.kpi import report_actor
+    from commandcenter.figures.kpi import report_actor
 
     return report_actor(session, username)
 
 
 def cmd_cameras_import(args) -> int:
-    from commandcenter.camera_registry import import_cameras_csv
+    from commandcenter.cameras.registry import import_cameras_csv
 
     database = _database(args)
     with database.session() as session, session.begin():
@@ -437,7 +438,7 @@ def cmd_cameras_import(args) -> int:
 
 
 def cmd_cameras_export(args) -> int:
-    from commandcenter.camera_registry import export_cameras_csv
+    from commandcenter.cameras.registry import export_cameras_csv
 
     database = _database(args)
     with database.session() as session:
@@ -448,13 +449,13 @@ def cmd_cameras_export(args) -> int:
 
 
 def cmd_cameras_list(args) -> int:
-    from commandcenter import queries
-    from commandcenter.cameras import display_url
+    from commandcenter.cameras.rows import camera_rows
+    from commandcenter.cameras.urls import display_url
 
     database = _database(args)
     with database.session() as session:
         actor = _camera_actor(session, args.user)
-        rows = queries.cameras(session, actor)
+        rows = camera_rows(session, actor)
     for row in rows:
         state = "on " if row.enabled else "off"
         grid = row.grid_name or "(no grid)"
@@ -507,23 +508,26 @@ def _add_cameras(sub, common) -> None:
 #
 # Only the Excel export is a command here. The monthly report's PDF is drawn with Qt, and the
 # core (this module included) never loads Qt: it is made from the console, or with
-# `python -m ui.monthly_report --period 2026-10 FILE.pdf`, from the same core figures
-# (commandcenter.exports.monthly_report_data).
+# `python -m ui.figures.monthly_report --period 2026-10 FILE.pdf`, from the same core figures
+# (commandcenter.monthly_report_data).
 
 
 def cmd_export_cases(args) -> int:
-    from commandcenter import clock, exports, kpi, queries
-    from commandcenter.deadlines import DeadlineStatus
+    from commandcenter import clock
+    from commandcenter.cases.export import export_cases_xlsx
+    from commandcenter.cases.rows import open_cases
+    from commandcenter.figures import kpi
+    from commandcenter.schedule.deadlines import DeadlineStatus
 
     database = _database(args)
     now = clock.now()
     with database.session() as session:
         actor = kpi.report_actor(session, args.user)
-        rows = queries.open_cases(session, actor, now)
+        rows = open_cases(session, actor, now)
     if args.overdue_only:
         rows = [r for r in rows if r.status_at(now) is DeadlineStatus.OVERDUE]
     title = f"{actor.center_name} · " + ("超期在办案件" if args.overdue_only else "全部在办案件")
-    path = exports.export_cases_xlsx(rows, Path(args.file), now=now, title=title)
+    path = export_cases_xlsx(rows, Path(args.file), now=now, title=title)
     print(f"{len(rows)} case(s) written to {path} (open cases of {actor.center_name})")
     return 0
 

@@ -51,6 +51,30 @@ class ConflictError(CommandCenterError):
         self.changes = changes
 
 
+class LostRace(ConflictError):
+    """Another transaction changed the case between this one's read and its write. Raised
+    inside the transaction, which must be rolled back; the operations layer then reads what
+    the other console did and raises a ConflictError that says so."""
+
+    def __init__(self, case_id: int, expected_version: int | None):
+        super().__init__(
+            f"Case #{case_id} was changed by someone else at the same moment; nothing of "
+            "yours was applied. Look at the case again.",
+            [],
+        )
+        self.case_id = case_id
+        self.expected_version = expected_version
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another writer held the database longer than the wait allows; nothing was changed."""
+
+
+class DatabaseMismatch(CommandCenterError):
+    """The database answered in a way this version does not expect (its schema, a constraint);
+    the detail is in the log."""
+
+
 class DuplicateSuspected(CommandCenterError):
     """A new report looks like an open case; ``candidates`` are their ids, nearest first."""
 

@@ -152,7 +152,7 @@ def writable_demo(tmp_path, demo_database):
 def english_ui(qapp):
     """For tests that read the console's English texts: English whatever an earlier test
     installed, and Chinese (the default) again afterwards."""
-    from ui import i18n
+    from ui.common import i18n
 
     i18n.install_language(qapp, "en")
     yield

@@ -9,12 +9,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from commandcenter import board, queries
-from commandcenter.board import BoardFilter, BoardSort, Stage
-from commandcenter.deadlines import DeadlineStatus
+from commandcenter.access.accounts import demo_actor
+from commandcenter.cases import board
+from commandcenter.cases.board import BoardFilter, BoardSort, Stage
+from commandcenter.cases.rows import board_rows, open_cases
 from commandcenter.domain.enums import CaseCategory, CaseSource, CaseState, Role, Urgency
-from commandcenter.security import demo_actor
+from commandcenter.schedule.deadlines import DeadlineStatus, is_overdue
 from commandcenter.storage.models import Case, SupervisionOrder
+from commandcenter.storage.watermark import GAP_WINDOW, Watermark, with_gaps
 from commandcenter.workflow import Action
 from commandcenter.workflow.engine import CaseWorkflow
 
@@ -79,8 +81,9 @@ def expected_queue(session, flow, actor, case_ids, now) -> set[int]:
             Action.VOID,
             Action.MERGE,
             Action.REOPEN,
+            Action.ATTACH,
         }
-        overdue = case.deadline is not None and case.deadline <= now and case.state.is_open
+        overdue = case.state.is_open and is_overdue(now, case.deadline, case.paused_since)
         open_order = session.scalar(
             select(SupervisionOrder.id).where(
                 SupervisionOrder.case_id == case_id, SupervisionOrder.replied_at.is_(None)
@@ -100,8 +103,8 @@ def test_a_case_moves_through_the_columns_as_steps_are_taken(desk):
     assert board.stage_of(row) is Stage.REPORTED and not row.paused
     assert row.center_id == d.centers["c1"] and row.holder_center_id == d.centers["c1"]
     assert row.grid_manager_ids == {d.users["gm1"]}
-    mark = data.watermark
-    assert mark.last_id > 0 and mark.day == desk.clock().date()
+    mark = data.mark
+    assert mark.archive.last_id > 0 and mark.day == desk.clock().date()
 
     steps = [
         ("duty", Action.FILE, {}, Stage.FILED),
@@ -119,15 +122,15 @@ def test_a_case_moves_through_the_columns_as_steps_are_taken(desk):
         changes = refresh(desk, "duty", mark)
         assert [r.id for r in changes.changed] == [cid] and changes.removed_ids == []
         assert board.stage_of(changes.changed[0]) is stage
-        assert changes.watermark.last_id > mark.last_id
-        mark = changes.watermark
+        assert changes.mark.archive.last_id > mark.archive.last_id
+        mark = changes.mark
     assert not refresh(desk, "duty", mark)  # nothing new: nothing read
 
     desk.do("handler", cid, Action.REQUEST_EXTENSION, "需协调", days=1)
     changes = refresh(desk, "duty", mark)
     (row,) = changes.changed
     assert row.extension_pending and board.stage_of(row) is Stage.HANDLING
-    mark = changes.watermark
+    mark = changes.mark
     desk.do("supervisor", cid, Action.DECIDE_EXTENSION, approved=True)
     desk.do("supervisor", cid, Action.SUSPEND, "等待上级政策")
     changes = refresh(desk, "duty", mark)
@@ -135,12 +138,12 @@ def test_a_case_moves_through_the_columns_as_steps_are_taken(desk):
     assert row.state is S.SUSPENDED and row.paused and row.resume_state is S.HANDLING
     assert not row.extension_pending
     assert board.stage_of(row) is Stage.HANDLING  # shown where it will resume, flagged
-    mark = changes.watermark
+    mark = changes.mark
     desk.do("supervisor", cid, Action.RESUME)
     desk.do("handler", cid, Action.REPORT_RESULT, "已清运")
     (row,) = refresh(desk, "duty", mark).changed
     assert board.stage_of(row) is Stage.AWAITING_VERIFICATION and not row.paused
-    mark = refresh(desk, "duty", mark).watermark
+    mark = refresh(desk, "duty", mark).mark
     desk.do("gm1", cid, Action.VERIFY, passed=True)  # grid patrol: closes without follow-up
     changes = refresh(desk, "duty", mark)
     (row,) = changes.changed
@@ -150,14 +153,10 @@ def test_a_case_moves_through_the_columns_as_steps_are_taken(desk):
         DeadlineStatus.NONE
     )
     assert [r.id for r in load(desk, "duty").rows] == [cid]  # closed today stays on the board
-    mark = changes.watermark
+    mark = changes.mark
 
-    desk.clock.advance(days=1)  # the next morning it has left the column
-    changes = refresh(desk, "duty", mark)
-    assert changes.changed == [] and changes.removed_ids == [cid]
-    assert changes.watermark.day == desk.clock().date()
+    desk.clock.advance(days=1)  # the next morning's board (a new load) is without it
     assert load(desk, "duty").rows == []
-    assert not refresh(desk, "duty", changes.watermark)
 
 
 def test_changes_since_returns_exactly_the_changed_and_removed_cases(desk):
@@ -165,32 +164,39 @@ def test_changes_since_returns_exactly_the_changed_and_removed_cases(desk):
         desk.report(f"gm{1 + i % 2}", grid=f"G{1 + i % 2}", title=f"案件{i}", allow_duplicate=True)
         for i in range(5)
     ]  # G1, G2, G1, G2, G1
-    mark = load(desk, "duty").watermark
+    mark = load(desk, "duty").mark
     desk.do("duty", ids[2], Action.FILE)
     desk.do("duty", ids[3], Action.DECLINE, "不属于受理范围")
     new = desk.report("gm2", grid="G2", title="新案件", allow_duplicate=True)
     changes = refresh(desk, "duty", mark)
-    assert sorted(r.id for r in changes.changed) == sorted([ids[2], new])
-    assert changes.removed_ids == [ids[3]]
+    # a declined case stays among the rows until the day ends (today's figures count it), in
+    # no column of the board
+    assert sorted(r.id for r in changes.changed) == sorted([ids[2], ids[3], new])
+    declined = next(r for r in changes.changed if r.id == ids[3])
+    assert declined.state is S.DECLINED and board.stage_of(declined) is None
+    assert changes.removed_ids == []
     # an officer of one community sees only its cases; the other's come back as removed
     community = refresh(desk, "cduty1", mark)
     assert [r.id for r in community.changed] == [ids[2]]
     assert community.removed_ids == sorted([ids[3], new])
     # from the new mark nothing again
-    assert not refresh(desk, "duty", changes.watermark)
+    assert not refresh(desk, "duty", changes.mark)
     desk.do("supervisor", ids[0], Action.VOID, "重复上报")
     desk.do("duty", ids[1], Action.MERGE, "同一问题", into_case_id=new)
-    changes = refresh(desk, "duty", changes.watermark)
-    assert changes.removed_ids == sorted([ids[0], ids[1]])
-    assert [r.id for r in changes.changed] == [new]  # "merged in" is an entry on the target
+    changes = refresh(desk, "duty", changes.mark)
+    assert changes.removed_ids == []
+    # "merged in" is an entry on the target
+    assert sorted(r.id for r in changes.changed) == sorted([ids[0], ids[1], new])
+    assert {r.id for r in load(desk, "duty").rows} == set(ids) | {new}
+    desk.clock.advance(days=1)
     assert {r.id for r in load(desk, "duty").rows} == {ids[2], ids[4], new}
 
 
 def test_gaps_below_the_watermark_are_asked_for_again():
-    low = board.Watermark(10, (), dt.date(2026, 11, 24))
-    assert board._with_gaps(10, 15, {11, 12, 15}, ()) == (13, 14)
-    assert board._with_gaps(15, 16, {13, 16}, (13, 14)) == (14,)
-    far = board._with_gaps(0, board.GAP_WINDOW + 20, set(range(1, board.GAP_WINDOW + 21)), (3,))
+    low = Watermark(10, ())
+    assert with_gaps(10, 15, {11, 12, 15}, ()) == (13, 14)
+    assert with_gaps(15, 16, {13, 16}, (13, 14)) == (14,)
+    far = with_gaps(0, GAP_WINDOW + 20, set(range(1, GAP_WINDOW + 21)), (3,))
     assert far == ()  # old gaps age out of the window
     assert low.gaps == ()
 
@@ -198,10 +204,11 @@ def test_gaps_below_the_watermark_are_asked_for_again():
 def test_gap_filled_later_is_read(desk):
     """An entry committed after a newer one (PostgreSQL's sequence) is not missed."""
     cid = desk.report("gm1")
-    mark = load(desk, "duty").watermark
-    with_gap = dataclasses.replace(mark, last_id=mark.last_id + 1, gaps=(mark.last_id,))
+    mark = load(desk, "duty").mark
+    archive = Watermark(mark.archive.last_id + 1, (mark.archive.last_id,))
+    with_gap = dataclasses.replace(mark, archive=archive)
     changes = refresh(desk, "duty", with_gap)  # the entry at the gap id exists: read it
-    assert [r.id for r in changes.changed] == [cid] and changes.watermark.gaps == ()
+    assert [r.id for r in changes.changed] == [cid] and changes.mark.archive.gaps == ()
 
 
 def test_filters_and_sorting(desk):
@@ -362,7 +369,7 @@ def test_supervision_order_puts_the_case_in_the_holders_queue(desk):
         dispatcher = desk.district.actor(s, "dispatcher")
     (row,) = load(desk, "dispatcher").rows
     assert row.supervision_open and board.needs_action(dispatcher, row)
-    mark = load(desk, "dispatcher").watermark
+    mark = load(desk, "dispatcher").mark
     desk.do("dispatcher", cid, Action.REPLY_SUPERVISION, "已安排")
     (row,) = refresh(desk, "dispatcher", mark).changed
     assert not row.supervision_open
@@ -390,8 +397,8 @@ def test_board_rows_match_open_cases(demo_database):
     now = dt.datetime(2026, 11, 26, 16, 0)
     with demo_database.session() as s:
         duty = demo_actor(s, "duty")
-        open_rows = queries.open_cases(s, duty, now)
-        again = queries.board_rows(s, duty, now, Case.__table__.c.id.in_([r.id for r in open_rows]))
+        open_rows = open_cases(s, duty, now)
+        again = board_rows(s, duty, now, Case.__table__.c.id.in_([r.id for r in open_rows]))
         closed_today = s.scalars(
             select(Case.id).where(
                 Case.state == S.CLOSED,

@@ -2,11 +2,12 @@
 
 import datetime as dt
 
-from commandcenter import queries
-from commandcenter.deadlines import DeadlineStatus
+from commandcenter.cases.dashboard import load_dashboard
+from commandcenter.cases.rows import open_cases
 from commandcenter.domain.enums import CaseCategory, CaseSource
+from commandcenter.schedule.deadlines import DeadlineStatus
+from commandcenter.schedule.workcalendar import WorkingCalendar
 from commandcenter.storage import open_database
-from commandcenter.workcalendar import WorkingCalendar
 from commandcenter.workflow import Action
 from commandcenter.workflow.engine import CaseWorkflow
 
@@ -43,13 +44,13 @@ def test_weekend_does_not_make_a_case_near_due(db_url):
         with database.session() as s:
             duty = district.actor(s, "duty")
             sunday_night = dt.datetime(2026, 11, 22, 20, 0)
-            (row,) = queries.open_cases(s, duty, sunday_night)
+            (row,) = open_cases(s, duty, sunday_night)
             assert row.deadline == dt.datetime(2026, 11, 23, 10, 0)
             # wall clock: 14 h of 72 h left (19 %) would be amber; working time: 10 h of 24 h
             assert row.deadline_status == DeadlineStatus.ON_TIME
             assert row.status_at(dt.datetime(2026, 11, 23, 8, 0)) == DeadlineStatus.NEAR_DUE
             assert row.status_at(dt.datetime(2026, 11, 23, 10, 0)) == DeadlineStatus.OVERDUE
-            board = queries.dashboard(s, duty, sunday_night)
+            board = load_dashboard(s, duty, sunday_night)
             assert (board.near_due, board.overdue) == (0, 0)
     finally:
         database.dispose()

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-import commandcenter.camera_registry as registry
-from commandcenter import queries
-from commandcenter.camera_registry import (
+import commandcenter.cameras.registry as registry
+from commandcenter.cameras.registry import (
     CameraInput,
     CameraRejected,
     OutsideJurisdiction,
@@ -25,6 +24,7 @@ from commandcenter.camera_registry import (
     update_camera,
     validate_camera,
 )
+from commandcenter.cameras.rows import camera_rows
 from commandcenter.domain.enums import Role, StreamTransport
 from commandcenter.errors import CommandCenterError, ImportRejected, PermissionDenied
 from commandcenter.storage import open_database
@@ -139,7 +139,7 @@ def test_a_valid_camera_is_stored_in_the_grid_and_center_of_its_point(site):
     assert row.sub_url == "rtsp://10.0.0.1:554/h264/sub"
     assert row.transport is StreamTransport.TCP and row.enabled
     assert credential is None
-    listed = queries.cameras(site.database.session(), site.actor("cduty1"))
+    listed = camera_rows(site.database.session(), site.actor("cduty1"))
     assert [c.device_id for c in listed] == [device(1)]
     assert listed[0].grid_name == "东安社区第01网格"
 

@@ -1,4 +1,9 @@
-from commandcenter.cameras import display_url, split_credentials, url_problems, with_credentials
+from commandcenter.cameras.urls import (
+    display_url,
+    split_credentials,
+    url_problems,
+    with_credentials,
+)
 
 
 def test_credentials_are_split_out_of_a_typed_url():
@@ -29,7 +34,7 @@ def test_url_problems():
 
 
 def test_stream_source(tmp_path):
-    from commandcenter.cameras import is_local_file, stream_source
+    from commandcenter.cameras.urls import is_local_file, stream_source
 
     clip = tmp_path / "一号 clip.mp4"
     clip.write_bytes(b"x")

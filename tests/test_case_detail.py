@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from commandcenter.case_detail import load_case_detail, perform
+from commandcenter.cases.detail import load_case_detail, perform
 from commandcenter.domain.enums import CaseCategory, CaseSource, CaseState
 from commandcenter.errors import PermissionDenied, TransitionRefused
+from commandcenter.schedule.workcalendar import WorkingCalendar
 from commandcenter.storage import open_database
 from commandcenter.storage.models import Camera, Case
-from commandcenter.workcalendar import WorkingCalendar
 from commandcenter.workflow.engine import CaseWorkflow
 from commandcenter.workflow.rules import Action
 
@@ -79,6 +79,7 @@ def test_detail_shows_the_case_and_what_each_role_may_do(world):
         Action.VOID,
         Action.SUPERVISE,
         Action.URGE,
+        Action.ATTACH,
     }  # a supervisor does not file
     assert handler.reporter == "王小明 13812345678"
     with pytest.raises(PermissionDenied):

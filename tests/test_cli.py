@@ -121,7 +121,7 @@ def test_bad_demo_date_is_a_usage_error_and_creates_nothing(tmp_path):
 def test_set_password_lets_a_staff_member_log_in(demo_database):
     from sqlalchemy import select
 
-    from commandcenter.security import authenticate
+    from commandcenter.access.accounts import authenticate
     from commandcenter.storage.models import User
 
     with demo_database.session() as s:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from commandcenter.deadlines import (
+from commandcenter.schedule.deadlines import (
     WARN_SHARE,
     DeadlineStatus,
     InvalidWarnShare,
@@ -15,7 +15,7 @@ from commandcenter.deadlines import (
     set_warn_share,
     time_left_minutes,
 )
-from commandcenter.workcalendar import WorkingCalendar
+from commandcenter.schedule.workcalendar import WorkingCalendar
 
 D = dt.datetime
 OFFICE = WorkingCalendar(hours=[(dt.time(8, 30), dt.time(12)), (dt.time(13, 30), dt.time(17, 30))])

@@ -8,12 +8,12 @@ import pytest
 import shapely
 from sqlalchemy import func, select
 
-from commandcenter.checks import check_database
+from commandcenter.access.accounts import authenticate
 from commandcenter.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from commandcenter.demo.generator import generate_demo
 from commandcenter.domain.codes import validate_gb28181_id, validate_grid_code, validate_id_number
 from commandcenter.domain.enums import OPEN_STATES, AdminLevel, CaseState, GridKind, Role
-from commandcenter.security import authenticate
+from commandcenter.jurisdiction.checks import check_database
 from commandcenter.storage import open_database
 from commandcenter.storage.models import (
     AdminUnit,

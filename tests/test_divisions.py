@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from commandcenter.divisions import import_divisions
 from commandcenter.domain.enums import AdminLevel
 from commandcenter.errors import ImportRejected
+from commandcenter.jurisdiction.divisions import import_divisions
 from commandcenter.storage import open_database
 from commandcenter.storage.models import DivisionCode
 

@@ -17,13 +17,26 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from commandcenter import exports, queries
-from commandcenter.deadlines import DeadlineStatus
+from commandcenter.access.accounts import demo_actor
+from commandcenter.cases.export import (
+    CASE_SHEET,
+    DATETIME_FORMAT,
+    HOURS_FORMAT,
+    export_cases_xlsx,
+    working_hours_left,
+)
+from commandcenter.cases.rows import open_cases
 from commandcenter.domain.enums import CaseCategory, CaseSource, CaseState
 from commandcenter.domain.labels_zh import LABELS_ZH, label_zh
 from commandcenter.errors import CommandCenterError
-from commandcenter.kpi import Period, compute_kpis, drill
-from commandcenter.security import demo_actor
+from commandcenter.figures.kpi import Period, compute_kpis, drill
+from commandcenter.figures.monthly_report import (
+    TOP_OVERDUE_GRIDS,
+    _previous,
+    category_label,
+    monthly_report_data,
+)
+from commandcenter.schedule.deadlines import DeadlineStatus
 from commandcenter.storage.models import Case, Center, Person
 
 NOW = dt.datetime(2026, 11, 26, 16, 0)  # the demo's clock
@@ -48,14 +61,14 @@ def supervisor(session):
 
 @pytest.fixture(scope="module")
 def report(session, supervisor):
-    return exports.monthly_report_data(session, supervisor, "2026-10", as_of=NOW)
+    return monthly_report_data(session, supervisor, "2026-10", as_of=NOW)
 
 
 # --- labels ----------------------------------------------------------------------------------------
 
 
 def test_chinese_labels_equal_the_console_catalogue():
-    from ui.labels import _TABLES
+    from ui.common.labels import _TABLES
 
     root = ET.parse(CATALOGUE).getroot()
     context = next(c for c in root.iter("context") if c.findtext("name") == "Labels")
@@ -78,20 +91,18 @@ def test_equal_strings_of_different_enumerations_keep_their_own_label():
 
 def _open(path: Path):
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == [exports.CASE_SHEET]
-    return workbook[exports.CASE_SHEET]
+    assert workbook.sheetnames == [CASE_SHEET]
+    return workbook[CASE_SHEET]
 
 
 def test_the_workbook_holds_exactly_the_given_rows_in_order(session, tmp_path):
     duty = demo_actor(session, "duty")
-    board = queries.open_cases(session, duty, NOW)
+    board = open_cases(session, duty, NOW)
     # A filtered list in the board's own order, here: not the first row, every second one,
     # reversed (the export must keep whatever order it is given).
     rows = board[1::2][::-1]
     assert len(rows) >= 5
-    path = exports.export_cases_xlsx(
-        rows, tmp_path / "cases.xlsx", now=NOW, title="城东街道 · 测试"
-    )
+    path = export_cases_xlsx(rows, tmp_path / "cases.xlsx", now=NOW, title="城东街道 · 测试")
     assert path == tmp_path / "cases.xlsx"
     sheet = _open(path)
 
@@ -123,15 +134,13 @@ def test_the_workbook_holds_exactly_the_given_rows_in_order(session, tmp_path):
             else:
                 assert isinstance(cell.value, dt.datetime) and cell.is_date
                 assert cell.value == when.replace(microsecond=0)
-                assert cell.number_format == exports.DATETIME_FORMAT
+                assert cell.number_format == DATETIME_FORMAT
         hours = line[11]
         if row.deadline is None:
             assert hours.value is None
         else:
-            assert (
-                isinstance(hours.value, int | float) and hours.number_format == exports.HOURS_FORMAT
-            )
-            assert hours.value == exports.working_hours_left(row, NOW)
+            assert isinstance(hours.value, int | float) and hours.number_format == HOURS_FORMAT
+            assert hours.value == working_hours_left(row, NOW)
             assert (hours.value < 0) == (row.deadline < NOW)
         assert values[12] == label_zh(row.status_at(NOW))
 
@@ -139,25 +148,25 @@ def test_the_workbook_holds_exactly_the_given_rows_in_order(session, tmp_path):
 def test_the_overdue_rows_read_overdue(session, supervisor, tmp_path):
     rows = [
         r
-        for r in queries.open_cases(session, supervisor, NOW)
+        for r in open_cases(session, supervisor, NOW)
         if r.status_at(NOW) is DeadlineStatus.OVERDUE
     ]
     assert rows
-    sheet = _open(exports.export_cases_xlsx(rows, tmp_path / "overdue.xlsx", now=NOW))
+    sheet = _open(export_cases_xlsx(rows, tmp_path / "overdue.xlsx", now=NOW))
     assert sheet["A1"].value.startswith("案件清单　导出时间")
     assert [line[12].value for line in sheet.iter_rows(min_row=3)] == ["超期"] * len(rows)
     assert all(line[11].value < 0 for line in sheet.iter_rows(min_row=3))
 
 
 def test_an_empty_list_gives_the_header_alone(tmp_path):
-    sheet = _open(exports.export_cases_xlsx([], tmp_path / "none.xlsx", now=NOW, title="无"))
+    sheet = _open(export_cases_xlsx([], tmp_path / "none.xlsx", now=NOW, title="无"))
     assert sheet.max_row == 2 and [c.value for c in sheet[2]] == HEADERS
     assert "共 0 件" in sheet["A1"].value
 
 
 def test_no_personal_data_reaches_the_workbook(session, supervisor, tmp_path):
-    rows = queries.open_cases(session, supervisor, NOW)
-    sheet = _open(exports.export_cases_xlsx(rows, tmp_path / "all.xlsx", now=NOW))
+    rows = open_cases(session, supervisor, NOW)
+    sheet = _open(export_cases_xlsx(rows, tmp_path / "all.xlsx", now=NOW))
     text = "\n".join(str(v) for line in sheet.iter_rows(values_only=True) for v in line if v)
     ids = [r.id for r in rows]
     phones = session.scalars(select(Case.reporter_phone).where(Case.id.in_(ids))).all()
@@ -219,9 +228,7 @@ def _categories_of(session, ids) -> Counter:
 
 
 def test_category_rows_trace_to_the_kpi_cases(session, supervisor, report):
-    assert [exports.category_label(r) for r in report.categories] == [
-        label_zh(c) for c in CaseCategory
-    ]
+    assert [category_label(r) for r in report.categories] == [label_zh(c) for c in CaseCategory]
     by = {CaseCategory(r.code): r for r in report.categories}
     key = supervisor.center_id
     for measure in ("intake", "due", "closed", "closed_on_time"):
@@ -276,7 +283,7 @@ def test_overdue_cases_are_the_due_cases_not_closed_on_time(session, supervisor,
 
 def test_the_worst_grids_rank_by_overdue_cases(report):
     counts = [o.overdue for o in report.overdue_grids]
-    assert 0 < len(counts) <= exports.TOP_OVERDUE_GRIDS
+    assert 0 < len(counts) <= TOP_OVERDUE_GRIDS
     assert counts == sorted(counts, reverse=True) and min(counts) > 0
     assert counts[0] == max(g.due - g.closed_on_time for g in report.grids)
     per_grid = Counter(c.grid_code for c in report.overdue_cases)
@@ -287,7 +294,7 @@ def test_the_worst_grids_rank_by_overdue_cases(report):
 
 def test_a_community_leader_gets_the_report_of_one_community(session):
     leader = demo_actor(session, "leader")
-    report = exports.monthly_report_data(session, leader, OCTOBER, as_of=NOW)
+    report = monthly_report_data(session, leader, OCTOBER, as_of=NOW)
     assert len(report.communities) == 1
     assert report.total == next(
         r
@@ -299,16 +306,16 @@ def test_a_community_leader_gets_the_report_of_one_community(session):
 
 
 def test_a_running_month_is_marked_partial_and_january_follows_december(session, supervisor):
-    november = exports.monthly_report_data(session, supervisor, "2026-11", as_of=NOW)
+    november = monthly_report_data(session, supervisor, "2026-11", as_of=NOW)
     assert not november.complete
     assert sum(d.intake for d in november.daily) == november.total.intake
-    assert exports._previous(Period.parse("2027-01")) == Period.parse("2026-12")
+    assert _previous(Period.parse("2027-01")) == Period.parse("2026-12")
 
 
 @pytest.mark.parametrize("period", ["2026-Q3", "2026", "2026-10-05", "2026-10-01..2026-10-30"])
 def test_a_monthly_report_needs_a_calendar_month(session, supervisor, period):
     with pytest.raises(CommandCenterError, match="one calendar month"):
-        exports.monthly_report_data(session, supervisor, period, as_of=NOW)
+        monthly_report_data(session, supervisor, period, as_of=NOW)
 
 
 def test_the_report_carries_no_personal_data(session, supervisor, report):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from commandcenter import kpi
+from commandcenter.access.accounts import actor_for
 from commandcenter.domain.enums import (
     AdminLevel,
     BuildingUse,
@@ -26,8 +26,8 @@ from commandcenter.domain.enums import (
     Role,
 )
 from commandcenter.errors import CommandCenterError
-from commandcenter.kpi import Period, PeriodError, compute_kpis, drill
-from commandcenter.security import actor_for
+from commandcenter.figures import kpi
+from commandcenter.figures.kpi import Period, PeriodError, compute_kpis, drill
 from commandcenter.storage import open_database
 from commandcenter.storage.models import (
     AdminUnit,

@@ -10,21 +10,22 @@ import pytest
 from sqlalchemy import func, select
 from test_kpi import AFTER, OCTOBER, district  # noqa: F401 - the fixture is used by name
 
-from commandcenter import kpi, kpi_series
+from commandcenter.access.accounts import demo_actor
+from commandcenter.cases.history import case_history
 from commandcenter.domain.enums import TERMINAL_STATES, AdminLevel, CaseCategory
+from commandcenter.domain.privacy import mask_text
 from commandcenter.errors import PermissionDenied
-from commandcenter.kpi import Period, compute_kpis
-from commandcenter.kpi_series import (
+from commandcenter.figures import kpi
+from commandcenter.figures import series as kpi_series
+from commandcenter.figures.kpi import Period, compute_kpis
+from commandcenter.figures.series import (
     DAY_FIGURES,
     by_category,
-    case_history,
     daily_series,
     drill_day,
     jurisdiction_figures,
-    mask_text,
     trace,
 )
-from commandcenter.security import demo_actor
 from commandcenter.storage.models import Case, CaseEvent, Center
 
 DEMO_NOW = dt.datetime(2026, 11, 26, 16, 0)  # the demo district's "now" (conftest)

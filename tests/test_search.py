@@ -13,6 +13,7 @@ import pytest
 import shapely
 from sqlalchemy import func, select
 
+from commandcenter.access.accounts import demo_actor
 from commandcenter.domain.enums import (
     OPEN_STATES,
     BuildingUse,
@@ -20,8 +21,7 @@ from commandcenter.domain.enums import (
     CaseSource,
     CaseState,
 )
-from commandcenter.search import EXACT, INFIX, PREFIX, PlaceHit, search_places
-from commandcenter.security import demo_actor
+from commandcenter.jurisdiction.search import EXACT, INFIX, PREFIX, PlaceHit, search_places
 from commandcenter.storage import open_database
 from commandcenter.storage.models import (
     AdminUnit,

@@ -5,9 +5,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from commandcenter import queries
+from commandcenter.access.accounts import authenticate, hash_password, verify_password
+from commandcenter.cameras.rows import camera_rows
+from commandcenter.cases.dashboard import load_dashboard
+from commandcenter.cases.rows import open_cases
 from commandcenter.errors import AuthenticationFailed
-from commandcenter.security import authenticate, hash_password, verify_password
+from commandcenter.jurisdiction.tree import grid_summaries, jurisdiction_tree
 from commandcenter.storage.models import Case, Grid, User
 
 NOW = dt.datetime(2026, 11, 26, 16, 0)
@@ -41,27 +44,27 @@ def test_account_without_password_cannot_log_in(demo_database):
 def test_street_officer_sees_the_whole_street(demo_database):
     with demo_database.session() as s:
         duty = authenticate(s, "duty", "demo2026")
-        tree = queries.jurisdiction_tree(s, duty, NOW)
-        grids = queries.grid_summaries(s, duty, NOW)
+        tree = jurisdiction_tree(s, duty, NOW)
+        grids = grid_summaries(s, duty)
         assert tree.name == "城东街道" and len(tree.children) == 8
         assert len(grids) == s.query(Grid).count()
-        cases = queries.open_cases(s, duty, NOW)
+        cases = open_cases(s, duty, NOW)
         assert len(cases) == tree.open_cases
 
 
 def test_community_leader_sees_only_their_community(demo_database):
     with demo_database.session() as s:
         leader = authenticate(s, "leader", "demo2026")
-        grids = queries.grid_summaries(s, leader, NOW)
+        grids = grid_summaries(s, leader)
         assert grids and {g.community_id for g in grids} == {leader.unit_id}
-        rows = queries.open_cases(s, leader, NOW)
-        all_open = queries.open_cases(s, authenticate(s, "duty", "demo2026"), NOW)
+        rows = open_cases(s, leader, NOW)
+        all_open = open_cases(s, authenticate(s, "duty", "demo2026"), NOW)
         assert 0 < len(rows) < len(all_open)
         mine = {g.id for g in grids}
         assert all(r.grid_id in mine for r in rows)
         other_case = s.scalar(select(Case).where(Case.grid_id.not_in(mine)))
         assert not leader.governs_center(other_case.center_id)
-        cameras = queries.cameras(s, leader)
+        cameras = camera_rows(s, leader)
         assert all(c.grid_id in mine for c in cameras)
 
 
@@ -70,8 +73,8 @@ def test_county_supervisor_sees_everything_below(demo_database):
         supervisor = authenticate(s, "supervisor", "demo2026")
         duty = authenticate(s, "duty", "demo2026")
         assert supervisor.jurisdiction_unit_ids > duty.jurisdiction_unit_ids
-        board = queries.dashboard(s, supervisor, NOW)
-        assert board.open_cases == len(queries.open_cases(s, supervisor, NOW))
+        board = load_dashboard(s, supervisor, NOW)
+        assert board.open_cases == len(open_cases(s, supervisor, NOW))
         assert board.cameras == 30
 
 
@@ -83,7 +86,7 @@ def test_fixed_salt_hash_verifies_and_is_reproducible():
 
 
 def test_demo_actor_only_opens_published_demo_accounts(demo_database, tmp_path):
-    from commandcenter.security import demo_actor
+    from commandcenter.access.accounts import demo_actor
     from commandcenter.storage import open_database
 
     with demo_database.session() as s:
@@ -100,7 +103,7 @@ def test_demo_actor_only_opens_published_demo_accounts(demo_database, tmp_path):
 
 def test_unknown_user_costs_a_password_check_too(demo_database, monkeypatch):
     """Timing must not tell which names exist: an unknown name is verified against a dummy."""
-    import commandcenter.security as security
+    import commandcenter.access.accounts as security
 
     checked = []
     real = security.verify_password

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from commandcenter.domain.enums import CaseCategory, Urgency
-from commandcenter.timelimits import (
+from commandcenter.schedule.timelimits import (
     DEFAULT_LIMITS,
     TimeLimitError,
     TimeLimitPlace,
@@ -16,7 +16,7 @@ from commandcenter.timelimits import (
     remove_limit,
     set_limit,
 )
-from commandcenter.workcalendar import WorkingCalendar
+from commandcenter.schedule.workcalendar import WorkingCalendar
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, QPersistentModelIndex
 from PySide6.QtTest import QAbstractItemModelTester
 
-from commandcenter import board
-from commandcenter.board import BoardChanges, BoardFilter, BoardSort, Stage, Watermark
-from commandcenter.deadlines import DeadlineStatus
+from commandcenter.access.accounts import Actor
+from commandcenter.cases import board
+from commandcenter.cases.board import BoardChanges, BoardFilter, BoardSort, Stage, Watermark
+from commandcenter.cases.rows import CaseRow
 from commandcenter.domain.enums import (
     AdminLevel,
     CaseCategory,
@@ -23,10 +24,9 @@ from commandcenter.domain.enums import (
     Role,
     Urgency,
 )
-from commandcenter.queries import CaseRow
-from commandcenter.security import Actor
+from commandcenter.schedule.deadlines import DeadlineStatus
 from commandcenter.workflow import Action
-from ui.board_model import BoardColumns, BoardModel, BoardRole
+from ui.board.model import BoardColumns, BoardModel, BoardRole
 
 try:
     from .test_workflow import Clock, Desk

@@ -17,13 +17,13 @@ from test_ui_console import (  # noqa: E402, F401 - fixtures are used by name
     open_window,
 )
 
-from commandcenter import board  # noqa: E402
-from commandcenter.board import Stage  # noqa: E402
-from commandcenter.case_detail import perform  # noqa: E402
+from commandcenter.cases import board  # noqa: E402
+from commandcenter.cases.board import Stage  # noqa: E402
+from commandcenter.cases.detail import perform  # noqa: E402
 from commandcenter.domain.enums import CaseCategory  # noqa: E402
 from commandcenter.storage.models import Case  # noqa: E402
 from commandcenter.workflow.rules import Action  # noqa: E402
-from ui.board_model import BoardRole  # noqa: E402
+from ui.board.model import BoardRole  # noqa: E402
 
 
 def ready_board(qtbot, window):

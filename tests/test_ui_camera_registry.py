@@ -14,10 +14,10 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QLineEdit  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from commandcenter.camera_registry import CameraInput, add_camera  # noqa: E402
+from commandcenter.cameras.registry import CameraInput, add_camera  # noqa: E402
 from commandcenter.storage import open_database  # noqa: E402
 from commandcenter.storage.models import Camera, CameraCredential  # noqa: E402
-from ui.camera_registry_dialog import COL_URL, CameraRegistryDialog  # noqa: E402
+from ui.admin.camera_registry import COL_URL, CameraRegistryDialog  # noqa: E402
 
 try:  # tests/ as a package or as a plain folder on sys.path
     from .test_camera_registry import HEADER, IN_G1, FakeCamera, device, line
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.usefixtures("english_ui")
 
 @pytest.fixture(autouse=True)
 def garbage_in_the_gui_thread():
-    """As in the console (ui.tasks.GuiThreadGarbageCollector): no cyclic collection in a
+    """As in the console (ui.common.tasks.GuiThreadGarbageCollector): no cyclic collection in a
     worker thread, where it could destroy a Qt object of the GUI thread."""
     gc.disable()
     yield

@@ -17,7 +17,7 @@ from test_ui_console import (  # noqa: E402, F401 - fixtures are used by name
     open_window,
 )
 
-from commandcenter.case_detail import perform  # noqa: E402
+from commandcenter.cases.detail import perform  # noqa: E402
 from commandcenter.domain.enums import CaseState  # noqa: E402
 from commandcenter.storage.models import Case  # noqa: E402
 from commandcenter.workflow.rules import Action  # noqa: E402

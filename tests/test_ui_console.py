@@ -12,17 +12,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QPointF, Qt  # noqa: E402
 
-from commandcenter import clock, queries  # noqa: E402
-from commandcenter.deadlines import DeadlineStatus  # noqa: E402
+from commandcenter import clock  # noqa: E402
+from commandcenter.access.accounts import demo_actor  # noqa: E402
+from commandcenter.cameras.rows import camera_rows  # noqa: E402
+from commandcenter.cases.dashboard import load_dashboard  # noqa: E402
+from commandcenter.cases.rows import open_cases  # noqa: E402
 from commandcenter.domain.enums import AdminLevel  # noqa: E402
-from commandcenter.security import demo_actor  # noqa: E402
+from commandcenter.jurisdiction.tree import jurisdiction_tree  # noqa: E402
+from commandcenter.schedule.deadlines import DeadlineStatus  # noqa: E402
 from commandcenter.video import Health  # noqa: E402
-from ui import i18n  # noqa: E402
-from ui.case_board import STATUS_ROLE  # noqa: E402
-from ui.login import LoginDialog  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.map_view import MapView  # noqa: E402
-from ui.tree_panel import KEY_ROLE  # noqa: E402
+from ui.board.case_list import STATUS_ROLE  # noqa: E402
+from ui.common import i18n  # noqa: E402
+from ui.map.view import MapView  # noqa: E402
+from ui.shell.login import LoginDialog  # noqa: E402
+from ui.shell.main_window import MainWindow  # noqa: E402
+from ui.shell.tree_panel import KEY_ROLE  # noqa: E402
 
 DEMO_PASSWORD = "demo2026"
 LOAD_TIMEOUT_MS = 60_000
@@ -53,7 +57,7 @@ def demo_clock(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def garbage_in_the_gui_thread():
-    """As in the console (ui.tasks.GuiThreadGarbageCollector): no cyclic collection in a
+    """As in the console (ui.common.tasks.GuiThreadGarbageCollector): no cyclic collection in a
     worker thread, where it could destroy a Qt object of the GUI thread."""
     gc.disable()
     yield
@@ -100,9 +104,9 @@ def test_main_window_shows_the_demo_district(qtbot, demo_database):
     duty = window.actor
     now = DEMO_NOW
     with demo_database.session() as session:
-        tree = queries.jurisdiction_tree(session, duty, now)
-        expected_cases = len(queries.open_cases(session, duty, now))
-        cameras = queries.cameras(session, duty)
+        tree = jurisdiction_tree(session, duty, now)
+        expected_cases = len(open_cases(session, duty, now))
+        cameras = camera_rows(session, duty)
 
     # Tree: the street, its communities and all their grids, with the open counts.
     communities = [n for n in tree.walk() if n.level is AdminLevel.COMMUNITY]
@@ -142,7 +146,7 @@ def test_main_window_shows_the_demo_district(qtbot, demo_database):
 
     # Alert strip and figures show the dashboard's numbers.
     with demo_database.session() as session:
-        dashboard = queries.dashboard(session, duty, DEMO_NOW)
+        dashboard = load_dashboard(session, duty, DEMO_NOW)
     chips = window.alerts.chips
     assert chips["reported"].text() == f"★ 待受理  {dashboard.awaiting_filing}"
     assert chips["near_due"].text() == f"● 临期  {dashboard.near_due}"
@@ -155,7 +159,7 @@ def test_main_window_shows_the_demo_district(qtbot, demo_database):
 def test_alert_filters_the_board(qtbot, demo_database, status):
     window = open_window(qtbot, demo_database)
     with demo_database.session() as session:
-        dashboard = queries.dashboard(session, window.actor, DEMO_NOW)
+        dashboard = load_dashboard(session, window.actor, DEMO_NOW)
     expected = {
         DeadlineStatus.OVERDUE: dashboard.overdue,
         DeadlineStatus.NEAR_DUE: dashboard.near_due,
@@ -244,8 +248,8 @@ def test_other_roles_get_their_own_jurisdiction(qtbot, demo_database, username, 
     who = window.actor
     assert who.center_level is level
     with demo_database.session() as session:
-        tree = queries.jurisdiction_tree(session, who, DEMO_NOW)
-        expected = len(queries.open_cases(session, who, DEMO_NOW))
+        tree = jurisdiction_tree(session, who, DEMO_NOW)
+        expected = len(open_cases(session, who, DEMO_NOW))
     assert window.tree.topLevelItem(0).text(0) == tree.name
     assert window.board.model.rowCount() == expected
     assert window.center_label.text() == who.center_name

@@ -12,8 +12,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtWidgets import QDialogButtonBox  # noqa: E402
 
-import ui.grid_import_dialog as dialog_module  # noqa: E402
-from ui.grid_import_dialog import PROGRESS_STEPS, GridImportDialog  # noqa: E402
+import ui.admin.grid_import as dialog_module  # noqa: E402
+from ui.admin.grid_import import PROGRESS_STEPS, GridImportDialog  # noqa: E402
 
 try:  # tests/ as a package or as a plain folder on sys.path
     from .test_grid_import import (
@@ -54,7 +54,7 @@ pytestmark = pytest.mark.usefixtures("english_ui")
 
 @pytest.fixture(autouse=True)
 def garbage_in_the_gui_thread():
-    """As in the console (ui.tasks.GuiThreadGarbageCollector): no cyclic collection in a
+    """As in the console (ui.common.tasks.GuiThreadGarbageCollector): no cyclic collection in a
     worker thread, where it could destroy a Qt object of the GUI thread."""
     gc.disable()
     yield

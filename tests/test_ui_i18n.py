@@ -16,10 +16,13 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QSettings, Qt  # noqa: E402
 
 from commandcenter.domain.enums import CaseCategory, CaseState, Role  # noqa: E402
-from ui import i18n, labels  # noqa: E402
-from ui.case_board import CaseBoard  # noqa: E402
-from ui.login import LoginDialog  # noqa: E402
-from ui.paths import ROOT, TRANSLATIONS  # noqa: E402
+from ui.board.case_list import CaseBoard  # noqa: E402
+from ui.common import (
+    i18n,  # noqa: E402
+    labels,  # noqa: E402
+)
+from ui.common.paths import ROOT, TRANSLATIONS  # noqa: E402
+from ui.shell.login import LoginDialog  # noqa: E402
 
 TS = TRANSLATIONS / "commandcenter_zh_CN.ts"
 QM = TRANSLATIONS / "commandcenter_zh_CN.qm"

@@ -21,11 +21,12 @@ from test_ui_console import (  # noqa: E402, F401 - fixtures are used by name
     garbage_in_the_gui_thread,
 )
 
-from commandcenter import kpi, kpi_series  # noqa: E402
 from commandcenter.domain.enums import AdminLevel  # noqa: E402
-from commandcenter.kpi import Period, compute_kpis  # noqa: E402
+from commandcenter.figures import kpi  # noqa: E402
+from commandcenter.figures import series as kpi_series  # noqa: E402
+from commandcenter.figures.kpi import Period, compute_kpis  # noqa: E402
 from commandcenter.storage.models import CaseEvent  # noqa: E402
-from ui.kpi_view import KEY_ROLE, KpiView  # noqa: E402
+from ui.figures.performance import KEY_ROLE, KpiView  # noqa: E402
 
 OCTOBER = "2026-10"
 

@@ -22,13 +22,13 @@ from test_ui_console import (  # noqa: E402, F401 - fixtures are used by name
     open_window,
 )
 
-from commandcenter.deadlines import DeadlineStatus  # noqa: E402
 from commandcenter.errors import PermissionDenied  # noqa: E402
 from commandcenter.geo.choropleth import Measure  # noqa: E402
 from commandcenter.geo.grid_import import import_grids  # noqa: E402
 from commandcenter.geo.mapdata import lonlat_to_mercator  # noqa: E402
 from commandcenter.geo.tiles import tiles_for_view  # noqa: E402
-from ui.map_view import RENDER_MARGIN_PX, MapView  # noqa: E402
+from commandcenter.schedule.deadlines import DeadlineStatus  # noqa: E402
+from ui.map.view import RENDER_MARGIN_PX, MapView  # noqa: E402
 
 
 def idle_map(qtbot, window) -> MapView:

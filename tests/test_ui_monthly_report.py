@@ -1,6 +1,6 @@
 """The monthly report's PDF: written offscreen and from a worker thread, read back with pypdf
 (pages, the month, every grid code and name, the overdue cases), also for a month without a
-case; and its entry point ``python -m ui.monthly_report``."""
+case; and its entry point ``python -m ui.figures.monthly_report``."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from commandcenter import exports
-from commandcenter.kpi import KpiRow
-from commandcenter.security import demo_actor
+from commandcenter.access.accounts import demo_actor
+from commandcenter.figures.kpi import KpiRow
+from commandcenter.figures.monthly_report import monthly_report_data
 from commandcenter.storage.models import Case
-from ui import monthly_report
-from ui.monthly_report import (
+from ui.figures import monthly_report
+from ui.figures.monthly_report import (
     count_axis,
     count_change_text,
     rate_axis,
@@ -40,7 +40,7 @@ NOW = dt.datetime(2026, 11, 26, 16, 0)  # the demo's clock
 def report(demo_database):
     with demo_database.session() as session:
         actor = demo_actor(session, "supervisor")
-        return exports.monthly_report_data(session, actor, "2026-10", as_of=NOW)
+        return monthly_report_data(session, actor, "2026-10", as_of=NOW)
 
 
 def _text(path) -> tuple[int, str]:
@@ -111,7 +111,7 @@ def test_the_pdf_is_written_in_a_worker_thread(qapp, report, tmp_path):
 def test_a_month_without_cases_still_makes_a_report(qapp, demo_database, tmp_path):
     with demo_database.session() as session:
         actor = demo_actor(session, "leader")
-        empty = exports.monthly_report_data(session, actor, "2020-01", as_of=NOW)
+        empty = monthly_report_data(session, actor, "2020-01", as_of=NOW)
     assert empty.total.intake == 0 and not empty.overdue_cases
     pages, text = _text(write_monthly_report_pdf(empty, tmp_path / "empty.pdf"))
     assert pages >= 3
@@ -151,7 +151,14 @@ def test_short_grid_labels():
 
 def test_the_entry_point_writes_the_pdf(demo_database, tmp_path):
     target = tmp_path / "monthly.pdf"
-    command = [sys.executable, "-m", "ui.monthly_report", "--period", "2026-10", str(target)]
+    command = [
+        sys.executable,
+        "-m",
+        "ui.figures.monthly_report",
+        "--period",
+        "2026-10",
+        str(target),
+    ]
     command += ["--db", demo_database.url, "--user", "leader"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=os.environ)
     assert result.returncode == 0, result.stderr

@@ -12,7 +12,7 @@ import sys  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtGui import QImage  # noqa: E402
 
-from ui.paths import ROOT  # noqa: E402
+from ui.common.paths import ROOT  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

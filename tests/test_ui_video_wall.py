@@ -20,15 +20,15 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from test_video_stream import FakeCamera, closed_port  # noqa: E402
 
 from commandcenter import clock  # noqa: E402
+from commandcenter.access.accounts import demo_actor  # noqa: E402
+from commandcenter.cameras.rows import CameraRow  # noqa: E402
 from commandcenter.demo.clips import write_clip  # noqa: E402
-from commandcenter.queries import CameraRow  # noqa: E402
-from commandcenter.security import demo_actor  # noqa: E402
 from commandcenter.video import Health, StreamRegistry  # noqa: E402
 from commandcenter.video.wall import StreamChoice, Tour  # noqa: E402
-from ui import i18n  # noqa: E402
-from ui.drag import camera_from_mime, camera_mime  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.video_wall import PER_PAGE, VideoWall  # noqa: E402
+from ui.common import i18n  # noqa: E402
+from ui.common.drag import camera_from_mime, camera_mime  # noqa: E402
+from ui.shell.main_window import MainWindow  # noqa: E402
+from ui.video.wall import PER_PAGE, VideoWall  # noqa: E402
 
 DEMO_NOW = dt.datetime(2026, 11, 26, 16, 0)
 TIMEOUT_MS = 20_000
@@ -204,7 +204,7 @@ def test_an_rtsp_camera_shows_its_health_not_a_loading_message(qtbot, make_wall,
 )
 def test_every_health_has_a_symbol_a_word_and_a_message(qtbot, state, figures, badge, message):
     from commandcenter.video import StreamHealth
-    from ui.video_wall import CameraTile
+    from ui.video.wall import CameraTile
 
     tile = CameraTile()
     qtbot.addWidget(tile)

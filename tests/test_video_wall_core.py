@@ -8,9 +8,11 @@ import cv2
 import numpy as np
 import pytest
 
-from commandcenter import attachments
+from commandcenter.backend import LocalBackend
+from commandcenter.cases.operations import FileData
 from commandcenter.domain.enums import AttachmentKind, CaseCategory, CaseSource
 from commandcenter.errors import PermissionDenied, TransitionRefused
+from commandcenter.schedule.workcalendar import WorkingCalendar
 from commandcenter.storage import open_database
 from commandcenter.storage.models import Attachment, AttachmentContent, Camera, Case
 from commandcenter.video.snapshot import png_text, save_snapshot, snapshot_png
@@ -25,7 +27,7 @@ from commandcenter.video.wall import (
     save_tours,
     tour_pages,
 )
-from commandcenter.workcalendar import WorkingCalendar
+from commandcenter.workflow import attachments
 from commandcenter.workflow.engine import CaseWorkflow
 
 try:
@@ -142,24 +144,20 @@ def report_case(database, district, username="duty", grid="G1"):
         ).case_id
 
 
+def console(database, district, username):
+    with database.session() as s:
+        return LocalBackend(database, district.actor(s, username))
+
+
 def test_snapshot_attached_to_a_case_once_per_content(world):
     database, district = world
     case_id = report_case(database, district)
     data = snapshot_png(
         np.zeros((8, 8, 3), np.uint8), device_id="1", camera_name="c", taken_at=TAKEN
     )
-    with database.session() as s, s.begin():
-        duty = district.actor(s, "duty")
-        for _ in range(2):
-            attachments.attach(
-                s,
-                duty,
-                case_id,
-                data,
-                filename="1.png",
-                media_type="image/png",
-                kind=AttachmentKind.SNAPSHOT,
-            )
+    duty = console(database, district, "duty")
+    for _ in range(2):
+        duty.attach(case_id, FileData("1.png", data, "image/png"), AttachmentKind.SNAPSHOT)
     with database.session() as s:
         rows = s.query(Attachment).filter_by(case_id=case_id).all()
         assert len(rows) == 2 and s.query(AttachmentContent).count() == 1
@@ -171,17 +169,21 @@ def test_snapshot_attached_to_a_case_once_per_content(world):
 def test_attach_refusals(world):
     database, district = world
     case_id = report_case(database, district)
-    with database.session() as s:
-        outsider = district.actor(s, "cduty2")
-        duty = district.actor(s, "duty")
-        args = dict(filename="a.png", media_type="image/png", kind=AttachmentKind.PHOTO)
-        with pytest.raises(PermissionDenied):
-            attachments.attach(s, outsider, case_id, b"x", **args)
-        with pytest.raises(TransitionRefused):
-            attachments.attach(s, duty, case_id, b"", **args)
-        with pytest.raises(TransitionRefused):
-            attachments.attach(s, duty, 999_999, b"x", **args)
+    outsider = console(database, district, "cduty2")
+    duty = console(database, district, "duty")
+    photo = FileData("a.png", b"x", "image/png")
+    with pytest.raises(TransitionRefused) as raised:
+        outsider.attach(case_id, photo, AttachmentKind.PHOTO)
+    assert raised.value.reason == "jurisdiction"
+    with pytest.raises(TransitionRefused):
+        duty.attach(case_id, FileData("a.png", b"", "image/png"), AttachmentKind.PHOTO)
+    with pytest.raises(TransitionRefused):
+        duty.attach(999_999, photo, AttachmentKind.PHOTO)
+    with pytest.raises(TransitionRefused):
+        duty.attach("20991231000", photo, AttachmentKind.PHOTO)  # no such code
+    with database.session() as s, s.begin():
         s.get(Case, case_id).state = type(s.get(Case, case_id).state)("closed")
-        with pytest.raises(TransitionRefused):
-            attachments.attach(s, duty, case_id, b"x", **args)
-        s.rollback()
+    with pytest.raises(TransitionRefused):
+        duty.attach(case_id, photo, AttachmentKind.PHOTO)
+    with database.session() as s:
+        assert s.query(Attachment).count() == 0 and s.get(Case, case_id).version == 1

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from commandcenter.errors import ImportRejected
-from commandcenter.workcalendar import (
+from commandcenter.schedule.workcalendar import (
     CalendarError,
     WorkingCalendar,
     calendar_days,

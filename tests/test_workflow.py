@@ -10,9 +10,9 @@ from sqlalchemy import select, text
 
 from commandcenter.domain.enums import CaseCategory, CaseSource, CaseState, Urgency
 from commandcenter.errors import ConflictError, DuplicateSuspected, TransitionRefused
+from commandcenter.schedule.workcalendar import WorkingCalendar
 from commandcenter.storage import open_database
 from commandcenter.storage.models import Case, CaseEvent, SupervisionOrder
-from commandcenter.workcalendar import WorkingCalendar
 from commandcenter.workflow import Action
 from commandcenter.workflow.audit import verify_archive
 from commandcenter.workflow.engine import CaseWorkflow
@@ -350,10 +350,10 @@ def test_allowed_actions_follow_the_rules(desk):
         gm1 = flow.allowed_actions(desk.district.actor(s, "gm1"), case)
         other = flow.allowed_actions(desk.district.actor(s, "cduty2"), case)
         community = flow.allowed_actions(desk.district.actor(s, "cduty1"), case)
-    assert set(duty) == {Action.FILE, Action.DECLINE, Action.URGE, Action.MERGE}
+    assert set(duty) == {Action.FILE, Action.DECLINE, Action.URGE, Action.MERGE, Action.ATTACH}
     # the community center holds a new report: it may also pass it up
     assert set(community) == set(duty) | {Action.ESCALATE}
-    assert gm1 == [Action.SELF_RESOLVE]
+    assert gm1 == [Action.SELF_RESOLVE, Action.ATTACH]  # material from the field, too
     assert other == []
 
 
@@ -375,31 +375,6 @@ def test_second_console_gets_a_conflict_naming_the_change(desk):
     assert "file by duty" in str(raised.value) and raised.value.changes
     case = desk.case(cid)
     assert case.state == S.FILED and case.version == 2 and len(desk.events(cid)) == 2
-
-
-def test_concurrent_writers_never_apply_twice(desk):
-    """Console B passes the version check, then console A commits before B writes: the
-    database's version guard refuses B's update and B gets a conflict, not a double step."""
-    cid = desk.report("gm1")
-    raced = []
-
-    def racing_clock():
-        if not raced:  # called by B after its checks, before it writes
-            raced.append(True)
-            desk.do("duty", cid, Action.FILE)
-        return desk.clock()
-
-    with desk.database.session() as s:
-        flow = CaseWorkflow(s, calendar=WorkingCalendar(), now=racing_clock)
-        with pytest.raises(ConflictError) as raised:
-            flow.perform(
-                desk.district.actor(s, "dispatcher"), cid, Action.DECLINE, expected_version=1,
-                comment="重复",
-            )  # fmt: skip
-    assert raced and "file by duty" in str(raised.value)
-    case = desk.case(cid)
-    assert case.state == S.FILED and case.version == 2
-    assert [e.action for e in desk.events(cid)] == ["report", "file"]
 
 
 def test_duplicate_report_is_offered_for_merging(desk):
@@ -492,6 +467,7 @@ def test_every_rule_is_walked_by_these_tests():
         Action.REQUEST_EXTENSION, Action.DECIDE_EXTENSION, Action.SUSPEND, Action.RESUME,
         Action.VOID, Action.SUPERVISE, Action.REPLY_SUPERVISION, Action.URGE, Action.REOPEN,
         Action.MERGE,
+        Action.ATTACH,  # tests/test_operations.py
     }  # fmt: skip
     assert walked == set(RULES)
     assert len(transition_table()) == len(RULES)

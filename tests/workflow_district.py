@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import shapely
 
+from commandcenter.access.accounts import Actor, actor_for
 from commandcenter.domain.enums import AdminLevel, DepartmentKind, GridKind, Role
-from commandcenter.security import Actor, actor_for
 from commandcenter.storage.models import (
     AdminUnit,
     Center,

@@ -2,5 +2,5 @@
 
 Everything Qt lives here; the core package never imports PySide6. Widgets get plain frozen
 dataclasses from :mod:`commandcenter.queries`, loaded by workers off the GUI thread
-(:mod:`ui.tasks`), and never hold a database session.
+(:mod:`ui.common.tasks`), and never hold a database session.
 """

@@ -73,8 +73,8 @@ def _run(argv: list[str], args: argparse.Namespace, qt_args: list[str]) -> int:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
-    from ui import i18n
-    from ui.style import apply_style
+    from ui.common import i18n
+    from ui.common.style import apply_style
 
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
@@ -83,7 +83,7 @@ def _run(argv: list[str], args: argparse.Namespace, qt_args: list[str]) -> int:
     i18n.configure_language(app, args.lang, remember=args.screenshot is None)
     apply_style(app)
     # Cyclic garbage is collected in the GUI thread, never in a video or database worker.
-    from ui.tasks import GuiThreadGarbageCollector
+    from ui.common.tasks import GuiThreadGarbageCollector
 
     app._garbage_collector = GuiThreadGarbageCollector(app)
 
@@ -198,10 +198,10 @@ def wait_until(condition, timeout_ms: int = 20_000) -> None:
 def take_screenshot(app, url: str, target: Path, view: str, username: str) -> int:
     from PySide6.QtCore import QEventLoop, Qt, QTimer
 
+    from commandcenter.access.accounts import demo_actor
     from commandcenter.errors import CommandCenterError
-    from commandcenter.security import demo_actor
-    from ui import tasks
-    from ui.main_window import MainWindow
+    from ui.common import tasks
+    from ui.shell.main_window import MainWindow
 
     database = window = None
     try:
@@ -241,7 +241,7 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str) -> in
         if view == "kpi":  # the period's figures, loaded in workers
             wait_until(lambda: window.kpi.is_idle() and window.kpi.overview() is not None)
         if view == "case":  # the most urgent case waiting for this user, else the most urgent
-            from commandcenter.board import needs_action
+            from commandcenter.cases.board import needs_action
 
             rows = sorted(window._case_rows, key=lambda r: (r.deadline is None, r.deadline))
             mine = [r for r in rows if needs_action(window.actor, r, clock_now())]
@@ -291,10 +291,10 @@ def run_console(app, url: str, username: str) -> int:
     from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog
 
     from commandcenter.errors import CommandCenterError
-    from ui import tasks
-    from ui.errors import describe
-    from ui.login import LoginDialog
-    from ui.main_window import MainWindow
+    from ui.common import tasks
+    from ui.common.errors import describe
+    from ui.shell.login import LoginDialog
+    from ui.shell.main_window import MainWindow
 
     wait = QProgressDialog(QCoreApplication.translate("Startup", "Opening the database…"), "", 0, 0)
     wait.setWindowTitle(QCoreApplication.translate("Startup", "Grid Command Center"))

@@ -1,5 +1,6 @@
 """The demo district's log-in accounts (listed in the README): one per role."""
 
+from commandcenter.access.accounts import DEMO_SETTING, DEMO_USERNAMES
 from commandcenter.domain.enums import Role
 
 DEMO_PASSWORD = "demo2026"
@@ -15,5 +16,5 @@ DEMO_ACCOUNTS = (
     ("gridman", Role.GRID_MANAGER, "grid", "张网格员"),
 )
 
-DEMO_USERNAMES = frozenset(account[0] for account in DEMO_ACCOUNTS)
-DEMO_SETTING = "demo"  # the settings key the generator writes
+assert {account[0] for account in DEMO_ACCOUNTS} == DEMO_USERNAMES
+__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DEMO_SETTING", "DEMO_USERNAMES"]

@@ -24,8 +24,8 @@ from commandcenter.domain.enums import (
     Role,
     Urgency,
 )
+from commandcenter.schedule.timelimits import TimeLimitPlace
 from commandcenter.storage.models import Case, CaseEvent
-from commandcenter.timelimits import TimeLimitPlace
 from commandcenter.workflow import audit
 
 HISTORY_DAYS = 182

@@ -21,6 +21,7 @@ import shapely
 from sqlalchemy import insert, text
 
 from commandcenter import clock
+from commandcenter.access.accounts import hash_password
 from commandcenter.config import data_dir
 from commandcenter.demo import cases as demo_cases
 from commandcenter.demo import names
@@ -39,7 +40,8 @@ from commandcenter.domain.enums import (
     Role,
     SpecialGroup,
 )
-from commandcenter.security import hash_password
+from commandcenter.schedule.timelimits import TimeLimits
+from commandcenter.schedule.workcalendar import WorkingCalendar
 from commandcenter.storage import Database
 from commandcenter.storage.models import (
     AdminUnit,
@@ -58,9 +60,7 @@ from commandcenter.storage.models import (
     Visit,
     grid_managers,
 )
-from commandcenter.timelimits import TimeLimits
 from commandcenter.video.wall import TOURS_KEY, Tour
-from commandcenter.workcalendar import WorkingCalendar
 
 log = logging.getLogger(__name__)
 

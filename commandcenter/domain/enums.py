@@ -1,5 +1,5 @@
 """Enumerations of the domain. Values are stable identifiers stored in the database;
-the console translates them for display (see ``ui/labels.py``)."""
+the console translates them for display (see ``ui/common/labels.py``)."""
 
 from enum import StrEnum
 

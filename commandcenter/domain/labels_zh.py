@@ -1,7 +1,7 @@
 """Chinese names of the core's enumerations, for what the core writes itself (Excel exports,
 monthly reports) without Qt.
 
-The console shows the same names through its translation catalogue (``ui/labels.py`` holds the
+The console shows the same names through its translation catalogue (``ui/common/labels.py`` holds the
 English source strings, ``resources/translations/commandcenter_zh_CN.ts`` their Chinese).
 ``tests/test_exports.py`` checks that every name here equals the catalogue's translation, so a
 term changed in one place and not the other fails the tests instead of drifting.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from enum import Enum
 
-from commandcenter.deadlines import DeadlineStatus
 from commandcenter.domain.enums import (
     AdminLevel,
     CaseCategory,
@@ -21,6 +20,7 @@ from commandcenter.domain.enums import (
     Role,
     Urgency,
 )
+from commandcenter.schedule.deadlines import DeadlineStatus
 
 # Per enumeration (StrEnum members of different enumerations can be equal as strings).
 LABELS_ZH: dict[type[Enum], dict[Enum, str]] = {

@@ -44,11 +44,11 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commandcenter.access.accounts import Actor
 from commandcenter.domain.codes import GridCodeParts, validate_grid_code
 from commandcenter.domain.enums import AdminLevel, GridKind, Role
 from commandcenter.errors import ImportRejected, PermissionDenied
 from commandcenter.geo.gcj02 import gcj02_to_wgs84_array, transform_geometry
-from commandcenter.security import Actor
 from commandcenter.storage.models import AdminUnit, Grid
 from commandcenter.textfiles import ENCODINGS, decode_text
 
@@ -84,6 +84,7 @@ class ImportResult:
     replaced: int
     communities: int
     gcj02: bool
+    grid_ids: frozenset[int] = frozenset()  # the grids written (new and replaced)
 
     def summary(self) -> str:
         converted = " (converted from GCJ-02 to WGS-84)" if self.gcj02 else ""
@@ -576,6 +577,7 @@ def import_grids(
         )
 
     inserted = replaced = 0
+    written = []
     for item in steps.over(items, 0.90, 0.99, "Writing the grids"):
         assert item.code and item.geometry is not None and item.community and item.kind
         grid = existing.get(item.code)
@@ -599,6 +601,7 @@ def import_grids(
         grid.set_geometry(item.geometry)
         point = item.geometry.representative_point()
         grid.centroid_lon, grid.centroid_lat = round(point.x, 7), round(point.y, 7)
+        written.append(grid)
     session.flush()
     steps.report(1.0, f"Checked and written {len(items)} grid(s)")
     return ImportResult(
@@ -608,4 +611,5 @@ def import_grids(
         replaced=replaced,
         communities=len({item.community.id for item in items if item.community}),
         gcj02=gcj02,
+        grid_ids=frozenset(grid.id for grid in written),
     )

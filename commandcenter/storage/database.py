@@ -39,6 +39,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # The driver's own transaction handling off: SQLAlchemy emits BEGIN itself (below), so a
+    # write transaction can take the write lock when it starts.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection) -> None:
+    """BEGIN, or BEGIN IMMEDIATE for write transactions (``Database.writer``): a writer that
+    read first and then wanted to write would fail at once ("database is locked") when another
+    writer came between; one that takes the lock at BEGIN waits its turn instead."""
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def create_engine_for(url: str) -> Engine:
@@ -61,6 +72,7 @@ def create_engine_for(url: str) -> Engine:
                     ) from None
             engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
             return engine
         if backend == "postgresql":
             return create_engine(
@@ -93,6 +105,12 @@ class Database:
 
     def session(self) -> Session:
         return self.sessions()
+
+    def writer(self) -> Session:
+        """A session for one write transaction: on SQLite it takes the write lock at BEGIN
+        (waiting for another writer up to the busy timeout), so reads inside it see the
+        newest data and its writes cannot lose a race they have already read past."""
+        return self.sessions(bind=self.engine.execution_options(sqlite_begin="IMMEDIATE"))
 
     def is_empty(self) -> bool:
         """True when no center exists yet (a fresh installation)."""

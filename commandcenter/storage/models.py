@@ -324,6 +324,8 @@ class Case(Base):
             "holder_user_id",
             "resume_state",
             "pending_extension_minutes",
+            "paused_since",
+            "version",
             sqlite_where=text(OPEN_CASE_PREDICATE),
             postgresql_where=text(OPEN_CASE_PREDICATE),
         ),
@@ -501,3 +503,26 @@ class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict | list | str | int | None] = mapped_column(JSON)
+
+
+class CaseCodeCounter(Base):
+    """The last case number given on a day (the code is the day and this number): an upsert on
+    this row hands out the next one, so reports made at the same moment by several consoles
+    get different numbers, in numeric order past 9999 (``commandcenter.workflow.codes``)."""
+
+    __tablename__ = "case_code_counters"
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)  # YYYYMMDD
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class ChangeLogEntry(Base):
+    """One change of something other than a case (cases have their archive): grids, cameras,
+    tours, settings. Written in the transaction of the operation that made the change; every
+    console follows the entries after the last it has seen (``commandcenter.backend.feed``).
+    Old entries can be deleted at any time: a console that has not seen them reloads."""
+
+    __tablename__ = "change_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(16))  # ChangeKind value
+    entity_id: Mapped[int | None] = mapped_column(Integer)

@@ -175,7 +175,7 @@ def camera_reachable(
     """Whether a camera's stream answers now, without decoding it (for the map's camera
     markers): a ``file:`` URL must exist; an RTSP server must answer DESCRIBE with 2xx; any
     other URL must accept a TCP connection."""
-    from commandcenter.cameras import is_local_file
+    from commandcenter.cameras.urls import is_local_file
 
     parts = urlsplit(url)
     scheme = parts.scheme.lower()

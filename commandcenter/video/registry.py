@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Hashable, Iterable
 
-from commandcenter.cameras import display_url
+from commandcenter.cameras.urls import display_url
 from commandcenter.video.stream import StreamWorker
 
 Credentials = Callable[[Hashable], tuple[str | None, str | None]]

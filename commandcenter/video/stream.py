@@ -72,7 +72,7 @@ os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 import cv2  # noqa: E402
 import numpy as np
 
-from commandcenter.cameras import split_credentials, stream_source, url_problems
+from commandcenter.cameras.urls import split_credentials, stream_source, url_problems
 from commandcenter.video.probe import probe_rtsp
 
 log = logging.getLogger(__name__)

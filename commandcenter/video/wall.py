@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commandcenter.access.accounts import Actor
 from commandcenter.domain.enums import Role
 from commandcenter.errors import PermissionDenied
-from commandcenter.security import Actor
 from commandcenter.storage.models import Camera, Setting
 
 __all__ = [

@@ -23,9 +23,19 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from commandcenter import clock
-from commandcenter.domain.enums import AdminLevel, CaseSource, CaseState, Role, Urgency
-from commandcenter.errors import ConflictError, DuplicateSuspected, TransitionRefused
-from commandcenter.security import Actor
+from commandcenter.access.accounts import Actor
+from commandcenter.access.cases import holds, may_see
+from commandcenter.domain.enums import (
+    AdminLevel,
+    AttachmentKind,
+    CaseSource,
+    CaseState,
+    Role,
+    Urgency,
+)
+from commandcenter.errors import ConflictError, DuplicateSuspected, LostRace, TransitionRefused
+from commandcenter.schedule.timelimits import TimeLimitPlace, TimeLimits
+from commandcenter.schedule.workcalendar import WorkingCalendar
 from commandcenter.storage.models import (
     AdminUnit,
     Case,
@@ -36,9 +46,8 @@ from commandcenter.storage.models import (
     SupervisionOrder,
     grid_managers,
 )
-from commandcenter.timelimits import TimeLimitPlace, TimeLimits
-from commandcenter.workcalendar import WorkingCalendar
-from commandcenter.workflow import audit
+from commandcenter.workflow import attachments, audit
+from commandcenter.workflow.codes import next_case_code
 from commandcenter.workflow.duplicates import DuplicateRule, find_duplicates
 from commandcenter.workflow.rules import RULES, Action, Scope
 
@@ -142,7 +151,7 @@ class CaseWorkflow:
                     [c.id for c in near],
                 )
         case = Case(
-            code=self._next_code(now),
+            code=next_case_code(self.session, now.date()),
             source=source,
             category=category,
             title=title.strip(),
@@ -186,6 +195,8 @@ class CaseWorkflow:
         if case.version != expected_version:
             raise self._conflict(case, expected_version)
         action = Action(action)
+        if action is Action.ATTACH:
+            raise TransitionRefused("Material is added with attach(), not as a step.", "input")
         rule = self._check(actor, case, action)
         if rule.needs_reason and not comment.strip():
             raise TransitionRefused("This step needs a reason; nothing was changed.", "input")
@@ -198,10 +209,52 @@ class CaseWorkflow:
             self._append(case, actor, step.now, action, before, after, step.comment, step.details)
             self.session.flush()
         except StaleDataError:  # another console's write landed between our check and ours
-            self.session.rollback()
-            fresh = self.session.get(Case, case_id, populate_existing=True)
-            raise self._conflict(fresh, expected_version) from None
+            # The transaction is the caller's: it must roll back, then ask conflict() what
+            # the other console did (commandcenter.backend does both).
+            raise LostRace(case_id, expected_version) from None
         return CaseChange(case.id, case.code, action, before, after, case.version)
+
+    def attach(
+        self,
+        actor: Actor,
+        case_id: int,
+        data: bytes,
+        *,
+        filename: str,
+        media_type: str,
+        kind: AttachmentKind,
+    ) -> CaseChange:
+        """Add a photo, snapshot or document to an open case: stored once per content, and
+        recorded in the archive (who, what, its SHA-256) like every other change."""
+        case = self.session.get(Case, case_id, populate_existing=True)
+        if case is None:
+            raise TransitionRefused(f"No case with id {case_id}.", "input")
+        if not case.state.is_open:
+            raise TransitionRefused(
+                f"Case {case.code} is closed; reopen it to add material.", "state"
+            )
+        self._check(actor, case, Action.ATTACH)
+        now = self.now()
+        attachment = attachments.store(
+            self.session, case, data, filename=filename, media_type=media_type, kind=kind, at=now
+        )
+        details = {
+            "attachment_id": attachment.id,
+            "filename": attachment.filename,
+            "kind": attachment.kind.value,
+            "sha256": attachment.sha256,
+            "size_bytes": attachment.size_bytes,
+        }
+        try:
+            event = self._append(
+                case, actor, now, Action.ATTACH, case.state, case.state, "", details
+            )
+            self.session.flush()
+        except StaleDataError:
+            raise LostRace(case_id, None) from None
+        attachment.event_id = event.id
+        self.session.flush()
+        return CaseChange(case.id, case.code, Action.ATTACH, case.state, case.state, case.version)
 
     # --- checks -----------------------------------------------------------------------------
 
@@ -240,21 +293,10 @@ class CaseWorkflow:
 
     def _in_scope(self, actor: Actor, case: Case, scope: Scope) -> bool:
         if scope == Scope.JURISDICTION:
-            return actor.governs_center(case.center_id) or self._holds(actor, case)
+            return may_see(actor, case)
         if scope == Scope.HOLDER:
-            return self._holds(actor, case)
+            return holds(actor, case)
         return self._manages_grid(actor, case)
-
-    def _holds(self, actor: Actor, case: Case) -> bool:
-        if case.holder_user_id is not None and case.holder_user_id == actor.user_id:
-            return True
-        if case.holder_department_id is not None:
-            return actor.department_id == case.holder_department_id
-        return (
-            actor.role != Role.DEPARTMENT_HANDLER
-            and case.holder_center_id is not None
-            and actor.center_id == case.holder_center_id
-        )
 
     def _manages_grid(self, actor: Actor, case: Case) -> bool:
         if case.grid_id is None:
@@ -566,17 +608,6 @@ class CaseWorkflow:
         last = self._last_dispatch(case)
         return last.details.get("center_id") if last else None
 
-    def _next_code(self, now: dt.datetime) -> str:
-        prefix = f"{now:%Y%m%d}"
-        last = self.session.scalar(
-            select(Case.code)
-            .where(Case.code.like(f"{prefix}%"))
-            .order_by(Case.code.desc())
-            .limit(1)
-        )
-        number = int(last[len(prefix) :]) + 1 if last else 1
-        return f"{prefix}{number:04d}"
-
     def _append(self, case, actor, now, action, before, after, comment, details) -> None:
         seq = self.session.scalar(
             select(CaseEvent.seq)
@@ -597,8 +628,18 @@ class CaseWorkflow:
             "details": details,
         }
         case.archive_hash = audit.chain(case.id, [entry], prev_hash=case.archive_hash)
-        self.session.add(CaseEvent(case_id=case.id, **entry))
+        event = CaseEvent(case_id=case.id, **entry)
+        self.session.add(event)
         case.version = entry["seq"]  # one entry, one version (also the optimistic lock)
+        return event
+
+    def conflict(self, case_id: int, expected_version: int | None) -> ConflictError:
+        """What another console did to the case after ``expected_version`` (or, without one,
+        its newest step), read in a fresh transaction after a LostRace."""
+        case = self.session.get(Case, case_id, populate_existing=True)
+        if expected_version is None:
+            expected_version = max(case.version - 1, 0)
+        return self._conflict(case, expected_version)
 
     def _conflict(self, case: Case, expected_version: int) -> ConflictError:
         newer = self.session.execute(

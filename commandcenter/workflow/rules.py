@@ -37,6 +37,7 @@ class Action(StrEnum):
     URGE = "urge"  # 催办
     REOPEN = "reopen"  # 重新办理 (resident disputes the result)
     MERGE = "merge"  # 并案
+    ATTACH = "attach"  # 补充材料: a photo, snapshot or document added to the archive
 
 
 class Scope(StrEnum):
@@ -135,6 +136,8 @@ RULES: dict[Action, Rule] = {
         (S.CLOSED,), CENTER_STAFF | {R.SUPERVISOR}, Scope.JURISDICTION, True, S.FILED
     ),
     Action.MERGE: Rule((S.REPORTED, S.FILED), CENTER_STAFF, Scope.JURISDICTION, True, S.MERGED),
+    # Anyone who may see an open case may add material to it; the archive records who.
+    Action.ATTACH: Rule((S.REPORTED, *ACTIVE, S.SUSPENDED), frozenset(R), Scope.JURISDICTION),
 }
 
 

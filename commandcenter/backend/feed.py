@@ -1,0 +1,128 @@
+"""The one stream of changes every console follows.
+
+A console loads its picture of the jurisdiction once (``load_console``: the board's rows, the
+tree, the cameras, the tours, the month's closures) together with a ``FeedMark``; from then on
+it asks only for what changed after the mark (``changes_since``). Cases are followed through
+their archive (every change of a case appends an entry); grids, cameras, tours and settings
+through the change log. The answer carries the fresh rows of exactly what changed — its own
+steps and those of every other console alike — so no screen reloads on a timer.
+
+A new day, or a change of the settings that judge deadlines, asks for a new load
+(``FeedUpdate.reload``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from commandcenter.access.accounts import Actor
+from commandcenter.cameras.rows import CameraRow, camera_rows
+from commandcenter.cases import board
+from commandcenter.cases.board import BoardMark
+from commandcenter.cases.dashboard import MonthClosures, month_closures
+from commandcenter.cases.rows import CaseRow
+from commandcenter.domain.changes import ChangeKind, Changes
+from commandcenter.domain.enums import CaseState
+from commandcenter.jurisdiction.tree import UnitNode, static_tree
+from commandcenter.storage.models import ChangeLogEntry
+from commandcenter.storage.watermark import Watermark, read_watermark, rows_since
+from commandcenter.video.wall import Tour, load_tours
+
+_LOG = ChangeLogEntry.__table__
+
+
+@dataclass(frozen=True)
+class FeedMark:
+    board: BoardMark
+    log: Watermark
+
+
+@dataclass(frozen=True)
+class ConsoleData:
+    """Everything a console shows of its jurisdiction, read at ``loaded_at``."""
+
+    loaded_at: dt.datetime
+    mark: FeedMark
+    rows: tuple[CaseRow, ...]  # the board: open cases, then those that ended today
+    tree: UnitNode  # names, boundaries, staff (case counts come from the rows)
+    cameras: tuple[CameraRow, ...]
+    tours: tuple[Tour, ...]
+    month: MonthClosures
+
+
+@dataclass(frozen=True)
+class FeedUpdate:
+    """What changed after a mark, with the fresh data of exactly that."""
+
+    mark: FeedMark
+    changes: Changes = Changes()
+    rows: tuple[CaseRow, ...] = ()  # changed cases still on the board
+    removed_case_ids: tuple[int, ...] = ()  # cases that left the board
+    cameras: tuple[CameraRow, ...] = ()  # changed cameras still in the jurisdiction
+    removed_camera_ids: tuple[int, ...] = ()
+    tours: tuple[Tour, ...] | None = None  # the tours, when they changed
+    tree: UnitNode | None = None  # the tree, when grids changed
+    month: MonthClosures | None = None  # the month's closures, when a case closed
+    reload: bool = False  # a new day or new deadline settings: load the console again
+    checked_at: dt.datetime | None = field(default=None, compare=False)
+
+    def __bool__(self) -> bool:
+        return bool(self.changes) or self.reload
+
+
+def read_mark(session: Session, now: dt.datetime) -> FeedMark:
+    return FeedMark(board.read_mark(session, now), read_watermark(session, _LOG.c.id))
+
+
+def load_console(session: Session, actor: Actor, now: dt.datetime) -> ConsoleData:
+    mark = read_mark(session, now)  # first: a change committed meanwhile is read again
+    rows = board.load_board(session, actor, now).rows
+    return ConsoleData(
+        loaded_at=now,
+        mark=mark,
+        rows=tuple(rows),
+        tree=static_tree(session, actor),
+        cameras=tuple(camera_rows(session, actor)),
+        tours=tuple(load_tours(session, actor)),
+        month=month_closures(session, actor, now),
+    )
+
+
+def changes_since(session: Session, actor: Actor, now: dt.datetime, mark: FeedMark) -> FeedUpdate:
+    if mark.board.day != now.date():
+        return FeedUpdate(read_mark(session, now), reload=True, checked_at=now)
+    cases = board.changes_since(session, actor, now, mark.board)
+    entries, log_mark = rows_since(session, mark.log, _LOG.c.id, _LOG.c.kind, _LOG.c.entity_id)
+    new_mark = FeedMark(cases.mark, log_mark)
+    kinds: dict[str, set] = {kind.value: set() for kind in ChangeKind}
+    for _, kind, entity_id in entries:
+        kinds.setdefault(kind, set()).add(entity_id)
+    if kinds[ChangeKind.SETTINGS.value]:
+        return FeedUpdate(new_mark, Changes(settings=True), reload=True, checked_at=now)
+    case_ids = {row.id for row in cases.changed} | set(cases.removed_ids)
+    camera_ids = kinds[ChangeKind.CAMERA.value]
+    changes = Changes(
+        cases=frozenset(case_ids),
+        grids=frozenset(kinds[ChangeKind.GRID.value]),
+        cameras=frozenset(camera_ids),
+        tours=bool(kinds[ChangeKind.TOURS.value]),
+    )
+    cameras: list[CameraRow] = []
+    if camera_ids:
+        cameras = [c for c in camera_rows(session, actor) if c.id in camera_ids]
+    closed = any(row.state is CaseState.CLOSED for row in cases.changed)
+    return FeedUpdate(
+        mark=new_mark,
+        changes=changes,
+        rows=tuple(cases.changed),
+        removed_case_ids=tuple(cases.removed_ids),
+        cameras=tuple(cameras),
+        removed_camera_ids=tuple(sorted(camera_ids - {c.id for c in cameras})),
+        tours=tuple(load_tours(session, actor)) if changes.tours else None,
+        tree=static_tree(session, actor) if changes.grids else None,
+        month=month_closures(session, actor, now) if closed else None,
+        checked_at=now,
+    )

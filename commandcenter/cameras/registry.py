@@ -1,0 +1,986 @@
+"""The camera registry: add, edit, import and export cameras, and test a stream URL first.
+
+Every write checks the whole input and names every problem before anything is stored:
+
+- the device ID is a GB/T 28181 ID of a camera (20 digits, type 131 or 132; its center code
+  checked against the division list when one is imported) and no other camera has it;
+- the stream URLs are well formed (``cameras.url_problems``). A user name and password typed
+  into a URL (``rtsp://admin:pw@host/…``) are split out and stored in ``CameraCredential``:
+  ``Camera.main_url`` never holds credentials;
+- longitude/latitude are WGS-84 degrees inside China, and the point lies in a grid (or at
+  least a unit) of the actor's jurisdiction. Without a grid code the grid is found from the
+  point and the grid polygons; with one, the point must lie within ``GRID_TOLERANCE_M`` of it.
+  The camera belongs to the center of its grid's community (or the nearest unit above it that
+  has a center).
+
+Who may write: an **administrator**, inside their jurisdiction. The registry is installation
+set-up, like the grid import (also administrator-only): it holds the devices' passwords and
+decides which streams the video wall and the map open. A duty officer watches those streams
+and files cases from them; letting the people who use the evidence also re-point the cameras
+would mix duties that the centers keep apart. Reading the list (``queries.cameras``) and testing
+a URL stay open to every role. A write by another role, or on a camera stored outside the
+jurisdiction, raises ``PermissionDenied``; a camera *placed* outside the jurisdiction raises
+:class:`OutsideJurisdiction`, which is both a ``PermissionDenied`` and a
+:class:`CameraRejected` naming the problem.
+
+CSV files (``import_cameras_csv`` / ``export_cameras_csv``): one header line, then one camera
+a line; blank lines and lines starting with ``#`` are skipped. UTF-8 (with or without a BOM)
+or GBK/GB18030. Columns in any order, names in any case (Chinese names in brackets)::
+
+    device_id  (设备编码)   20-digit GB/T 28181 ID                        required
+    name       (名称)       what the camera shows                         required
+    main_url   (主码流)     rtsp://host:554/path (credentials split off)  required
+    lon, lat   (经度, 纬度) WGS-84 degrees                                required
+    sub_url    (子码流)     the low-resolution stream                     optional
+    grid_code  (网格编码)   19-digit grid code; empty: found from the point
+    enabled    (启用)       1/0, true/false, yes/no, 是/否; empty: 1
+    transport  (传输协议)   tcp or udp; empty: tcp
+    username   (用户名)     optional
+    password   (密码)       optional
+
+The import is all or nothing: any problem raises ``ImportRejected`` listing every problem with
+its line, and nothing is written. An export writes the same columns without ``username`` and
+``password`` (UTF-8 with a BOM, so spreadsheets show the Chinese names); importing it again
+with ``replace`` changes nothing and keeps the stored credentials — in an import with
+``replace``, as in ``update_camera``, a blank password (and a blank user name) keeps the stored
+one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import shapely
+from shapely.geometry import Point
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commandcenter.access.accounts import Actor
+from commandcenter.cameras.urls import display_url, is_local_file, split_credentials, url_problems
+from commandcenter.domain.codes import validate_gb28181_id
+from commandcenter.domain.enums import AdminLevel, Role, StreamTransport
+from commandcenter.errors import CommandCenterError, ImportRejected, PermissionDenied
+from commandcenter.jurisdiction.divisions import known_division_codes
+from commandcenter.storage.models import AdminUnit, Camera, CameraCredential, Center, Grid
+from commandcenter.textfiles import read_text
+from commandcenter.video.probe import camera_reachable, probe_rtsp
+
+__all__ = [
+    "CSV_COLUMNS",
+    "CameraImportResult",
+    "CameraInput",
+    "CameraRejected",
+    "OutsideJurisdiction",
+    "StoredCamera",
+    "UrlVerdict",
+    "add_camera",
+    "export_cameras_csv",
+    "import_cameras_csv",
+    "load_camera",
+    "test_camera_url",
+    "update_camera",
+    "validate_camera",
+]
+
+log = logging.getLogger(__name__)
+
+# Longitude/latitude box around China (WGS-84 degrees): a point outside is a typo or swapped.
+CHINA_LON = (73.0, 136.0)
+CHINA_LAT = (3.0, 54.0)
+# A camera on a grid's edge may stand just outside it, looking in.
+GRID_TOLERANCE_M = 100.0
+METRES_PER_DEGREE = 111_320.0
+NAME_LENGTH = 100
+URL_LENGTH = 500
+USERNAME_LENGTH = 100
+PASSWORD_LENGTH = 200
+CHUNK = 500  # IN (…) lists at most this long
+
+CSV_COLUMNS = (
+    "device_id",
+    "name",
+    "main_url",
+    "sub_url",
+    "lon",
+    "lat",
+    "grid_code",
+    "enabled",
+    "transport",
+    "username",
+    "password",
+)
+EXPORT_COLUMNS = CSV_COLUMNS[:-2]  # never the credentials
+REQUIRED_COLUMNS = ("device_id", "name", "main_url", "lon", "lat")
+COLUMN_ALIASES = {
+    "设备编码": "device_id",
+    "设备编号": "device_id",
+    "国标编码": "device_id",
+    "device id": "device_id",
+    "名称": "name",
+    "主码流": "main_url",
+    "主码流地址": "main_url",
+    "url": "main_url",
+    "子码流": "sub_url",
+    "子码流地址": "sub_url",
+    "经度": "lon",
+    "longitude": "lon",
+    "纬度": "lat",
+    "latitude": "lat",
+    "网格编码": "grid_code",
+    "grid": "grid_code",
+    "启用": "enabled",
+    "传输协议": "transport",
+    "用户名": "username",
+    "user": "username",
+    "密码": "password",
+}
+TRUE_WORDS = frozenset({"1", "true", "yes", "y", "是", "启用", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "n", "否", "停用", "禁用", "off"})
+_LEVEL_DEPTH = {level: depth for depth, level in enumerate(AdminLevel)}
+
+
+class CameraRejected(ImportRejected):
+    """A camera was not saved; ``problems`` names every problem of the input."""
+
+
+class OutsideJurisdiction(CameraRejected, PermissionDenied):
+    """A camera would be placed outside the actor's jurisdiction (and maybe more is wrong:
+    ``problems`` names everything)."""
+
+
+@dataclass
+class CameraInput:
+    """A camera as typed in the form or read from a CSV line.
+
+    ``lon``/``lat`` may be text (checked here); ``grid_code`` None finds the grid from the
+    point. ``username``/``password`` may also come inside ``main_url``. On an edit, a blank
+    password keeps the stored one and a blank user name the stored user name;
+    ``forget_credentials`` removes them. The repr never shows a password or a URL's
+    credentials."""
+
+    device_id: str
+    name: str
+    main_url: str
+    lon: float | str | None
+    lat: float | str | None
+    sub_url: str | None = None
+    grid_code: str | None = None
+    enabled: bool = True
+    transport: StreamTransport | str | None = StreamTransport.TCP
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    forget_credentials: bool = False
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={value!r}"
+            for name, value in (
+                ("device_id", self.device_id),
+                ("name", self.name),
+                ("main_url", display_url(self.main_url or "")),
+                ("sub_url", display_url(self.sub_url) if self.sub_url else None),
+                ("lon", self.lon),
+                ("lat", self.lat),
+                ("grid_code", self.grid_code),
+                ("enabled", self.enabled),
+                ("transport", self.transport),
+                ("username", self.username),
+                ("password", "***" if self.password else None),
+            )
+        )
+        return f"CameraInput({shown})"
+
+
+@dataclass(frozen=True)
+class StoredCamera:
+    """A camera as the edit form shows it: never its user name or password, only whether it
+    has them."""
+
+    id: int
+    data: CameraInput
+    has_credentials: bool
+    grid_name: str | None = None
+
+
+@dataclass(frozen=True)
+class CameraImportResult:
+    path: Path
+    rows: int
+    inserted: int
+    updated: int
+    camera_ids: frozenset[int] = frozenset()  # the cameras written (new and updated)
+
+    def summary(self) -> str:
+        return (
+            f"Imported {self.rows} camera(s) from {self.path.name}: {self.inserted} new, "
+            f"{self.updated} updated."
+        )
+
+
+@dataclass(frozen=True)
+class UrlVerdict:
+    """``verdict`` is "live", "offline", "unauthorised" or "bad_url"; ``detail`` says why in
+    English and never contains the password."""
+
+    verdict: str
+    detail: str
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == "live"
+
+
+# --- checking -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Resolved:
+    """A checked input, ready to write."""
+
+    device_id: str
+    name: str
+    main_url: str
+    sub_url: str | None
+    lon: float
+    lat: float
+    grid_id: int | None
+    center_id: int
+    enabled: bool
+    transport: StreamTransport
+    username: str | None
+    password: str | None = field(repr=False)
+    forget_credentials: bool
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _number(value, what: str, problems: list[str]) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        problems.append(f"the {what} is missing")
+        return None
+    if isinstance(value, bool):
+        problems.append(f"the {what} {value!r} is not a number")
+        return None
+    try:
+        number = float(str(value).strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        problems.append(f"the {what} {_text(value)!r} is not a number")
+        return None
+    if not math.isfinite(number):
+        problems.append(f"the {what} {_text(value)!r} is not a number")
+        return None
+    return number
+
+
+def _in_china(lon: float, lat: float) -> bool:
+    return CHINA_LON[0] <= lon <= CHINA_LON[1] and CHINA_LAT[0] <= lat <= CHINA_LAT[1]
+
+
+def _distance_m(geometry, point: Point) -> float:
+    """Approximate distance in metres between a small lon/lat geometry and a point."""
+    scale = math.cos(math.radians(point.y))
+
+    def squeeze(coords):
+        return coords * [scale, 1.0]
+
+    return (
+        shapely.transform(geometry, squeeze).distance(shapely.transform(point, squeeze))
+        * METRES_PER_DEGREE
+    )
+
+
+class _Context:
+    """What checking a batch of inputs needs from the database, read once for all of them."""
+
+    def __init__(self, session: Session, actor: Actor | None, inputs: Sequence[CameraInput]):
+        self.session, self.actor = session, actor
+        known = known_division_codes(session)
+        self.division_lookup = known.__contains__ if known else None
+        ids = sorted({_text(data.device_id) for data in inputs} - {""})
+        # device ID → (camera id, name, center id)
+        self.cameras: dict[str, tuple[int, str, int]] = {}
+        for start in range(0, len(ids), CHUNK):
+            rows = session.execute(
+                select(Camera.device_id, Camera.id, Camera.name, Camera.center_id).where(
+                    Camera.device_id.in_(ids[start : start + CHUNK])
+                )
+            )
+            for device_id, camera_id, name, center_id in rows:
+                self.cameras[device_id] = (camera_id, name, center_id)
+        codes = sorted({_text(data.grid_code) for data in inputs} - {""})
+        self.grids_by_code: dict[str, Grid] = {}
+        for start in range(0, len(codes), CHUNK):
+            for grid in session.scalars(
+                select(Grid).where(Grid.code.in_(codes[start : start + CHUNK]))
+            ):
+                self.grids_by_code[grid.code] = grid
+        self.units = {unit.id: unit for unit in session.scalars(select(AdminUnit))}
+        self.center_of_unit = dict(session.execute(select(Center.unit_id, Center.id)).all())
+        self._points = []
+        for data in inputs:
+            try:
+                lon, lat = float(data.lon), float(data.lat)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                continue
+            if math.isfinite(lon) and math.isfinite(lat) and _in_china(lon, lat):
+                self._points.append((lon, lat))
+        self._grid_tree = self._unit_tree = None
+
+    def _grids_near(self):
+        if self._grid_tree is None:
+            grids = []
+            if self._points:
+                margin = 2 * GRID_TOLERANCE_M / METRES_PER_DEGREE
+                lons, lats = zip(*self._points, strict=True)
+                grids = [
+                    grid
+                    for grid in self.session.scalars(
+                        select(Grid).where(
+                            Grid.boundary_wkb.is_not(None),
+                            Grid.min_lon <= max(lons) + margin,
+                            Grid.max_lon >= min(lons) - margin,
+                            Grid.min_lat <= max(lats) + margin,
+                            Grid.max_lat >= min(lats) - margin,
+                        )
+                    )
+                ]
+            grids.sort(key=lambda g: g.code)
+            self._grids = grids
+            self._grid_tree = shapely.STRtree([g.geometry for g in grids])
+        return self._grids, self._grid_tree
+
+    def _units_with_boundary(self):
+        if self._unit_tree is None:
+            units = sorted(
+                (u for u in self.units.values() if u.boundary_wkb is not None),
+                key=lambda u: (-_LEVEL_DEPTH[u.level], u.code),
+            )
+            self._units = units
+            self._unit_tree = shapely.STRtree([u.geometry for u in units])
+        return self._units, self._unit_tree
+
+    def grids_at(self, point: Point) -> list[Grid]:
+        grids, tree = self._grids_near()
+        return [grids[i] for i in sorted(tree.query(point, predicate="within").tolist())]
+
+    def units_at(self, point: Point) -> list[AdminUnit]:
+        """The units whose boundary holds the point, the lowest level first."""
+        units, tree = self._units_with_boundary()
+        return [units[i] for i in sorted(tree.query(point, predicate="within").tolist())]
+
+    def center_for(self, unit_id: int | None) -> int | None:
+        """The center of the unit, or of the nearest unit above it that has one."""
+        seen = set()
+        while unit_id is not None and unit_id not in seen:
+            seen.add(unit_id)
+            center = self.center_of_unit.get(unit_id)
+            if center is not None:
+                return center
+            unit = self.units.get(unit_id)
+            unit_id = unit.parent_id if unit is not None else None
+        return None
+
+    def governs_unit(self, unit_id: int) -> bool:
+        return self.actor is None or self.actor.governs_unit(unit_id)
+
+    def unit_label(self, unit_id: int) -> str:
+        unit = self.units.get(unit_id)
+        return f"{unit.code} {unit.name}" if unit is not None else f"#{unit_id}"
+
+
+def _check_place(
+    ctx: _Context, data: CameraInput, lon: float | None, lat: float | None, problems: list[str]
+) -> tuple[int | None, int | None, bool]:
+    """(grid id, center id, outside the jurisdiction) of a camera, naming what is wrong."""
+    outside = False
+    grid: Grid | None = None
+    unit_id: int | None = None
+    point = Point(lon, lat) if lon is not None and lat is not None else None
+    code = _text(data.grid_code)
+    if code:
+        grid = ctx.grids_by_code.get(code)
+        if grid is None:
+            problems.append(f"there is no grid {code}")
+        elif not ctx.governs_unit(grid.community_id):
+            problems.append(
+                f"grid {grid.code} {grid.name} is outside your jurisdiction "
+                f"(community {ctx.unit_label(grid.community_id)})"
+            )
+            outside = True
+            grid = None
+        elif point is not None and grid.boundary_wkb is not None:
+            distance = _distance_m(grid.geometry, point)
+            if distance > GRID_TOLERANCE_M:
+                problems.append(
+                    f"the point ({lon:.6f}, {lat:.6f}) is about {distance:,.0f} m outside grid "
+                    f"{grid.code} {grid.name}; correct the coordinates or the grid code "
+                    "(or leave the grid code empty to find it from the point)"
+                )
+    elif point is not None:
+        found = ctx.grids_at(point)
+        ours = [g for g in found if ctx.governs_unit(g.community_id)]
+        if ours:
+            grid = ours[0]
+        elif found:
+            other = found[0]
+            problems.append(
+                f"the point ({lon:.6f}, {lat:.6f}) lies in grid {other.code} {other.name}, "
+                "outside your jurisdiction"
+            )
+            outside = True
+        else:
+            units = ctx.units_at(point)
+            mine = [u for u in units if ctx.governs_unit(u.id)]
+            if mine:
+                unit_id = mine[0].id
+            elif units:
+                problems.append(
+                    f"the point ({lon:.6f}, {lat:.6f}) lies in {units[0].code} {units[0].name}, "
+                    "outside your jurisdiction"
+                )
+                outside = True
+            else:
+                problems.append(
+                    f"the point ({lon:.6f}, {lat:.6f}) lies in no grid or unit of your "
+                    "jurisdiction; check the coordinates (WGS-84, longitude first) or give "
+                    "the grid code"
+                )
+    if grid is not None:
+        unit_id = grid.community_id
+    if unit_id is None:
+        return None, None, outside
+    center_id = ctx.center_for(unit_id)
+    if center_id is None:
+        problems.append(f"no center manages {ctx.unit_label(unit_id)}; set up its center first")
+    elif ctx.actor is not None and not ctx.actor.governs_center(center_id):
+        problems.append(f"{ctx.unit_label(unit_id)} is run by a center outside your jurisdiction")
+        outside = True
+    return (grid.id if grid is not None else None), center_id, outside
+
+
+def _check_credentials(
+    data: CameraInput, main: tuple, sub: tuple | None, stored: bool, problems: list[str]
+) -> tuple[str | None, str | None]:
+    """The user name and password to store (None: keep or none), naming conflicts."""
+    _, url_user, url_password = main
+    if sub is not None and (sub[1] is not None or sub[2] is not None):
+        if url_user is None and url_password is None:
+            url_user, url_password = sub[1], sub[2]
+        elif (sub[1], sub[2]) != (url_user, url_password):
+            problems.append(
+                "the sub-stream URL carries other credentials than the main URL; a camera has "
+                "one user name and password"
+            )
+    username = _text(data.username) or None
+    password = data.password if data.password else None
+    if url_user and username and url_user != username:
+        problems.append("the user name in the URL differs from the user name given")
+    if url_password and password and url_password != password:
+        problems.append("the password in the URL differs from the password given")
+    username = username or url_user or None
+    password = password or url_password or None
+    if data.forget_credentials and (username or password):
+        problems.append("remove the stored credentials or give new ones, not both")
+    if password and not username and not stored:
+        problems.append("a password is given without a user name")
+    if username and len(username) > USERNAME_LENGTH:
+        problems.append(f"the user name is longer than {USERNAME_LENGTH} characters")
+    if password and len(password) > PASSWORD_LENGTH:
+        problems.append(f"the password is longer than {PASSWORD_LENGTH} characters")
+    return username, password
+
+
+def _check_one(
+    ctx: _Context, data: CameraInput, camera_id: int | None, stored_credentials: bool = False
+) -> tuple[_Resolved | None, list[str], bool]:
+    """Check one input: (the resolved camera or None, every problem, outside the jurisdiction).
+
+    ``camera_id``: the camera being changed (its own device ID is no duplicate)."""
+    problems: list[str] = []
+    device_id = _text(data.device_id)
+    if not device_id:
+        problems.append("the device ID is missing")
+    else:
+        found = validate_gb28181_id(device_id, camera=True, lookup=ctx.division_lookup)
+        problems += [f"device ID {device_id}: {p}" for p in found]
+        other = ctx.cameras.get(device_id)
+        if other is not None and other[0] != camera_id:
+            problems.append(f"device ID {device_id} is already registered (camera {other[1]})")
+    name = _text(data.name)
+    if not name:
+        problems.append("the name is missing")
+    elif len(name) > NAME_LENGTH:
+        problems.append(f"the name is longer than {NAME_LENGTH} characters")
+
+    main = split_credentials(_text(data.main_url))
+    for problem in url_problems(main[0]):
+        problems.append(f"main URL: {problem}")
+    if len(main[0]) > URL_LENGTH:
+        problems.append(f"main URL: longer than {URL_LENGTH} characters")
+    sub = None
+    if _text(data.sub_url):
+        sub = split_credentials(_text(data.sub_url))
+        for problem in url_problems(sub[0]):
+            problems.append(f"sub-stream URL: {problem}")
+        if len(sub[0]) > URL_LENGTH:
+            problems.append(f"sub-stream URL: longer than {URL_LENGTH} characters")
+    username, password = _check_credentials(data, main, sub, stored_credentials, problems)
+
+    transport = data.transport
+    if transport is None or (isinstance(transport, str) and not transport.strip()):
+        transport = StreamTransport.TCP
+    else:
+        try:
+            transport = StreamTransport(str(transport).strip().lower())
+        except ValueError:
+            problems.append(f"transport {_text(transport)!r} is not tcp or udp")
+            transport = StreamTransport.TCP
+
+    lon = _number(data.lon, "longitude", problems)
+    lat = _number(data.lat, "latitude", problems)
+    if lon is not None and lat is not None and not _in_china(lon, lat):
+        hint = (
+            "; longitude and latitude seem swapped"
+            if _in_china(lat, lon)
+            else "; give WGS-84 degrees, longitude first"
+        )
+        problems.append(
+            f"the point ({lon:g}, {lat:g}) is outside China (longitude "
+            f"{CHINA_LON[0]:g}–{CHINA_LON[1]:g}, latitude {CHINA_LAT[0]:g}–{CHINA_LAT[1]:g}){hint}"
+        )
+        lon = lat = None
+    grid_id, center_id, outside = _check_place(ctx, data, lon, lat, problems)
+    if problems or center_id is None or lon is None or lat is None:
+        return None, problems, outside
+    return (
+        _Resolved(
+            device_id=device_id,
+            name=name,
+            main_url=main[0],
+            sub_url=sub[0] if sub is not None else None,
+            lon=lon,
+            lat=lat,
+            grid_id=grid_id,
+            center_id=center_id,
+            enabled=bool(data.enabled),
+            transport=transport,
+            username=username,
+            password=password,
+            forget_credentials=data.forget_credentials,
+        ),
+        problems,
+        outside,
+    )
+
+
+def _require_administrator(actor: Actor, doing: str) -> None:
+    if actor.role is not Role.ADMINISTRATOR:
+        raise PermissionDenied(f"Only an administrator may {doing}.")
+
+
+def validate_camera(
+    session: Session,
+    data: CameraInput,
+    *,
+    actor: Actor | None = None,
+    camera_id: int | None = None,
+) -> list[str]:
+    """Every problem of ``data``, in the user's words; empty when it can be saved.
+
+    ``actor``: whose jurisdiction the camera must lie in (None: anywhere in the installation).
+    ``camera_id``: the camera being edited."""
+    stored = camera_id is not None and session.get(CameraCredential, camera_id) is not None
+    return _check_one(_Context(session, actor, [data]), data, camera_id, stored)[1]
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _write(session: Session, camera: Camera, resolved: _Resolved) -> None:
+    camera.device_id = resolved.device_id
+    camera.name = resolved.name
+    camera.main_url = resolved.main_url
+    camera.sub_url = resolved.sub_url
+    camera.lon, camera.lat = round(resolved.lon, 7), round(resolved.lat, 7)
+    camera.grid_id = resolved.grid_id
+    camera.center_id = resolved.center_id
+    camera.enabled = resolved.enabled
+    camera.transport = resolved.transport
+    if camera.id is None:
+        session.add(camera)
+        session.flush()
+    row = session.get(CameraCredential, camera.id)
+    if resolved.forget_credentials:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        if resolved.username:
+            session.add(
+                CameraCredential(
+                    camera_id=camera.id,
+                    username=resolved.username,
+                    password=resolved.password or "",
+                )
+            )
+    else:
+        if resolved.username:
+            row.username = resolved.username
+        if resolved.password is not None:
+            row.password = resolved.password
+    session.flush()
+
+
+def _rejected(device_id: str, problems: list[str], outside: bool) -> CameraRejected:
+    cls = OutsideJurisdiction if outside else CameraRejected
+    what = f"camera {device_id}" if device_id else "the camera"
+    return cls(f"{what.capitalize()} was not saved: {len(problems)} problem(s).", problems)
+
+
+def add_camera(session: Session, actor: Actor, data: CameraInput) -> int:
+    """Register a new camera; returns its id. Raises :class:`CameraRejected` naming every
+    problem (nothing written), ``PermissionDenied`` for any role but administrator."""
+    _require_administrator(actor, "add cameras")
+    resolved, problems, outside = _check_one(_Context(session, actor, [data]), data, None)
+    if problems or resolved is None:
+        raise _rejected(_text(data.device_id), problems, outside)
+    camera = Camera()
+    _write(session, camera, resolved)
+    log.info("camera %s added by %s", camera.device_id, actor.username)
+    return camera.id
+
+
+def _camera_in_jurisdiction(session: Session, actor: Actor, camera_id: int) -> Camera:
+    camera = session.get(Camera, camera_id)
+    if camera is None:
+        raise CommandCenterError(f"There is no camera #{camera_id}.")
+    if not actor.governs_center(camera.center_id):
+        raise PermissionDenied(f"Camera {camera.device_id} is outside your jurisdiction.")
+    return camera
+
+
+def update_camera(session: Session, actor: Actor, camera_id: int, data: CameraInput) -> None:
+    """Change a camera. A blank password keeps the stored one (a blank user name too);
+    ``data.forget_credentials`` removes them. Raises as :func:`add_camera`, and
+    ``PermissionDenied`` for a camera stored outside the actor's jurisdiction."""
+    _require_administrator(actor, "change cameras")
+    camera = _camera_in_jurisdiction(session, actor, camera_id)
+    stored = session.get(CameraCredential, camera_id) is not None
+    resolved, problems, outside = _check_one(
+        _Context(session, actor, [data]), data, camera_id, stored
+    )
+    if problems or resolved is None:
+        raise _rejected(_text(data.device_id), problems, outside)
+    _write(session, camera, resolved)
+    log.info("camera %s changed by %s", camera.device_id, actor.username)
+
+
+def load_camera(session: Session, actor: Actor, camera_id: int) -> StoredCamera:
+    """A camera for the edit form (administrators only): everything but the credentials."""
+    _require_administrator(actor, "change cameras")
+    camera = _camera_in_jurisdiction(session, actor, camera_id)
+    grid = session.get(Grid, camera.grid_id) if camera.grid_id is not None else None
+    return StoredCamera(
+        id=camera.id,
+        data=CameraInput(
+            device_id=camera.device_id,
+            name=camera.name,
+            main_url=display_url(camera.main_url),
+            sub_url=display_url(camera.sub_url) if camera.sub_url else None,
+            lon=camera.lon,
+            lat=camera.lat,
+            grid_code=grid.code if grid is not None else None,
+            enabled=camera.enabled,
+            transport=camera.transport,
+        ),
+        has_credentials=session.get(CameraCredential, camera.id) is not None,
+        grid_name=grid.name if grid is not None else None,
+    )
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def _column(name: str) -> str:
+    key = name.strip().lower()
+    key = COLUMN_ALIASES.get(key, key)
+    key = key.replace(" ", "_").replace("-", "_")
+    return COLUMN_ALIASES.get(key, key)
+
+
+def _reject_file(reason: str) -> ImportRejected:
+    """The error for a file that cannot be read at all: one clear line, no list."""
+    return ImportRejected(f"The camera file was not imported: {reason}; nothing changed.", [])
+
+
+def _read_header(where: str, cells: list[str]) -> list[str]:
+    header = [_column(cell) for cell in cells]
+    problems = []
+    unknown = [cell for cell, key in zip(cells, header, strict=True) if key not in CSV_COLUMNS]
+    if unknown:
+        problems.append(
+            f"{where}: unknown column(s) {', '.join(map(repr, unknown))}; the columns are "
+            f"{', '.join(CSV_COLUMNS)}"
+        )
+    twice = sorted({key for key in header if key and header.count(key) > 1})
+    if twice:
+        problems.append(f"{where}: column(s) {', '.join(twice)} given twice")
+    missing = [key for key in REQUIRED_COLUMNS if key not in header]
+    if missing:
+        problems.append(
+            f"{where}: the header lacks the column(s) {', '.join(missing)}; the first line "
+            f"names the columns: {', '.join(CSV_COLUMNS)}"
+        )
+    if problems:
+        raise ImportRejected(
+            "The camera file was not imported: its header line is wrong; nothing changed.",
+            problems,
+        )
+    return header
+
+
+def _parse_csv(path: Path) -> list[tuple[int, CameraInput | None, list[str]]]:
+    """(line number, input or None, problems) of each camera line of the file."""
+    name = path.name
+    try:
+        text = read_text(path)
+    except FileNotFoundError:
+        raise _reject_file(f"there is no file {path}") from None
+    except OSError as exc:
+        raise _reject_file(f"cannot read {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise _reject_file(f"{name} {exc}") from None
+    try:
+        records = list(enumerate(csv.reader(io.StringIO(text), strict=True), start=1))
+    except csv.Error as exc:
+        raise _reject_file(f"{name} is not a valid CSV file ({exc})") from None
+    header: list[str] | None = None
+    rows: list[tuple[int, CameraInput | None, list[str]]] = []
+    for line, record in records:
+        cells = [cell.strip() for cell in record]
+        if not any(cells) or cells[0].startswith("#"):
+            continue
+        if header is None:
+            header = _read_header(f"{name}:{line}", cells)
+            continue
+        while len(cells) > len(header) and not cells[-1]:
+            cells.pop()
+        if len(cells) > len(header):
+            rows.append(
+                (
+                    line,
+                    None,
+                    [
+                        f"{len(cells)} cells but {len(header)} columns (a comma inside a "
+                        'value needs quotes: "…")'
+                    ],
+                )
+            )
+            continue
+        values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
+        enabled_text = values.get("enabled", "").lower()
+        problems = []
+        if enabled_text and enabled_text not in TRUE_WORDS | FALSE_WORDS:
+            problems.append(f"enabled {values['enabled']!r} should be 1 (yes, 是) or 0 (no, 否)")
+        data = CameraInput(
+            device_id=values["device_id"],
+            name=values["name"],
+            main_url=values["main_url"],
+            sub_url=values.get("sub_url") or None,
+            lon=values["lon"],
+            lat=values["lat"],
+            grid_code=values.get("grid_code") or None,
+            enabled=enabled_text not in FALSE_WORDS,
+            transport=values.get("transport") or None,
+            username=values.get("username") or None,
+            password=values.get("password") or None,
+        )
+        rows.append((line, data, problems))
+    if header is None:
+        raise _reject_file(f"{name} is empty (not even a header line)")
+    if not rows:
+        raise _reject_file(f"{name} holds no cameras, only the header")
+    return rows
+
+
+def import_cameras_csv(
+    session: Session, actor: Actor, path: Path | str, *, replace: bool = False
+) -> CameraImportResult:
+    """Check and store the cameras of a CSV file (layout in the module's docstring), all or
+    nothing: any problem raises ``ImportRejected`` listing every one with its line.
+
+    ``replace``: a device ID already registered updates that camera (inside the actor's
+    jurisdiction; blank credentials keep the stored ones); otherwise it is a problem. Works
+    inside the caller's transaction."""
+    _require_administrator(actor, "import cameras")
+    path = Path(path)
+    rows = _parse_csv(path)
+    ctx = _Context(session, actor, [data for _, data, _ in rows if data is not None])
+    existing_ids = [camera_id for camera_id, _, _ in ctx.cameras.values()]
+    credentials: set[int] = set()
+    for start in range(0, len(existing_ids), CHUNK):
+        credentials.update(
+            session.scalars(
+                select(CameraCredential.camera_id).where(
+                    CameraCredential.camera_id.in_(existing_ids[start : start + CHUNK])
+                )
+            )
+        )
+    first_line: dict[str, int] = {}
+    checked: list[tuple[int | None, _Resolved]] = []
+    problems: list[str] = []
+    bad_lines = 0
+    for line, data, found in rows:
+        device_id = _text(data.device_id) if data is not None else ""
+        where = f"{path.name}:{line}" + (f" ({device_id})" if device_id else "")
+        resolved = camera_id = None
+        if data is not None:
+            if device_id in first_line:
+                found.append(f"device ID {device_id} is also on line {first_line[device_id]}")
+            elif device_id:
+                first_line[device_id] = line
+            existing = ctx.cameras.get(device_id)
+            if existing is not None:
+                if not replace:
+                    found.append(
+                        f"device ID {device_id} is already registered (camera {existing[1]}); "
+                        "import with replace (--replace) to update it"
+                    )
+                elif not actor.governs_center(existing[2]):
+                    found.append(
+                        f"device ID {device_id} belongs to a camera outside your jurisdiction"
+                    )
+                else:
+                    camera_id = existing[0]
+            # The existing camera's own ID is no duplicate here: it was judged just above.
+            same = existing[0] if existing is not None else None
+            resolved, more, _ = _check_one(ctx, data, same, camera_id in credentials)
+            found += more
+        if found:
+            bad_lines += 1
+            problems += [f"{where}: {problem}" for problem in found]
+        elif resolved is not None:
+            checked.append((camera_id, resolved))
+    if problems:
+        raise ImportRejected(
+            f"The camera file {path.name} was not imported: {len(problems)} problem(s) in "
+            f"{bad_lines} of {len(rows)} line(s); nothing changed.",
+            problems,
+        )
+    inserted = updated = 0
+    written = []
+    for camera_id, resolved in checked:
+        if camera_id is None:
+            camera = Camera()
+            inserted += 1
+        else:
+            camera = session.get(Camera, camera_id)
+            updated += 1
+        _write(session, camera, resolved)
+        written.append(camera)
+    session.flush()
+    log.info(
+        "%d camera(s) imported from %s by %s (%d new, %d updated)",
+        len(checked),
+        path.name,
+        actor.username,
+        inserted,
+        updated,
+    )
+    return CameraImportResult(
+        path=path,
+        rows=len(checked),
+        inserted=inserted,
+        updated=updated,
+        camera_ids=frozenset(camera.id for camera in written),
+    )
+
+
+def export_cameras_csv(session: Session, actor: Actor, path: Path | str) -> int:
+    """Write the cameras of the actor's jurisdiction as CSV (``EXPORT_COLUMNS``: no user names
+    or passwords; UTF-8 with a BOM). ``import_cameras_csv`` reads it back. Returns the count."""
+    rows = session.execute(
+        select(Camera, Grid.code)
+        .outerjoin(Grid, Camera.grid_id == Grid.id)
+        .where(Camera.center_id.in_(actor.jurisdiction_center_ids))
+        .order_by(Camera.device_id)
+    ).all()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for camera, grid_code in rows:
+        writer.writerow(
+            [
+                camera.device_id,
+                camera.name,
+                display_url(camera.main_url),
+                display_url(camera.sub_url) if camera.sub_url else "",
+                f"{camera.lon:.7f}",
+                f"{camera.lat:.7f}",
+                grid_code or "",
+                1 if camera.enabled else 0,
+                StreamTransport(camera.transport).value,
+            ]
+        )
+    try:
+        Path(path).write_text(out.getvalue(), encoding="utf-8-sig")
+    except OSError as exc:
+        raise CommandCenterError(f"Cannot write {path}: {exc.strerror or exc}") from None
+    return len(rows)
+
+
+# --- testing a URL before saving ----------------------------------------------------------
+
+
+def test_camera_url(
+    url: str,
+    username: str | None = None,
+    password: str | None = None,
+    timeout: float = 3.0,
+) -> UrlVerdict:
+    """Does the stream at ``url`` answer, with these credentials? Without decoding video:
+
+    - an RTSP server that answers ``DESCRIBE`` with 2xx → "live" (the path exists and the
+      credentials, if asked for, are accepted); otherwise the probe's verdict: "offline"
+      (no answer), "unauthorised" (401/403) or "bad_url" (404 …, unknown host);
+    - a ``file:`` URL (the demo's clips) → "live" when the file exists, else "bad_url";
+    - http(s)/rtmp → "live" when the host accepts a connection, else "offline";
+    - a malformed URL → "bad_url" with ``url_problems``' words.
+
+    Credentials may come in the URL or as arguments (the arguments win). The detail never
+    contains the password. Blocks up to about twice ``timeout``: run it in a worker."""
+    problems = url_problems(url)
+    if problems:
+        return UrlVerdict("bad_url", "; ".join(problems))
+    clean, url_user, url_password = split_credentials(url)
+    username = username or url_user
+    password = password or url_password
+    scheme = urlsplit(clean).scheme.lower()
+    if scheme == "file":
+        if is_local_file(clean):
+            return UrlVerdict("live", "the video file exists")
+        return UrlVerdict("bad_url", "there is no such video file")
+    if scheme in ("rtsp", "rtsps"):
+        result = probe_rtsp(clean, username, password, timeout=timeout)
+        if result.status is not None and 200 <= result.status < 300:
+            verdict = UrlVerdict("live", f"the camera answers (RTSP {result.status})")
+        else:
+            verdict = UrlVerdict(result.verdict, result.detail)
+    elif camera_reachable(clean, timeout=timeout):
+        verdict = UrlVerdict("live", "the server accepts the connection")
+    else:
+        verdict = UrlVerdict("offline", "the server does not accept a connection")
+    if password and password in verdict.detail:  # never, but a password must not leak
+        verdict = UrlVerdict(verdict.verdict, verdict.detail.replace(password, "***"))
+    return verdict
+
+
+test_camera_url.__test__ = False  # a core function, not a test: pytest must not collect it

@@ -1,0 +1,68 @@
+"""Photos, camera snapshots and documents attached to a case.
+
+The bytes go into ``attachment_contents`` once per SHA-256 (the same snapshot attached twice is
+stored once); an ``attachments`` row ties them to the case with a name, type and time, and to
+the archive entry that records the attaching (``CaseWorkflow.attach``: who may attach, and the
+entry, are the workflow's). Reading the bytes back needs sight of the case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from sqlalchemy.orm import Session
+
+from commandcenter.access.accounts import Actor
+from commandcenter.access.cases import may_see
+from commandcenter.domain.enums import AttachmentKind
+from commandcenter.errors import PermissionDenied, TransitionRefused
+from commandcenter.storage.models import Attachment, AttachmentContent, Case
+
+MAX_BYTES = 20 * 1024 * 1024  # a photo or a 4K snapshot is far below
+
+
+def store(
+    session: Session,
+    case: Case,
+    data: bytes,
+    *,
+    filename: str,
+    media_type: str,
+    kind: AttachmentKind,
+    at: dt.datetime,
+) -> Attachment:
+    """Keep the bytes (once per content) and the attachment row; the caller has checked who
+    may attach and records the archive entry."""
+    if not data:
+        raise TransitionRefused("The attachment is empty.", "input")
+    if len(data) > MAX_BYTES:
+        raise TransitionRefused(
+            f"The attachment is {len(data) / 1e6:.0f} MB; at most {MAX_BYTES // 2**20} MB.",
+            "input",
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    if session.get(AttachmentContent, digest) is None:
+        session.add(AttachmentContent(sha256=digest, data=data))
+    attachment = Attachment(
+        case_id=case.id,
+        kind=kind,
+        filename=(filename or "attachment")[:200],
+        media_type=media_type,
+        sha256=digest,
+        size_bytes=len(data),
+        created_at=at,
+    )
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def content(session: Session, actor: Actor, attachment_id: int) -> bytes:
+    """The bytes of an attachment, for someone who may see its case."""
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise TransitionRefused(f"No attachment with id {attachment_id}.", "input")
+    if not may_see(actor, attachment.case):
+        raise PermissionDenied("The attachment's case is outside your jurisdiction.")
+    return session.get(AttachmentContent, attachment.sha256).data

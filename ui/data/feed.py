@@ -1,0 +1,128 @@
+"""The console's one subscription to the change feed.
+
+``ChangeFeed`` loads the console's picture once (``Backend.load_console``), then asks every
+``FEED_INTERVAL_MS`` — and at once after each of this console's own writes — for what changed
+since (``Backend.changes_since``). Every screen learns of every change, its own or another
+console's, from ``updated``; none polls on a timer of its own. All backend calls run in worker
+threads; one request is in flight at a time and a request made meanwhile is made once after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from commandcenter.backend import Backend, ConsoleData, FeedUpdate
+from ui.common.errors import describe
+from ui.common.tasks import run_in_background
+
+log = logging.getLogger(__name__)
+
+FEED_INTERVAL_MS = 2_000  # changes of other consoles appear within this
+STALE_AFTER = dt.timedelta(minutes=2)  # the status line flags data older than this
+
+
+class ChangeFeed(QObject):
+    loaded = Signal(object)  # ConsoleData: the whole picture (first load, and after a reload)
+    updated = Signal(object)  # FeedUpdate with changes in it
+    failed = Signal(str)  # a short message in the user's words
+    checked = Signal(object)  # dt.datetime: the data is known current as of then
+
+    def __init__(self, backend: Backend, parent: QObject | None = None, *, interval_ms=None):
+        super().__init__(parent)
+        self.backend = backend
+        self.mark = None
+        self.checked_at: dt.datetime | None = None
+        self.last_error: str | None = None  # in the user's words, never the exception text
+        self.last_error_hint = ""
+        self._busy = False
+        self._wanted: str | None = None  # "poll" or "load", asked while busy
+        self._closed = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms or FEED_INTERVAL_MS)
+        self._timer.timeout.connect(self.poll_now)
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def start(self) -> None:
+        self.reload()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._closed = True
+        self._timer.stop()
+
+    def is_stale(self, now: dt.datetime) -> bool:
+        return self.checked_at is None or now - self.checked_at > STALE_AFTER
+
+    # --- requests ------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """The whole picture again (start, a new day, new deadline settings, lost track)."""
+        self._request("load")
+
+    def poll_now(self) -> None:
+        """What changed since the last answer (the timer; after every own write)."""
+        self._request("poll" if self.mark is not None else "load")
+
+    def _request(self, kind: str) -> None:
+        if self._closed:
+            return
+        if self._busy:
+            if self._wanted != "load":
+                self._wanted = kind
+            return
+        self._busy = True
+        backend = self.backend
+        if kind == "load":
+            work = backend.load_console
+            done = self._on_loaded
+        else:
+            mark = self.mark
+            work = lambda: backend.changes_since(mark)  # noqa: E731
+            done = self._on_update
+        run_in_background(work, done, self._on_failed, pool_name="feed", owner=self)
+
+    # --- answers -------------------------------------------------------------------------------
+
+    def _on_loaded(self, data: ConsoleData) -> None:
+        if self._closed:
+            return
+        self.mark = data.mark
+        self._ok(data.loaded_at)
+        self.loaded.emit(data)
+        self._finish()
+
+    def _on_update(self, update: FeedUpdate) -> None:
+        if self._closed:
+            return
+        self.mark = update.mark
+        self._ok(update.checked_at)
+        if update.reload:
+            self._wanted = "load"
+        elif update:
+            self.updated.emit(update)
+        self._finish()
+
+    def _on_failed(self, error: Exception) -> None:
+        if self._closed:
+            return
+        message = describe(error, doing="following the changes")  # detail to the log only
+        self.last_error, self.last_error_hint = message.text, message.hint
+        self.failed.emit(message.text)
+        self._finish()
+
+    def _ok(self, at: dt.datetime | None) -> None:
+        self.checked_at = at or self.backend.clock.now()
+        self.last_error, self.last_error_hint = None, ""
+        self.checked.emit(self.checked_at)
+
+    def _finish(self) -> None:
+        self._busy = False
+        wanted, self._wanted = self._wanted, None
+        if wanted and not self._closed:
+            QTimer.singleShot(0, lambda: self._request(wanted))

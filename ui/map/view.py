@@ -1,0 +1,1087 @@
+"""The live grid map: a canvas that only paints.
+
+Geometry is prepared in ``commandcenter.geo`` (projection, simplification, spatial index), off
+the GUI thread. The base picture (grid fills, outlines, names, basemap) is rendered into an
+image by a worker (``ui.map.render``); while the officer drags or zooms, the last image is moved
+or scaled and only the markers are drawn fresh, so a frame costs the same for 80 grids or
+50,000. Changes of case figures recolour the grids (a new base image, same geometry); changes of
+cases move only the markers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDrag,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QTransform,
+)
+from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
+
+from commandcenter import clock
+from commandcenter.cameras.rows import CameraRow
+from commandcenter.cases.rows import CaseRow
+from commandcenter.domain.enums import AdminLevel
+from commandcenter.geo.choropleth import Classes, Measure, classify, measure_values
+from commandcenter.geo.clusters import Clusters, cluster_points
+from commandcenter.geo.mapdata import (
+    MapLayer,
+    lonlat_to_mercator,
+    mercator_to_lonlat,
+    metres_per_pixel,
+)
+from commandcenter.geo.viewport import Viewport
+from commandcenter.jurisdiction.tree import GridSummary, UnitNode
+from commandcenter.schedule.deadlines import DeadlineStatus
+from ui.common.drag import camera_mime
+from ui.common.labels import label
+from ui.common.style import Colors, scaled_font
+from ui.common.tasks import run_in_background
+from ui.map.markers import PRIORITY, STATUS_OF_PRIORITY, Sprites, cluster_radius, pen
+from ui.map.render import BACKGROUND, BaseScene, GridLabels, placed_image_rect, render_base
+
+RENDER_MARGIN_PX = 256  # the base image reaches this far beyond the view: drags show no gap
+RENDER_DELAY_MS = 40  # a new base image once the view has been still this long
+CASE_CELL_PX = 52  # cases closer than this on screen merge into a cluster
+CAMERA_CELL_PX = 26
+MARKER_MARGIN_PX = 192  # the marker image reaches this far beyond the view
+MARKER_LAYER_DELAY_MS = 120  # the marker image for a new scale, once the wheel rests
+PRECLUSTER_ABOVE = 5_000  # cases; fewer cluster in a few milliseconds when needed
+FLIGHT_MS = 450
+KEY_PAN_PX = 120
+WHEEL_STEP = 2**0.5  # one wheel notch: half a zoom level
+CLICK_SLOP_PX = 4  # a press that moves less than this is a click, not a drag
+MARKER_HIT_PX = 11
+
+# Fill colours per class (class 0: none), one ramp per measure.
+RAMPS = {
+    Measure.OPEN: ("#16222e", "#1d3b57", "#22517a", "#2b679c", "#3a82c0"),
+    Measure.OVERDUE: ("#16222e", "#4a2327", "#6e2a2f", "#963238", "#c23b42"),
+    Measure.PER_THOUSAND: ("#16222e", "#1f3f3f", "#23585a", "#2a7475", "#33938f"),
+}
+
+
+def grid_number(grid: GridSummary) -> str:
+    """The grid's serial within its community (digits 15-17 of the 19-digit code), unpadded."""
+    digits = grid.code[-5:-2]
+    return str(int(digits)) if digits.isdigit() else grid.code[-5:-2]
+
+
+@dataclass(frozen=True)
+class PreparedGeometry:
+    """The layers built from one jurisdiction tree (in a worker)."""
+
+    key: tuple
+    grids: MapLayer | None
+    communities: MapLayer | None
+    community_ids: tuple[int, ...]
+    community_names: tuple[str, ...]
+    streets: MapLayer | None
+
+
+def _geometry_key(root: UnitNode) -> tuple:
+    return tuple(
+        (node.id, node.rings, tuple((g.id, g.rings) for g in node.grids)) for node in root.walk()
+    )
+
+
+def prepare_geometry(root: UnitNode, key: tuple | None = None) -> PreparedGeometry:
+    """Project, index and simplify the grids, communities and streets of a tree. Slow for a
+    city (seconds for 50,000 grids): runs in a worker."""
+    grids = [g for node in root.walk() for g in node.grids if g.rings]
+    communities = [
+        node
+        for node in root.walk()
+        if node.rings and (node.level is AdminLevel.COMMUNITY or node.grids)
+    ]
+    community_ids = {node.id for node in communities}
+    streets = [node for node in root.walk() if node.rings and node.id not in community_ids]
+    return PreparedGeometry(
+        key=key if key is not None else _geometry_key(root),
+        grids=MapLayer.from_polygons([g.id for g in grids], [g.rings for g in grids])
+        if grids
+        else None,
+        communities=MapLayer.from_polygons(
+            [n.id for n in communities], [n.rings for n in communities]
+        )
+        if communities
+        else None,
+        community_ids=tuple(n.id for n in communities),
+        community_names=tuple(n.name for n in communities),
+        streets=MapLayer.from_polygons([n.id for n in streets], [n.rings for n in streets])
+        if streets
+        else None,
+    )
+
+
+def snapped_scale(mpp: float) -> float:
+    """The scale snapped to a quarter zoom level: while the officer zooms, markers regroup a
+    few times per level, not on every frame."""
+    return 2.0 ** (round(math.log2(mpp) * 4) / 4)
+
+
+class _Points:
+    """Markers of one kind as arrays (world metres), with their clusters per scale.
+
+    Clusters are made for a region around the view (two screens square), so a city of
+    100,000 cases regroups only its neighbourhood when zoomed in; a view inside the region
+    reuses them. Whole-city clusters (coarse scales) can be made ahead in a worker
+    (``precompute``)."""
+
+    CACHE_SCALES = 40
+
+    def __init__(self, rows=(), xs=(), ys=(), priorities=()):
+        self.rows = tuple(rows)
+        self.x = np.asarray(xs, dtype=float)
+        self.y = np.asarray(ys, dtype=float)
+        self.priority = np.asarray(priorities, dtype=np.int64)
+        # snapped scale -> (region or None for everything, clusters)
+        self._clusters: dict[float, tuple[tuple | None, Clusters]] = {}
+
+    def clusters(self, view: Viewport, cell_px: float) -> Clusters:
+        snapped = snapped_scale(view.metres_per_pixel)
+        cached = self._clusters.get(snapped)
+        box = view.bbox()
+        if cached is not None:
+            region, found = cached
+            if region is None or (
+                region[0] <= box[0]
+                and region[1] <= box[1]
+                and box[2] <= region[2]
+                and box[3] <= region[3]
+            ):
+                return found
+        region = view.bbox(margin_px=max(view.width, view.height) / 2)
+        found = cluster_points(self.x, self.y, self.priority, snapped, cell_px, bbox=region)
+        self._store(snapped, region, found)
+        return found
+
+    def _store(self, snapped: float, region, found: Clusters) -> None:
+        if len(self._clusters) >= self.CACHE_SCALES:
+            self._clusters.clear()
+        self._clusters[snapped] = (region, found)
+
+    def precompute(self, scales, cell_px: float) -> dict:
+        """Whole-set clusters for some scales (runs in a worker; plain numpy)."""
+        return {s: cluster_points(self.x, self.y, self.priority, s, cell_px) for s in scales}
+
+    def adopt(self, computed: dict) -> None:
+        for snapped, found in computed.items():
+            self._store(snapped, None, found)
+
+
+class MapView(QWidget):
+    gridSelected = Signal(int)
+    unitSelected = Signal(int)
+    caseSelected = Signal(int)
+    cameraSelected = Signal(int)
+    newCaseRequested = Signal(float, float, object)  # lon, lat, grid id or None
+    rendered = Signal()  # a new base image is on screen
+    measureChanged = Signal(object)  # Measure
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("mapView")
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumSize(320, 240)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.viewport = Viewport(0.0, 0.0, 10.0, max(1, self.width()), max(1, self.height()))
+        self._has_view = False  # fitted to the jurisdiction once the geometry is known
+        self._tree: UnitNode | None = None
+        self._geometry: PreparedGeometry | None = None
+        self._preparing: tuple | None = None  # key of the geometry being prepared
+        self._grid_rows: dict[int, GridSummary] = {}
+        self.measure = Measure.OPEN
+        self.classes = Classes((0.0,), True)
+        self._classes_of_grids: np.ndarray | None = None
+        self.scene = BaseScene()
+        self.basemap = None  # ui.map.basemap.Basemap, or None: the vector background
+        self._base: tuple[QImage, Viewport] | None = None
+        self._render_token = 0
+        self._rendering = False
+        self._base_stale = False  # the scene changed since the image was rendered
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(RENDER_DELAY_MS)
+        self._render_timer.timeout.connect(self._render)
+        self._cases = _Points()
+        self._cameras = _Points()
+        self._sprite_cache: Sprites | None = None
+        self._marker_layer: tuple[QImage, Viewport, tuple] | None = None
+        self._marker_layer_timer = QTimer(self)
+        self._marker_layer_timer.setSingleShot(True)
+        self._marker_layer_timer.setInterval(MARKER_LAYER_DELAY_MS)
+        self._marker_layer_timer.timeout.connect(self._on_marker_layer_timer)
+        self.camera_online: dict[int, bool] = {}
+        self._now = clock.now()
+        self.selected_grid: int | None = None
+        self.selected_unit: int | None = None
+        self.selected_case: int | None = None
+        self.selected_camera: int | None = None
+        self._selection_path: QPainterPath | None = None  # world metres
+        self.show_cameras = True
+        self.show_cases = True
+        self.show_labels = True
+        self._press: QPointF | None = None
+        self.picking = False  # the next click places a new case
+        self._camera_press: int | None = None
+        self._dragging = False
+        self._flight: tuple[Viewport, Viewport, float] | None = None
+        self._flight_timer = QTimer(self)
+        self._flight_timer.setInterval(15)
+        self._flight_timer.timeout.connect(self._fly_step)
+        self.fit_insets = (0.0, 0.0, 0.0, 0.0)  # pixels covered by the legend
+        self.render_seconds: list[float] = []  # duration of each base render, for the bench
+
+    # --- state for tests, the screenshot and the bench ------------------------------------------
+
+    def is_idle(self) -> bool:
+        """Geometry prepared and the base image of the current view on screen."""
+        return (
+            self._preparing is None
+            and not self._rendering
+            and not self._render_timer.isActive()
+            and self._flight is None
+            and (self._geometry is None or self._base_is_current())
+        )
+
+    def _base_is_current(self) -> bool:
+        if self._base is None:
+            return False
+        view = self._base[1]
+        return (
+            math.isclose(view.metres_per_pixel, self.viewport.metres_per_pixel, rel_tol=1e-9)
+            and abs(view.centre_x - self.viewport.centre_x)
+            <= RENDER_MARGIN_PX * view.metres_per_pixel
+            and abs(view.centre_y - self.viewport.centre_y)
+            <= RENDER_MARGIN_PX * view.metres_per_pixel
+            and view.width >= self.viewport.width
+            and view.height >= self.viewport.height
+        )
+
+    @property
+    def grid_layer(self) -> MapLayer | None:
+        return self._geometry.grids if self._geometry else None
+
+    @property
+    def prepared_geometry(self) -> PreparedGeometry | None:
+        return self._geometry
+
+    @property
+    def case_rows(self) -> tuple[CaseRow, ...]:
+        """The cases with a position, as markers."""
+        return self._cases.rows
+
+    @property
+    def camera_rows(self) -> tuple[CameraRow, ...]:
+        return self._cameras.rows
+
+    def base_image(self) -> QImage | None:
+        return self._base[0] if self._base is not None else None
+
+    def set_prepared(self, geometry: PreparedGeometry, grids) -> None:
+        """Use geometry prepared elsewhere, with the grids' figures (the benchmark; the console
+        goes through ``set_tree``)."""
+        self._grid_rows = {g.id: g for g in grids}
+        self._preparing = geometry.key
+        self._on_prepared(geometry)
+
+    # --- data -------------------------------------------------------------------------------------
+
+    def set_tree(self, root: UnitNode) -> None:
+        """New figures (or new boundaries) of the jurisdiction. Boundaries that did not change
+        keep their prepared geometry: only the colours are redone."""
+        self._tree = root
+        self._grid_rows = {g.id: g for node in root.walk() for g in node.grids}
+        key = _geometry_key(root)
+        if self._geometry is not None and self._geometry.key == key:
+            self._recolour()
+            return
+        if self._preparing == key:
+            return
+        self._preparing = key
+        run_in_background(
+            lambda: prepare_geometry(root, key),
+            self._on_prepared,
+            self._on_prepare_failed,
+            pool_name="map",
+            owner=self,
+        )
+
+    def _on_prepared(self, geometry: PreparedGeometry) -> None:
+        if self._preparing != geometry.key:
+            return  # a newer tree is being prepared
+        self._preparing = None
+        self._geometry = geometry
+        if not self._has_view:
+            self._has_view = True
+            self.viewport = self.viewport.resized(self.width(), self.height())
+            self.viewport = self._fitted_jurisdiction()
+        self._update_selection_path()
+        self._recolour()
+
+    def _on_prepare_failed(self, error: Exception) -> None:
+        self._preparing = None
+        raise error  # the background task logs it with its trace
+
+    def _recolour(self) -> None:
+        geometry = self._geometry
+        if geometry is None or geometry.grids is None:
+            self._rebuild_scene()
+            return
+        rows = [self._grid_rows.get(i) for i in geometry.grids.ids.tolist()]
+        present = [r for r in rows if r is not None]
+        values = measure_values(present, self.measure)
+        if len(present) != len(rows):  # a grid without figures: no data
+            full = np.full(len(rows), np.nan)
+            full[[i for i, r in enumerate(rows) if r is not None]] = values
+            values = full
+        self.classes, self._classes_of_grids = classify(values, self.measure)
+        self._rebuild_scene()
+
+    def _rebuild_scene(self) -> None:
+        geometry = self._geometry
+        if geometry is None:
+            return
+        numbers = names = ()
+        if geometry.grids is not None:
+            rows = [self._grid_rows.get(i) for i in geometry.grids.ids.tolist()]
+            numbers = tuple(grid_number(r) if r else "" for r in rows)
+            names = tuple(r.name if r else "" for r in rows)
+        self.scene = BaseScene(
+            grids=geometry.grids,
+            grid_classes=self._classes_of_grids,
+            palette=self.palette(),
+            grid_labels=GridLabels(numbers, names),
+            communities=geometry.communities,
+            community_names=geometry.community_names,
+            streets=geometry.streets,
+            show_labels=self.show_labels,
+            fill_alpha=170 if self.basemap is not None else 255,
+            basemap=self.basemap.draw if self.basemap is not None else None,
+            font=font_for_worker(self),
+        )
+        self._schedule_render(now=True)
+
+    def palette(self) -> tuple[QColor, ...]:
+        """A colour per class of the current measure, spread over the whole ramp: the top class
+        always gets the strongest colour, however few classes there are."""
+        ramp = RAMPS[self.measure]
+        count = len(self.classes)
+        if count <= 1:
+            return (QColor(ramp[0]),)
+        return tuple(QColor(ramp[round(k * (len(ramp) - 1) / (count - 1))]) for k in range(count))
+
+    def set_measure(self, measure: Measure | str) -> None:
+        measure = Measure(measure)  # a combo box hands the value back as a plain str
+        if measure is self.measure:
+            return
+        self.measure = measure
+        self._recolour()
+        self.measureChanged.emit(measure)
+
+    def set_basemap(self, basemap) -> None:
+        self.basemap = basemap
+        self._rebuild_scene()
+
+    def set_cases(self, rows) -> None:
+        rows = tuple(r for r in rows if r.lon is not None and r.lat is not None)
+        xs, ys = lonlat_to_mercator([r.lon for r in rows], [r.lat for r in rows])
+        priorities = [PRIORITY[r.status_at(self._now)] for r in rows]
+        self._cases = points = _Points(rows, xs, ys, priorities)
+        self.update()
+        if len(rows) > PRECLUSTER_ABOVE:
+            # City-wide views regroup every case: make those clusters ahead, off the GUI.
+            scales = [snapped_scale(metres_per_pixel(z / 4)) for z in range(40, 69)]
+            run_in_background(
+                lambda: points.precompute(scales, CASE_CELL_PX),
+                points.adopt,
+                lambda _error: None,
+                pool_name="map",
+                owner=self,
+            )
+
+    def set_now(self, now: dt.datetime) -> None:
+        """Deadline colours move on with the clock between loads."""
+        self._now = now
+        cases = self._cases
+        self.set_cases(cases.rows)
+
+    def set_cameras(self, rows) -> None:
+        rows = tuple(rows)
+        xs, ys = lonlat_to_mercator([r.lon for r in rows], [r.lat for r in rows])
+        self._cameras = _Points(rows, xs, ys, [self._camera_priority(r) for r in rows])
+        self.update()
+
+    def _camera_priority(self, row: CameraRow) -> int:
+        """Offline first: a cluster with a dead camera shows it."""
+        online = self.camera_online.get(row.id)
+        return 2 if online is False else (0 if online else 1)
+
+    def set_camera_status(self, online: dict[int, bool]) -> None:
+        if online == self.camera_online:
+            return
+        self.camera_online = dict(online)
+        self.set_cameras(self._cameras.rows)
+
+    def set_layer(self, layer: str, visible: bool) -> None:
+        """Switch a layer: "cases", "cameras" or "labels"."""
+        setattr(self, f"show_{layer}", visible)
+        if layer == "labels":
+            self._rebuild_scene()
+        self.update()
+
+    # --- selection --------------------------------------------------------------------------------
+
+    def select(self, *, grid=None, unit=None, case=None, camera=None) -> None:
+        self.selected_grid, self.selected_unit = grid, unit
+        self.selected_case, self.selected_camera = case, camera
+        self._update_selection_path()
+        self.update()
+
+    def _update_selection_path(self) -> None:
+        self._selection_path = None
+        geometry = self._geometry
+        if geometry is None:
+            return
+        layer, key = None, None
+        if self.selected_grid is not None and geometry.grids is not None:
+            layer, key = geometry.grids, self.selected_grid
+        elif self.selected_unit is not None:
+            for candidate in (geometry.communities, geometry.streets):
+                if candidate is not None and self.selected_unit in set(candidate.ids.tolist()):
+                    layer, key = candidate, self.selected_unit
+        if layer is None:
+            return
+        try:
+            polygon = layer.geometries[layer.index_of(key)]
+        except KeyError:
+            return
+        self._selection_path = _world_path(polygon)
+
+    def reveal_selection(self) -> None:
+        """Bring what is selected into view when it is not (a choice in the tree, the board or
+        the search); a selection already in view does not move the map."""
+        point = None
+        if self.selected_case is not None:
+            point = next(
+                ((r.lon, r.lat) for r in self._cases.rows if r.id == self.selected_case), None
+            )
+        if point is None and self.selected_camera is not None:
+            point = next(
+                ((r.lon, r.lat) for r in self._cameras.rows if r.id == self.selected_camera),
+                None,
+            )
+        if point is not None:
+            x, y = lonlat_to_mercator(*point)
+            box = (float(x), float(y), float(x), float(y))
+        elif self._selection_path is not None:
+            rect = self._selection_path.boundingRect()
+            box = (rect.left(), rect.top(), rect.right(), rect.bottom())
+        else:
+            return
+        view = self.viewport.bbox(margin_px=-24)
+        if view[0] <= box[0] and view[1] <= box[1] and box[2] <= view[2] and box[3] <= view[3]:
+            return
+        if box[0] == box[2]:
+            self.fly_to(self.viewport.centred_on(box[0], box[1], max(self.viewport.zoom, 16)))
+        else:
+            self.fly_to(self.viewport.fitted(box, 60, max_zoom=17, insets=self.fit_insets))
+
+    # --- moving the view --------------------------------------------------------------------------
+
+    def jurisdiction_extent(self) -> tuple[float, float, float, float]:
+        geometry = self._geometry
+        extents = [
+            layer.extent()
+            for layer in (
+                (geometry.streets, geometry.communities, geometry.grids) if geometry else ()
+            )
+            if layer is not None and len(layer)
+        ]
+        if not extents:
+            return self.viewport.bbox()
+        return (
+            min(e[0] for e in extents),
+            min(e[1] for e in extents),
+            max(e[2] for e in extents),
+            max(e[3] for e in extents),
+        )
+
+    def set_viewport(self, viewport: Viewport) -> None:
+        self._flight = None
+        self._flight_timer.stop()
+        self.viewport = viewport
+        self._schedule_render()
+        self.update()
+
+    def _fitted_jurisdiction(self) -> Viewport:
+        return self.viewport.fitted(self.jurisdiction_extent(), 24, insets=self.fit_insets)
+
+    def fit_jurisdiction(self, animate: bool = True) -> None:
+        self.fly_to(self._fitted_jurisdiction(), animate)
+
+    def fit_lonlat_box(self, bbox: tuple[float, float, float, float], animate=True) -> None:
+        xs, ys = lonlat_to_mercator([bbox[0], bbox[2]], [bbox[1], bbox[3]])
+        box = (float(xs[0]), float(ys[0]), float(xs[1]), float(ys[1]))
+        self.fly_to(self.viewport.fitted(box, 80, max_zoom=17, insets=self.fit_insets), animate)
+
+    def centre_on_lonlat(self, lon: float, lat: float, zoom: float | None = 17.0, animate=True):
+        x, y = lonlat_to_mercator(lon, lat)
+        zoom = max(zoom, self.viewport.zoom) if zoom is not None else None
+        self.fly_to(self.viewport.centred_on(float(x), float(y), zoom), animate)
+
+    def fly_to(self, target: Viewport, animate: bool = True) -> None:
+        target = target.resized(self.viewport.width, self.viewport.height)
+        if not animate or not self.isVisible():
+            self.set_viewport(target)
+            return
+        self._flight = (self.viewport, target, time.monotonic())
+        self._flight_timer.start()
+
+    def is_flying(self) -> bool:
+        return self._flight is not None
+
+    def _fly_step(self) -> None:
+        if self._flight is None:
+            self._flight_timer.stop()
+            return
+        start, target, began = self._flight
+        t = (time.monotonic() - began) * 1000 / FLIGHT_MS
+        self.viewport = start.interpolated(target, t)
+        if t >= 1:
+            self._flight = None
+            self._flight_timer.stop()
+            self._schedule_render(now=True)
+        self.update()
+
+    def zoom_by(self, factor: float, at: QPointF | None = None) -> None:
+        at = at if at is not None else QPointF(self.width() / 2, self.height() / 2)
+        self.set_viewport(self.viewport.zoomed_at(factor, at.x(), at.y()))
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        self.set_viewport(self.viewport.panned(dx, dy))
+
+    # --- rendering the base image -----------------------------------------------------------------
+
+    def _schedule_render(self, now: bool = False) -> None:
+        """Ask for a new base image: at once when the scene changed, else shortly after the
+        view left the image. A timer already running is not restarted, so a long drag gets
+        its new image while it goes on, not only when the hand stops."""
+        if now:
+            self._base_stale = True
+            self._render_timer.start(0)
+        elif (self._base_stale or not self._base_is_current()) and not (
+            self._render_timer.isActive()
+        ):
+            self._render_timer.start(RENDER_DELAY_MS)
+
+    def _render(self) -> None:
+        if self._geometry is None or self._flight is not None:
+            return
+        if self._rendering:  # one render at a time: ask again when it ends
+            self._render_timer.start(RENDER_DELAY_MS)
+            return
+        self._base_stale = False
+        self._rendering = True
+        self._render_token += 1
+        token, scene = self._render_token, self.scene
+        view = self.viewport.resized(
+            self.viewport.width + 2 * RENDER_MARGIN_PX,
+            self.viewport.height + 2 * RENDER_MARGIN_PX,
+        )
+
+        def work():
+            started = time.perf_counter()
+            image = render_base(scene, view)
+            return image, view, time.perf_counter() - started
+
+        run_in_background(
+            work,
+            lambda result: self._on_rendered(token, *result),
+            self._on_render_failed,
+            pool_name="map",
+            owner=self,
+        )
+
+    def _on_rendered(self, token: int, image: QImage, view: Viewport, seconds: float) -> None:
+        self._rendering = False
+        self.render_seconds.append(seconds)
+        del self.render_seconds[:-200]
+        if token == self._render_token:
+            self._base = (image, view)
+            self.update()
+            self.rendered.emit()
+        if not self._base_is_current() or self._base_stale:
+            self._render_timer.start(0)
+
+    def _on_render_failed(self, error: Exception) -> None:
+        self._rendering = False
+        raise error
+
+    def render_now(self) -> None:
+        """Render the base image in this thread (the bench's reference, and tests)."""
+        view = self.viewport.resized(
+            self.viewport.width + 2 * RENDER_MARGIN_PX,
+            self.viewport.height + 2 * RENDER_MARGIN_PX,
+        )
+        self._base = (render_base(self.scene, view), view)
+        self._base_stale = False
+
+    # --- hit-testing -----------------------------------------------------------------------------
+
+    def hit(self, pos: QPointF):
+        """What is under a pixel: ("case", row), ("cases", [rows]) for a cluster,
+        ("camera", row), ("cameras", [rows]), ("grid", GridSummary) or None."""
+        view = self.viewport
+        if self.show_cases and len(self._cases.rows):
+            found = self._hit_points(self._cases, CASE_CELL_PX, pos, case=True)
+            if found is not None:
+                return found
+        if self.show_cameras and len(self._cameras.rows):
+            found = self._hit_points(self._cameras, CAMERA_CELL_PX, pos, case=False)
+            if found is not None:
+                return found
+        layer = self.grid_layer
+        if layer is not None:
+            x, y = view.to_world(pos.x(), pos.y())
+            grid_id = layer.hit(x, y)
+            if grid_id is not None and grid_id in self._grid_rows:
+                return ("grid", self._grid_rows[grid_id])
+        return None
+
+    def _hit_points(self, points: _Points, cell: float, pos: QPointF, *, case: bool):
+        clusters = points.clusters(self.viewport, cell)
+        if not len(clusters):
+            return None
+        sx, sy = self.viewport.to_screen(clusters.x, clusters.y)
+        distance = np.hypot(sx - pos.x(), sy - pos.y())
+        radius = np.where(
+            clusters.count > 1,
+            [cluster_radius(int(c)) for c in clusters.count] if case else 9.0,
+            MARKER_HIT_PX,
+        )
+        near = np.flatnonzero(distance <= radius)
+        if not len(near):
+            return None
+        k = int(near[np.argmin(distance[near])])
+        members = [points.rows[i] for i in clusters.members(k).tolist()]
+        kind = "case" if case else "camera"
+        return (kind, members[0]) if len(members) == 1 else (kind + "s", members)
+
+    # --- events ----------------------------------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.viewport = self.viewport.resized(self.width(), self.height())
+        if self._geometry is not None and not self._has_view:
+            self._has_view = True
+            self.viewport = self._fitted_jurisdiction()
+        self._schedule_render()
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position()
+            self._last_drag = event.position()
+            self._dragging = False
+            hit = self.hit(event.position()) if self.show_cameras else None
+            # A press on a camera drags the camera (onto a wall tile), not the map.
+            self._camera_press = hit[1].id if hit is not None and hit[0] == "camera" else None
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            pos = event.position()
+            moved = (pos - self._press).manhattanLength() >= CLICK_SLOP_PX
+            if self._camera_press is not None and moved:
+                camera_id, self._press = self._camera_press, None
+                drag = QDrag(self)
+                drag.setMimeData(camera_mime(camera_id))
+                drag.exec(Qt.DropAction.CopyAction)
+                return
+            if not self._dragging and (pos - self._press).manhattanLength() >= CLICK_SLOP_PX:
+                self._dragging = True
+                self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            if self._dragging:
+                delta = pos - self._last_drag
+                self._last_drag = pos
+                self.pan_by(delta.x(), delta.y())
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self._press is None:
+            return super().mouseReleaseEvent(event)
+        was_drag, self._press = self._dragging, None
+        self._dragging = False
+        if not self.picking:
+            self.unsetCursor()
+        if not was_drag:
+            self.click(event.position())
+
+    def start_picking(self) -> None:
+        """The next click names the place of a new case (the console's "New case…")."""
+        self.picking = True
+        self.setCursor(Qt.CursorShape.CrossCursor)
+
+    def stop_picking(self) -> None:
+        self.picking = False
+        self.unsetCursor()
+
+    def click(self, pos: QPointF) -> None:
+        """A left click: select what is there (a cluster zooms in to its members)."""
+        if self.picking:
+            self.stop_picking()
+            lon, lat = self.lonlat_at(pos)
+            grid = self.grid_at(pos)
+            self.newCaseRequested.emit(lon, lat, grid.id if grid else None)
+            return
+        hit = self.hit(pos)
+        if hit is None:
+            return
+        kind, item = hit
+        if kind == "case":
+            self.select(case=item.id, grid=item.grid_id)
+            self.caseSelected.emit(item.id)
+        elif kind == "camera":
+            self.select(camera=item.id, grid=item.grid_id)
+            self.cameraSelected.emit(item.id)
+        elif kind in ("cases", "cameras"):
+            xs, ys = lonlat_to_mercator([r.lon for r in item], [r.lat for r in item])
+            box = (xs.min(), ys.min(), xs.max(), ys.max())
+            self.fly_to(self.viewport.fitted(box, 90, max_zoom=19))
+        else:
+            self.select(grid=item.id)
+            self.gridSelected.emit(item.id)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.zoom_by(2.0, event.position())
+
+    def wheelEvent(self, event) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom_by(WHEEL_STEP**steps, event.position())
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:
+        key = event.key()
+        moves = {
+            Qt.Key.Key_Left: (KEY_PAN_PX, 0),
+            Qt.Key.Key_Right: (-KEY_PAN_PX, 0),
+            Qt.Key.Key_Up: (0, KEY_PAN_PX),
+            Qt.Key.Key_Down: (0, -KEY_PAN_PX),
+        }
+        if key in moves:
+            self.pan_by(*moves[key])
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(2.0)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(0.5)
+        elif key == Qt.Key.Key_Home:
+            self.fit_jurisdiction()
+        elif key == Qt.Key.Key_Escape and self.picking:
+            self.stop_picking()
+        else:
+            super().keyPressEvent(event)
+
+    def lonlat_at(self, pos: QPointF) -> tuple[float, float]:
+        x, y = self.viewport.to_world(pos.x(), pos.y())
+        lon, lat = mercator_to_lonlat(x, y)
+        return float(lon), float(lat)
+
+    def grid_at(self, pos: QPointF) -> GridSummary | None:
+        layer = self.grid_layer
+        if layer is None:
+            return None
+        grid_id = layer.hit(*self.viewport.to_world(pos.x(), pos.y()))
+        return self._grid_rows.get(grid_id) if grid_id is not None else None
+
+    def context_menu(self, pos: QPointF) -> QMenu:
+        """The right-click menu at a pixel (built separately so tests can trigger it)."""
+        lon, lat = self.lonlat_at(pos)
+        grid = self.grid_at(pos)
+        menu = QMenu(self)
+        text = (
+            self.tr("New case here in %1…").replace("%1", grid.name)
+            if grid is not None
+            else self.tr("New case here…")
+        )
+        new_case = menu.addAction(text)
+        new_case.setObjectName("newCaseHere")
+        new_case.triggered.connect(
+            lambda: self.newCaseRequested.emit(lon, lat, grid.id if grid else None)
+        )
+        centre = menu.addAction(self.tr("Centre the map here"))
+        centre.triggered.connect(lambda: self.centre_on_lonlat(lon, lat, zoom=None))
+        copy = menu.addAction(self.tr("Copy coordinates %1").replace("%1", f"{lon:.6f}, {lat:.6f}"))
+        copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(f"{lon:.6f}, {lat:.6f}"))
+        return menu
+
+    def contextMenuEvent(self, event) -> None:
+        self.context_menu(QPointF(event.pos())).exec(event.globalPos())
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            hit = self.hit(QPointF(event.pos()))
+            if hit is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(event.globalPos(), self._tooltip(*hit), self)
+            return True
+        return super().event(event)
+
+    def _tooltip(self, kind: str, item) -> str:
+        if kind == "case":
+            status = label(item.status_at(clock.now()))
+            return f"{item.code}\n{item.title}\n{label(item.state)} · {status}"
+        if kind == "cases":
+            overdue = sum(r.status_at(clock.now()) is DeadlineStatus.OVERDUE for r in item)
+            return (
+                self.tr("%1 cases here, %2 overdue — click to zoom in")
+                .replace("%1", str(len(item)))
+                .replace("%2", str(overdue))
+            )
+        if kind == "camera":
+            online = self.camera_online.get(item.id)
+            state = {True: self.tr("online"), False: self.tr("offline")}.get(
+                online, self.tr("not checked yet")
+            )
+            return f"{item.name}\n{item.device_id}\n{state}"
+        if kind == "cameras":
+            return self.tr("%1 cameras here — click to zoom in").replace("%1", str(len(item)))
+        return (
+            self.tr("%1 (grid %2): %3 open, %4 overdue")
+            .replace("%1", item.name)
+            .replace("%2", grid_number(item))
+            .replace("%3", str(item.open_cases))
+            .replace("%4", str(item.overdue_cases))
+        )
+
+    # --- painting --------------------------------------------------------------------------------
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        try:
+            self.paint(painter)
+        finally:
+            painter.end()
+
+    def paint(self, painter: QPainter) -> None:
+        """One frame: the base image where it belongs, then what moves (markers, selection)."""
+        painter.fillRect(self.rect(), BACKGROUND)
+        if self._base is None:
+            painter.setPen(Colors.TEXT_DIM)
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Loading map…"))
+            return
+        image, image_view = self._base
+        target = placed_image_rect(image_view, self.viewport)
+        # A scaled base image is a stop-gap until the sharp one arrives: scale it fast.
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.drawImage(target, image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_selection(painter)
+        self._paint_markers(painter)
+        self._paint_selected_marker(painter)
+        self._paint_scale_bar(painter)
+
+    # --- markers ---------------------------------------------------------------------------------
+    #
+    # While the scale stays the same (a drag), the markers come from an image of the view plus
+    # a margin, drawn once and moved like the base image: a frame with a thousand clusters
+    # costs one image copy. A new scale (a wheel notch) or a drag beyond the image draws them
+    # directly, and a new image is made shortly after, between frames.
+
+    def _marker_key(self) -> tuple:
+        return (
+            id(self._cases),
+            id(self._cameras),
+            id(self.camera_online),
+            self.show_cases,
+            self.show_cameras,
+            self.viewport.metres_per_pixel,
+        )
+
+    def _paint_markers(self, painter: QPainter) -> None:
+        layer = self._marker_layer
+        view = self.viewport
+        if layer is not None and layer[2] == self._marker_key():
+            target = placed_image_rect(layer[1], view)
+            inside = (
+                target.left() <= 0
+                and target.top() <= 0
+                and target.right() >= view.width
+                and target.bottom() >= view.height
+            )
+            if inside:
+                painter.drawImage(QPointF(round(target.left()), round(target.top())), layer[0])
+                return
+        # Zooming, or dragged beyond the image: draw directly, make the image when idle.
+        self._draw_markers(painter, view)
+        if not self._marker_layer_timer.isActive():
+            self._marker_layer_timer.start()
+
+    def _build_marker_layer(self) -> None:
+        view = self.viewport.resized(
+            self.viewport.width + 2 * MARKER_MARGIN_PX, self.viewport.height + 2 * MARKER_MARGIN_PX
+        )
+        image = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(0)
+        painter = QPainter(image)
+        self._draw_markers(painter, view)
+        painter.end()
+        self._marker_layer = (image, view, self._marker_key())
+
+    def _on_marker_layer_timer(self) -> None:
+        self.settle_markers()
+        self.update()
+
+    def settle_markers(self) -> None:
+        """Make the marker image for the current view now (what the idle timer does once
+        the wheel rests; the benchmark calls it between gestures)."""
+        self._marker_layer_timer.stop()
+        self._build_marker_layer()
+
+    def _draw_markers(self, painter: QPainter, view: Viewport) -> None:
+        if self.show_cameras:
+            self._paint_cameras(painter, view)
+        if self.show_cases:
+            self._paint_cases(painter, view)
+
+    def _paint_selected_marker(self, painter: QPainter) -> None:
+        """A yellow ring around the selected case or camera, over the markers."""
+        for points, selected, radius, shown in (
+            (self._cases, self.selected_case, 14, self.show_cases),
+            (self._cameras, self.selected_camera, 11, self.show_cameras),
+        ):
+            if selected is None or not shown:
+                continue
+            row = next((r for r in points.rows if r.id == selected), None)
+            if row is None:
+                continue
+            x, y = lonlat_to_mercator(row.lon, row.lat)
+            sx, sy = self.viewport.to_screen(float(x), float(y))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(pen(Colors.SELECTED, 3.0))
+            painter.drawEllipse(QPointF(sx, sy), radius, radius)
+
+    def _world_transform(self) -> QTransform:
+        sx, sy, dx, dy = self.viewport.screen_transform()
+        return QTransform(sx, 0, 0, sy, dx, dy)
+
+    def _paint_selection(self, painter: QPainter) -> None:
+        if self._selection_path is None:
+            return
+        painter.save()
+        painter.setTransform(self._world_transform())
+        painter.setBrush(QColor(255, 225, 77, 45))
+        painter.setPen(pen(Colors.SELECTED, 3.5))
+        painter.drawPath(self._selection_path)
+        painter.restore()
+
+    def _visible_clusters(self, points: _Points, cell: float, view: Viewport):
+        clusters = points.clusters(view, cell)
+        if not len(clusters):
+            return clusters, np.empty(0, np.int64), np.empty(0), np.empty(0)
+        sx, sy = view.to_screen(clusters.x, clusters.y)
+        pad = 30
+        inside = (sx >= -pad) & (sx <= view.width + pad) & (sy >= -pad)
+        inside &= sy <= view.height + pad
+        shown = np.flatnonzero(inside)
+        # Most urgent painted last, so it is on top.
+        shown = shown[np.argsort(clusters.priority[shown], kind="stable")]
+        return clusters, shown, sx, sy
+
+    def _sprites(self) -> Sprites:
+        if self._sprite_cache is None:
+            self._sprite_cache = Sprites(scaled_font(font_for_worker(self), 0.85, bold=True))
+        return self._sprite_cache
+
+    def _paint_cases(self, painter: QPainter, view: Viewport) -> None:
+        clusters, shown, sx, sy = self._visible_clusters(self._cases, CASE_CELL_PX, view)
+        sprites = self._sprites()
+        counts, priorities, tops = clusters.count, clusters.priority, clusters.top
+        rows = self._cases.rows
+        for k in shown.tolist():
+            count, priority = int(counts[k]), int(priorities[k])
+            if count == 1:
+                image = sprites.case(STATUS_OF_PRIORITY[priority], rows[int(tops[k])].urgency)
+            else:
+                image = sprites.cluster(count, priority)
+            sprites.stamp(painter, image, sx[k], sy[k])
+
+    def _paint_cameras(self, painter: QPainter, view: Viewport) -> None:
+        clusters, shown, sx, sy = self._visible_clusters(self._cameras, CAMERA_CELL_PX, view)
+        sprites = self._sprites()
+        for k in shown.tolist():
+            count = int(clusters.count[k])
+            row = self._cameras.rows[int(clusters.top[k])]
+            online = self.camera_online.get(row.id)
+            if count > 1 and online is None:
+                online = None if clusters.priority[k] == 1 else True
+            sprites.stamp(painter, sprites.camera(online, count), sx[k], sy[k])
+
+    def _paint_scale_bar(self, painter: QPainter) -> None:
+        """A bar of a round length (50 m, 1 km…) in the lower right corner. Web Mercator
+        stretches distances by 1/cos(latitude); the bar is true at the view's centre."""
+        _, lat = mercator_to_lonlat(self.viewport.centre_x, self.viewport.centre_y)
+        metres_per_px = self.viewport.metres_per_pixel * math.cos(math.radians(float(lat)))
+        target = metres_per_px * 120
+        magnitude = 10 ** math.floor(math.log10(target))
+        length = max(s * magnitude for s in (1, 2, 5) if s * magnitude <= target)
+        width = length / metres_per_px
+        text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+        x1, y = self.width() - 16.0, self.height() - 18.0
+        x0 = x1 - width
+        painter.setPen(pen(QColor(11, 16, 22, 220), 5))
+        painter.drawLine(QPointF(x0, y), QPointF(x1, y))
+        painter.setPen(pen(Colors.TEXT, 2))
+        painter.drawLine(QPointF(x0, y), QPointF(x1, y))
+        painter.drawLine(QPointF(x0, y - 5), QPointF(x0, y))
+        painter.drawLine(QPointF(x1, y - 5), QPointF(x1, y))
+        metrics = QFontMetricsF(painter.font())
+        painter.drawText(
+            QRectF(x0 - 40, y - 8 - metrics.height(), width + 40, metrics.height()),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+            text,
+        )
+
+
+def font_for_worker(widget: QWidget) -> QFont:
+    """A copy of the widget's font with a point size (a style sheet may set pixels), safe to
+    hand to a worker."""
+    font = QFont(widget.font())
+    if font.pointSizeF() <= 0:
+        font.setPointSizeF(11.0)
+    return font
+
+
+def _world_path(polygon) -> QPainterPath:
+    """A shapely (multi)polygon in world metres as a QPainterPath."""
+    import shapely
+
+    path = QPainterPath()
+    path.setFillRule(Qt.FillRule.OddEvenFill)
+    parts = polygon.geoms if hasattr(polygon, "geoms") else [polygon]
+    for part in parts:
+        for ring in [part.exterior, *part.interiors]:
+            coords = shapely.get_coordinates(ring)
+            path.moveTo(coords[0, 0], coords[0, 1])
+            for x, y in coords[1:].tolist():
+                path.lineTo(x, y)
+            path.closeSubpath()
+    return path

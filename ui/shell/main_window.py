@@ -1,0 +1,883 @@
+"""The console's main window: jurisdiction tree on the left, the work area (map, case board,
+video wall, figures) in the middle, details on the right, the alert strip on top and the status
+bar below. The same shell for every role; the actor's jurisdiction decides what is in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+)
+from sqlalchemy import select
+
+from commandcenter import clock
+from commandcenter.access.accounts import Actor
+from commandcenter.cases.export import export_cases_xlsx
+from commandcenter.config import data_dir
+from commandcenter.domain.enums import AttachmentKind, Role
+from commandcenter.errors import CommandCenterError, TransitionRefused
+from commandcenter.figures.kpi import Period
+from commandcenter.figures.monthly_report import monthly_report_data
+from commandcenter.jurisdiction import search
+from commandcenter.jurisdiction.tree import UnitNode
+from commandcenter.storage.database import Database
+from commandcenter.storage.models import Case
+from commandcenter.video import StreamRegistry, database_credentials
+from commandcenter.video.probe import check_cameras
+from commandcenter.video.snapshot import save_snapshot, snapshot_filename, snapshot_png
+from commandcenter.video.wall import Tour, TourProblem, load_tours, save_tours
+from commandcenter.workflow import attachments
+from ui.admin.camera_registry import CameraRegistryDialog
+from ui.admin.grid_import import GridImportDialog
+from ui.board.case_list import CaseBoard
+from ui.board.columns import BoardTab, BoardView
+from ui.case.detail import CaseDetailView
+from ui.case.new_case import NewCaseDialog
+from ui.common import i18n
+from ui.common.errors import describe
+from ui.common.labels import format_datetime, label
+from ui.common.tasks import run_in_background
+from ui.data.console_data import STALE_AFTER, ConsoleData, Snapshot
+from ui.figures.counters import FiguresView
+from ui.figures.monthly_report import write_monthly_report_pdf
+from ui.figures.performance import KpiView
+from ui.map.basemap import open_basemap, save_basemap, saved_basemap
+from ui.map.panel import MapPanel
+from ui.shell.alert_strip import AlertStrip
+from ui.shell.details_panel import DetailsPanel
+from ui.shell.tree_panel import JurisdictionTree
+from ui.video.wall import VideoWall
+
+VIEWS = ("map", "board", "wall", "figures", "kpi", "case")
+CAMERA_CHECK_MS = 60_000  # how often the map's camera markers are checked online/offline
+COUNTDOWN_REFRESH_S = 30  # countdowns and deadline colours advance this often between loads
+DETAILS_PICTURE_INTERVAL_S = 0.25  # the selected camera's picture in the details panel
+
+
+class MainWindow(QMainWindow):
+    ready = Signal()  # the first data load has reached every view
+
+    def __init__(self, database: Database, actor: Actor, parent=None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.database, self.actor = database, actor
+        self.data = ConsoleData(database, actor, self)
+        self.is_ready = False
+        self._units: dict[int, UnitNode] = {}
+        self._grids = {}
+        self._community_of_grid: dict[int, str] = {}
+        self._cameras = {}
+        self._case_rows = ()
+
+        self.setWindowTitle(self.tr("Grid Command Center — %1").replace("%1", actor.center_name))
+        self.resize(1600, 1000)
+        self.setMinimumSize(QSize(1024, 640))
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks)
+
+        # Centre: the four views.
+        self.map_panel = MapPanel(self, search=self._search_places)
+        self.map_view = self.map_panel.map
+        self.board = CaseBoard(self)
+        self.board_view = BoardView(database, actor, self)
+        self.board_tab = BoardTab(self.board_view, self.board, self)
+        # The wall's decoding workers look a camera's credentials up themselves, in their own
+        # thread: the window never holds a camera password.
+        self.wall = VideoWall(self, registry=StreamRegistry(database_credentials(database)))
+        self.figures = FiguresView(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("workArea")
+        self.tabs.setDocumentMode(True)
+        # A camera dragged from the map over the "video wall" tab opens the wall to drop it.
+        self.tabs.tabBar().setChangeCurrentOnDrag(True)
+        self.tabs.tabBar().setAcceptDrops(True)
+        self.tabs.addTab(self.map_panel, self.tr("Map"))
+        self.tabs.addTab(self.board_tab, self.tr("Case board"))
+        self.tabs.addTab(self.wall, self.tr("Video wall"))
+        self.tabs.addTab(self.figures, self.tr("Figures"))
+        self.kpi = KpiView(database, actor, self)
+        self.tabs.addTab(self.kpi, self.tr("Performance"))
+        self.case_view = CaseDetailView(database, actor, self)
+        self.tabs.addTab(self.case_view, self.tr("Case"))
+        for i in range(len(VIEWS)):
+            self.tabs.setTabToolTip(i, f"Ctrl+{i + 1}")
+        self.setCentralWidget(self.tabs)
+
+        # Left: jurisdiction tree.
+        self.tree = JurisdictionTree(self)
+        self.tree_dock = QDockWidget(self.tr("Jurisdiction"), self)
+        self.tree_dock.setObjectName("treeDock")
+        self.tree_dock.setWidget(self.tree)
+        self.tree_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tree_dock)
+
+        # Right: details.
+        self.details = DetailsPanel(self)
+        self.details_dock = QDockWidget(self.tr("Details"), self)
+        self.details_dock.setObjectName("detailsDock")
+        self.details_dock.setWidget(self.details)
+        self.details_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.details_dock)
+        self.resizeDocks([self.tree_dock, self.details_dock], [330, 340], Qt.Orientation.Horizontal)
+
+        # Top: alert strip, always visible.
+        self.alerts = AlertStrip(self)
+        strip = QToolBar(self.tr("Alerts"), self)
+        strip.setObjectName("alertBar")
+        strip.setMovable(False)
+        strip.setFloatable(False)
+        strip.toggleViewAction().setEnabled(False)
+        strip.addWidget(self.alerts)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, strip)
+
+        self._docks_before_kpi: list[bool] | None = None
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+
+        self._countdown_refreshed = time.monotonic()
+        self._details_picture_at = 0.0
+        self._camera_check = QTimer(self)
+        self._camera_check.setInterval(CAMERA_CHECK_MS)
+        self._camera_check.timeout.connect(self._check_cameras)
+        self._checking_cameras = False
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._tick)
+        self._tick()
+
+    # --- construction --------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.center_label = QLabel(self.actor.center_name, self)
+        self.center_label.setObjectName("statusCenter")
+        self.user_label = QLabel(
+            self.tr("%1 (%2)")
+            .replace("%1", self.actor.display_name)
+            .replace("%2", label(self.actor.role)),
+            self,
+        )
+        self.user_label.setObjectName("statusUser")
+        self.database_label = QLabel(self)
+        self.database_label.setObjectName("statusDatabase")
+        self.database_label.setToolTip(self.database.display_url)
+        self._show_database_state(None)
+        self.clock_label = QLabel(self)
+        self.clock_label.setObjectName("statusClock")
+        bar.addWidget(self.center_label)
+        bar.addWidget(self.user_label)
+        bar.addWidget(self.database_label, 1)
+        bar.addPermanentWidget(self.clock_label)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        console = menu.addMenu(self.tr("&Console"))
+        refresh = QAction(self.tr("Refresh now"), self)
+        refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        refresh.triggered.connect(self.data.refresh)
+        console.addAction(refresh)
+        new_case = QAction(self.tr("New case…"), self)
+        new_case.setShortcut(QKeySequence.StandardKey.New)
+        new_case.triggered.connect(self.pick_place_for_new_case)
+        console.addAction(new_case)
+        export = QAction(self.tr("Export the case list to Excel…"), self)
+        export.triggered.connect(self.export_case_list)
+        console.addAction(export)
+        report = QAction(self.tr("Monthly report (PDF)…"), self)
+        report.triggered.connect(self.export_monthly_report)
+        console.addAction(report)
+        registry = QAction(self.tr("Camera registry…"), self)
+        registry.triggered.connect(self.open_camera_registry)
+        console.addAction(registry)
+        console.addSeparator()
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        console.addAction(quit_action)
+
+        view = menu.addMenu(self.tr("&View"))
+        names = [
+            self.tr("Map"),
+            self.tr("Case board"),
+            self.tr("Video wall"),
+            self.tr("Figures"),
+            self.tr("Performance"),
+            self.tr("Case"),
+        ]
+        for i, (key, name) in enumerate(zip(VIEWS, names, strict=True)):
+            action = QAction(name, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda _=False, k=key: self.show_view(k))
+            view.addAction(action)
+            self.addAction(action)
+        view.addSeparator()
+        for key, name, shortcut in (
+            ("reported", self.tr("New reports awaiting filing"), Qt.Key.Key_F6),
+            ("near_due", self.tr("Near due cases"), Qt.Key.Key_F7),
+            ("overdue", self.tr("Overdue cases"), Qt.Key.Key_F8),
+        ):
+            action = QAction(name, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _=False, k=key: self.show_alert(k))
+            view.addAction(action)
+        show_all = QAction(self.tr("All open cases"), self)
+        show_all.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        show_all.triggered.connect(self._show_all_cases)
+        view.addAction(show_all)
+        view.addSeparator()
+        view.addAction(self.tree_dock.toggleViewAction())
+        view.addAction(self.details_dock.toggleViewAction())
+
+        self._build_map_menu(menu)
+
+        language = menu.addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        current = i18n.saved_language()
+        for code, name in (("zh_CN", "中文（简体）"), ("en", "English")):
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == current)
+            action.triggered.connect(lambda _=False, c=code: self._choose_language(c))
+            group.addAction(action)
+            language.addAction(action)
+
+    def _build_map_menu(self, menu) -> None:
+        map_menu = menu.addMenu(self.tr("&Map"))
+        find = QAction(self.tr("Find a place…"), self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: (self.show_view("map"), self.map_panel.focus_search()))
+        map_menu.addAction(find)
+        fit = QAction(self.tr("Show my whole jurisdiction"), self)
+        fit.setShortcut(QKeySequence("Ctrl+Home"))
+        fit.triggered.connect(lambda: (self.show_view("map"), self.map_view.fit_jurisdiction()))
+        map_menu.addAction(fit)
+        self.addAction(fit)
+        map_menu.addSeparator()
+        choose = QAction(self.tr("Basemap tiles (MBTiles file or tile folder)…"), self)
+        choose.triggered.connect(self._choose_basemap)
+        map_menu.addAction(choose)
+        self.basemap_gcj02_action = QAction(self.tr("Basemap tiles are in GCJ-02"), self)
+        self.basemap_gcj02_action.setCheckable(True)
+        self.basemap_gcj02_action.setChecked(saved_basemap()[1])
+        self.basemap_gcj02_action.toggled.connect(
+            lambda on: self.use_basemap(saved_basemap()[0], on)
+        )
+        map_menu.addAction(self.basemap_gcj02_action)
+        no_basemap = QAction(self.tr("No basemap (vector background)"), self)
+        no_basemap.triggered.connect(lambda: self.use_basemap("", False))
+        map_menu.addAction(no_basemap)
+        map_menu.addSeparator()
+        self.import_action = QAction(self.tr("Import grid boundaries (GeoJSON, shapefile)…"), self)
+        self.import_action.triggered.connect(self.open_grid_import)
+        # The core refuses others too; the menu does not offer what would be refused.
+        self.import_action.setEnabled(self.actor.role is Role.ADMINISTRATOR)
+        map_menu.addAction(self.import_action)
+
+    def _choose_basemap(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Basemap tiles"),
+            "",
+            self.tr("MBTiles (*.mbtiles);;Tile folder: pick any tile in it (*.png *.jpg *.jpeg)"),
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".mbtiles"):
+            # A tile of an XYZ folder was picked: the folder is three levels up ({z}/{x}/{y}).
+            path = str(Path(path).parents[2])
+        self.use_basemap(path, self.basemap_gcj02_action.isChecked())
+
+    def use_basemap(self, path: str, gcj02: bool) -> None:
+        """Open a basemap in a worker and put it under the grids ("" removes it)."""
+        save_basemap(path, gcj02)
+        if not path:
+            self.map_view.set_basemap(None)
+            return
+        run_in_background(
+            lambda: open_basemap(path, gcj02),
+            self.map_view.set_basemap,
+            self._on_basemap_failed,
+            owner=self,
+        )
+
+    def _on_basemap_failed(self, error: Exception) -> None:
+        """Not a modal box: the console keeps running on the vector background."""
+        self.map_view.set_basemap(None)
+        self.statusBar().showMessage(
+            self.tr("Basemap not shown: %1").replace("%1", str(error)), 20_000
+        )
+
+    def export_case_list(self, path: str | None = None) -> None:
+        """The board's cases as shown (filter and order) to an Excel file, in a worker."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export the case list"), "案件清单.xlsx", "Excel (*.xlsx)"
+            )
+        if not path:
+            return
+        shown = self.board_view if self.board_tab.mode == "board" else self.board
+        rows, title = shown.shown_rows(), shown.filter_description()
+        now = clock.now()
+        run_in_background(
+            lambda: export_cases_xlsx(rows, path, now=now, title=title),
+            lambda written: self.statusBar().showMessage(
+                self.tr("%1 cases written to %2")
+                .replace("%1", str(len(rows)))
+                .replace("%2", str(written)),
+                15_000,
+            ),
+            self._on_write_failed,
+            owner=self,
+        )
+
+    def export_monthly_report(self, path: str | None = None, period: str | None = None) -> None:
+        """The monthly report (月报) of the chosen month as a PDF, made in a worker."""
+        period = period or (clock.now().date().replace(day=1) - dt.timedelta(days=1)).strftime(
+            "%Y-%m"
+        )
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Monthly report"), f"月报-{period}.pdf", "PDF (*.pdf)"
+            )
+        if not path:
+            return
+        database, actor = self.database, self.actor
+
+        def write():
+            with database.session() as session:
+                report = monthly_report_data(session, actor, Period.parse(period))
+            return write_monthly_report_pdf(report, path)
+
+        run_in_background(
+            write,
+            lambda written: self.statusBar().showMessage(
+                self.tr("Monthly report written to %1").replace("%1", str(written)), 15_000
+            ),
+            self._on_write_failed,
+            owner=self,
+        )
+
+    def open_camera_registry(self) -> CameraRegistryDialog:
+        dialog = CameraRegistryDialog(self.database, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.data.refresh)
+        self.camera_registry_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_grid_import(self) -> GridImportDialog:
+        dialog = GridImportDialog(self.database, self, actor=self.actor)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda _result: self.data.refresh())
+        self.grid_import_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _connect(self) -> None:
+        self.data.treeChanged.connect(self._on_tree)
+        self.data.casesChanged.connect(self._on_cases)
+        self.data.camerasChanged.connect(self._on_cameras)
+        self.data.dashboardChanged.connect(self._on_dashboard)
+        self.data.loaded.connect(self._on_loaded)
+        self.data.loadFailed.connect(self._on_load_failed)
+        self.tree.gridSelected.connect(self.select_grid)
+        self.tree.unitSelected.connect(self.select_unit)
+        self.map_view.gridSelected.connect(self.select_grid)
+        self.map_view.caseSelected.connect(self.open_case)
+        self.case_view.caseChanged.connect(self._on_case_changed)
+        self.kpi.caseRequested.connect(self.open_case)
+        self.case_view.caseRequested.connect(self.open_case)
+        self.case_view.cameraRequested.connect(self.show_camera_on_wall)
+        self.details.openCaseRequested.connect(self.open_case)
+        self.map_view.cameraSelected.connect(self.select_camera)
+        self.map_view.newCaseRequested.connect(self.new_case_at)
+        self.map_panel.placeChosen.connect(self._on_place_chosen)
+        self.details.gridCasesRequested.connect(self.show_grid_cases)
+        self.details.gridCamerasRequested.connect(self.show_grid_cameras)
+        self.details.cameraOnWallRequested.connect(self.show_camera_on_wall)
+        self.board.caseSelected.connect(self.select_case)
+        self.board_view.caseSelected.connect(self.select_case)
+        self.board_view.caseActivated.connect(self.open_case)
+        self.wall.cameraSelected.connect(self.select_camera)
+        self.alerts.alertClicked.connect(self.show_alert)
+        self.figures.counterClicked.connect(self._on_counter)
+        self.details.caseRequested.connect(self.select_case)
+        self.details.alertRequested.connect(self.show_alert)
+        self.wall.frameReady.connect(self._on_frame)
+        self.wall.snapshotRequested.connect(self.take_snapshot)
+        self.wall.saveTourRequested.connect(self.save_tour)
+        self.wall.deleteTourRequested.connect(self.delete_tour)
+
+    # --- life cycle ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the data now and then on the refresh timer; start the clock."""
+        path, gcj02 = saved_basemap()
+        if path:
+            self.use_basemap(path, gcj02)
+        self.data.start()
+        self.board_view.start()
+        self.load_tours()
+        self._clock.start()
+        self._camera_check.start()
+
+    def closeEvent(self, event) -> None:
+        self.data.stop()
+        self.board_view.stop()
+        self._clock.stop()
+        self._camera_check.stop()
+        self.wall.shutdown()  # no decoding thread outlives the window
+        super().closeEvent(event)
+
+    # --- views ---------------------------------------------------------------------------------
+
+    def show_view(self, name: str) -> None:
+        self.tabs.setCurrentIndex(VIEWS.index(name))
+
+    def _on_tab_changed(self, index: int) -> None:
+        """The board's seven columns and the performance tab (its own tree and lists) take the
+        whole width; the docks come back as they were when the officer leaves them."""
+        docks = (self.tree_dock, self.details_dock)
+        if VIEWS[index] in ("board", "kpi"):
+            if self._docks_before_kpi is None:
+                self._docks_before_kpi = [d.isVisible() for d in docks]
+                for dock in docks:
+                    dock.hide()
+        elif self._docks_before_kpi is not None:
+            for dock, visible in zip(docks, self._docks_before_kpi, strict=True):
+                dock.setVisible(visible)
+            self._docks_before_kpi = None
+
+    def current_view(self) -> str:
+        return VIEWS[self.tabs.currentIndex()]
+
+    def show_alert(self, key: str) -> None:
+        if key == "cameras":
+            self.show_view("wall")
+            return
+        self.board.show_status(key)
+        self.board_tab.show_mode("list")
+        self.show_view("board")
+        self.board.table.setFocus()
+
+    def _show_all_cases(self) -> None:
+        """Esc: the whole board again, and the work list in the details panel."""
+        self.board.clear_filter()
+        self.clear_selection()
+
+    def _on_counter(self, key: str) -> None:
+        if key in ("reported", "near_due", "overdue", "cameras"):
+            self.show_alert(key)
+        elif key == "open":
+            self.board.clear_filter()
+            self.board_tab.show_mode("board")
+            self.show_view("board")
+
+    def _choose_language(self, code: str) -> None:
+        i18n.save_language(code)
+        QMessageBox.information(
+            self,
+            self.tr("Language"),
+            self.tr("The language changes the next time the console starts."),
+        )
+
+    # --- data arriving -------------------------------------------------------------------------
+
+    def _on_tree(self, root: UnitNode) -> None:
+        self._units = {node.id: node for node in root.walk()}
+        self._grids = {g.id: g for node in root.walk() for g in node.grids}
+        self._community_of_grid = {g.id: node.name for node in root.walk() for g in node.grids}
+        self.tree.set_root(root)
+        self.map_view.set_tree(root)
+        self.board_view.set_centers(_centers_of(root))
+        self._refresh_details()
+
+    def _on_cases(self, rows) -> None:
+        self._case_rows = rows
+        self.board.set_cases(rows)
+        self.map_view.set_cases(rows)
+        self._refresh_details()
+
+    def _on_cameras(self, rows) -> None:
+        self._cameras = {c.id: c for c in rows}
+        self.wall.set_cameras(rows)
+        self.map_view.set_cameras(rows)
+        self._refresh_details()
+        self._check_cameras()
+
+    def _check_cameras(self) -> None:
+        """Online/offline of every camera for the map, in a worker, one check at a time."""
+        if self._checking_cameras or not self._cameras:
+            return
+        self._checking_cameras = True
+        cameras = tuple(self._cameras.values())
+        credentials = database_credentials(self.database)
+        run_in_background(
+            lambda: check_cameras(cameras, credentials),
+            self._on_cameras_checked,
+            lambda _error: setattr(self, "_checking_cameras", False),
+            pool_name="probe",
+            owner=self,
+        )
+
+    def _on_cameras_checked(self, online: dict) -> None:
+        self._checking_cameras = False
+        self.map_view.set_camera_status(online)
+        self.wall.set_camera_status(online)
+
+    # --- video wall: tours and snapshots ---------------------------------------------------------
+
+    def load_tours(self) -> None:
+        database, actor = self.database, self.actor
+
+        def load():
+            with database.session() as session:
+                return load_tours(session, actor)
+
+        run_in_background(load, self.wall.set_tours, lambda _e: None, owner=self)
+
+    def _write_tours(self, change) -> None:
+        """Apply ``change(list of tours) -> list of tours`` to the stored tours, in a worker."""
+        database, actor = self.database, self.actor
+
+        def write():
+            with database.session() as session, session.begin():
+                tours = change(load_tours(session))
+                save_tours(session, actor, tours)
+            with database.session() as session:
+                return load_tours(session, actor)
+
+        run_in_background(write, self.wall.set_tours, self._on_write_failed, owner=self)
+
+    def save_tour(self, name: str, camera_ids, dwell_s: int) -> None:
+        tour = Tour(name, tuple(camera_ids), dwell_s)
+        self._write_tours(lambda tours: [t for t in tours if t.name != name] + [tour])
+
+    def delete_tour(self, name: str) -> None:
+        self._write_tours(lambda tours: [t for t in tours if t.name != name])
+
+    def _on_write_failed(self, error: Exception) -> None:
+        text = str(error) if isinstance(error, (TourProblem, CommandCenterError)) else ""
+        message = describe(error, doing="saving") if not text else None
+        self.statusBar().showMessage(text or f"{message.text} {message.hint}".strip(), 20_000)
+
+    def take_snapshot(self, camera_id: int, kind: str) -> None:
+        """Save the camera's current picture; attach it to a case or start a new case with it."""
+        camera = self._cameras.get(camera_id)
+        frame = self.wall.full_frame(camera_id)
+        if camera is None or frame is None:
+            self.statusBar().showMessage(self.tr("No picture of this camera yet."), 8000)
+            return
+        taken_at = clock.now()
+        data = snapshot_png(
+            frame.image, device_id=camera.device_id, camera_name=camera.name, taken_at=taken_at
+        )
+        name = snapshot_filename(camera.device_id, taken_at)
+        folder = data_dir() / "snapshots"
+        image = frame.image
+
+        def save():
+            return save_snapshot(
+                folder,
+                image,
+                device_id=camera.device_id,
+                camera_name=camera.name,
+                taken_at=taken_at,
+            )
+
+        run_in_background(
+            save,
+            lambda path: self.statusBar().showMessage(
+                self.tr("Snapshot saved: %1").replace("%1", str(path)), 15_000
+            ),
+            self._on_write_failed,
+            owner=self,
+        )
+        if kind == "case":
+            code, ok = QInputDialog.getText(
+                self, self.tr("Snapshot to a case"), self.tr("Case number:")
+            )
+            if ok and code.strip():
+                self.attach_snapshot(code.strip(), data, name)
+        elif kind == "new_case":
+            dialog = self.new_case_at(camera.lon, camera.lat, camera.grid_id, camera=camera)
+            dialog.reported.connect(lambda change: self.attach_snapshot(change.code, data, name))
+
+    def attach_snapshot(self, case_code: str, data: bytes, filename: str) -> None:
+        database, actor = self.database, self.actor
+
+        def attach_it():
+            with database.session() as session, session.begin():
+                case_id = session.scalar(select(Case.id).where(Case.code == case_code))
+                if case_id is None:
+                    raise TransitionRefused(f"No case numbered {case_code}.", "input")
+                attachments.attach(
+                    session,
+                    actor,
+                    case_id,
+                    data,
+                    filename=filename,
+                    media_type="image/png",
+                    kind=AttachmentKind.SNAPSHOT,
+                )
+            return case_code
+
+        run_in_background(
+            attach_it,
+            lambda code: self.statusBar().showMessage(
+                self.tr("Snapshot attached to case %1").replace("%1", code), 15_000
+            ),
+            self._on_write_failed,
+            owner=self,
+        )
+
+    def _on_dashboard(self, dashboard) -> None:
+        self.alerts.set_dashboard(dashboard)
+        self.figures.set_dashboard(dashboard)
+
+    def _show_database_state(self, error: str | None) -> None:
+        text = (
+            self.tr("Database: %1 (%2)")
+            .replace("%1", self.database.display_url)
+            .replace("%2", self.database.dialect)
+        )
+        if error:
+            text += "  " + self.tr("⚠ not answering")
+            hint = self.data.last_error_hint
+            lines = [self.database.display_url, error] + ([hint] if hint else [])
+            self.database_label.setToolTip("\n".join(lines))
+        else:
+            self.database_label.setToolTip(self.database.display_url)
+        self.database_label.setText(text)
+        state = "error" if error else "ok"
+        if self.database_label.property("state") != state:
+            self.database_label.setProperty("state", state)
+            self.database_label.style().unpolish(self.database_label)
+            self.database_label.style().polish(self.database_label)
+
+    def _on_loaded(self, snapshot: Snapshot) -> None:
+        self.alerts.set_freshness(snapshot.loaded_at, None)
+        self._show_database_state(None)
+        self.board.set_now(clock.now())
+        self._countdown_refreshed = time.monotonic()
+        if not self.is_ready:
+            self.is_ready = True
+            self.ready.emit()
+
+    def _on_load_failed(self, message: str) -> None:
+        loaded_at = self.data.snapshot.loaded_at if self.data.snapshot else None
+        self.alerts.set_freshness(loaded_at, message, hint=self.data.last_error_hint)
+        self._show_database_state(message)
+
+    def _tick(self) -> None:
+        now = clock.now()
+        self.clock_label.setText(format_datetime(now, seconds=True))
+        snapshot = self.data.snapshot
+        if snapshot is not None and self.data.last_error is None:
+            self.alerts.set_freshness(
+                snapshot.loaded_at, None, stale=now - snapshot.loaded_at > STALE_AFTER
+            )
+        # By elapsed time, not by the clock's second: a busy machine may skip seconds.
+        if time.monotonic() - self._countdown_refreshed >= COUNTDOWN_REFRESH_S:
+            self._refresh_countdowns(now)
+
+    def _refresh_countdowns(self, now) -> None:
+        """Advance what depends on "now" without reloading: countdowns, marker states."""
+        self._countdown_refreshed = time.monotonic()
+        self.board.set_now(now)
+        self.board_view.set_now(now)
+        self.map_view.set_now(now)
+        if self.details.current is None:
+            self.details.show_overview(self._case_rows, now)
+
+    # --- selection -----------------------------------------------------------------------------
+
+    def select_grid(self, grid_id: int) -> None:
+        grid = self._grids.get(grid_id)
+        if grid is None:
+            return
+        self.tree.select("grid", grid_id)
+        self.map_view.select(grid=grid_id)
+        self.map_view.reveal_selection()
+        self.details.show_grid(
+            grid, self._community_of_grid.get(grid_id), self._cameras_of(grid_id)
+        )
+
+    def _cameras_of(self, grid_id: int) -> tuple:
+        return tuple(c for c in self._cameras.values() if c.grid_id == grid_id)
+
+    def show_grid_cases(self, grid_id: int) -> None:
+        grid = self._grids.get(grid_id)
+        if grid is not None:
+            self.board.show_grids({grid_id}, grid.name)
+            self.board_tab.show_mode("list")
+            self.show_view("board")
+
+    def show_grid_cameras(self, grid_id: int) -> None:
+        grid = self._grids.get(grid_id)
+        cameras = self._cameras_of(grid_id)
+        if grid is not None and cameras:
+            self.wall.show_group([c.id for c in cameras], grid.name)
+            self.show_view("wall")
+
+    def show_camera_on_wall(self, camera_id: int) -> None:
+        if camera_id in self._cameras:
+            self.wall.select_camera(camera_id)
+            self.show_view("wall")
+
+    def _search_places(self, text: str) -> list:
+        """The map's search; runs in a worker thread with its own session."""
+        with self.database.session() as session:
+            return search.search_places(session, self.actor, text, limit=12)
+
+    def _on_place_chosen(self, hit) -> None:
+        if hit.kind == "grid":
+            self.select_grid(hit.id)
+        elif hit.kind == "unit":
+            self.select_unit(hit.id)
+        elif hit.kind == "camera":
+            self.select_camera(hit.id)
+        elif hit.kind == "case":
+            self.select_case(hit.id)
+
+    def pick_place_for_new_case(self) -> None:
+        self.show_view("map")
+        self.map_view.start_picking()
+        self.map_view.setFocus()
+        self.statusBar().showMessage(
+            self.tr("Click the place of the new case on the map (Esc: cancel)"), 30_000
+        )
+
+    def new_case_at(self, lon: float, lat: float, grid_id, camera=None) -> NewCaseDialog:
+        grid = self._grids.get(grid_id) if grid_id is not None else None
+        dialog = NewCaseDialog(
+            self.database,
+            self.actor,
+            lon,
+            lat,
+            grid_id,
+            grid.name if grid else None,
+            self,
+            camera=camera,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.reported.connect(self._on_case_reported)
+        self.new_case_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_case_reported(self, change) -> None:
+        self.statusBar().showMessage(self.tr("Case %1 reported").replace("%1", change.code), 8000)
+        self.data.refresh()  # the new case on the map and the board at once
+
+    def select_unit(self, unit_id: int) -> None:
+        node = self._units.get(unit_id)
+        if node is None:
+            return
+        self.tree.select("unit", unit_id)
+        self.map_view.select(unit=unit_id)
+        self.map_view.reveal_selection()
+        self.details.show_unit(node)
+
+    def select_case(self, case_id: int) -> None:
+        row = self.board.model.case_by_id(case_id)
+        if row is None:
+            return
+        self.board.select_case(case_id)
+        self.map_view.select(case=case_id, grid=row.grid_id)
+        self.map_view.reveal_selection()
+        if row.grid_id is not None:
+            self.tree.select("grid", row.grid_id)
+        self.details.show_case(row)
+
+    def _on_case_changed(self, _case_id: int) -> None:
+        """A step was taken here: every view catches up now, not at its next poll."""
+        self.data.refresh()
+        self.board_view.refresh()
+
+    def open_case(self, case_id: int) -> None:
+        """The whole case in the case tab (a marker, the board, a related case)."""
+        self.select_case(case_id)
+        self.case_view.set_camera_positions({c.id: (c.lon, c.lat) for c in self._cameras.values()})
+        self.case_view.show_case(case_id)
+        self.show_view("case")
+
+    def select_camera(self, camera_id: int) -> None:
+        camera = self._cameras.get(camera_id)
+        if camera is None:
+            return
+        self.wall.select_camera(camera_id)
+        self.map_view.select(camera=camera_id, grid=camera.grid_id)
+        self.map_view.reveal_selection()
+        self.details.show_camera(camera, self.wall.last_image(camera_id))
+
+    def clear_selection(self) -> None:
+        self.map_view.select()
+        self.tree.clearSelection()
+        self.board.table.clearSelection()
+        self.wall.select_camera(None)
+        self.details.show_nothing()
+        self._refresh_details()
+
+    def _on_frame(self, camera_id: int) -> None:
+        """The selected camera's picture in the details panel follows the wall, a few times
+        a second."""
+        if self.details.current != ("camera", camera_id):
+            return
+        now = time.monotonic()
+        if now - self._details_picture_at >= DETAILS_PICTURE_INTERVAL_S:
+            self._details_picture_at = now
+            self.details.set_picture(self.wall.last_image(camera_id))
+
+    def _refresh_details(self) -> None:
+        """Show the fresh data of the selected item; clear when it is gone (a case closed)."""
+        current = self.details.current
+        if current is None:
+            self.details.show_overview(self._case_rows, clock.now())
+            return
+        kind, item_id = current
+        if kind == "grid" and item_id in self._grids:
+            self.details.show_grid(
+                self._grids[item_id],
+                self._community_of_grid.get(item_id),
+                self._cameras_of(item_id),
+            )
+        elif kind == "unit" and item_id in self._units:
+            self.details.show_unit(self._units[item_id])
+        elif kind == "case" and self.board.model.case_by_id(item_id) is not None:
+            self.details.show_case(self.board.model.case_by_id(item_id))
+        elif kind == "camera" and item_id in self._cameras:
+            self.details.show_camera(self._cameras[item_id], self.wall.last_image(item_id))
+        else:
+            self.details.show_nothing()
+
+
+def _centers_of(root: UnitNode, depth: int = 0) -> list[tuple[str, int, frozenset[int]]]:
+    """Every center of the tree with the centers below it, for "my center or a lower one"."""
+    found = []
+
+    def below(node: UnitNode) -> frozenset[int]:
+        ids = {node.center_id} if node.center_id is not None else set()
+        for child in node.children:
+            ids |= below(child)
+        return frozenset(ids)
+
+    if root.center_id is not None:
+        found.append((root.name, depth, below(root)))
+    for child in root.children:
+        found += _centers_of(child, depth + 1)
+    return found
