@@ -1,7 +1,7 @@
 # Grid Command Center: install and test entry points (Debian 12, Python >= 3.11).
 #
 #   make run    install what the console needs (Debian libs, .venv, the package) and start it
-#   make test   install what the tests need too, then ruff check, ruff format --check, pytest
+#   make test   install what the tests need too, then ruff, lint-imports (the layers), pytest
 #
 # Each step is skipped when already done: system packages are checked with dpkg-query, the
 # virtualenv is made once, and `pip install` runs again only when pyproject.toml is newer than
@@ -25,12 +25,14 @@ run: system-deps $(STAMP_RUN)
 test: system-deps-test $(STAMP_TEST)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest $(PYTEST_ARGS)
 
 # Lint or pytest alone, without the install checks of the system packages.
 lint: $(STAMP_TEST)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 pytest: $(STAMP_TEST)
 	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest $(PYTEST_ARGS)

@@ -2,12 +2,16 @@
 """Start the Grid Command Center console (网格化服务管理指挥中心).
 
 python run.py [--db URL] [--lang zh|en]
-python run.py --screenshot shot.png [--view map|board|wall|figures] [--user duty]
+python run.py --screenshot shot.png [--view map|board|wall|figures|kpi|case] [--user duty]
+
+On the first start the console's own database (the SQLite file in the user data folder) is
+made and filled with the demo district (``commandcenter.cli.first_start``).
 """
 
 import sys
 
+from commandcenter.cli.first_start import open_center
 from ui.app import main
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main(sys.argv, open_center))

@@ -29,3 +29,20 @@ def default_database_url() -> str:
 
 def resolve_database_url(cli_value: str | None = None) -> str:
     return cli_value or os.environ.get(DB_ENV) or default_database_url()
+
+
+def is_default_database(url: str) -> bool:
+    """True for the SQLite file in the user data folder (``default_database_url()``), however
+    the URL spells its path."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        given, default = make_url(url), make_url(default_database_url())
+    except ArgumentError:
+        return False
+    if given.get_backend_name() != "sqlite" or not given.database:
+        return False
+    if given.database == ":memory:":
+        return False
+    return Path(given.database).resolve() == Path(default.database).resolve()

@@ -9,6 +9,15 @@ class DatabaseUnavailable(CommandCenterError):
     """The database cannot be reached or opened."""
 
 
+class DatabaseIsEmpty(CommandCenterError):
+    """An empty database other than the console's own default file: it is not filled with the
+    demo on its own (it may be a fresh production server)."""
+
+    def __init__(self, display_url: str):
+        super().__init__(f"the database {display_url} is empty")
+        self.display_url = display_url
+
+
 class ImportRejected(CommandCenterError):
     """An import found problems and changed nothing; ``problems`` lists them."""
 

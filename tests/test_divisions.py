@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from commandcenter.domain.enums import AdminLevel
 from commandcenter.errors import ImportRejected
-from commandcenter.jurisdiction.divisions import import_divisions
+from commandcenter.geo.divisions import import_divisions
 from commandcenter.storage import open_database
 from commandcenter.storage.models import DivisionCode
 

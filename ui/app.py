@@ -1,8 +1,10 @@
 """Start-up of the console: options, database, demo data, log-in, main window.
 
-``main(argv)`` is what ``run.py`` calls. ``--screenshot FILE`` renders the main window
-offscreen as a demo user (no log-in dialog) and exits: 0 when the PNG is written, 1 with a
-message on stderr otherwise.
+``main(argv, open_center)`` is what ``run.py`` calls; ``open_center(url, on_filling,
+progress)`` opens the center's data (``run.py`` gives the one that fills the default database
+with the demo on the first start; without one, an empty database is refused). ``--screenshot
+FILE`` renders the main window offscreen as a demo user (no log-in dialog) and exits: 0 when
+the PNG is written, 1 with a message on stderr otherwise.
 """
 
 from __future__ import annotations
@@ -54,21 +56,21 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     return parser.parse_known_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, open_center=None) -> int:
     argv = list(sys.argv if argv is None else argv)
     args, qt_args = parse_args(argv[1:])
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        return _run(argv, args, qt_args)
+        return _run(argv, args, qt_args, open_center or open_existing)
     except Exception as exc:  # the last line of defence: say what happened, exit 1
         traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
 
-def _run(argv: list[str], args: argparse.Namespace, qt_args: list[str]) -> int:
+def _run(argv: list[str], args: argparse.Namespace, qt_args: list[str], open_center) -> int:
     # Qt only now: argparse's --help and errors work without a display.
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
@@ -91,39 +93,13 @@ def _run(argv: list[str], args: argparse.Namespace, qt_args: list[str]) -> int:
 
     url = resolve_database_url(args.db)
     if args.screenshot is not None:
-        return take_screenshot(app, url, args.screenshot, args.view, args.user or "duty")
-    return run_console(app, url, args.user or "")
+        return take_screenshot(
+            app, url, args.screenshot, args.view, args.user or "duty", open_center
+        )
+    return run_console(app, url, args.user or "", open_center)
 
 
 # --- the database ----------------------------------------------------------------------------
-
-
-class DatabaseIsEmpty(Exception):
-    """An empty database other than the console's own default file: it is not filled with
-    the demo on its own (it may be a fresh production server)."""
-
-    def __init__(self, display_url: str):
-        super().__init__(f"the database {display_url} is empty")
-        self.display_url = display_url
-
-
-def is_default_database(url: str) -> bool:
-    """True for the SQLite file in the user data folder (``default_database_url()``), however
-    the URL spells its path."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    from commandcenter.config import default_database_url
-
-    try:
-        given, default = make_url(url), make_url(default_database_url())
-    except ArgumentError:
-        return False
-    if given.get_backend_name() != "sqlite" or not given.database:
-        return False
-    if given.database == ":memory:":
-        return False
-    return Path(given.database).resolve() == Path(default.database).resolve()
 
 
 def empty_database_message(display_url: str) -> tuple[str, str]:
@@ -153,37 +129,14 @@ def empty_database_message(display_url: str) -> tuple[str, str]:
     return title, text
 
 
-def fill_demo(database, progress=None) -> None:
-    """Fill an empty database with the demo district (the generator lives in the core).
-    ``progress(fraction, message)`` is called from the worker thread as the generator goes."""
-    from commandcenter.demo.generator import DEFAULT_SEED, generate_demo
+def open_existing(url: str, on_filling=None, progress=None):
+    """The center's data as it is: an empty database is refused (``DatabaseIsEmpty``)."""
+    from commandcenter.backend import LocalCenter
 
-    generate_demo(database, seed=DEFAULT_SEED, progress=progress)
-
-
-def open_and_fill(url: str, on_filling=None, progress=None):
-    """Open (and migrate) the database. An empty one is filled with the demo district when it
-    is the default file in the user data folder; any other raises ``DatabaseIsEmpty``."""
-    from commandcenter.storage import open_database
-
-    database = open_database(url)
-    if database.is_empty():
-        if not is_default_database(url):
-            database.dispose()
-            raise DatabaseIsEmpty(database.display_url)
-        if on_filling is not None:
-            on_filling()
-        fill_demo(database, progress)
-    return database
+    return LocalCenter.open_existing(url)
 
 
 # --- screenshot mode -------------------------------------------------------------------------
-
-
-def clock_now():
-    from commandcenter import clock
-
-    return clock.now()
 
 
 def wait_until(condition, timeout_ms: int = 20_000) -> None:
@@ -195,20 +148,17 @@ def wait_until(condition, timeout_ms: int = 20_000) -> None:
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
-def take_screenshot(app, url: str, target: Path, view: str, username: str) -> int:
+def take_screenshot(app, url: str, target: Path, view: str, username: str, open_center) -> int:
     from PySide6.QtCore import QEventLoop, Qt, QTimer
 
-    from commandcenter.access.accounts import demo_actor
-    from commandcenter.errors import CommandCenterError
+    from commandcenter.errors import CommandCenterError, DatabaseIsEmpty
     from ui.common import tasks
     from ui.shell.main_window import MainWindow
 
-    database = window = None
+    center = window = None
     try:
-        database = open_and_fill(url)
-        with database.session() as session:
-            actor = demo_actor(session, username)
-        window = MainWindow(database, actor)
+        center = open_center(url)
+        window = MainWindow(center.demo_login(username))
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         window.resize(*SCREENSHOT_SIZE)
         window.setFixedSize(*SCREENSHOT_SIZE)
@@ -231,7 +181,7 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str) -> in
         window.ready.connect(check)
         window.wall.framesSettled.connect(check)
         window.map_view.rendered.connect(check)
-        window.data.loadFailed.connect(lambda message: (failure.append(message), loop.quit()))
+        window.console.feed.failed.connect(lambda message: (failure.append(message), loop.quit()))
         timer.start(SCREENSHOT_TIMEOUT_MS)
         window.start()
         loop.exec()
@@ -243,8 +193,11 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str) -> in
         if view == "case":  # the most urgent case waiting for this user, else the most urgent
             from commandcenter.cases.board import needs_action
 
-            rows = sorted(window._case_rows, key=lambda r: (r.deadline is None, r.deadline))
-            mine = [r for r in rows if needs_action(window.actor, r, clock_now())]
+            now = window.console.now()
+            rows = sorted(
+                window.console.store.open_rows(), key=lambda r: (r.deadline is None, r.deadline)
+            )
+            mine = [r for r in rows if needs_action(window.actor, r, now)]
             rows = mine + rows
             if rows:
                 window.open_case(rows[0].id)
@@ -279,18 +232,18 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str) -> in
         if window is not None:
             window.close()
         tasks.wait_for_all()
-        if database is not None:
-            database.dispose()
+        if center is not None:
+            center.close()
 
 
 # --- the interactive console -----------------------------------------------------------------
 
 
-def run_console(app, url: str, username: str) -> int:
+def run_console(app, url: str, username: str, open_center=None) -> int:
     from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
     from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog
 
-    from commandcenter.errors import CommandCenterError
+    from commandcenter.errors import CommandCenterError, DatabaseIsEmpty
     from ui.common import tasks
     from ui.common.errors import describe
     from ui.shell.login import LoginDialog
@@ -329,7 +282,8 @@ def run_console(app, url: str, username: str) -> int:
         relay.value.emit(int(fraction * 100))
 
     try:
-        database = tasks.run_and_wait(lambda: open_and_fill(url, filling, progress))
+        opener = open_center or open_existing
+        center = tasks.run_and_wait(lambda: opener(url, filling, progress))
     except DatabaseIsEmpty as exc:
         wait.close()
         title, text = empty_database_message(exc.display_url)
@@ -363,13 +317,13 @@ def run_console(app, url: str, username: str) -> int:
     wait.close()
 
     try:
-        login = LoginDialog(database, username)
-        if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
+        login = LoginDialog(center, username)
+        if login.exec() != QDialog.DialogCode.Accepted or login.backend is None:
             return 0
-        window = MainWindow(database, login.actor)
+        window = MainWindow(login.backend)
         window.show()
         window.start()
         return app.exec()
     finally:
         tasks.wait_for_all()
-        database.dispose()
+        center.close()

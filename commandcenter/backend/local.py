@@ -30,7 +30,7 @@ from commandcenter.cases.history import HistoryEntry, case_history
 from commandcenter.cases.operations import BulkResult, FileData
 from commandcenter.domain.changes import Changes, Outcome
 from commandcenter.domain.enums import AttachmentKind
-from commandcenter.errors import CommandCenterError
+from commandcenter.errors import CommandCenterError, DatabaseIsEmpty
 from commandcenter.figures import series
 from commandcenter.figures.kpi import Period, report_actor
 from commandcenter.figures.monthly_report import MonthlyReport, monthly_report_data
@@ -55,6 +55,15 @@ class LocalCenter:
     @classmethod
     def open(cls, url: str, clock: clocks.Clock = clocks.SYSTEM) -> LocalCenter:
         return cls(open_database(url), clock)
+
+    @classmethod
+    def open_existing(cls, url: str, clock: clocks.Clock = clocks.SYSTEM) -> LocalCenter:
+        """Open a database that holds a center (an empty one raises DatabaseIsEmpty)."""
+        center = cls.open(url, clock)
+        if center.is_empty():
+            center.close()
+            raise DatabaseIsEmpty(center.display_url)
+        return center
 
     @property
     def display_url(self) -> str:
@@ -321,13 +330,17 @@ class LocalBackend:
         )
 
     def test_camera_url(
-        self, data: CameraInput, camera_id: int | None = None
+        self, data: CameraInput, camera_id: int | None = None, *, timeout: float = 3.0
     ) -> registry.UrlVerdict:
-        """Does the main URL answer with the typed credentials, else the stored ones?"""
+        """Does the main URL answer with the typed password, else the stored one (the stored
+        user name too, unless one is typed)? The password never leaves this call."""
         username, password = data.username, data.password
-        if camera_id is not None and not (username or password):
-            username, password = self.stream_credentials()(camera_id)
-        return registry.test_camera_url(data.main_url, username or None, password or None)
+        if camera_id is not None and not password:
+            stored_user, password = self.stream_credentials()(camera_id)
+            username = username or stored_user
+        return registry.test_camera_url(
+            data.main_url, username or None, password or None, timeout=timeout
+        )
 
     # --- grids (administrators) --------------------------------------------------------------------
 

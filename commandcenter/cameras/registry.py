@@ -67,7 +67,7 @@ from commandcenter.cameras.urls import display_url, is_local_file, split_credent
 from commandcenter.domain.codes import validate_gb28181_id
 from commandcenter.domain.enums import AdminLevel, Role, StreamTransport
 from commandcenter.errors import CommandCenterError, ImportRejected, PermissionDenied
-from commandcenter.jurisdiction.divisions import known_division_codes
+from commandcenter.geo.divisions import known_division_codes
 from commandcenter.storage.models import AdminUnit, Camera, CameraCredential, Center, Grid
 from commandcenter.textfiles import read_text
 from commandcenter.video.probe import camera_reachable, probe_rtsp

@@ -168,3 +168,12 @@ class AttachmentKind(StrEnum):
     PHOTO = "photo"
     SNAPSHOT = "snapshot"
     DOCUMENT = "document"
+
+
+class DeadlineStatus(StrEnum):
+    """A case's deadline as judged now (``commandcenter.schedule.deadlines`` judges it)."""
+
+    NONE = "none"  # no deadline (not filed yet, or closed)
+    ON_TIME = "on_time"
+    NEAR_DUE = "near_due"
+    OVERDUE = "overdue"

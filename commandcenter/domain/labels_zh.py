@@ -16,11 +16,11 @@ from commandcenter.domain.enums import (
     CaseCategory,
     CaseSource,
     CaseState,
+    DeadlineStatus,
     GridKind,
     Role,
     Urgency,
 )
-from commandcenter.schedule.deadlines import DeadlineStatus
 
 # Per enumeration (StrEnum members of different enumerations can be equal as strings).
 LABELS_ZH: dict[type[Enum], dict[Enum, str]] = {

@@ -14,7 +14,7 @@ from commandcenter.domain.codes import (
     validate_grid_code,
     validate_id_number,
 )
-from commandcenter.jurisdiction.divisions import known_division_codes
+from commandcenter.geo.divisions import known_division_codes
 from commandcenter.storage.models import AdminUnit, Camera, Grid, Person
 
 

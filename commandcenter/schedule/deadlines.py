@@ -23,9 +23,9 @@ import datetime as dt
 import logging
 import math
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from commandcenter.domain.enums import DeadlineStatus
 from commandcenter.errors import CommandCenterError
 
 if TYPE_CHECKING:
@@ -49,13 +49,6 @@ log = logging.getLogger(__name__)
 
 WARN_SHARE = 0.25  # amber when less than this share of the time limit is left
 WARN_SHARE_SETTING = "warn_share"
-
-
-class DeadlineStatus(StrEnum):
-    NONE = "none"  # no deadline (not filed yet, or closed)
-    ON_TIME = "on_time"
-    NEAR_DUE = "near_due"
-    OVERDUE = "overdue"
 
 
 class InvalidWarnShare(CommandCenterError, ValueError):

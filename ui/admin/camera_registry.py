@@ -38,9 +38,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from commandcenter.access.accounts import Actor
 from commandcenter.cameras import registry as camera_registry
-from commandcenter.cameras.rows import CameraRow, camera_rows
+from commandcenter.cameras.rows import CameraRow
 from commandcenter.cameras.urls import display_url
 from commandcenter.domain.enums import Role, StreamTransport
 from commandcenter.errors import ImportRejected
@@ -117,10 +116,10 @@ class CameraForm(QDialog):
 
     saved = Signal(int)  # the camera's id
 
-    def __init__(self, database, actor: Actor, stored=None, parent=None):
+    def __init__(self, console, stored=None, parent=None):
         super().__init__(parent)
         self.setObjectName("cameraForm")
-        self.database, self.actor, self.stored = database, actor, stored
+        self.console, self.actor, self.stored = console, console.actor, stored
         self.camera_id = stored.id if stored is not None else None
         self.state, self.test_state = "idle", "idle"
         self.last_verdict: camera_registry.UrlVerdict | None = None
@@ -256,18 +255,10 @@ class CameraForm(QDialog):
             return
         data = self.camera_input()
         camera_id = None if data.forget_credentials else self.camera_id
-        database = self.database
+        backend = self.console.backend
 
         def work() -> camera_registry.UrlVerdict:  # in the worker: no widgets here
-            username, password = data.username, data.password
-            if camera_id is not None and not password:
-                from commandcenter.video.registry import database_credentials
-
-                stored_user, stored_password = database_credentials(database)(camera_id)
-                username, password = username or stored_user, stored_password
-            return camera_registry.test_camera_url(
-                data.main_url, username, password, timeout=TEST_TIMEOUT_S
-            )
+            return backend.test_camera_url(data, camera_id, timeout=TEST_TIMEOUT_S)
 
         self.test_state = "testing"
         self.test_button.setEnabled(False)
@@ -293,19 +284,16 @@ class CameraForm(QDialog):
         if self.state == "saving":
             return
         data, camera_id = self.camera_input(), self.camera_id
-        database, actor = self.database, self.actor
 
-        def work() -> int:  # in the worker
-            with database.session() as session, session.begin():
-                if camera_id is None:
-                    return camera_registry.add_camera(session, actor, data)
-                camera_registry.update_camera(session, actor, camera_id, data)
-                return camera_id
+        def work(backend):
+            if camera_id is None:
+                return backend.add_camera(data)
+            return backend.update_camera(camera_id, data)
 
         self._set_state("saving")
         self.status.setText(self.tr("Saving…"))
         self.problems.hide()
-        run_in_background(work, self._saved, self._save_failed, pool_name="data", owner=self)
+        self.console.operations.run(work, self._saved, self._save_failed, owner=self)
 
     def _saved(self, camera_id: int) -> None:
         self.camera_id = camera_id
@@ -343,14 +331,14 @@ class CameraRegistryDialog(QDialog):
     """The jurisdiction's cameras; Add / Edit / Import CSV / Export CSV. ``import_state``:
     "idle", "running", "done", "rejected" or "failed"; ``form``: the open form, if any."""
 
-    changed = Signal()  # after any write: the main window reloads its cameras
+    changed = Signal()  # after any write (every screen learns of it from the feed)
 
-    def __init__(self, database, actor: Actor, parent=None):
+    def __init__(self, console, parent=None):
         super().__init__(parent)
         self.setObjectName("cameraRegistryDialog")
         self.setWindowTitle(self.tr("Camera registry"))
-        self.database, self.actor = database, actor
-        self.may_write = actor.role is Role.ADMINISTRATOR  # the core checks again
+        self.console, self.actor = console, console.actor
+        self.may_write = self.actor.role is Role.ADMINISTRATOR  # the core checks again
         self.import_state = "idle"
         self.loaded = False
         self.form: CameraForm | None = None
@@ -420,13 +408,8 @@ class CameraRegistryDialog(QDialog):
     # --- the list ----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        database, actor = self.database, self.actor
-
-        def work():
-            with database.session() as session:
-                return camera_rows(session, actor)
-
-        run_in_background(work, self._show_rows, self._load_failed, owner=self)
+        backend = self.console.backend
+        run_in_background(backend.camera_list, self._show_rows, self._load_failed, owner=self)
 
     def _show_rows(self, rows) -> None:
         self.model.set_rows(rows)
@@ -449,7 +432,7 @@ class CameraRegistryDialog(QDialog):
     # --- forms -------------------------------------------------------------------------------
 
     def open_add_form(self) -> CameraForm:
-        return self._show_form(CameraForm(self.database, self.actor, None, self))
+        return self._show_form(CameraForm(self.console, None, self))
 
     def edit_selected(self) -> None:
         camera_id = self.selected_camera_id()
@@ -458,16 +441,14 @@ class CameraRegistryDialog(QDialog):
 
     def open_edit_form(self, camera_id: int) -> None:
         """Load the camera in a worker, then show the form (as ``self.form``)."""
-        database, actor = self.database, self.actor
-
-        def work():
-            with database.session() as session:
-                return camera_registry.load_camera(session, actor, camera_id)
+        backend, console = self.console.backend, self.console
 
         def show(stored) -> None:
-            self._show_form(CameraForm(database, actor, stored, self))
+            self._show_form(CameraForm(console, stored, self))
 
-        run_in_background(work, show, self._load_failed, owner=self)
+        run_in_background(
+            lambda: backend.stored_camera(camera_id), show, self._load_failed, owner=self
+        )
 
     def _show_form(self, form: CameraForm) -> CameraForm:
         if self.form is not None:
@@ -500,13 +481,12 @@ class CameraRegistryDialog(QDialog):
         self.report.clear()
         self.report.hide()
         self.status.setText(self.tr("Importing %1…").replace("%1", path.name))
-        database, actor = self.database, self.actor
-
-        def work():
-            with database.session() as session, session.begin():
-                return camera_registry.import_cameras_csv(session, actor, path, replace=replace)
-
-        run_in_background(work, self._imported, self._import_failed, pool_name="import", owner=self)
+        self.console.operations.run(
+            lambda b: b.import_cameras_csv(path, replace=replace),
+            self._imported,
+            self._import_failed,
+            owner=self,
+        )
 
     def _imported(self, result: camera_registry.CameraImportResult) -> None:
         text = self.tr("Imported %1 camera(s) from %2: %3 new, %4 updated.")
@@ -552,11 +532,10 @@ class CameraRegistryDialog(QDialog):
 
     def start_export(self, path: Path | str) -> None:
         path = Path(path)
-        database, actor = self.database, self.actor
+        backend = self.console.backend
 
         def work() -> int:
-            with database.session() as session:
-                return camera_registry.export_cameras_csv(session, actor, path)
+            return backend.export_cameras_csv(path)
 
         def done(count: int) -> None:
             self.status.setText(

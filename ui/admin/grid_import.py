@@ -1,10 +1,10 @@
 """Import of grid boundaries from a GeoJSON file or a shapefile: progress, then the outcome.
 
-The import (``commandcenter.geo.grid_import``) runs in a worker thread with its own session and
-writes nothing unless the whole file passes. Its progress reaches the GUI thread through a
-queue this dialog polls with a timer, so the worker never touches a Qt object and the GUI thread
-never waits. A rejected file shows every problem of the report; a good one emits ``imported``
-with the ``ImportResult`` so the main window can reload its grids.
+The import (``commandcenter.geo.grid_import``) is an operation of the backend, run by the
+console's one writer; it writes nothing unless the whole file passes. Its progress reaches the
+GUI thread through a queue this dialog polls with a timer, so the worker never touches a Qt
+object and the GUI thread never waits. A rejected file shows every problem of the report; a
+good one emits ``imported``, and every screen gets the new grids from the change feed.
 """
 
 from __future__ import annotations
@@ -28,10 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from commandcenter.errors import ImportRejected
-from commandcenter.geo.grid_import import ImportResult, import_grids
-from commandcenter.storage.database import Database
+from commandcenter.geo.grid_import import ImportResult
 from ui.common.errors import describe
-from ui.common.tasks import run_in_background
 
 PROGRESS_STEPS = 1000  # the progress bar's maximum
 POLL_MS = 50  # how often the GUI thread looks at the worker's progress
@@ -43,10 +41,10 @@ class GridImportDialog(QDialog):
 
     imported = Signal(object)  # the ImportResult of a successful import
 
-    def __init__(self, database: Database, parent=None, actor=None):
+    def __init__(self, console, parent=None):
         super().__init__(parent)
         self.setObjectName("gridImportDialog")
-        self.database, self.actor = database, actor  # the actor: checked by the core
+        self.console = console  # the actor is the backend's: checked by the core
         self.state = "idle"
         self._updates: queue.SimpleQueue[tuple[float, str]] = queue.SimpleQueue()
         self.setWindowTitle(self.tr("Import grid boundaries"))
@@ -124,21 +122,17 @@ class GridImportDialog(QDialog):
         self.progress_bar.setValue(0)
         self.status.setText(self.tr("Reading %1…").replace("%1", path.name))
         updates = self._updates = queue.SimpleQueue()
-        database, actor = self.database, self.actor
 
-        def work() -> ImportResult:  # in the worker: no widgets here
-            with database.session() as session, session.begin():
-                return import_grids(
-                    session,
-                    path,
-                    gcj02=gcj02,
-                    replace=replace,
-                    progress=lambda fraction, message: updates.put((fraction, message)),
-                    actor=actor,
-                )
+        def work(backend):  # in the writer's thread: no widgets here
+            return backend.import_grids(
+                path,
+                gcj02=gcj02,
+                replace=replace,
+                progress=lambda fraction, message: updates.put((fraction, message)),
+            )
 
         self._timer.start()
-        run_in_background(work, self._on_done, self._on_error, pool_name="import", owner=self)
+        self.console.operations.run(work, self._on_done, self._on_error, owner=self)
 
     def reject(self) -> None:
         if self.state != "running":  # the import finishes (or changes nothing) first

@@ -1,9 +1,9 @@
-"""The case board: open cases in the jurisdiction, most urgent first.
+"""The case list (列表): the open cases of the console's store as a sortable table, most
+urgent first.
 
-``CaseTableModel`` keeps rows keyed by case id and applies a new list with precise signals
-(rows removed, rows inserted, ``dataChanged`` for rows that changed), so a refresh keeps the
-user's selection and scroll position. A sort/filter proxy orders by time left and filters by
-deadline status (the alert strip's buttons) or by grid.
+``CaseTableModel`` is a table view of the one case store (``ui.data.case_store``), passing its
+precise signals on, so a change keeps the user's selection and scroll position. A sort/filter
+proxy orders by time left and filters by deadline status (the alert strip's buttons) or grid.
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commandcenter import clock
 from commandcenter.cases.rows import CaseRow
 from commandcenter.domain.enums import CaseState, Urgency
 from commandcenter.schedule.deadlines import DeadlineStatus
 from ui.common.labels import format_datetime, label, time_left_text
 from ui.common.style import Colors
+from ui.data.case_store import CaseStore
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -55,64 +55,48 @@ _ROOT = QModelIndex()
 
 
 class CaseTableModel(QAbstractTableModel):
-    def __init__(self, parent=None):
+    """The store's cases as a table: one row per store row, eight columns. It holds nothing of
+    its own; the store's signals are passed on row for row, so the table keeps its selection
+    and scroll position through every change."""
+
+    def __init__(self, store: CaseStore, parent=None):
         super().__init__(parent)
-        self._rows: list[CaseRow] = []
-        self._row_of: dict[int, int] = {}
-        self._now = clock.now()
+        self.store = store
         self._bold = QFont()
         self._bold.setBold(True)
-
-    # --- updates -------------------------------------------------------------------------------
-
-    def set_rows(self, rows) -> None:
-        new = {row.id: row for row in rows}
-        # 1. remove rows that left, bottom up, in contiguous blocks
-        gone = sorted((i for i, row in enumerate(self._rows) if row.id not in new), reverse=True)
-        while gone:
-            last = first = gone.pop(0)
-            while gone and gone[0] == first - 1:
-                first = gone.pop(0)
-            self.beginRemoveRows(QModelIndex(), first, last)
-            del self._rows[first : last + 1]
-            self.endRemoveRows()
-        # 2. rewrite rows that changed
-        for i, row in enumerate(self._rows):
-            if new[row.id] != row:
-                self._rows[i] = new[row.id]
-                self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
-        # 3. append the new ones (the proxy sorts them into place)
-        known = {row.id for row in self._rows}
-        added = [row for row in rows if row.id not in known]
-        if added:
-            start = len(self._rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
-            self._rows.extend(added)
-            self.endInsertRows()
-        self._row_of = {row.id: i for i, row in enumerate(self._rows)}
-
-    def set_now(self, now: dt.datetime) -> None:
-        """Advance the countdown column (and the status colours) without reloading."""
-        self._now = now
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1)
+        store.modelAboutToBeReset.connect(self.beginResetModel)
+        store.modelReset.connect(self.endResetModel)
+        store.rowsAboutToBeInserted.connect(
+            lambda _parent, first, last: self.beginInsertRows(_ROOT, first, last)
+        )
+        store.rowsInserted.connect(lambda *_: self.endInsertRows())
+        store.rowsAboutToBeRemoved.connect(
+            lambda _parent, first, last: self.beginRemoveRows(_ROOT, first, last)
+        )
+        store.rowsRemoved.connect(lambda *_: self.endRemoveRows())
+        store.dataChanged.connect(
+            lambda top, bottom, _roles=(): self.dataChanged.emit(
+                self.index(top.row(), 0), self.index(bottom.row(), self.columnCount() - 1)
             )
+        )
 
-    def row_for_id(self, case_id: int) -> int | None:
-        return self._row_of.get(case_id)
+    @property
+    def _now(self) -> dt.datetime:
+        return self.store.now
 
     def case_at(self, row: int) -> CaseRow:
-        return self._rows[row]
+        return self.store.case_at(row)
+
+    def row_for_id(self, case_id: int) -> int | None:
+        return self.store.row_of(case_id)
 
     def case_by_id(self, case_id: int) -> CaseRow | None:
-        row = self._row_of.get(case_id)
-        return None if row is None else self._rows[row]
+        return self.store.case_by_id(case_id)
 
     # --- Qt model ------------------------------------------------------------------------------
 
     def rowCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self.store.rowCount()
 
     def columnCount(self, parent=_ROOT) -> int:
         return 0 if parent.isValid() else 8
@@ -134,7 +118,7 @@ class CaseTableModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        row = self.store.case_at(index.row())
         column = index.column()
         status = row.status_at(self._now)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -199,7 +183,7 @@ class CaseTableModel(QAbstractTableModel):
             return format_datetime(row.deadline)
         if row.state is CaseState.REPORTED and row.deadline is None:
             return self.tr("★ New, to be filed")
-        return time_left_text(status, row.deadline, self._now)
+        return time_left_text(status, row.deadline, row.clock_at(self._now))
 
     def _sort_key(self, row: CaseRow, column: int):
         if column in (COL_DEADLINE, COL_TIME_LEFT):
@@ -246,6 +230,8 @@ class CaseFilterProxy(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row, source_parent) -> bool:
         model: CaseTableModel = self.sourceModel()
         row = model.case_at(source_row)
+        if not row.state.is_open:  # the list shows open cases; the store has today's ended too
+            return False
         if self._reported_only and row.state is not CaseState.REPORTED:
             return False
         if self._statuses is not None:
@@ -260,10 +246,10 @@ class CaseBoard(QWidget):
 
     caseSelected = Signal(int)
 
-    def __init__(self, parent=None):
+    def __init__(self, store: CaseStore, parent=None):
         super().__init__(parent)
         self.setObjectName("caseBoard")
-        self.model = CaseTableModel(self)
+        self.model = CaseTableModel(store, self)
         self.proxy = CaseFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -322,12 +308,9 @@ class CaseBoard(QWidget):
 
     # --- data ----------------------------------------------------------------------------------
 
-    def set_cases(self, rows) -> None:
-        self.model.set_rows(rows)
+    def update_label(self) -> None:
+        """After the store changed: the counts in the filter line."""
         self._update_filter_label()
-
-    def set_now(self, now: dt.datetime) -> None:
-        self.model.set_now(now)
 
     def row_count(self) -> int:
         """Rows shown after filtering."""
@@ -375,7 +358,8 @@ class CaseBoard(QWidget):
 
     def _update_filter_label(self) -> None:
         parts = [p for p in (self._filter_text, self._grid_text) if p]
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown = self.proxy.rowCount()
+        total = sum(1 for row in self.model.store.rows() if row.state.is_open)
         if parts:
             text = self.tr("%1 — %2 of %3 open cases").replace("%1", " · ".join(parts))
             text = text.replace("%2", str(shown)).replace("%3", str(total))

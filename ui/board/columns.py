@@ -1,10 +1,10 @@
 """The case board (案件看板): a column per stage of the loop, a card per case, filters that
 stay put, the "needs my action" queue, bulk steps.
 
-Data: ``commandcenter.board`` loads the board once (``load_board``) and then only what changed
-(``changes_since``, every few seconds and after every step), in a worker; ``BoardModel`` takes
-the changes row by row, so the officer's place and selection survive. Filtering happens once
-for all columns (``BoardColumns``); each column is a QListView over its ``StageProxy``.
+Data: the console's one case store (``ui.data.case_store``), which the change feed keeps
+current row by row, so the officer's place and selection survive every change. Filtering
+happens once for all columns (``BoardColumns``); each column is a QListView over its
+``StageProxy``. Bulk steps go through the console's one writer.
 """
 
 from __future__ import annotations
@@ -31,21 +31,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commandcenter import clock
 from commandcenter.cases import board
-from commandcenter.cases import detail as case_detail
 from commandcenter.cases.board import BoardFilter, BoardSort, Stage
 from commandcenter.domain.enums import CaseCategory, CaseSource, Urgency
 from commandcenter.schedule.deadlines import DeadlineStatus
-from commandcenter.storage.models import Case
 from commandcenter.workflow.rules import Action
-from ui.board.model import BoardColumns, BoardModel, BoardRole
+from ui.board.model import BoardColumns
 from ui.common.errors import describe
 from ui.common.labels import label
 from ui.common.style import Colors, scaled_font, set_tone
 from ui.common.tasks import run_in_background
+from ui.data.case_store import CaseRole
 
-POLL_MS = 5_000  # changes of other consoles appear within this
 CARD_HEIGHT = 96
 SETTINGS_KEY = "board/filter"
 # Bulk steps: the same step with one reason for several cases.
@@ -64,7 +61,7 @@ class CardDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(option.rect).adjusted(4, 3, -4, -3)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        status = index.data(BoardRole.STATUS)
+        status = index.data(CaseRole.STATUS)
         edge = {
             DeadlineStatus.OVERDUE.value: Colors.OVERDUE,
             DeadlineStatus.NEAR_DUE.value: Colors.NEAR_DUE,
@@ -100,31 +97,31 @@ class CardDelegate(QStyledItemDelegate):
                 elided,
             )
 
-        marks = ("⏸ " if index.data(BoardRole.PAUSED) else "") + (
-            "‼ " if index.data(BoardRole.URGENCY) != Urgency.NORMAL.value else ""
+        marks = ("⏸ " if index.data(CaseRole.PAUSED) else "") + (
+            "‼ " if index.data(CaseRole.URGENCY) != Urgency.NORMAL.value else ""
         )
         late = status in ("overdue", "near_due")
         text_line(
             0,
-            marks + (index.data(BoardRole.TIME_LEFT) or ""),
+            marks + (index.data(CaseRole.TIME_LEFT) or ""),
             scaled_font(font, 0.9, bold=True),
             edge if late else Colors.TEXT_DIM,
         )
-        text_line(1, index.data(BoardRole.TITLE), bold, Colors.TEXT)
+        text_line(1, index.data(CaseRole.TITLE), bold, Colors.TEXT)
         text_line(
             2,
-            f"{index.data(BoardRole.CODE)} · {index.data(BoardRole.CATEGORY)} · "
-            f"{index.data(BoardRole.GRID)}",
+            f"{index.data(CaseRole.CODE)} · {index.data(CaseRole.CATEGORY)} · "
+            f"{index.data(CaseRole.GRID)}",
             small,
             Colors.TEXT_DIM,
         )
         text_line(
             3,
-            f"{index.data(BoardRole.HOLDER)} · {index.data(BoardRole.SOURCE)}",
+            f"{index.data(CaseRole.HOLDER)} · {index.data(CaseRole.SOURCE)}",
             small,
             Colors.TEXT_DIM,
         )
-        if index.data(BoardRole.NEEDS_ACTION):
+        if index.data(CaseRole.NEEDS_ACTION):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(Colors.ACCENT)
             painter.drawEllipse(QRectF(rect.right() - 12, rect.bottom() - 12, 7, 7))
@@ -161,17 +158,14 @@ class BoardView(QWidget):
     caseActivated = Signal(int)  # double-click: open the case
     caseSelected = Signal(int)
 
-    def __init__(self, database, actor, parent=None):
+    def __init__(self, console, parent=None):
         super().__init__(parent)
         self.setObjectName("boardView")
-        self.database, self.actor = database, actor
-        self.model = BoardModel(self, now=clock.now())
-        self.model.set_actor(actor)
-        self.columns = BoardColumns(self.model, actor, self)
-        self.watermark = None
+        self.console, self.actor = console, console.actor
+        self.model = console.store
+        self.model.set_actor(self.actor)
+        self.columns = BoardColumns(self.model, self.actor, self)
         self._mine_ids: set[int] = set()  # the cases in this user's queue, whole board
-        self._loading = False
-        self._failed = ""
         self.bulk_report: tuple[int, list[str]] | None = None  # done, refusals of the last bulk
 
         bar = QHBoxLayout()
@@ -247,11 +241,9 @@ class BoardView(QWidget):
             view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
             view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
             view.doubleClicked.connect(
-                lambda index: self.caseActivated.emit(index.data(BoardRole.CASE_ID))
+                lambda index: self.caseActivated.emit(index.data(CaseRole.CASE_ID))
             )
-            view.clicked.connect(
-                lambda index: self.caseSelected.emit(index.data(BoardRole.CASE_ID))
-            )
+            view.clicked.connect(lambda index: self.caseSelected.emit(index.data(CaseRole.CASE_ID)))
             view.selectionModel().selectionChanged.connect(self._update_bulk)
             column.addWidget(header)
             column.addWidget(view, 1)
@@ -269,9 +261,6 @@ class BoardView(QWidget):
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(150)
         self._filter_timer.timeout.connect(self.apply_filter)
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self.refresh)
         self._restore_filter()
         self._update_headers()
         self._update_bulk()
@@ -296,31 +285,20 @@ class BoardView(QWidget):
 
     # --- data ------------------------------------------------------------------------------------
 
-    def start(self) -> None:
-        self.load()
-        self._poll.start()
+    def connect_console(self) -> None:
+        """Follow the console: a whole new picture, or changed rows."""
+        self.console.loaded.connect(self._on_loaded)
+        self.console.casesChanged.connect(self._on_changes)
+        self.console.clockTicked.connect(self.set_now)
 
-    def stop(self) -> None:
-        self._poll.stop()
-
-    def load(self) -> None:
-        """The whole board (at start, and when the day changes)."""
-        self._loading = True
-        database, actor, now = self.database, self.actor, clock.now()
-
-        def work():
-            with database.session() as session:
-                return board.load_board(session, actor, now)
-
-        run_in_background(work, self._on_loaded, self._on_failed, owner=self)
-
-    def _on_loaded(self, data) -> None:
-        self._loading = False
-        self.watermark = data.watermark
-        self.model.set_now(clock.now())
-        self.model.set_rows(data.rows)
+    def _on_loaded(self, _data=None) -> None:
         self._count_mine()
-        grids = sorted({(r.grid_name, r.grid_id) for r in data.rows if r.grid_id})
+        self._fill_grids()
+        self.apply_filter()
+
+    def _fill_grids(self) -> None:
+        rows = self.model.rows()
+        grids = sorted({(r.grid_name, r.grid_id) for r in rows if r.grid_id})
         current = self.grid.currentData()
         self.grid.blockSignals(True)
         while self.grid.count() > 1:
@@ -329,54 +307,24 @@ class BoardView(QWidget):
             self.grid.addItem(name, grid_id)
         self.grid.setCurrentIndex(max(0, self.grid.findData(current)))
         self.grid.blockSignals(False)
-        self.apply_filter()
 
-    def refresh(self) -> None:
-        """Only what changed since the last look (every few seconds, and after a step)."""
-        if self.watermark is None:
-            if not self._loading:
-                self.load()
-            return
-        if self._loading:
-            return
-        if self.watermark.day is not None and self.watermark.day != clock.now().date():
-            self.load()  # a new day: yesterday's closed cases leave the board
-            return
-        self._loading = True
-        database, actor, now, mark = self.database, self.actor, clock.now(), self.watermark
-
-        def work():
-            with database.session() as session:
-                return board.changes_since(session, actor, now, mark)
-
-        run_in_background(work, self._on_changes, self._on_failed, owner=self)
-
-    def _on_changes(self, changes) -> None:
-        self._loading = False
-        self.watermark = changes.watermark
-        if changes:
-            # The queue count follows the changed cases only: a refresh stays cheap at
-            # 100,000 cases (a full count is made at load and when the clock moves on).
-            test = board.action_test(self.actor, self.model.now)
-            self._mine_ids.difference_update(changes.removed_ids)
-            for row in changes.changed:
-                if row.state in test.states and test(row):
-                    self._mine_ids.add(row.id)
-                else:
-                    self._mine_ids.discard(row.id)
-            self.model.apply_changes(changes)
-
-    def _on_failed(self, error: Exception) -> None:
-        self._loading = False
-        message = describe(error, doing="loading the case board")
-        self._failed = message.text
-        self._say(f"{message.text} {message.hint}".strip(), "alarm")
+    def _on_changes(self, changed, removed_ids) -> None:
+        """The store has applied them; the queue count follows the changed cases only (a full
+        count is made at load and when the clock moves on)."""
+        test = board.action_test(self.actor, self.model.now)
+        self._mine_ids.difference_update(removed_ids)
+        for row in changed:
+            if row.state in test.states and test(row):
+                self._mine_ids.add(row.id)
+            else:
+                self._mine_ids.discard(row.id)
+        self._update_headers()
 
     def is_idle(self) -> bool:
-        return not self._loading and self.watermark is not None
+        return self.console.is_loaded and not self.console.feed.busy
 
-    def set_now(self, now) -> None:
-        self.model.set_now(now)
+    def set_now(self, _now=None) -> None:
+        """The clock moved on (the store repainted the countdowns): count the queue again."""
         self._count_mine()
 
     def _count_mine(self) -> None:
@@ -414,7 +362,7 @@ class BoardView(QWidget):
 
     def apply_filter(self) -> None:
         self._filter_timer.stop()
-        self.columns.set_filter(self.current_filter(), clock.now())
+        self.columns.set_filter(self.current_filter(), self.console.now())
         self._save_filter()
         self._update_headers()
 
@@ -484,7 +432,7 @@ class BoardView(QWidget):
     def selected_ids(self) -> list[int]:
         ids = []
         for view in self.lists.values():
-            ids += [i.data(BoardRole.CASE_ID) for i in view.selectionModel().selectedIndexes()]
+            ids += [i.data(CaseRole.CASE_ID) for i in view.selectionModel().selectedIndexes()]
         return ids
 
     def shown_ids(self, stage: Stage) -> list[int]:
@@ -525,12 +473,7 @@ class BoardView(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
-        database, actor, now = self.database, self.actor, clock.now()
-
-        def targets():
-            with database.session() as session:
-                detail = case_detail.load_case_detail(session, actor, ids[0], now)
-                return detail.dispatch_targets
+        backend = self.console.backend
 
         def ask(found) -> None:
             dialog = BulkDialog(action, len(ids), found, self)
@@ -542,41 +485,39 @@ class BoardView(QWidget):
             )
             dialog.open()
 
-        run_in_background(targets, ask, self._on_failed, owner=self)
+        run_in_background(
+            lambda: backend.dispatch_targets(ids[0]), ask, self._on_failed, owner=self
+        )
 
     def take_bulk(self, action: Action, ids: list[int], comment: str, target=None) -> None:
-        """The same step on several cases, each in its own transaction: one refusal does not
-        stop the others, and the officer sees which were refused and why."""
-        database, actor = self.database, self.actor
+        """The same step on several cases, each at the version shown and in its own
+        transaction: one refusal does not stop the others, and the officer sees which were
+        refused and why."""
+        versions = {}
+        for case_id in ids:
+            row = self.model.case_by_id(case_id)
+            if row is not None:
+                versions[case_id] = row.version
+        inputs = {"target": target} if action is Action.DISPATCH else {}
+        self.console.operations.run(
+            lambda b: b.take_bulk_step(versions, action, comment=comment, **inputs),
+            self._on_bulk_done,
+            self._on_failed,
+            owner=self,
+        )
 
-        def work():
-            done, refused = 0, []
-            for case_id in ids:
-                try:
-                    with database.session() as session, session.begin():
-                        version = session.get(Case, case_id).version
-                        inputs = {"target": target} if action is Action.DISPATCH else {}
-                        case_detail.perform(
-                            session, actor, case_id, action,
-                            expected_version=version, comment=comment, **inputs,
-                        )  # fmt: skip
-                    done += 1
-                except Exception as error:  # each refusal is reported, none is lost
-                    refused.append(f"#{case_id}: {error}")
-            return done, refused
-
-        run_in_background(work, self._on_bulk_done, self._on_failed, owner=self)
+    def _on_failed(self, error: Exception) -> None:
+        message = describe(error, doing="a step on the case board")
+        self._say(f"{message.text} {message.hint}".strip(), "alarm")
 
     def _on_bulk_done(self, result) -> None:
-        done, refused = result
-        self.bulk_report = (done, refused)
-        text = self.tr("%1 done").replace("%1", str(done))
-        if refused:
-            text += " · " + self.tr("%1 refused: %2").replace("%1", str(len(refused))).replace(
-                "%2", "; ".join(refused[:3])
-            )
-        self._say(text, "alarm" if refused else "ok")
-        self.refresh()
+        self.bulk_report = (result.done, list(result.refused))
+        text = self.tr("%1 done").replace("%1", str(result.done))
+        if result.refused:
+            text += " · " + self.tr("%1 refused: %2").replace(
+                "%1", str(len(result.refused))
+            ).replace("%2", "; ".join(result.refused[:3]))
+        self._say(text, "alarm" if result.refused else "ok")
 
     def _say(self, text: str, tone: str) -> None:
         self.message.setText(text)

@@ -1,14 +1,16 @@
 """One case, whole: its fields, the archive's timeline, attachments, a map inset, nearby
 cameras, related cases, and a button for every step the core allows this officer now.
 
-The data comes from ``commandcenter.case_detail`` in a worker; a step runs there too
-(``case_detail.perform`` with the version the officer saw). A refused step shows the core's
-reason; a step another console took first shows what changed and the fresh case.
+The data comes from the backend (``case_detail``) in a worker; a step goes through the
+console's one writer with the version the officer saw. A refused step shows the core's reason;
+a step another console took first shows what changed and the fresh case. When the feed says
+the case changed — here or at another console — the tab reads it again.
 """
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPixmap, QPolygonF
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -33,12 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commandcenter import clock
-from commandcenter.cases import detail as case_detail
 from commandcenter.cases.detail import ActionForm, CaseDetail
+from commandcenter.cases.operations import FileData
+from commandcenter.domain.enums import AttachmentKind
 from commandcenter.errors import ConflictError, TransitionRefused
-from commandcenter.schedule.deadlines import DeadlineStatus
-from commandcenter.workflow import attachments
+from commandcenter.schedule.deadlines import DeadlineStatus, judged_at
 from commandcenter.workflow.rules import Action
 from ui.common.errors import describe
 from ui.common.labels import format_datetime, label, time_left_text
@@ -187,16 +189,16 @@ class ActionDialog(QDialog):
 
 
 class CaseDetailView(QScrollArea):
-    caseChanged = Signal(int)  # a step was taken: the console reloads
     caseRequested = Signal(int)  # a related case
     cameraRequested = Signal(int)  # show this camera live on the wall
 
-    def __init__(self, database, actor, parent=None):
+    def __init__(self, console, parent=None):
         super().__init__(parent)
         self.setObjectName("caseDetail")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.database, self.actor = database, actor
+        self.console, self.actor = console, console.actor
+        console.casesChanged.connect(self._on_cases_changed)
         self.detail: CaseDetail | None = None
         self.case_id: int | None = None
         self.state = "empty"  # empty, loading, shown, working, refused, failed
@@ -282,17 +284,27 @@ class CaseDetailView(QScrollArea):
             self.message.hide()
         self.case_id = case_id
         self.state = "loading"
-        database, actor = self.database, self.actor
-
-        def load():
-            with database.session() as session:
-                return case_detail.load_case_detail(session, actor, case_id, clock.now())
-
-        run_in_background(load, self._on_loaded, self._on_load_failed, owner=self)
+        backend = self.console.backend
+        run_in_background(
+            lambda: backend.case_detail(case_id), self._on_loaded, self._on_load_failed, owner=self
+        )
 
     def reload(self) -> None:
         if self.case_id is not None:
             self.show_case(self.case_id)
+
+    def _on_cases_changed(self, changed, removed_ids) -> None:
+        """The feed brought changes: read the shown case again if it is among them (its row's
+        version says whether it moved on from what is shown)."""
+        if self.case_id is None or self.detail is None or self.state == "working":
+            return
+        for row in changed:
+            if row.id == self.case_id and row.version != self.detail.version:
+                self._keep_message = self.message.isVisible()
+                self.reload()
+                return
+        if self.case_id in removed_ids:
+            self.reload()
 
     def is_idle(self) -> bool:
         return self.state not in ("loading", "working")
@@ -323,11 +335,12 @@ class CaseDetailView(QScrollArea):
     # --- showing -------------------------------------------------------------------------------
 
     def _fill(self, d: CaseDetail) -> None:
-        now = clock.now()
+        now = self.console.now()
         self.title.setText(f"{d.code}  {d.title}")
         badges = [label(d.state), label(d.category), label(d.urgency), label(d.source)]
         if d.state.is_open and d.deadline is not None:
-            badges.insert(1, time_left_text(d.deadline_status, d.deadline, now))
+            shown_at = judged_at(now, d.paused_since)  # a paused clock shows what was left
+            badges.insert(1, time_left_text(d.deadline_status, d.deadline, shown_at))
         if d.paused_since is not None:
             badges.append(
                 self.tr("clock paused since %1").replace("%1", format_datetime(d.paused_since))
@@ -446,6 +459,9 @@ class CaseDetailView(QScrollArea):
 
     def ask_and_take(self, form: ActionForm) -> None:
         """A step: ask what it needs (if anything), then take it."""
+        if form.action is Action.ATTACH:
+            self.ask_attachment()
+            return
         if not form.needs_reason and not form.inputs:
             self.take(form.action)
             return
@@ -461,16 +477,41 @@ class CaseDetailView(QScrollArea):
         if detail is None:
             return
         self.state = "working"
-        database, actor = self.database, self.actor
+        self.console.operations.run(
+            lambda b: b.take_step(
+                detail.id, action, expected_version=detail.version, comment=comment, **inputs
+            ),
+            self._on_taken,
+            self._on_refused,
+            owner=self,
+        )
 
-        def work():
-            with database.session() as session, session.begin():
-                return case_detail.perform(
-                    session, actor, detail.id, action,
-                    expected_version=detail.version, comment=comment, **inputs,
-                )  # fmt: skip
+    def ask_attachment(self) -> None:
+        """Add photos or documents from files (each one a step of the archive)."""
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Add photos or documents"),
+            "",
+            self.tr("Pictures and documents (*.jpg *.jpeg *.png *.pdf);;All files (*)"),
+        )
+        if paths:
+            self.attach_files([Path(p) for p in paths])
 
-        run_in_background(work, self._on_taken, self._on_refused, owner=self)
+    def attach_files(self, paths) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        self.state = "working"
+
+        def attach_all(backend):
+            outcome = None
+            for path in paths:
+                kind = AttachmentKind.PHOTO if _is_picture(path) else AttachmentKind.DOCUMENT
+                data = FileData(path.name, path.read_bytes(), _media_type(path))
+                outcome = backend.attach(detail.id, data, kind)
+            return outcome
+
+        self.console.operations.run(attach_all, self._on_taken, self._on_refused, owner=self)
 
     def _on_taken(self, change) -> None:
         self.state = "shown"
@@ -481,7 +522,6 @@ class CaseDetailView(QScrollArea):
             "ok",
         )
         self._keep_message = True
-        self.caseChanged.emit(change.case_id)
         self.reload()
 
     def _on_refused(self, error: Exception) -> None:
@@ -497,16 +537,16 @@ class CaseDetailView(QScrollArea):
     # --- attachments ---------------------------------------------------------------------------
 
     def _load_thumbnails(self, d: CaseDetail) -> None:
-        database, actor = self.database, self.actor
+        backend = self.console.backend
         ids = [a.id for a in d.attachments if a.media_type.startswith("image/")]
         if not ids:
             return
-
-        def load():
-            with database.session() as session:
-                return {i: attachments.content(session, actor, i) for i in ids}
-
-        run_in_background(load, self._show_thumbnails, lambda _e: None, owner=self)
+        run_in_background(
+            lambda: backend.attachment_contents(ids),
+            self._show_thumbnails,
+            lambda _e: None,
+            owner=self,
+        )
 
     def _show_thumbnails(self, contents: dict[int, bytes]) -> None:
         self._contents = contents
@@ -539,3 +579,16 @@ class CaseDetailView(QScrollArea):
         QVBoxLayout(viewer).addWidget(picture)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.open()
+
+
+_PICTURES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+def _is_picture(path: Path) -> bool:
+    return path.suffix.lower() in _PICTURES
+
+
+def _media_type(path: Path) -> str:
+    if path.suffix.lower() == ".pdf":
+        return "application/pdf"
+    return _PICTURES.get(path.suffix.lower(), "application/octet-stream")

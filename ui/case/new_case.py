@@ -1,6 +1,6 @@
 """New case (上报) at a place on the map: the grid comes from the point, the officer says
-what happened. The report goes through the core workflow in a worker thread; a refusal or a
-suspected duplicate is shown in the core's words and nothing typed is lost."""
+what happened. The report goes through the console's one writer; a refusal or a suspected
+duplicate is shown in the core's words and nothing typed is lost."""
 
 from __future__ import annotations
 
@@ -21,31 +21,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from commandcenter.access.accounts import Actor
-from commandcenter.domain.enums import AttachmentKind, CaseCategory, CaseSource, Urgency
+from commandcenter.cases.operations import FileData
+from commandcenter.domain.enums import CaseCategory, CaseSource, Urgency
 from commandcenter.errors import DuplicateSuspected, TransitionRefused
-from commandcenter.workflow import attachments
-from commandcenter.workflow.engine import CaseWorkflow
 from ui.common.errors import describe
 from ui.common.labels import label
 from ui.common.style import set_tone
-from ui.common.tasks import run_in_background
 
 PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
 
-def report_case(database, actor: Actor, fields: dict, allow_duplicate: bool, photos=()):
-    """Runs in a worker: the case and its photos in one transaction (all or nothing)."""
-    with database.session() as session, session.begin():
-        change = CaseWorkflow(session).report(actor, allow_duplicate=allow_duplicate, **fields)
-        for path in photos:
-            path = Path(path)
-            attachments.attach(
-                session, actor, change.case_id, path.read_bytes(), filename=path.name,
-                media_type=PHOTO_TYPES.get(path.suffix.lower(), "application/octet-stream"),
-                kind=AttachmentKind.PHOTO,
-            )  # fmt: skip
-        return change
+def photo_files(paths) -> tuple[FileData, ...]:
+    """The chosen photos' bytes (read in the writer's thread)."""
+    return tuple(
+        FileData(
+            Path(path).name,
+            Path(path).read_bytes(),
+            PHOTO_TYPES.get(Path(path).suffix.lower(), "application/octet-stream"),
+        )
+        for path in paths
+    )
 
 
 class NewCaseDialog(QDialog):
@@ -53,8 +48,7 @@ class NewCaseDialog(QDialog):
 
     def __init__(
         self,
-        database,
-        actor: Actor,
+        console,
         lon: float,
         lat: float,
         grid_id: int | None,
@@ -65,7 +59,7 @@ class NewCaseDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("newCaseDialog")
         self.setWindowTitle(self.tr("New case"))
-        self.database, self.actor = database, actor
+        self.console, self.actor = console, console.actor
         self.lon, self.lat, self.grid_id = lon, lat, grid_id
         self.camera = camera  # a CameraRow when the case starts from a camera's snapshot
         self.state = "idle"  # idle, saving, duplicate, refused, done
@@ -166,9 +160,12 @@ class NewCaseDialog(QDialog):
         self.state = "saving"
         self.save_button.setEnabled(False)
         self.anyway_button.setEnabled(False)
-        database, actor, photos = self.database, self.actor, tuple(self.photos)
-        run_in_background(
-            lambda: report_case(database, actor, fields, allow_duplicate, photos),
+        photos = tuple(self.photos)
+        # The case and its photos in one transaction (all or nothing), through the one writer.
+        self.console.operations.run(
+            lambda b: b.report_case(
+                fields, allow_duplicate=allow_duplicate, photos=photo_files(photos)
+            ),
             self._on_reported,
             self._on_failed,
             owner=self,

@@ -1,7 +1,8 @@
 """Errors in the user's words: what happened and what to do, never a raw exception text.
 
-A database driver's message can hold SQL, parameters and host details (``[SQL: …]``); that
-belongs in the log, not on the duty officer's screen. ``describe`` maps an exception to a short
+A database driver's message can hold SQL, parameters and host details (``[SQL: …]``); the
+backend turns it into the core's errors and logs the detail, so nothing of it reaches the duty
+officer's screen. ``describe`` maps an exception to a short
 translated sentence for the alert strip and a longer hint for tooltips and dialogs, and logs
 the technical detail once.
 """
@@ -16,6 +17,8 @@ from PySide6.QtCore import QCoreApplication
 from commandcenter.errors import (
     AuthenticationFailed,
     CommandCenterError,
+    DatabaseBusy,
+    DatabaseMismatch,
     DatabaseUnavailable,
     PermissionDenied,
 )
@@ -40,35 +43,14 @@ def describe(error: BaseException, *, doing: str = "") -> UserMessage:
 
 
 def message_for(error: BaseException) -> UserMessage:
-    try:  # SQLAlchemy is a dependency of the core; keep the UI usable without it in tests
-        from sqlalchemy import exc as sa
-    except ImportError:  # pragma: no cover
-        sa = None
-
-    if isinstance(error, DatabaseUnavailable):
-        return UserMessage(
-            QCoreApplication.translate("Errors", "The database cannot be reached"),
-            QCoreApplication.translate(
-                "Errors",
-                "Check that the database server runs and the network is up; the console keeps trying.",
-            ),
-        )
-    if sa is not None and isinstance(error, sa.TimeoutError):
+    if isinstance(error, DatabaseBusy):
         return UserMessage(
             QCoreApplication.translate("Errors", "The database is busy"),
             QCoreApplication.translate(
-                "Errors", "Too many requests are waiting; the console tries again shortly."
+                "Errors", "Another program is writing to it; the console tries again shortly."
             ),
         )
-    if sa is not None and isinstance(error, (sa.OperationalError, sa.InterfaceError)):
-        text = str(getattr(error, "orig", "") or "").lower()
-        if "locked" in text or "busy" in text:
-            return UserMessage(
-                QCoreApplication.translate("Errors", "The database is busy"),
-                QCoreApplication.translate(
-                    "Errors", "Another program is writing to it; the console tries again shortly."
-                ),
-            )
+    if isinstance(error, DatabaseUnavailable):
         return UserMessage(
             QCoreApplication.translate("Errors", "The database is not answering"),
             QCoreApplication.translate(
@@ -77,7 +59,7 @@ def message_for(error: BaseException) -> UserMessage:
                 "and the network; the console keeps trying.",
             ),
         )
-    if sa is not None and isinstance(error, (sa.ProgrammingError, sa.DatabaseError)):
+    if isinstance(error, DatabaseMismatch):
         return UserMessage(
             QCoreApplication.translate("Errors", "The database gave an unexpected answer"),
             QCoreApplication.translate(

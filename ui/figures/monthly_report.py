@@ -1057,24 +1057,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    from commandcenter.backend import LocalCenter
     from commandcenter.config import resolve_database_url
     from commandcenter.errors import CommandCenterError
-    from commandcenter.figures.kpi import report_actor
-    from commandcenter.figures.monthly_report import monthly_report_data
-    from commandcenter.storage import open_database
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # nothing is shown
     from PySide6.QtGui import QGuiApplication
 
     app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    center = None
     try:
-        database = open_database(resolve_database_url(args.db))
-        with database.session() as session:
-            actor = report_actor(session, args.user)
-            report = monthly_report_data(session, actor, args.period)
+        center = LocalCenter.open_existing(resolve_database_url(args.db))
+        report = center.report_login(args.user).monthly_report(args.period)
     except CommandCenterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    finally:
+        if center is not None:
+            center.close()
     path = write_monthly_report_pdf(report, args.file)
     print(f"{report.title}: written to {path}")
     del app

@@ -49,14 +49,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commandcenter import clock
-from commandcenter.access.accounts import Actor
 from commandcenter.cases.history import HistoryEntry
 from commandcenter.domain.enums import AdminLevel, CaseCategory
 from commandcenter.figures import series as kpi_series
 from commandcenter.figures.kpi import KpiRow, Period, PeriodError
 from commandcenter.figures.series import FigureNode, Overview, Trace
-from commandcenter.storage.database import Database
 from commandcenter.workflow.rules import Action
 from ui.common.errors import describe
 from ui.common.labels import format_datetime, format_rate, label
@@ -426,10 +423,10 @@ class KpiView(QWidget):
         "due",
     )
 
-    def __init__(self, database: Database, actor: Actor, parent=None):
+    def __init__(self, console, parent=None):
         super().__init__(parent)
         self.setObjectName("kpiView")
-        self.database, self.actor = database, actor
+        self.console, self.actor = console, console.actor
         self._overview: Overview | None = None
         self._period: Period | None = None
         self._as_of: dt.datetime | None = None
@@ -486,7 +483,7 @@ class KpiView(QWidget):
         self.period_combo = QComboBox(self)
         self.period_combo.setObjectName("kpiPeriod")
         self.period_combo.setMinimumContentsLength(16)
-        today = clock.now().date()
+        today = self.console.now().date()
         year, month = today.year, today.month
         for i in range(MONTHS_OFFERED):
             text = f"{year}-{month:02d}"
@@ -753,22 +750,20 @@ class KpiView(QWidget):
         date or ``YYYY-MM-DD``, ``figure`` one of ``kpi_series.DAY_FIGURES``)."""
         if self._period is None:
             self._load(self._chosen_period())
-        database, actor = self.database, self.actor
+        backend = self.console.backend
         period, as_of = self._period, self._as_of
         if by == "day":
             day = key if isinstance(key, dt.date) else dt.date.fromisoformat(str(key))
             title = self._day_title(day, figure)
 
             def work():
-                with database.session() as session:
-                    return kpi_series.trace_day(session, actor, day, figure, as_of=as_of)
+                return backend.figures_trace_day(day, figure, as_of)
 
         else:
             title = self._figure_title(figure, by, key)
 
             def work():
-                with database.session() as session:
-                    return kpi_series.trace(session, actor, period, by, key, figure, as_of=as_of)
+                return backend.figures_trace(period, by, key, figure, as_of)
 
         self.trace_label.setText(title + " — " + self.tr("loading…"))
         token = self._next("trace")
@@ -783,11 +778,10 @@ class KpiView(QWidget):
 
     def show_history(self, case_id: int) -> None:
         """Show the archive of one case (jurisdiction-checked in the core)."""
-        database, actor = self.database, self.actor
+        backend = self.console.backend
 
         def work():
-            with database.session() as session:
-                return kpi_series.case_history(session, actor, case_id)
+            return backend.case_history(case_id)
 
         token = self._next("history")
         self.history_label.setText(self.tr("History of a case") + " — " + self.tr("loading…"))
@@ -858,13 +852,12 @@ class KpiView(QWidget):
         widget.style().polish(widget)
 
     def _load(self, period: Period) -> None:
-        self._period, self._as_of = period, clock.now()
+        self._period, self._as_of = period, self.console.now()
         self._started = True
-        database, actor, as_of = self.database, self.actor, self._as_of
+        backend, as_of = self.console.backend, self._as_of
 
         def work():
-            with database.session() as session:
-                return kpi_series.overview(session, actor, period, as_of=as_of)
+            return backend.figures_overview(period, as_of)
 
         token = self._next("overview")
         self._run(work, lambda result: self._overview_loaded(token, result), "loading figures")
@@ -1141,7 +1134,7 @@ class KpiView(QWidget):
     # --- the period picker ----------------------------------------------------------------------
 
     def _default_period(self) -> Period:
-        today = clock.now().date()
+        today = self.console.now().date()
         return Period.month(today.year, today.month)
 
     def _chosen_period(self) -> Period:

@@ -11,6 +11,7 @@ cases move only the markers.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import time
 from dataclasses import dataclass
@@ -30,7 +31,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
-from commandcenter import clock
 from commandcenter.cameras.rows import CameraRow
 from commandcenter.cases.rows import CaseRow
 from commandcenter.domain.enums import AdminLevel
@@ -91,10 +91,7 @@ class PreparedGeometry:
     streets: MapLayer | None
 
 
-def _geometry_key(root: UnitNode) -> tuple:
-    return tuple(
-        (node.id, node.rings, tuple((g.id, g.rings) for g in node.grids)) for node in root.walk()
-    )
+_geometry_tokens = itertools.count(1)
 
 
 def prepare_geometry(root: UnitNode, key: tuple | None = None) -> PreparedGeometry:
@@ -109,7 +106,7 @@ def prepare_geometry(root: UnitNode, key: tuple | None = None) -> PreparedGeomet
     community_ids = {node.id for node in communities}
     streets = [node for node in root.walk() if node.rings and node.id not in community_ids]
     return PreparedGeometry(
-        key=key if key is not None else _geometry_key(root),
+        key=key if key is not None else (next(_geometry_tokens),),
         grids=MapLayer.from_polygons([g.id for g in grids], [g.rings for g in grids])
         if grids
         else None,
@@ -218,6 +215,7 @@ class MapView(QWidget):
         self._render_timer.setInterval(RENDER_DELAY_MS)
         self._render_timer.timeout.connect(self._render)
         self._cases = _Points()
+        self._case_rows: dict[int, CaseRow] = {}
         self._cameras = _Points()
         self._sprite_cache: Sprites | None = None
         self._marker_layer: tuple[QImage, Viewport, tuple] | None = None
@@ -226,7 +224,7 @@ class MapView(QWidget):
         self._marker_layer_timer.setInterval(MARKER_LAYER_DELAY_MS)
         self._marker_layer_timer.timeout.connect(self._on_marker_layer_timer)
         self.camera_online: dict[int, bool] = {}
-        self._now = clock.now()
+        self._now = dt.datetime(2000, 1, 1)  # the console sets it (set_now)
         self.selected_grid: int | None = None
         self.selected_unit: int | None = None
         self.selected_case: int | None = None
@@ -302,16 +300,12 @@ class MapView(QWidget):
     # --- data -------------------------------------------------------------------------------------
 
     def set_tree(self, root: UnitNode) -> None:
-        """New figures (or new boundaries) of the jurisdiction. Boundaries that did not change
-        keep their prepared geometry: only the colours are redone."""
+        """The jurisdiction's boundaries: prepared in a worker, once per tree (the console
+        hands a new tree only when grids change). Figures come with ``set_grid_figures``."""
         self._tree = root
-        self._grid_rows = {g.id: g for node in root.walk() for g in node.grids}
-        key = _geometry_key(root)
-        if self._geometry is not None and self._geometry.key == key:
-            self._recolour()
-            return
-        if self._preparing == key:
-            return
+        for grid in (g for node in root.walk() for g in node.grids):
+            self._grid_rows.setdefault(grid.id, grid)
+        key = (next(_geometry_tokens),)
         self._preparing = key
         run_in_background(
             lambda: prepare_geometry(root, key),
@@ -320,6 +314,12 @@ class MapView(QWidget):
             pool_name="map",
             owner=self,
         )
+
+    def set_grid_figures(self, grids) -> None:
+        """The grids with their current case counts: only the colours are redone."""
+        self._grid_rows = {g.id: g for g in grids}
+        if self._geometry is not None:
+            self._recolour()
 
     def _on_prepared(self, geometry: PreparedGeometry) -> None:
         if self._preparing != geometry.key:
@@ -398,7 +398,23 @@ class MapView(QWidget):
         self._rebuild_scene()
 
     def set_cases(self, rows) -> None:
-        rows = tuple(r for r in rows if r.lon is not None and r.lat is not None)
+        """The open cases to mark (the console's store; ended ones are left out here)."""
+        self._case_rows = {r.id: r for r in rows if r.state.is_open}
+        self._place_cases()
+
+    def apply_cases(self, changed, removed_ids) -> None:
+        """Some cases changed: only their markers move (the point arrays are remade)."""
+        for case_id in removed_ids:
+            self._case_rows.pop(case_id, None)
+        for row in changed:
+            if row.state.is_open:
+                self._case_rows[row.id] = row
+            else:
+                self._case_rows.pop(row.id, None)
+        self._place_cases()
+
+    def _place_cases(self) -> None:
+        rows = tuple(r for r in self._case_rows.values() if r.lon is not None and r.lat is not None)
         xs, ys = lonlat_to_mercator([r.lon for r in rows], [r.lat for r in rows])
         priorities = [PRIORITY[r.status_at(self._now)] for r in rows]
         self._cases = points = _Points(rows, xs, ys, priorities)
@@ -417,8 +433,7 @@ class MapView(QWidget):
     def set_now(self, now: dt.datetime) -> None:
         """Deadline colours move on with the clock between loads."""
         self._now = now
-        cases = self._cases
-        self.set_cases(cases.rows)
+        self._place_cases()
 
     def set_cameras(self, rows) -> None:
         rows = tuple(rows)
@@ -847,10 +862,10 @@ class MapView(QWidget):
 
     def _tooltip(self, kind: str, item) -> str:
         if kind == "case":
-            status = label(item.status_at(clock.now()))
+            status = label(item.status_at(self._now))
             return f"{item.code}\n{item.title}\n{label(item.state)} · {status}"
         if kind == "cases":
-            overdue = sum(r.status_at(clock.now()) is DeadlineStatus.OVERDUE for r in item)
+            overdue = sum(r.status_at(self._now) is DeadlineStatus.OVERDUE for r in item)
             return (
                 self.tr("%1 cases here, %2 overdue — click to zoom in")
                 .replace("%1", str(len(item)))

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commandcenter import clock
 from commandcenter.cameras.rows import CameraRow
 from commandcenter.cameras.urls import display_url
 from commandcenter.cases.rows import CaseRow
@@ -159,7 +158,7 @@ class DetailsPanel(QScrollArea):
                 if row.state is CaseState.REPORTED and row.deadline is None:
                     when = self.tr("reported %1").replace("%1", format_datetime(row.reported_at))
                 else:
-                    when = time_left_text(row.status_at(now), row.deadline, now)
+                    when = time_left_text(row.status_at(now), row.deadline, row.clock_at(now))
                 title = row.title if len(row.title) <= 18 else row.title[:17] + "…"
                 item = QPushButton(f"{when}\n{title}", self.overview)
                 item.setObjectName("overviewItem")
@@ -250,15 +249,16 @@ class DetailsPanel(QScrollArea):
         self.overview.show()
         return button
 
-    def show_case(self, row: CaseRow) -> None:
+    def show_case(self, row: CaseRow, now: dt.datetime) -> None:
         self.current = ("case", row.id)
-        now = clock.now()
         status = row.status_at(now)
         self._reset(self.tr("Case"), row.title)
         self._row(self.tr("Case no."), row.code)
         self._row(self.tr("State"), label(row.state))
         tone = {"overdue": "alarm", "near_due": "warn"}.get(status.value)
-        self._row(self.tr("Time left"), time_left_text(status, row.deadline, now), tone=tone)
+        self._row(
+            self.tr("Time left"), time_left_text(status, row.deadline, row.clock_at(now)), tone=tone
+        )
         self._row(self.tr("Deadline"), format_datetime(row.deadline))
         self._row(self.tr("Category"), label(row.category))
         self._row(self.tr("Urgency"), label(row.urgency))

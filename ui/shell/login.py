@@ -16,25 +16,20 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from commandcenter.access.accounts import Actor, authenticate
 from commandcenter.errors import AuthenticationFailed
-from commandcenter.storage.database import Database
 from ui.common.errors import describe
 from ui.common.tasks import run_in_background
 
 
-def check_login(database: Database, username: str, password: str) -> Actor:
-    """Runs in a worker: argon2 verification takes a noticeable moment on purpose."""
-    with database.session() as session:
-        return authenticate(session, username, password)
-
-
 class LoginDialog(QDialog):
-    def __init__(self, database: Database, username: str = "", parent=None):
+    """Log-in to a center (``center.login``: argon2 takes a noticeable moment on purpose, so
+    it runs in a worker); on success ``backend`` is the logged-in actor's backend."""
+
+    def __init__(self, center, username: str = "", parent=None):
         super().__init__(parent)
         self.setObjectName("loginDialog")
-        self.database = database
-        self.actor: Actor | None = None
+        self.center = center
+        self.backend = None
         self.setWindowTitle(self.tr("Log in — Grid Command Center"))
         self.setMinimumWidth(460)
 
@@ -79,18 +74,22 @@ class LoginDialog(QDialog):
             self._fail(self.tr("Enter your user name and password."))
             return
         self._set_busy(True)
-        database = self.database
+        center = self.center
         run_in_background(
-            lambda: check_login(database, username, password),
+            lambda: center.login(username, password),
             self._on_success,
             self._on_error,
             owner=self,
         )
 
-    def _on_success(self, actor: Actor) -> None:
+    def _on_success(self, backend) -> None:
         self._set_busy(False)
-        self.actor = actor
+        self.backend = backend
         self.accept()
+
+    @property
+    def actor(self):
+        return None if self.backend is None else self.backend.actor
 
     def _on_error(self, error: Exception) -> None:
         self._set_busy(False)

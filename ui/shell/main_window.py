@@ -1,6 +1,10 @@
 """The console's main window: jurisdiction tree on the left, the work area (map, case board,
 video wall, figures) in the middle, details on the right, the alert strip on top and the status
 bar below. The same shell for every role; the actor's jurisdiction decides what is in it.
+
+The window holds one ``Console`` (``ui.data.console``): the backend, the one writer, the one
+case store and the change feed. Every view is given it and follows its signals; the window
+itself only lays the views out and routes selections between them.
 """
 
 from __future__ import annotations
@@ -14,32 +18,18 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QTabWidget,
     QToolBar,
 )
-from sqlalchemy import select
 
-from commandcenter import clock
-from commandcenter.access.accounts import Actor
 from commandcenter.cases.export import export_cases_xlsx
-from commandcenter.config import data_dir
-from commandcenter.domain.enums import AttachmentKind, Role
-from commandcenter.errors import CommandCenterError, TransitionRefused
-from commandcenter.figures.kpi import Period
-from commandcenter.figures.monthly_report import monthly_report_data
-from commandcenter.jurisdiction import search
+from commandcenter.domain.enums import Role
+from commandcenter.errors import CommandCenterError
 from commandcenter.jurisdiction.tree import UnitNode
-from commandcenter.storage.database import Database
-from commandcenter.storage.models import Case
-from commandcenter.video import StreamRegistry, database_credentials
-from commandcenter.video.probe import check_cameras
-from commandcenter.video.snapshot import save_snapshot, snapshot_filename, snapshot_png
-from commandcenter.video.wall import Tour, TourProblem, load_tours, save_tours
-from commandcenter.workflow import attachments
+from commandcenter.video import StreamRegistry
 from ui.admin.camera_registry import CameraRegistryDialog
 from ui.admin.grid_import import GridImportDialog
 from ui.board.case_list import CaseBoard
@@ -50,7 +40,7 @@ from ui.common import i18n
 from ui.common.errors import describe
 from ui.common.labels import format_datetime, label
 from ui.common.tasks import run_in_background
-from ui.data.console_data import STALE_AFTER, ConsoleData, Snapshot
+from ui.data.console import Console
 from ui.figures.counters import FiguresView
 from ui.figures.monthly_report import write_monthly_report_pdf
 from ui.figures.performance import KpiView
@@ -60,42 +50,39 @@ from ui.shell.alert_strip import AlertStrip
 from ui.shell.details_panel import DetailsPanel
 from ui.shell.tree_panel import JurisdictionTree
 from ui.video.wall import VideoWall
+from ui.video.wall_actions import WallActions
 
 VIEWS = ("map", "board", "wall", "figures", "kpi", "case")
-CAMERA_CHECK_MS = 60_000  # how often the map's camera markers are checked online/offline
-COUNTDOWN_REFRESH_S = 30  # countdowns and deadline colours advance this often between loads
 DETAILS_PICTURE_INTERVAL_S = 0.25  # the selected camera's picture in the details panel
 
 
 class MainWindow(QMainWindow):
-    ready = Signal()  # the first data load has reached every view
+    ready = Signal()  # the first picture of the jurisdiction has reached every view
 
-    def __init__(self, database: Database, actor: Actor, parent=None):
+    def __init__(self, backend, parent=None):
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.database, self.actor = database, actor
-        self.data = ConsoleData(database, actor, self)
+        self.backend, self.actor = backend, backend.actor
+        self.console = Console(backend, self)
         self.is_ready = False
-        self._units: dict[int, UnitNode] = {}
-        self._grids = {}
-        self._community_of_grid: dict[int, str] = {}
-        self._cameras = {}
-        self._case_rows = ()
 
-        self.setWindowTitle(self.tr("Grid Command Center — %1").replace("%1", actor.center_name))
+        self.setWindowTitle(
+            self.tr("Grid Command Center — %1").replace("%1", self.actor.center_name)
+        )
         self.resize(1600, 1000)
         self.setMinimumSize(QSize(1024, 640))
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks)
 
-        # Centre: the four views.
+        # Centre: the views, all over the one console.
         self.map_panel = MapPanel(self, search=self._search_places)
         self.map_view = self.map_panel.map
-        self.board = CaseBoard(self)
-        self.board_view = BoardView(database, actor, self)
+        self.board = CaseBoard(self.console.store, self)
+        self.board_view = BoardView(self.console, self)
         self.board_tab = BoardTab(self.board_view, self.board, self)
         # The wall's decoding workers look a camera's credentials up themselves, in their own
         # thread: the window never holds a camera password.
-        self.wall = VideoWall(self, registry=StreamRegistry(database_credentials(database)))
+        self.wall = VideoWall(self, registry=StreamRegistry(backend.stream_credentials()))
+        self.wall_actions = WallActions(self.console, self.wall, self)
         self.figures = FiguresView(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("workArea")
@@ -107,9 +94,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.board_tab, self.tr("Case board"))
         self.tabs.addTab(self.wall, self.tr("Video wall"))
         self.tabs.addTab(self.figures, self.tr("Figures"))
-        self.kpi = KpiView(database, actor, self)
+        self.kpi = KpiView(self.console, self)
         self.tabs.addTab(self.kpi, self.tr("Performance"))
-        self.case_view = CaseDetailView(database, actor, self)
+        self.case_view = CaseDetailView(self.console, self)
         self.tabs.addTab(self.case_view, self.tr("Case"))
         for i in range(len(VIEWS)):
             self.tabs.setTabToolTip(i, f"Ctrl+{i + 1}")
@@ -148,12 +135,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
 
-        self._countdown_refreshed = time.monotonic()
         self._details_picture_at = 0.0
-        self._camera_check = QTimer(self)
-        self._camera_check.setInterval(CAMERA_CHECK_MS)
-        self._camera_check.timeout.connect(self._check_cameras)
-        self._checking_cameras = False
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._tick)
@@ -175,7 +157,7 @@ class MainWindow(QMainWindow):
         self.user_label.setObjectName("statusUser")
         self.database_label = QLabel(self)
         self.database_label.setObjectName("statusDatabase")
-        self.database_label.setToolTip(self.database.display_url)
+        self.database_label.setToolTip(self.backend.display_url)
         self._show_database_state(None)
         self.clock_label = QLabel(self)
         self.clock_label.setObjectName("statusClock")
@@ -189,7 +171,7 @@ class MainWindow(QMainWindow):
         console = menu.addMenu(self.tr("&Console"))
         refresh = QAction(self.tr("Refresh now"), self)
         refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
-        refresh.triggered.connect(self.data.refresh)
+        refresh.triggered.connect(self.console.feed.reload)
         console.addAction(refresh)
         new_case = QAction(self.tr("New case…"), self)
         new_case.setShortcut(QKeySequence.StandardKey.New)
@@ -331,7 +313,7 @@ class MainWindow(QMainWindow):
             return
         shown = self.board_view if self.board_tab.mode == "board" else self.board
         rows, title = shown.shown_rows(), shown.filter_description()
-        now = clock.now()
+        now = self.console.now()
         run_in_background(
             lambda: export_cases_xlsx(rows, path, now=now, title=title),
             lambda written: self.statusBar().showMessage(
@@ -346,21 +328,18 @@ class MainWindow(QMainWindow):
 
     def export_monthly_report(self, path: str | None = None, period: str | None = None) -> None:
         """The monthly report (月报) of the chosen month as a PDF, made in a worker."""
-        period = period or (clock.now().date().replace(day=1) - dt.timedelta(days=1)).strftime(
-            "%Y-%m"
-        )
+        today = self.console.now().date()
+        period = period or (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
                 self, self.tr("Monthly report"), f"月报-{period}.pdf", "PDF (*.pdf)"
             )
         if not path:
             return
-        database, actor = self.database, self.actor
+        backend = self.backend
 
         def write():
-            with database.session() as session:
-                report = monthly_report_data(session, actor, Period.parse(period))
-            return write_monthly_report_pdf(report, path)
+            return write_monthly_report_pdf(backend.monthly_report(period), path)
 
         run_in_background(
             write,
@@ -372,33 +351,41 @@ class MainWindow(QMainWindow):
         )
 
     def open_camera_registry(self) -> CameraRegistryDialog:
-        dialog = CameraRegistryDialog(self.database, self.actor, self)
+        dialog = CameraRegistryDialog(self.console, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.changed.connect(self.data.refresh)
         self.camera_registry_dialog = dialog
         dialog.open()
         return dialog
 
     def open_grid_import(self) -> GridImportDialog:
-        dialog = GridImportDialog(self.database, self, actor=self.actor)
+        dialog = GridImportDialog(self.console, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.imported.connect(lambda _result: self.data.refresh())
         self.grid_import_dialog = dialog
         dialog.open()
         return dialog
 
+    def _on_write_failed(self, error: Exception) -> None:
+        text = str(error) if isinstance(error, CommandCenterError) else ""
+        message = describe(error, doing="saving") if not text else None
+        self.statusBar().showMessage(text or f"{message.text} {message.hint}".strip(), 20_000)
+
     def _connect(self) -> None:
-        self.data.treeChanged.connect(self._on_tree)
-        self.data.casesChanged.connect(self._on_cases)
-        self.data.camerasChanged.connect(self._on_cameras)
-        self.data.dashboardChanged.connect(self._on_dashboard)
-        self.data.loaded.connect(self._on_loaded)
-        self.data.loadFailed.connect(self._on_load_failed)
+        console = self.console
+        console.loaded.connect(self._on_loaded)
+        console.treeChanged.connect(self._on_tree)
+        console.casesChanged.connect(self._on_cases_changed)
+        console.camerasChanged.connect(self._on_cameras)
+        console.countsChanged.connect(self._on_counts)
+        console.clockTicked.connect(self._on_clock_ticked)
+        console.feed.failed.connect(self._on_load_failed)
+        console.feed.checked.connect(self._on_checked)
+        self.board_view.connect_console()
+        self.wall_actions.camerasChecked.connect(self._on_cameras_checked)
+        self.wall_actions.said.connect(self.statusBar().showMessage)
         self.tree.gridSelected.connect(self.select_grid)
         self.tree.unitSelected.connect(self.select_unit)
         self.map_view.gridSelected.connect(self.select_grid)
         self.map_view.caseSelected.connect(self.open_case)
-        self.case_view.caseChanged.connect(self._on_case_changed)
         self.kpi.caseRequested.connect(self.open_case)
         self.case_view.caseRequested.connect(self.open_case)
         self.case_view.cameraRequested.connect(self.show_camera_on_wall)
@@ -418,28 +405,22 @@ class MainWindow(QMainWindow):
         self.details.caseRequested.connect(self.select_case)
         self.details.alertRequested.connect(self.show_alert)
         self.wall.frameReady.connect(self._on_frame)
-        self.wall.snapshotRequested.connect(self.take_snapshot)
-        self.wall.saveTourRequested.connect(self.save_tour)
-        self.wall.deleteTourRequested.connect(self.delete_tour)
 
     # --- life cycle ----------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Load the data now and then on the refresh timer; start the clock."""
+        """Load the picture once, then follow the change feed; start the clock."""
         path, gcj02 = saved_basemap()
         if path:
             self.use_basemap(path, gcj02)
-        self.data.start()
-        self.board_view.start()
-        self.load_tours()
+        self.console.start()
+        self.wall_actions.start()
         self._clock.start()
-        self._camera_check.start()
 
     def closeEvent(self, event) -> None:
-        self.data.stop()
-        self.board_view.stop()
+        self.console.stop()
+        self.wall_actions.stop()
         self._clock.stop()
-        self._camera_check.stop()
         self.wall.shutdown()  # no decoding thread outlives the window
         super().closeEvent(event)
 
@@ -497,171 +478,61 @@ class MainWindow(QMainWindow):
 
     # --- data arriving -------------------------------------------------------------------------
 
+    def _on_loaded(self, data) -> None:
+        """A whole picture: the first at start, or again after a new day or new settings."""
+        now = self.console.now()
+        self.map_view.set_now(now)
+        self.map_view.set_cases(self.console.store.open_rows())
+        self.board.update_label()
+        self._show_database_state(None)
+        self._refresh_details()
+        if not self.is_ready:
+            self.is_ready = True
+            self.ready.emit()
+
     def _on_tree(self, root: UnitNode) -> None:
-        self._units = {node.id: node for node in root.walk()}
-        self._grids = {g.id: g for node in root.walk() for g in node.grids}
-        self._community_of_grid = {g.id: node.name for node in root.walk() for g in node.grids}
-        self.tree.set_root(root)
+        """Boundaries, loaded once (and again only when grids change)."""
+        self.tree.set_root(self.console.counted_tree or root)
         self.map_view.set_tree(root)
         self.board_view.set_centers(_centers_of(root))
+
+    def _on_counts(self, dashboard, counted: UnitNode | None) -> None:
+        """The counters and the per-grid counts, from the store's rows."""
+        self.alerts.set_dashboard(dashboard)
+        self.figures.set_dashboard(dashboard)
+        if counted is not None:
+            self.tree.set_root(counted)
+            self.map_view.set_grid_figures(g for node in counted.walk() for g in node.grids)
         self._refresh_details()
 
-    def _on_cases(self, rows) -> None:
-        self._case_rows = rows
-        self.board.set_cases(rows)
-        self.map_view.set_cases(rows)
+    def _on_cases_changed(self, changed, removed_ids) -> None:
+        """Rows the store has applied (this console's steps and everyone else's)."""
+        self.map_view.apply_cases(changed, removed_ids)
+        self.board.update_label()
         self._refresh_details()
 
     def _on_cameras(self, rows) -> None:
-        self._cameras = {c.id: c for c in rows}
         self.wall.set_cameras(rows)
         self.map_view.set_cameras(rows)
         self._refresh_details()
-        self._check_cameras()
-
-    def _check_cameras(self) -> None:
-        """Online/offline of every camera for the map, in a worker, one check at a time."""
-        if self._checking_cameras or not self._cameras:
-            return
-        self._checking_cameras = True
-        cameras = tuple(self._cameras.values())
-        credentials = database_credentials(self.database)
-        run_in_background(
-            lambda: check_cameras(cameras, credentials),
-            self._on_cameras_checked,
-            lambda _error: setattr(self, "_checking_cameras", False),
-            pool_name="probe",
-            owner=self,
-        )
 
     def _on_cameras_checked(self, online: dict) -> None:
-        self._checking_cameras = False
         self.map_view.set_camera_status(online)
         self.wall.set_camera_status(online)
-
-    # --- video wall: tours and snapshots ---------------------------------------------------------
-
-    def load_tours(self) -> None:
-        database, actor = self.database, self.actor
-
-        def load():
-            with database.session() as session:
-                return load_tours(session, actor)
-
-        run_in_background(load, self.wall.set_tours, lambda _e: None, owner=self)
-
-    def _write_tours(self, change) -> None:
-        """Apply ``change(list of tours) -> list of tours`` to the stored tours, in a worker."""
-        database, actor = self.database, self.actor
-
-        def write():
-            with database.session() as session, session.begin():
-                tours = change(load_tours(session))
-                save_tours(session, actor, tours)
-            with database.session() as session:
-                return load_tours(session, actor)
-
-        run_in_background(write, self.wall.set_tours, self._on_write_failed, owner=self)
-
-    def save_tour(self, name: str, camera_ids, dwell_s: int) -> None:
-        tour = Tour(name, tuple(camera_ids), dwell_s)
-        self._write_tours(lambda tours: [t for t in tours if t.name != name] + [tour])
-
-    def delete_tour(self, name: str) -> None:
-        self._write_tours(lambda tours: [t for t in tours if t.name != name])
-
-    def _on_write_failed(self, error: Exception) -> None:
-        text = str(error) if isinstance(error, (TourProblem, CommandCenterError)) else ""
-        message = describe(error, doing="saving") if not text else None
-        self.statusBar().showMessage(text or f"{message.text} {message.hint}".strip(), 20_000)
-
-    def take_snapshot(self, camera_id: int, kind: str) -> None:
-        """Save the camera's current picture; attach it to a case or start a new case with it."""
-        camera = self._cameras.get(camera_id)
-        frame = self.wall.full_frame(camera_id)
-        if camera is None or frame is None:
-            self.statusBar().showMessage(self.tr("No picture of this camera yet."), 8000)
-            return
-        taken_at = clock.now()
-        data = snapshot_png(
-            frame.image, device_id=camera.device_id, camera_name=camera.name, taken_at=taken_at
-        )
-        name = snapshot_filename(camera.device_id, taken_at)
-        folder = data_dir() / "snapshots"
-        image = frame.image
-
-        def save():
-            return save_snapshot(
-                folder,
-                image,
-                device_id=camera.device_id,
-                camera_name=camera.name,
-                taken_at=taken_at,
-            )
-
-        run_in_background(
-            save,
-            lambda path: self.statusBar().showMessage(
-                self.tr("Snapshot saved: %1").replace("%1", str(path)), 15_000
-            ),
-            self._on_write_failed,
-            owner=self,
-        )
-        if kind == "case":
-            code, ok = QInputDialog.getText(
-                self, self.tr("Snapshot to a case"), self.tr("Case number:")
-            )
-            if ok and code.strip():
-                self.attach_snapshot(code.strip(), data, name)
-        elif kind == "new_case":
-            dialog = self.new_case_at(camera.lon, camera.lat, camera.grid_id, camera=camera)
-            dialog.reported.connect(lambda change: self.attach_snapshot(change.code, data, name))
-
-    def attach_snapshot(self, case_code: str, data: bytes, filename: str) -> None:
-        database, actor = self.database, self.actor
-
-        def attach_it():
-            with database.session() as session, session.begin():
-                case_id = session.scalar(select(Case.id).where(Case.code == case_code))
-                if case_id is None:
-                    raise TransitionRefused(f"No case numbered {case_code}.", "input")
-                attachments.attach(
-                    session,
-                    actor,
-                    case_id,
-                    data,
-                    filename=filename,
-                    media_type="image/png",
-                    kind=AttachmentKind.SNAPSHOT,
-                )
-            return case_code
-
-        run_in_background(
-            attach_it,
-            lambda code: self.statusBar().showMessage(
-                self.tr("Snapshot attached to case %1").replace("%1", code), 15_000
-            ),
-            self._on_write_failed,
-            owner=self,
-        )
-
-    def _on_dashboard(self, dashboard) -> None:
-        self.alerts.set_dashboard(dashboard)
-        self.figures.set_dashboard(dashboard)
 
     def _show_database_state(self, error: str | None) -> None:
         text = (
             self.tr("Database: %1 (%2)")
-            .replace("%1", self.database.display_url)
-            .replace("%2", self.database.dialect)
+            .replace("%1", self.backend.display_url)
+            .replace("%2", self.backend.kind)
         )
         if error:
             text += "  " + self.tr("⚠ not answering")
-            hint = self.data.last_error_hint
-            lines = [self.database.display_url, error] + ([hint] if hint else [])
+            hint = self.console.feed.last_error_hint
+            lines = [self.backend.display_url, error] + ([hint] if hint else [])
             self.database_label.setToolTip("\n".join(lines))
         else:
-            self.database_label.setToolTip(self.database.display_url)
+            self.database_label.setToolTip(self.backend.display_url)
         self.database_label.setText(text)
         state = "error" if error else "ok"
         if self.database_label.property("state") != state:
@@ -669,80 +540,64 @@ class MainWindow(QMainWindow):
             self.database_label.style().unpolish(self.database_label)
             self.database_label.style().polish(self.database_label)
 
-    def _on_loaded(self, snapshot: Snapshot) -> None:
-        self.alerts.set_freshness(snapshot.loaded_at, None)
-        self._show_database_state(None)
-        self.board.set_now(clock.now())
-        self._countdown_refreshed = time.monotonic()
-        if not self.is_ready:
-            self.is_ready = True
-            self.ready.emit()
+    def _on_checked(self, checked_at) -> None:
+        self.alerts.set_freshness(checked_at, None)
+        if self.database_label.property("state") == "error":
+            self._show_database_state(None)
 
     def _on_load_failed(self, message: str) -> None:
-        loaded_at = self.data.snapshot.loaded_at if self.data.snapshot else None
-        self.alerts.set_freshness(loaded_at, message, hint=self.data.last_error_hint)
+        feed = self.console.feed
+        self.alerts.set_freshness(feed.checked_at, message, hint=feed.last_error_hint)
         self._show_database_state(message)
 
     def _tick(self) -> None:
-        now = clock.now()
+        now = self.console.now()
         self.clock_label.setText(format_datetime(now, seconds=True))
-        snapshot = self.data.snapshot
-        if snapshot is not None and self.data.last_error is None:
-            self.alerts.set_freshness(
-                snapshot.loaded_at, None, stale=now - snapshot.loaded_at > STALE_AFTER
-            )
-        # By elapsed time, not by the clock's second: a busy machine may skip seconds.
-        if time.monotonic() - self._countdown_refreshed >= COUNTDOWN_REFRESH_S:
-            self._refresh_countdowns(now)
+        feed = self.console.feed
+        if feed.checked_at is not None and feed.last_error is None:
+            self.alerts.set_freshness(feed.checked_at, None, stale=feed.is_stale(now))
 
-    def _refresh_countdowns(self, now) -> None:
+    def _on_clock_ticked(self, now) -> None:
         """Advance what depends on "now" without reloading: countdowns, marker states."""
-        self._countdown_refreshed = time.monotonic()
-        self.board.set_now(now)
-        self.board_view.set_now(now)
         self.map_view.set_now(now)
         if self.details.current is None:
-            self.details.show_overview(self._case_rows, now)
+            self.details.show_overview(self.console.store.open_rows(), now)
 
     # --- selection -----------------------------------------------------------------------------
 
     def select_grid(self, grid_id: int) -> None:
-        grid = self._grids.get(grid_id)
+        grid = self.console.grids.get(grid_id)
         if grid is None:
             return
         self.tree.select("grid", grid_id)
         self.map_view.select(grid=grid_id)
         self.map_view.reveal_selection()
         self.details.show_grid(
-            grid, self._community_of_grid.get(grid_id), self._cameras_of(grid_id)
+            grid, self.console.community_of_grid.get(grid_id), self.console.cameras_of_grid(grid_id)
         )
 
-    def _cameras_of(self, grid_id: int) -> tuple:
-        return tuple(c for c in self._cameras.values() if c.grid_id == grid_id)
-
     def show_grid_cases(self, grid_id: int) -> None:
-        grid = self._grids.get(grid_id)
+        grid = self.console.grids.get(grid_id)
         if grid is not None:
             self.board.show_grids({grid_id}, grid.name)
             self.board_tab.show_mode("list")
             self.show_view("board")
 
     def show_grid_cameras(self, grid_id: int) -> None:
-        grid = self._grids.get(grid_id)
-        cameras = self._cameras_of(grid_id)
+        grid = self.console.grids.get(grid_id)
+        cameras = self.console.cameras_of_grid(grid_id)
         if grid is not None and cameras:
             self.wall.show_group([c.id for c in cameras], grid.name)
             self.show_view("wall")
 
     def show_camera_on_wall(self, camera_id: int) -> None:
-        if camera_id in self._cameras:
+        if camera_id in self.console.cameras:
             self.wall.select_camera(camera_id)
             self.show_view("wall")
 
     def _search_places(self, text: str) -> list:
-        """The map's search; runs in a worker thread with its own session."""
-        with self.database.session() as session:
-            return search.search_places(session, self.actor, text, limit=12)
+        """The map's search; runs in a worker thread."""
+        return self.backend.search_places(text, limit=12)
 
     def _on_place_chosen(self, hit) -> None:
         if hit.kind == "grid":
@@ -763,16 +618,9 @@ class MainWindow(QMainWindow):
         )
 
     def new_case_at(self, lon: float, lat: float, grid_id, camera=None) -> NewCaseDialog:
-        grid = self._grids.get(grid_id) if grid_id is not None else None
+        grid = self.console.grids.get(grid_id) if grid_id is not None else None
         dialog = NewCaseDialog(
-            self.database,
-            self.actor,
-            lon,
-            lat,
-            grid_id,
-            grid.name if grid else None,
-            self,
-            camera=camera,
+            self.console, lon, lat, grid_id, grid.name if grid else None, self, camera=camera
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.reported.connect(self._on_case_reported)
@@ -782,10 +630,9 @@ class MainWindow(QMainWindow):
 
     def _on_case_reported(self, change) -> None:
         self.statusBar().showMessage(self.tr("Case %1 reported").replace("%1", change.code), 8000)
-        self.data.refresh()  # the new case on the map and the board at once
 
     def select_unit(self, unit_id: int) -> None:
-        node = self._units.get(unit_id)
+        node = self.console.units.get(unit_id)
         if node is None:
             return
         self.tree.select("unit", unit_id)
@@ -794,7 +641,7 @@ class MainWindow(QMainWindow):
         self.details.show_unit(node)
 
     def select_case(self, case_id: int) -> None:
-        row = self.board.model.case_by_id(case_id)
+        row = self.console.store.case_by_id(case_id)
         if row is None:
             return
         self.board.select_case(case_id)
@@ -802,22 +649,19 @@ class MainWindow(QMainWindow):
         self.map_view.reveal_selection()
         if row.grid_id is not None:
             self.tree.select("grid", row.grid_id)
-        self.details.show_case(row)
-
-    def _on_case_changed(self, _case_id: int) -> None:
-        """A step was taken here: every view catches up now, not at its next poll."""
-        self.data.refresh()
-        self.board_view.refresh()
+        self.details.show_case(row, self.console.now())
 
     def open_case(self, case_id: int) -> None:
         """The whole case in the case tab (a marker, the board, a related case)."""
         self.select_case(case_id)
-        self.case_view.set_camera_positions({c.id: (c.lon, c.lat) for c in self._cameras.values()})
+        self.case_view.set_camera_positions(
+            {c.id: (c.lon, c.lat) for c in self.console.cameras.values()}
+        )
         self.case_view.show_case(case_id)
         self.show_view("case")
 
     def select_camera(self, camera_id: int) -> None:
-        camera = self._cameras.get(camera_id)
+        camera = self.console.cameras.get(camera_id)
         if camera is None:
             return
         self.wall.select_camera(camera_id)
@@ -845,23 +689,28 @@ class MainWindow(QMainWindow):
 
     def _refresh_details(self) -> None:
         """Show the fresh data of the selected item; clear when it is gone (a case closed)."""
-        current = self.details.current
+        console, current = self.console, self.details.current
+        now = console.now()
         if current is None:
-            self.details.show_overview(self._case_rows, clock.now())
+            self.details.show_overview(console.store.open_rows(), now)
             return
         kind, item_id = current
-        if kind == "grid" and item_id in self._grids:
+        if kind == "grid" and item_id in console.grids:
             self.details.show_grid(
-                self._grids[item_id],
-                self._community_of_grid.get(item_id),
-                self._cameras_of(item_id),
+                console.grids[item_id],
+                console.community_of_grid.get(item_id),
+                console.cameras_of_grid(item_id),
             )
-        elif kind == "unit" and item_id in self._units:
-            self.details.show_unit(self._units[item_id])
-        elif kind == "case" and self.board.model.case_by_id(item_id) is not None:
-            self.details.show_case(self.board.model.case_by_id(item_id))
-        elif kind == "camera" and item_id in self._cameras:
-            self.details.show_camera(self._cameras[item_id], self.wall.last_image(item_id))
+        elif kind == "unit" and item_id in console.units:
+            self.details.show_unit(console.units[item_id])
+        elif kind == "case" and console.store.case_by_id(item_id) is not None:
+            row = console.store.case_by_id(item_id)
+            if row.state.is_open:
+                self.details.show_case(row, now)
+            else:
+                self.details.show_nothing()
+        elif kind == "camera" and item_id in console.cameras:
+            self.details.show_camera(console.cameras[item_id], self.wall.last_image(item_id))
         else:
             self.details.show_nothing()
 

@@ -58,7 +58,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_import_divisions(args) -> int:
-    from commandcenter.jurisdiction.divisions import import_divisions
+    from commandcenter.geo.divisions import import_divisions
 
     database = _database(args)
     with database.session() as session, session.begin():
