@@ -12,7 +12,9 @@ Fixtures:
   session (``postgresql+psycopg://postgres@127.0.0.1:PORT/commandcenter_test``); it FAILS, with
   a hint to run ``make test``, when no server binaries are installed;
 - ``pg_database_url``: a fresh, uniquely named PostgreSQL database per test, dropped afterwards;
-- ``db_url``: parametrised ``sqlite`` / ``postgresql``: a fresh SQLite file in ``tmp_path`` or a
+- ``db_url``: parametrised ``sqlite`` / ``postgresql``: a fresh database with the schema at the
+  head (a copy of a file or a template migrated once per run); ``empty_db_url``: an empty one,
+  a fresh SQLite file in ``tmp_path`` or a
   fresh PostgreSQL database, so storage tests run on both engines.
 
 Tests that use PostgreSQL get the ``postgres`` marker, so ``-m "not postgres"`` leaves them out.
@@ -20,6 +22,8 @@ Tests that use PostgreSQL get the ``postgres`` marker, so ``-m "not postgres"`` 
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
 import os
 import shutil
 import tempfile
@@ -62,9 +66,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         callspec = getattr(item, "callspec", None)
-        on_postgres = callspec is not None and callspec.params.get("db_url") == "postgresql"
+        params = callspec.params if callspec is not None else {}
+        on_postgres = "postgresql" in (params.get("db_url"), params.get("empty_db_url"))
         if fixtures & POSTGRES_FIXTURES or on_postgres:
             item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(autouse=True)
+def garbage_in_the_gui_thread(request):
+    """For the console's tests, as in the console (``ui.common.tasks.GuiThreadGarbageCollector``):
+    no cyclic collection in a worker thread, where it could destroy a Qt object of the GUI
+    thread; one collection at the end, in this thread. What was alive before the test is frozen
+    first, so that collection looks only at what the test made (collecting the whole session's
+    heap takes more than a second by the end of a run)."""
+    if not request.module.__name__.rpartition(".")[2].startswith("test_ui_"):
+        yield
+        return
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.unfreeze()
+        gc.enable()
 
 
 @pytest.fixture(scope="session")
@@ -101,14 +126,73 @@ def pg_database_url(postgres_server: pg_server.PostgresServer) -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh empty database URL on each engine: SQLite file or PostgreSQL database."""
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh empty database URL on each engine: SQLite file or PostgreSQL database (for the
+    tests of migrations themselves)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'commandcenter.db'}"
     return request.getfixturevalue("pg_database_url")
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file migrated to the head once per run; tests get copies."""
+    from commandcenter.storage import open_database
+
+    path = tmp_path_factory.mktemp("migrated") / "migrated.db"
+    open_database(f"sqlite:///{path}").dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_pg_template(postgres_server: pg_server.PostgresServer) -> str:
+    """A PostgreSQL database migrated to the head once per run, copied as a template."""
+    from commandcenter.storage import open_database
+
+    name = postgres_server.create_database("cc_template_migrated")
+    open_database(postgres_server.url_for(name)).dispose()
+    return name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database with the schema at the head on each engine: a copy of a file or of a
+    template migrated once per run (opening it still checks the migrations, which are up to
+    date). Storage tests run on both engines."""
+    if request.param == "sqlite":
+        target = tmp_path / "commandcenter.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), target)
+        yield f"sqlite:///{target}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = server.create_database(template=request.getfixturevalue("migrated_pg_template"))
+    try:
+        yield server.url_for(name)
+    finally:
+        server.drop_database(name)
+
+
 DEMO_TODAY = "2026-11-26"
+# The demo's "now": its cases were made up to this moment, so deadlines are what the demo made
+# them whatever the real date. Consoles in tests run on a ManualClock at this moment.
+DEMO_NOW = dt.datetime(2026, 11, 26, 16, 0)
+
+
+def demo_backend(database, username: str = "duty", now: dt.datetime = DEMO_NOW):
+    """The backend of a demo account on ``database``, its clock standing at ``now``."""
+    from commandcenter.access.accounts import demo_actor
+    from commandcenter.backend import LocalBackend
+    from commandcenter.clock import ManualClock
+
+    with database.session() as session:
+        actor = demo_actor(session, username)
+    return LocalBackend(database, actor, ManualClock(now))
+
+
+@pytest.fixture
+def backend_of():
+    """``backend_of(database, username="duty", now=DEMO_NOW)``: a demo account's backend."""
+    return demo_backend
 
 
 @pytest.fixture(scope="session")
@@ -117,8 +201,6 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory):
 
     Shared by many tests: treat it as read-only; tests that change data make their own.
     """
-    import datetime as dt
-
     from commandcenter.demo.generator import generate_demo
     from commandcenter.storage import open_database
 

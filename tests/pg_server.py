@@ -337,13 +337,17 @@ class PostgresServer:
             host=self.host, port=self.port, user=self.user, dbname=dbname, autocommit=True
         )
 
-    def create_database(self, name: str | None = None) -> str:
-        """Create an empty database (a unique name when none is given) and return its name."""
+    def create_database(self, name: str | None = None, *, template: str | None = None) -> str:
+        """Create a database (a unique name when none is given) and return its name: empty, or
+        a copy of ``template`` (a file copy on the server: far quicker than migrating again)."""
         from psycopg import sql
 
         name = name or f"cc_test_{uuid.uuid4().hex[:12]}"
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
         with self.connect() as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            conn.execute(statement)
         return name
 
     def drop_database(self, name: str) -> None:

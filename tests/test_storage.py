@@ -10,8 +10,8 @@ from commandcenter.storage.migrate import current_revision, head_revision
 from commandcenter.storage.models import Base, Center, Setting
 
 
-def test_migrates_an_empty_database_to_head(db_url):
-    database = open_database(db_url)
+def test_migrates_an_empty_database_to_head(empty_db_url):
+    database = open_database(empty_db_url)
     try:
         assert current_revision(database.engine) == head_revision()
         tables = set(inspect(database.engine).get_table_names())
@@ -21,12 +21,12 @@ def test_migrates_an_empty_database_to_head(db_url):
         database.dispose()
 
 
-def test_migrations_are_idempotent_and_keep_data(db_url):
-    database = open_database(db_url)
+def test_migrations_are_idempotent_and_keep_data(empty_db_url):
+    database = open_database(empty_db_url)
     with database.session() as session, session.begin():
         session.add(Setting(key="probe", value={"kept": True}))
     database.dispose()
-    again = open_database(db_url)
+    again = open_database(empty_db_url)
     try:
         with again.session() as session:
             assert session.get(Setting, "probe").value == {"kept": True}
@@ -34,12 +34,12 @@ def test_migrations_are_idempotent_and_keep_data(db_url):
         again.dispose()
 
 
-def test_schema_matches_the_models(db_url):
+def test_schema_matches_the_models(empty_db_url):
     """The migration creates exactly what the ORM declares (no drift to autogenerate)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    database = open_database(db_url)
+    database = open_database(empty_db_url)
     try:
         with database.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -59,8 +59,8 @@ def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):
         database.dispose()
 
 
-def test_foreign_keys_are_enforced(db_url):
-    database = open_database(db_url)
+def test_foreign_keys_are_enforced(empty_db_url):
+    database = open_database(empty_db_url)
     try:
         with pytest.raises(IntegrityError), database.session() as session, session.begin():
             session.add(Center(id=1, unit_id=999, name="no such unit"))
@@ -97,14 +97,14 @@ def test_wrong_postgres_database_name(postgres_server):
         open_database(url)
 
 
-def test_upgrade_keeps_rows_written_by_an_older_schema(db_url):
+def test_upgrade_keeps_rows_written_by_an_older_schema(empty_db_url):
     """A database made by revision 0001 with a case in it upgrades to head in place."""
     import datetime as dt
 
     from commandcenter.storage.database import create_engine_for
     from commandcenter.storage.migrate import upgrade
 
-    engine = create_engine_for(db_url)
+    engine = create_engine_for(empty_db_url)
     upgrade(engine, "0001")
     with engine.begin() as conn:
         conn.execute(
@@ -123,7 +123,7 @@ def test_upgrade_keeps_rows_written_by_an_older_schema(db_url):
             {"at": dt.datetime(2026, 11, 2, 9, 0)},
         )
     engine.dispose()
-    database = open_database(db_url)
+    database = open_database(empty_db_url)
     try:
         from commandcenter.storage.models import Case, TimeLimit
 

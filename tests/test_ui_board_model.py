@@ -14,7 +14,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 from commandcenter.access.accounts import Actor
 from commandcenter.cases import board
-from commandcenter.cases.board import BoardChanges, BoardFilter, BoardSort, Stage, Watermark
+from commandcenter.cases.board import BoardFilter, BoardSort, Stage
 from commandcenter.cases.rows import CaseRow
 from commandcenter.domain.enums import (
     AdminLevel,
@@ -26,7 +26,8 @@ from commandcenter.domain.enums import (
 )
 from commandcenter.schedule.deadlines import DeadlineStatus
 from commandcenter.workflow import Action
-from ui.board.model import BoardColumns, BoardModel, BoardRole
+from ui.board.model import BoardColumns
+from ui.data.case_store import CaseRole, CaseStore
 
 try:
     from .test_workflow import Clock, Desk
@@ -92,7 +93,7 @@ def make_row(case_id: int, rng: random.Random, **changes) -> CaseRow:
     return dataclasses.replace(row, **changes)
 
 
-def expected_columns(model: BoardModel, board_filter: BoardFilter, actor: Actor, now):
+def expected_columns(model: CaseStore, board_filter: BoardFilter, actor: Actor, now):
     columns = board.split_by_stage(board.apply(model.rows(), board_filter, actor, now))
     return {stage: [r.id for r in rows] for stage, rows in columns.rows.items()}
 
@@ -135,7 +136,7 @@ def signals(model):
 
 def test_apply_changes_keeps_untouched_rows_and_fires_precise_signals(qtbot, checked):
     rng = random.Random(1)
-    model = checked(BoardModel(now=NOW))
+    model = checked(CaseStore(NOW))
     model.set_rows([make_row(i, rng) for i in range(1, 21)])
     kept = QPersistentModelIndex(model.index(model.row_of(15), 0))
     changed = QPersistentModelIndex(model.index(model.row_of(5), 0))
@@ -154,28 +155,25 @@ def test_apply_changes_keeps_untouched_rows_and_fires_precise_signals(qtbot, che
         )
     )
     new_five = dataclasses.replace(model.case_by_id(5), title="新标题")
-    model.apply_changes(
-        BoardChanges(
-            Watermark(1),
-            [new_five, make_row(21, rng), make_row(22, rng)],
-            [3, 4, 12, 99],  # 99 was never on the board
-        )
+    model.apply(
+        [new_five, make_row(21, rng), make_row(22, rng)],
+        [3, 4, 12, 99],  # 99 was never on the board
     )
     assert "modelReset" not in seen and "layoutChanged" not in seen
     assert sorted(removed) == [3, 4, 12] and inserted == [21, 22]
     assert model.rowCount() == 19
-    assert kept.isValid() and kept.data(BoardRole.CASE_ID) == 15
-    assert changed.isValid() and changed.data(BoardRole.TITLE) == "新标题"
+    assert kept.isValid() and kept.data(CaseRole.CASE_ID) == 15
+    assert changed.isValid() and changed.data(CaseRole.TITLE) == "新标题"
     assert not doomed.isValid()
     assert model.case_by_id(3) is None and model.row_of(12) is None
     for row in range(model.rowCount()):  # the id lookup agrees with the rows everywhere
         assert model.row_of(model.case_at(row).id) == row
-    assert model.index(model.row_of(5), 0).data(BoardRole.TITLE) == "新标题"
+    assert model.index(model.row_of(5), 0).data(CaseRole.TITLE) == "新标题"
 
 
 def test_roles_of_a_card(qtbot):
     rng = random.Random(2)
-    model = BoardModel(now=NOW)
+    model = CaseStore(NOW)
     overdue = make_row(1, rng, state=CaseState.HANDLING, deadline=NOW - dt.timedelta(hours=3))
     suspended = make_row(
         2,
@@ -187,26 +185,26 @@ def test_roles_of_a_card(qtbot):
     new = make_row(3, rng, state=CaseState.REPORTED, deadline=None, filed_at=None)
     model.set_rows([overdue, suspended, new])
     first, second, third = (model.index(i, 0) for i in range(3))
-    assert first.data(BoardRole.STATUS) == DeadlineStatus.OVERDUE.value
-    assert "OVERDUE" in first.data(BoardRole.TIME_LEFT)
-    assert first.data(BoardRole.STAGE) == Stage.HANDLING.value
-    assert first.data(BoardRole.CODE) == overdue.code
-    assert first.data(BoardRole.URGENCY) == overdue.urgency.value
-    assert second.data(BoardRole.PAUSED) is True
-    assert second.data(BoardRole.STAGE) == Stage.HANDLING.value
-    assert "⏸" in second.data(BoardRole.TIME_LEFT)
-    assert third.data(BoardRole.STAGE) == Stage.REPORTED.value
-    assert third.data(BoardRole.CASE) is new
-    assert third.data(BoardRole.NEEDS_ACTION) is False
+    assert first.data(CaseRole.STATUS) == DeadlineStatus.OVERDUE.value
+    assert "OVERDUE" in first.data(CaseRole.TIME_LEFT)
+    assert first.data(CaseRole.STAGE) == Stage.HANDLING.value
+    assert first.data(CaseRole.CODE) == overdue.code
+    assert first.data(CaseRole.URGENCY) == overdue.urgency.value
+    assert second.data(CaseRole.PAUSED) is True
+    assert second.data(CaseRole.STAGE) == Stage.HANDLING.value
+    assert "⏸" in second.data(CaseRole.TIME_LEFT)
+    assert third.data(CaseRole.STAGE) == Stage.REPORTED.value
+    assert third.data(CaseRole.CASE) is new
+    assert third.data(CaseRole.NEEDS_ACTION) is False
     model.set_actor(DISPATCHER)
-    assert third.data(BoardRole.NEEDS_ACTION) == board.needs_action(DISPATCHER, new)
+    assert third.data(CaseRole.NEEDS_ACTION) == board.needs_action(DISPATCHER, new)
     assert b"time_left" in model.roleNames().values()
 
 
 @pytest.mark.parametrize("sort", list(BoardSort))
 def test_columns_follow_any_sequence_of_changes(qtbot, checked, sort):
     rng = random.Random(3)
-    model = checked(BoardModel(now=NOW))
+    model = checked(CaseStore(NOW))
     model.set_rows([make_row(i, rng) for i in range(1, 201)])
     columns = BoardColumns(model, DISPATCHER)
     for proxy in columns.proxies.values():
@@ -235,15 +233,15 @@ def test_columns_follow_any_sequence_of_changes(qtbot, checked, sort):
             next_id += 1
         removed = rng.sample(ids, rng.randint(0, 3))
         changed = [r for r in changed if r.id not in removed]
-        model.apply_changes(BoardChanges(Watermark(step), changed, removed))
+        model.apply(changed, removed)
         assert shown(columns) == expected_columns(model, board_filter, DISPATCHER, NOW), step
         counts = columns.counts()
         assert counts == {stage: len(ids) for stage, ids in shown(columns).items()}
     for stage, proxy in columns.proxies.items():  # each proxy row shows its own case
         for row in range(proxy.rowCount()):
             index = proxy.index(row, 0)
-            assert index.data(BoardRole.CASE_ID) == proxy.case_ids()[row]
-            assert index.data(BoardRole.STAGE) == stage.value
+            assert index.data(CaseRole.CASE_ID) == proxy.case_ids()[row]
+            assert index.data(CaseRole.STAGE) == stage.value
             assert proxy.mapFromSource(proxy.mapToSource(index)) == index
 
 
@@ -253,7 +251,7 @@ def test_selection_and_persistent_indexes_follow_their_case(qtbot):
         make_row(i, rng, state=CaseState.HANDLING, deadline=NOW + dt.timedelta(hours=i))
         for i in range(1, 41)
     ]
-    model = BoardModel(now=NOW)
+    model = CaseStore(NOW)
     model.set_rows(rows)
     columns = BoardColumns(model, DISPATCHER)
     handling = columns.proxy(Stage.HANDLING)
@@ -268,30 +266,28 @@ def test_selection_and_persistent_indexes_follow_their_case(qtbot):
     persistent = QPersistentModelIndex(handling.index(handling.row_of(picked), 0))
 
     def selected():
-        return [i.data(BoardRole.CASE_ID) for i in selection.selectedIndexes()]
+        return [i.data(CaseRole.CASE_ID) for i in selection.selectedIndexes()]
 
     # cases before it in the column leave, arrive, move; the selection stays on its case
     first_ids = handling.case_ids()[:5]
-    model.apply_changes(
-        BoardChanges(
-            Watermark(1),
-            [
-                make_row(first_ids[0], rng, state=CaseState.FILED),  # to another column
-                make_row(100, rng, state=CaseState.HANDLING, deadline=NOW - dt.timedelta(days=9)),
-                dataclasses.replace(
-                    model.case_by_id(first_ids[1]), deadline=NOW + dt.timedelta(days=99)
-                ),  # moves to the end of the column
-            ],
-            [first_ids[2]],
-        )
+    model.apply(
+        [
+            make_row(first_ids[0], rng, state=CaseState.FILED),  # to another column
+            make_row(100, rng, state=CaseState.HANDLING, deadline=NOW - dt.timedelta(days=9)),
+            dataclasses.replace(
+                model.case_by_id(first_ids[1]), deadline=NOW + dt.timedelta(days=99)
+            ),  # moves to the end of the column
+        ],
+        [first_ids[2]],
     )
-    assert persistent.isValid() and persistent.data(BoardRole.CASE_ID) == picked
-    assert selected() == [picked] and selection.currentIndex().data(BoardRole.CASE_ID) == picked
+
+    assert persistent.isValid() and persistent.data(CaseRole.CASE_ID) == picked
+    assert selected() == [picked] and selection.currentIndex().data(CaseRole.CASE_ID) == picked
     assert handling.case_ids()[0] == 100 and handling.case_ids()[-1] == first_ids[1]
     assert first_ids[0] in columns.proxy(Stage.FILED).case_ids()
     # a filter that keeps the case: the selection follows it to its new row
     columns.set_filter(BoardFilter(sort=BoardSort.AGE), NOW)
-    assert selected() == [picked] and persistent.data(BoardRole.CASE_ID) == picked
+    assert selected() == [picked] and persistent.data(CaseRole.CASE_ID) == picked
     assert persistent.row() == handling.row_of(picked)
     # a filter that hides it: the selection is empty, nothing points at another case
     columns.set_filter(BoardFilter(grid_ids={-1}), NOW)
@@ -302,9 +298,7 @@ def test_selection_and_persistent_indexes_follow_their_case(qtbot):
         handling.index(handling.row_of(picked), 0), QItemSelectionModel.SelectionFlag.Select
     )
     seen = signals(handling)
-    model.apply_changes(
-        BoardChanges(Watermark(2), [dataclasses.replace(model.case_by_id(picked), title="改")], [])
-    )
+    model.apply([dataclasses.replace(model.case_by_id(picked), title="改")], [])
     assert seen == ["dataChanged"] and selected() == [picked]
     # the clock ticks: repaint only
     seen.clear()
@@ -314,7 +308,7 @@ def test_selection_and_persistent_indexes_follow_their_case(qtbot):
 
 def test_full_load_resets_and_counts_columns(qtbot):
     rng = random.Random(5)
-    model = BoardModel(now=NOW)
+    model = CaseStore(NOW)
     columns = BoardColumns(model, DISPATCHER)
     counted = []
     columns.countsChanged.connect(lambda: counted.append(columns.counts()))
@@ -337,11 +331,11 @@ def test_a_case_moves_across_the_columns_of_a_real_board(qtbot, tmp_path):
         with database.session() as s:
             duty = district.actor(s, "duty")
             data = board.load_board(s, duty, desk.clock())
-        model = BoardModel(now=desk.clock())
+        model = CaseStore(desk.clock())
         model.set_rows(data.rows)
         columns = BoardColumns(model, duty)
         columns.set_filter(BoardFilter(mine=True), desk.clock())
-        mark = data.watermark
+        mark = data.mark
         assert set(columns.proxy(Stage.REPORTED).case_ids()) == {cid, other}
         untouched = QPersistentModelIndex(
             columns.proxy(Stage.REPORTED).index(columns.proxy(Stage.REPORTED).row_of(other), 0)
@@ -352,8 +346,8 @@ def test_a_case_moves_across_the_columns_of_a_real_board(qtbot, tmp_path):
             desk.do(username, cid, action, *args, **params)
             with database.session() as s:
                 changes = board.changes_since(s, duty, desk.clock(), mark)
-            mark = changes.watermark
-            model.apply_changes(changes)
+            mark = changes.mark
+            model.apply(changes.changed, changes.removed_ids)
             return {stage for stage, proxy in columns.proxies.items() if cid in proxy}
 
         assert step("duty", Action.FILE) == {Stage.FILED}  # dispatch: still mine
@@ -364,7 +358,7 @@ def test_a_case_moves_across_the_columns_of_a_real_board(qtbot, tmp_path):
         assert step("handler", Action.ACCEPT) == {Stage.HANDLING}
         assert step("handler", Action.REPORT_RESULT, "已清运") == {Stage.AWAITING_VERIFICATION}
         assert step("gm1", Action.VERIFY, passed=True) == {Stage.CLOSED_TODAY}
-        assert untouched.isValid() and untouched.data(BoardRole.CASE_ID) == other
+        assert untouched.isValid() and untouched.data(CaseRole.CASE_ID) == other
         assert columns.counts()[Stage.CLOSED_TODAY] == 1
     finally:
         database.dispose()

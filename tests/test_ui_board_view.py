@@ -13,17 +13,20 @@ from test_ui_console import (  # noqa: E402, F401 - fixtures are used by name
     actor,
     chinese,
     demo_clock,
-    garbage_in_the_gui_thread,
     open_window,
 )
 
 from commandcenter.cases import board  # noqa: E402
 from commandcenter.cases.board import Stage  # noqa: E402
-from commandcenter.cases.detail import perform  # noqa: E402
 from commandcenter.domain.enums import CaseCategory  # noqa: E402
 from commandcenter.storage.models import Case  # noqa: E402
 from commandcenter.workflow.rules import Action  # noqa: E402
-from ui.board.model import BoardRole  # noqa: E402
+from ui.data.case_store import CaseRole  # noqa: E402
+
+try:  # tests/ as a package or as a plain folder on sys.path
+    from .conftest import demo_backend
+except ImportError:
+    from conftest import demo_backend
 
 
 def ready_board(qtbot, window):
@@ -43,17 +46,20 @@ def test_a_case_moves_through_the_columns_and_the_selection_stays(qtbot, writabl
     view = ready_board(qtbot, window)
     reported = view.shown_ids(Stage.REPORTED) or []
     handling = view.shown_ids(Stage.HANDLING)
+    other_console = demo_backend(writable_demo, "duty")
     if not reported:  # the demo's now may have none waiting: report one
         from commandcenter.domain.enums import CaseSource
-        from commandcenter.workflow.engine import CaseWorkflow
 
-        with writable_demo.session() as s, s.begin():
-            change = CaseWorkflow(s).report(
-                actor(writable_demo, "duty"), source=CaseSource.HOTLINE_12345,
-                category=CaseCategory.OTHER, title="测试来电", grid_id=window.board_view.model.rows()[0].grid_id,
-                allow_duplicate=True,
-            )  # fmt: skip
-        view.refresh()
+        change = other_console.report_case(
+            {
+                "source": CaseSource.HOTLINE_12345,
+                "category": CaseCategory.OTHER,
+                "title": "测试来电",
+                "grid_id": window.board_view.model.rows()[0].grid_id,
+            },
+            allow_duplicate=True,
+        ).value
+        window.console.feed.poll_now()
         qtbot.waitUntil(lambda: change.case_id in shown(view)[Stage.REPORTED], timeout=10_000)
         reported = [change.case_id]
     case_id = reported[0]
@@ -61,19 +67,18 @@ def test_a_case_moves_through_the_columns_and_the_selection_stays(qtbot, writabl
     handling_view = view.lists[Stage.HANDLING]
     keep = view.columns.proxy(Stage.HANDLING).index(0, 0)
     handling_view.setCurrentIndex(keep)
-    kept_id = keep.data(BoardRole.CASE_ID)
+    kept_id = keep.data(CaseRole.CASE_ID)
     assert kept_id in handling
     counts = view.columns.counts()
 
-    with writable_demo.session() as s, s.begin():
-        version = s.get(Case, case_id).version
-        perform(s, actor(writable_demo, "duty"), case_id, Action.FILE, expected_version=version)
-    view.refresh()
+    version = view.model.case_by_id(case_id).version
+    other_console.take_step(case_id, Action.FILE, expected_version=version)
+    window.console.feed.poll_now()  # (it looks every two seconds anyway)
     qtbot.waitUntil(lambda: case_id in shown(view)[Stage.FILED], timeout=10_000)
     assert case_id not in shown(view)[Stage.REPORTED]
     assert view.columns.counts()[Stage.FILED] == counts[Stage.FILED] + 1
-    assert handling_view.currentIndex().data(BoardRole.CASE_ID) == kept_id
-    assert kept_id in {i.data(BoardRole.CASE_ID) for i in handling_view.selectedIndexes()}
+    assert handling_view.currentIndex().data(CaseRole.CASE_ID) == kept_id
+    assert kept_id in {i.data(CaseRole.CASE_ID) for i in handling_view.selectedIndexes()}
 
 
 def test_filters_and_my_queue_for_two_roles(qtbot, demo_database):
@@ -96,12 +101,7 @@ def test_filters_and_my_queue_for_two_roles(qtbot, demo_database):
         view.category.setCurrentIndex(view.category.findData(CaseCategory.ENVIRONMENT.value))
         view.apply_filter()
         expected = {
-            r.id
-            for r in rows
-            if r.category is CaseCategory.ENVIRONMENT
-            and r.deadline is not None
-            and r.deadline <= DEMO_NOW
-            and r.state.is_open
+            r.id for r in rows if r.category is CaseCategory.ENVIRONMENT and r.overdue_at(DEMO_NOW)
         }
         assert set().union(*shown(view).values()) == expected
         view.clear_filters()

@@ -4,7 +4,6 @@ verdict; edit keeps the stored password; a CSV import shows its report."""
 
 from __future__ import annotations
 
-import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -14,10 +13,12 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QLineEdit  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from commandcenter.backend import LocalBackend  # noqa: E402
 from commandcenter.cameras.registry import CameraInput, add_camera  # noqa: E402
 from commandcenter.storage import open_database  # noqa: E402
 from commandcenter.storage.models import Camera, CameraCredential  # noqa: E402
 from ui.admin.camera_registry import COL_URL, CameraRegistryDialog  # noqa: E402
+from ui.data.console import Console  # noqa: E402
 
 try:  # tests/ as a package or as a plain folder on sys.path
     from .test_camera_registry import HEADER, IN_G1, FakeCamera, device, line
@@ -33,16 +34,6 @@ SECRET = "s3cret-Pw!"
 pytestmark = pytest.mark.usefixtures("english_ui")
 
 
-@pytest.fixture(autouse=True)
-def garbage_in_the_gui_thread():
-    """As in the console (ui.common.tasks.GuiThreadGarbageCollector): no cyclic collection in a
-    worker thread, where it could destroy a Qt object of the GUI thread."""
-    gc.disable()
-    yield
-    gc.enable()
-    gc.collect()
-
-
 @pytest.fixture
 def site(tmp_path):
     database = open_database(f"sqlite:///{tmp_path / 'ui.db'}")
@@ -56,7 +47,7 @@ def open_dialog(qtbot, site, username="admin") -> CameraRegistryDialog:
     database, district = site
     with database.session() as session:
         actor = district.actor(session, username)
-    dialog = CameraRegistryDialog(database, actor)
+    dialog = CameraRegistryDialog(Console(LocalBackend(database, actor)))
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.loaded, timeout=TIMEOUT_MS)
     return dialog
@@ -244,6 +235,6 @@ def test_camera_registry_opens_from_the_console_menu(qtbot, demo_database):
     dialog = window.open_camera_registry()
     assert dialog.isVisible()
     qtbot.waitUntil(
-        lambda: dialog.table.model().rowCount() == len(window._cameras) > 0, timeout=10_000
+        lambda: dialog.table.model().rowCount() == len(window.console.cameras) > 0, timeout=10_000
     )
     dialog.close()

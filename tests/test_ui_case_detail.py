@@ -13,7 +13,6 @@ from test_ui_console import (  # noqa: E402, F401 - fixtures are used by name
     actor,
     chinese,
     demo_clock,
-    garbage_in_the_gui_thread,
     open_window,
 )
 
@@ -61,7 +60,10 @@ def test_a_case_moves_through_its_loop_by_the_buttons(qtbot, writable_demo):
     assert target.itemText(target.currentIndex()) in view.detail.holder
     # The board and the map follow (the console reloads after a step).
     qtbot.waitUntil(
-        lambda: any(r.id == case_id and r.state is CaseState.DISPATCHED for r in window._case_rows),
+        lambda: any(
+            r.id == case_id and r.state is CaseState.DISPATCHED
+            for r in window.console.store.open_rows()
+        ),
         timeout=10_000,
     )
 

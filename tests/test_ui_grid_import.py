@@ -3,7 +3,6 @@ report naming its problem and leaves the database as it was."""
 
 from __future__ import annotations
 
-import gc
 import os
 import time
 
@@ -11,9 +10,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 from PySide6.QtWidgets import QDialogButtonBox  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
-import ui.admin.grid_import as dialog_module  # noqa: E402
+import commandcenter.backend.local as backend_module  # noqa: E402
+from commandcenter.access.accounts import actor_for  # noqa: E402
+from commandcenter.backend import LocalBackend  # noqa: E402
+from commandcenter.domain.enums import Role  # noqa: E402
+from commandcenter.storage.models import AdminUnit, Center, User  # noqa: E402
 from ui.admin.grid_import import PROGRESS_STEPS, GridImportDialog  # noqa: E402
+from ui.data.console import Console  # noqa: E402
 
 try:  # tests/ as a package or as a plain folder on sys.path
     from .test_grid_import import (
@@ -52,16 +57,6 @@ TIMEOUT_MS = 30_000
 pytestmark = pytest.mark.usefixtures("english_ui")
 
 
-@pytest.fixture(autouse=True)
-def garbage_in_the_gui_thread():
-    """As in the console (ui.common.tasks.GuiThreadGarbageCollector): no cyclic collection in a
-    worker thread, where it could destroy a Qt object of the GUI thread."""
-    gc.disable()
-    yield
-    gc.enable()
-    gc.collect()
-
-
 @pytest.fixture
 def database(tmp_path):
     db = open_two_communities(f"sqlite:///{tmp_path / 'ui.db'}")
@@ -69,9 +64,24 @@ def database(tmp_path):
     db.dispose()
 
 
+def administrator(database):
+    """The county's administrator (a center and a user added to the two communities)."""
+    with database.session() as s, s.begin():
+        county = s.scalar(select(AdminUnit).where(AdminUnit.parent_id.is_(None)))
+        center = Center(unit_id=county.id, name="海陵区中心")
+        s.add(center)
+        s.flush()
+        user = User(
+            username="admin", display_name="管理员", role=Role.ADMINISTRATOR, center_id=center.id
+        )
+        s.add(user)
+        s.flush()
+        return actor_for(s, user)
+
+
 @pytest.fixture
 def dialog(qtbot, database):
-    widget = GridImportDialog(database)
+    widget = GridImportDialog(Console(LocalBackend(database, administrator(database))))
     qtbot.addWidget(widget)
     return widget
 
@@ -112,7 +122,7 @@ def test_shapefile_with_replace_and_gcj02(qtbot, dialog, database, tmp_path):
 
 
 def test_progress_reaches_the_gui_while_the_worker_runs(qtbot, dialog, tmp_path, monkeypatch):
-    real_import = dialog_module.import_grids
+    real_import = backend_module.import_grids
 
     def slow_import(session, path, *, progress, **options):
         def slower(fraction, message):
@@ -121,7 +131,7 @@ def test_progress_reaches_the_gui_while_the_worker_runs(qtbot, dialog, tmp_path,
 
         return real_import(session, path, progress=slower, **options)
 
-    monkeypatch.setattr(dialog_module, "import_grids", slow_import)
+    monkeypatch.setattr(backend_module, "import_grids", slow_import)
     shown = []
     dialog.progress_bar.valueChanged.connect(shown.append)
     dialog.start_import(write(tmp_path, strips(60)))
@@ -190,7 +200,7 @@ def test_unexpected_error_is_described(qtbot, dialog, database, tmp_path, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(dialog_module, "import_grids", broken)
+    monkeypatch.setattr(backend_module, "import_grids", broken)
     dialog.start_import(write(tmp_path, good_features()))
     assert finish(qtbot, dialog) == "failed"
     assert "Something went wrong (RuntimeError)" in dialog.status.text()

@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import datetime as dt  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -22,6 +23,7 @@ from ui.common import (
     labels,  # noqa: E402
 )
 from ui.common.paths import ROOT, TRANSLATIONS  # noqa: E402
+from ui.data.case_store import CaseStore  # noqa: E402
 from ui.shell.login import LoginDialog  # noqa: E402
 
 TS = TRANSLATIONS / "commandcenter_zh_CN.ts"
@@ -56,7 +58,7 @@ def settings_guard(qapp):
 
 def test_chinese_is_the_default(qapp, qtbot, settings_guard):
     assert i18n.configure_language(qapp, None, remember=False) == "zh_CN"
-    board = CaseBoard()
+    board = CaseBoard(CaseStore(dt.datetime(2026, 11, 26, 16, 0)))
     qtbot.addWidget(board)
     assert board.model.headerData(0, Qt.Orientation.Horizontal) == "案件编号"
     assert labels.label(CaseState.REPORTED) == "待受理"
@@ -67,7 +69,7 @@ def test_chinese_is_the_default(qapp, qtbot, settings_guard):
 
 def test_lang_en_gives_english_and_is_remembered(qapp, qtbot, settings_guard):
     assert i18n.configure_language(qapp, "en", remember=True) == "en"
-    dialog = LoginDialog(database=None)
+    dialog = LoginDialog(center=None)
     qtbot.addWidget(dialog)
     assert dialog.login_button.text() == "Log in"
     assert labels.label(CaseState.REPORTED) == "Awaiting filing"

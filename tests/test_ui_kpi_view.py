@@ -18,7 +18,6 @@ from test_ui_console import (  # noqa: E402, F401 - fixtures are used by name
     actor,
     chinese,
     demo_clock,
-    garbage_in_the_gui_thread,
 )
 
 from commandcenter.domain.enums import AdminLevel  # noqa: E402
@@ -26,13 +25,19 @@ from commandcenter.figures import kpi  # noqa: E402
 from commandcenter.figures import series as kpi_series  # noqa: E402
 from commandcenter.figures.kpi import Period, compute_kpis  # noqa: E402
 from commandcenter.storage.models import CaseEvent  # noqa: E402
+from ui.data.console import Console  # noqa: E402
 from ui.figures.performance import KEY_ROLE, KpiView  # noqa: E402
+
+try:  # tests/ as a package or as a plain folder on sys.path
+    from .conftest import demo_backend
+except ImportError:
+    from conftest import demo_backend
 
 OCTOBER = "2026-10"
 
 
 def open_view(qtbot, database, username="supervisor", period=OCTOBER) -> KpiView:
-    view = KpiView(database, actor(database, username))
+    view = KpiView(Console(demo_backend(database, username)))
     qtbot.addWidget(view)
     view.resize(1600, 1000)
     view.show()

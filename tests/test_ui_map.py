@@ -18,7 +18,6 @@ from test_ui_console import (  # noqa: E402, F401 - fixtures are used by name
     actor,
     chinese,
     demo_clock,
-    garbage_in_the_gui_thread,
     open_window,
 )
 
@@ -73,10 +72,10 @@ def test_clicking_a_grid_fills_the_panel_with_its_links(qtbot, demo_database):
     map_view = idle_map(qtbot, window)
     markers_off(window)
     cameras_by_grid = {}
-    for camera in window._cameras.values():
+    for camera in window.console.cameras.values():
         cameras_by_grid.setdefault(camera.grid_id, []).append(camera)
     grid_id = max(cameras_by_grid, key=lambda g: len(cameras_by_grid[g]))
-    grid = window._grids[grid_id]
+    grid = window.console.grids[grid_id]
 
     with qtbot.waitSignal(map_view.gridSelected, timeout=2000) as signal:
         qtbot.mouseClick(map_view, Qt.MouseButton.LeftButton, pos=inside_grid(map_view, grid_id))
@@ -102,7 +101,7 @@ def test_clicking_a_grid_fills_the_panel_with_its_links(qtbot, demo_database):
         board.model.case_at(board.proxy.mapToSource(board.proxy.index(r, 0)).row()).code
         for r in range(board.row_count())
     }
-    expected = {r.code for r in window._case_rows if r.grid_id == grid_id}
+    expected = {r.code for r in window.console.store.open_rows() if r.grid_id == grid_id}
     assert shown == expected and len(expected) == grid.open_cases
 
 
@@ -111,7 +110,7 @@ def test_search_finds_and_centres(qtbot, demo_database):
     map_view = idle_map(qtbot, window)
     panel = window.map_panel
     far_grid = max(
-        window._grids.values(),
+        window.console.grids.values(),
         key=lambda g: abs(g.centroid[0] - 119.9) + abs(g.centroid[1] - 32.5),
     )
     map_view.set_viewport(map_view.viewport.zoomed_at(8.0, 5, 5))  # look elsewhere first
@@ -128,7 +127,9 @@ def test_search_finds_and_centres(qtbot, demo_database):
     assert window.details.current == ("grid", far_grid.id)
 
     # A community by name: the tree's unit is selected.
-    community = next(n for n in window._units.values() if n.grids and n.id != far_grid.community_id)
+    community = next(
+        n for n in window.console.units.values() if n.grids and n.id != far_grid.community_id
+    )
     panel.search(community.name)
     qtbot.waitUntil(lambda: not panel.is_searching() and bool(panel.results), timeout=5000)
     panel.choose(panel.results[0])
@@ -139,7 +140,7 @@ def test_a_new_case_reported_on_the_map_appears_on_it(qtbot, writable_demo):
     window = open_window(qtbot, writable_demo)
     map_view = idle_map(qtbot, window)
     geometry = map_view.prepared_geometry
-    grid = max(window._grids.values(), key=lambda g: g.population)
+    grid = max(window.console.grids.values(), key=lambda g: g.population)
     point = inside_grid(map_view, grid.id)
     menu = map_view.context_menu(QPointF(point))
     action = next(a for a in menu.actions() if a.objectName() == "newCaseHere")
@@ -158,7 +159,7 @@ def test_a_new_case_reported_on_the_map_appears_on_it(qtbot, writable_demo):
         lambda: any(r.title == "测试：窨井盖缺失" for r in map_view.case_rows), timeout=10_000
     )
     row = next(r for r in map_view.case_rows if r.title == "测试：窨井盖缺失")
-    assert row.grid_id == grid.id and row.status_at(window.data.snapshot.loaded_at) is (
+    assert row.grid_id == grid.id and row.status_at(window.console.loaded_at) is (
         DeadlineStatus.NONE
     )
     # The marker is there: a click at its place finds it (alone or in a cluster).
@@ -166,10 +167,13 @@ def test_a_new_case_reported_on_the_map_appears_on_it(qtbot, writable_demo):
     assert (kind == "case" and found.id == row.id) or (
         kind == "cases" and row.id in {r.id for r in found}
     )
-    # The grid's figures changed, its geometry was not prepared again.
+    # The grid's figures changed (counted from the store), its geometry was not prepared again.
+    qtbot.waitUntil(
+        lambda: window.console.grids[grid.id].open_cases == grid.open_cases + 1, timeout=10_000
+    )
     qtbot.waitUntil(map_view.is_idle, timeout=LOAD_TIMEOUT_MS)
     assert map_view.prepared_geometry is geometry
-    assert window._grids[grid.id].open_cases == grid.open_cases + 1
+    assert map_view.grid_at(QPointF(point)).open_cases == grid.open_cases + 1
 
 
 def wheel(widget, pos: QPointF, notches: int) -> None:
@@ -233,7 +237,7 @@ def test_the_legend_chooses_the_measure(qtbot, demo_database):
     map_view = idle_map(qtbot, window)
     legend = window.map_panel.legend
     layer = map_view.grid_layer
-    grids = [window._grids[i] for i in layer.ids.tolist()]
+    grids = [window.console.grids[i] for i in layer.ids.tolist()]
 
     def classes_follow(values) -> bool:
         classes = map_view.scene.grid_classes
@@ -260,13 +264,15 @@ def test_camera_markers_click_and_show_online(qtbot, demo_database):
     map_view = idle_map(qtbot, window)
     window.map_panel.switches["cases"].setChecked(False)
     # The demo's cameras play files that exist: all online once checked.
-    qtbot.waitUntil(lambda: len(map_view.camera_online) == len(window._cameras), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: len(map_view.camera_online) == len(window.console.cameras), timeout=10_000
+    )
     assert all(map_view.camera_online.values())
     map_view.set_viewport(
         map_view.viewport.zoomed_at(8.0, map_view.width() / 2, map_view.height() / 2)
     )
     camera = min(
-        window._cameras.values(),
+        window.console.cameras.values(),
         key=lambda c: (
             abs(c.lon - map_view.lonlat_at(map_view.rect().center())[0])
             + abs(c.lat - map_view.lonlat_at(map_view.rect().center())[1])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 import os
 import re
 import threading
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from test_video_stream import FakeCamera, closed_port  # noqa: E402
 
 from commandcenter import clock  # noqa: E402
-from commandcenter.access.accounts import demo_actor  # noqa: E402
 from commandcenter.cameras.rows import CameraRow  # noqa: E402
 from commandcenter.demo.clips import write_clip  # noqa: E402
 from commandcenter.video import Health, StreamRegistry  # noqa: E402
@@ -29,6 +27,11 @@ from ui.common import i18n  # noqa: E402
 from ui.common.drag import camera_from_mime, camera_mime  # noqa: E402
 from ui.shell.main_window import MainWindow  # noqa: E402
 from ui.video.wall import PER_PAGE, VideoWall  # noqa: E402
+
+try:  # tests/ as a package or as a plain folder on sys.path
+    from .conftest import demo_backend
+except ImportError:
+    from conftest import demo_backend
 
 DEMO_NOW = dt.datetime(2026, 11, 26, 16, 0)
 TIMEOUT_MS = 20_000
@@ -40,10 +43,7 @@ def chinese_and_demo_clock(qapp, monkeypatch):
     QCoreApplication.setApplicationName("GridCommandCenter")
     i18n.install_language(qapp, "zh_CN")
     monkeypatch.setattr(clock, "now", lambda: DEMO_NOW)
-    gc.disable()  # cyclic garbage is collected here, in the GUI thread, not in a stream thread
     yield
-    gc.collect()
-    gc.enable()
 
 
 def stream_threads() -> list[threading.Thread]:
@@ -243,9 +243,7 @@ def test_only_the_visible_page_decodes(qtbot, make_wall, clip_url, no_threads_le
 
 
 def test_closing_the_main_window_stops_every_stream(qtbot, demo_database, no_threads_left):
-    with demo_database.session() as session:
-        actor = demo_actor(session, "duty")
-    window = MainWindow(demo_database, actor)
+    window = MainWindow(demo_backend(demo_database, "duty"))
     qtbot.addWidget(window)
     window.resize(1600, 1000)
     window.show_view("wall")
@@ -401,9 +399,7 @@ def test_snapshot_to_file_and_to_a_new_case(qtbot, tmp_path, demo_database, monk
     with sqlite3.connect(source) as src, sqlite3.connect(copy) as dst:
         src.backup(dst)
     database = open_database(f"sqlite:///{copy}")
-    with database.session() as session:
-        duty = demo_actor(session, "duty")
-    window = MainWindow(database, duty)
+    window = MainWindow(demo_backend(database, "duty"))
     qtbot.addWidget(window)
     window.resize(1600, 1000)
     window.show()

@@ -100,21 +100,6 @@
     </message>
 </context>
 <context>
-    <name>BoardModel</name>
-    <message>
-        <source>Closed %1</source>
-        <translation>结案于 %1</translation>
-    </message>
-    <message>
-        <source>★ New, to be filed</source>
-        <translation>★ 新上报，待受理</translation>
-    </message>
-    <message>
-        <source>⏸ Suspended · %1</source>
-        <translation>⏸ 挂账 · %1</translation>
-    </message>
-</context>
-<context>
     <name>BoardTab</name>
     <message>
         <source>Columns by stage</source>
@@ -721,8 +706,31 @@
         <translation>本案当前无需您处理。</translation>
     </message>
     <message>
+        <source>Add photos or documents</source>
+        <translation>添加照片或文件</translation>
+    </message>
+    <message>
+        <source>Pictures and documents (*.jpg *.jpeg *.png *.pdf);;All files (*)</source>
+        <translation>图片和文件 (*.jpg *.jpeg *.png *.pdf);;所有文件 (*)</translation>
+    </message>
+    <message>
         <source>%1: done — now %2.</source>
         <translation>%1：已完成，当前状态：%2。</translation>
+    </message>
+</context>
+<context>
+    <name>CaseStore</name>
+    <message>
+        <source>Closed %1</source>
+        <translation>结案于 %1</translation>
+    </message>
+    <message>
+        <source>★ New, to be filed</source>
+        <translation>★ 新上报，待受理</translation>
+    </message>
+    <message>
+        <source>⏸ Suspended · %1</source>
+        <translation>⏸ 挂账 · %1</translation>
     </message>
 </context>
 <context>
@@ -950,20 +958,8 @@
 <context>
     <name>Errors</name>
     <message>
-        <source>The database cannot be reached</source>
-        <translation>无法连接数据库</translation>
-    </message>
-    <message>
-        <source>Check that the database server runs and the network is up; the console keeps trying.</source>
-        <translation>请检查数据库服务器是否运行、网络是否畅通；系统会持续重试。</translation>
-    </message>
-    <message>
         <source>The database is busy</source>
         <translation>数据库繁忙</translation>
-    </message>
-    <message>
-        <source>Too many requests are waiting; the console tries again shortly.</source>
-        <translation>等待处理的请求过多；系统稍后会自动重试。</translation>
     </message>
     <message>
         <source>Another program is writing to it; the console tries again shortly.</source>
@@ -1817,6 +1813,10 @@
         <translation>并案</translation>
     </message>
     <message>
+        <source>Add photos or documents</source>
+        <translation>添加照片或文件</translation>
+    </message>
+    <message>
         <source>No deadline</source>
         <translation>无时限</translation>
     </message>
@@ -2081,26 +2081,6 @@
     <message>
         <source>The language changes the next time the console starts.</source>
         <translation>界面语言将在下次启动时生效。</translation>
-    </message>
-    <message>
-        <source>No picture of this camera yet.</source>
-        <translation>该摄像机尚无画面。</translation>
-    </message>
-    <message>
-        <source>Snapshot saved: %1</source>
-        <translation>截图已保存：%1</translation>
-    </message>
-    <message>
-        <source>Snapshot to a case</source>
-        <translation>截图附加到案件</translation>
-    </message>
-    <message>
-        <source>Case number:</source>
-        <translation>案件编号：</translation>
-    </message>
-    <message>
-        <source>Snapshot attached to case %1</source>
-        <translation>截图已附加到案件 %1</translation>
     </message>
     <message>
         <source>⚠ not answering</source>
@@ -2577,6 +2557,29 @@
     <message>
         <source>▶ Start</source>
         <translation>▶ 开始</translation>
+    </message>
+</context>
+<context>
+    <name>WallActions</name>
+    <message>
+        <source>No picture of this camera yet.</source>
+        <translation>该摄像机尚无画面。</translation>
+    </message>
+    <message>
+        <source>Snapshot saved: %1</source>
+        <translation>截图已保存：%1</translation>
+    </message>
+    <message>
+        <source>Snapshot to a case</source>
+        <translation>截图附加到案件</translation>
+    </message>
+    <message>
+        <source>Case number:</source>
+        <translation>案件编号：</translation>
+    </message>
+    <message>
+        <source>Snapshot attached to case %1</source>
+        <translation>截图已附加到案件 %1</translation>
     </message>
 </context>
 </TS>

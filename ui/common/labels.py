@@ -105,6 +105,7 @@ _TABLES: dict[type[Enum], dict[Enum, str]] = {
         Action.URGE: QT_TRANSLATE_NOOP("Labels", "Urge"),
         Action.REOPEN: QT_TRANSLATE_NOOP("Labels", "Reopen"),
         Action.MERGE: QT_TRANSLATE_NOOP("Labels", "Merge into another case"),
+        Action.ATTACH: QT_TRANSLATE_NOOP("Labels", "Add photos or documents"),
     },
     DeadlineStatus: {
         DeadlineStatus.NONE: QT_TRANSLATE_NOOP("Labels", "No deadline"),

@@ -40,6 +40,7 @@ class ChangeFeed(QObject):
         self._busy = False
         self._wanted: str | None = None  # "poll" or "load", asked while busy
         self._closed = False
+        self._started = False
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms or FEED_INTERVAL_MS)
         self._timer.timeout.connect(self.poll_now)
@@ -49,6 +50,7 @@ class ChangeFeed(QObject):
         return self._busy
 
     def start(self) -> None:
+        self._started = True
         self.reload()
         self._timer.start()
 
@@ -70,7 +72,7 @@ class ChangeFeed(QObject):
         self._request("poll" if self.mark is not None else "load")
 
     def _request(self, kind: str) -> None:
-        if self._closed:
+        if self._closed or not self._started:  # a dialog's console that follows nothing
             return
         if self._busy:
             if self._wanted != "load":
