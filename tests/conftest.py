@@ -196,10 +196,18 @@ def backend_of():
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory: pytest.TempPathFactory):
-    """The demo district (seed 2026, today 2026-11-26) in a session-wide SQLite file.
+def demo_clips(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's camera clips, written once per run."""
+    return tmp_path_factory.mktemp("demo-clips")
 
-    Shared by many tests: treat it as read-only; tests that change data make their own.
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory, demo_clips: Path):
+    """The demo district (seed 2026, today 2026-11-26) in a session-wide SQLite file, built
+    once per run.
+
+    Shared by many tests: treat it as read-only; tests that change data take a copy
+    (``writable_demo``).
     """
     from commandcenter.demo.generator import generate_demo
     from commandcenter.storage import open_database
@@ -207,7 +215,7 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("demo-district")
     database = open_database(f"sqlite:///{folder / 'demo.db'}")
     generate_demo(
-        database, seed=2026, today=dt.date.fromisoformat(DEMO_TODAY), clips_dir=folder / "clips"
+        database, seed=2026, today=dt.date.fromisoformat(DEMO_TODAY), clips_dir=demo_clips
     )
     yield database
     database.dispose()

@@ -1,6 +1,6 @@
-"""The administrator's command line, run as a user would run it (a real subprocess)."""
+"""The administrator's command line: its ``main`` in this process (as the entry point calls
+it), and as a real subprocess for the entry point itself."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +11,10 @@ try:
     from .shared_data import shared_file
 except ImportError:
     from shared_data import shared_file
+try:  # tests/ as a package or as a plain folder on sys.path
+    from .cli_runner import run_cli
+except ImportError:
+    from cli_runner import run_cli
 
 
 ALL_COMMANDS = (
@@ -19,18 +23,11 @@ ALL_COMMANDS = (
 )  # fmt: skip
 
 
-def cli(*args, db=None, check=False):
-    command = [sys.executable, "-m", "commandcenter", *args]
-    if db:
-        command += ["--db", db]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=os.environ)
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
+cli = run_cli
 
 
 def test_help_lists_the_subcommands():
-    result = cli("--help", check=True)
+    result = cli("--help", check=True, as_subprocess=True)
     for name in ALL_COMMANDS:
         assert name in result.stdout
 
@@ -64,11 +61,9 @@ def test_unreachable_database_is_one_clear_line():
     assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
 
 
-def test_demo_import_and_check_on_one_database(tmp_path):
+def test_demo_import_and_check_on_one_database(tmp_path, demo_clips):
     db = f"sqlite:///{tmp_path / 'cli.db'}"
-    out = cli(
-        "demo", "--today", "2026-11-26", "--clips", str(tmp_path / "clips"), db=db, check=True
-    )
+    out = cli("demo", "--today", "2026-11-26", "--clips", str(demo_clips), db=db, check=True)
     assert "duty" in out.stdout and "demo2026" in out.stdout
     again = cli("demo", db=db)
     assert again.returncode == 1 and "already holds" in again.stderr
@@ -145,12 +140,10 @@ def test_set_password_lets_a_staff_member_log_in(demo_database):
             )
 
 
-def test_audit_verify_names_the_first_broken_entry(tmp_path):
+def test_audit_verify_names_the_first_broken_entry(writable_demo):
     from sqlalchemy import create_engine, text
 
-    db_file = tmp_path / "audit.db"
-    db = f"sqlite:///{db_file}"
-    cli("demo", "--today", "2026-11-26", "--clips", str(tmp_path / "clips"), db=db, check=True)
+    db = writable_demo.url  # a copy of the demo district (the demo command: test above)
     ok = cli("audit", "verify", db=db)
     assert ok.returncode == 0 and "Archive intact" in ok.stdout
     engine = create_engine(db)

@@ -1,12 +1,16 @@
-"""`commandcenter calendar …` and `commandcenter limits …`, run as a user would (subprocesses)."""
+"""`commandcenter calendar …` and `commandcenter limits …`, through the command's ``main``."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import shutil
 
 import pytest
+
+try:  # tests/ as a package or as a plain folder on sys.path
+    from .cli_runner import run_cli
+except ImportError:
+    from cli_runner import run_cli
+
 
 # An INVENTED holiday schedule (not the official one): a week off around National Day 2026 with
 # an adjusted working Sunday before it and an adjusted working Saturday after it.
@@ -22,19 +26,14 @@ CALENDAR = """date,working,name
 """
 
 
-def cli(*args, db=None, check=False):
-    command = [sys.executable, "-m", "commandcenter", *args]
-    if db:
-        command += ["--db", db]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=os.environ)
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
+cli = run_cli
 
 
 @pytest.fixture
-def sqlite_db(tmp_path):
-    return f"sqlite:///{tmp_path / 'cli.db'}"
+def sqlite_db(tmp_path, migrated_sqlite_file):
+    target = tmp_path / "cli.db"
+    shutil.copyfile(migrated_sqlite_file, target)
+    return f"sqlite:///{target}"
 
 
 def test_help_lists_the_commands_and_each_takes_db():

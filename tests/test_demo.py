@@ -35,16 +35,15 @@ def make_demo(url, clips, seed=2026):
     return database
 
 
-@pytest.fixture(scope="module")
-def clips(tmp_path_factory):
-    return tmp_path_factory.mktemp("clips")
+@pytest.fixture
+def clips(demo_clips):
+    return demo_clips
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, clips):
-    database = make_demo(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}", clips)
-    yield database
-    database.dispose()
+@pytest.fixture
+def demo(demo_database):
+    """The session's demo district (seed 2026, today 2026-11-26), built once per run."""
+    return demo_database
 
 
 def dump(database) -> dict[str, list[tuple]]:
@@ -66,7 +65,7 @@ def test_same_seed_gives_the_same_district(demo, tmp_path, clips):
 
 
 def test_other_seed_gives_another_district(demo, tmp_path, clips):
-    other = make_demo(f"sqlite:///{tmp_path / 'other.db'}", tmp_path / "clips", seed=7)
+    other = make_demo(f"sqlite:///{tmp_path / 'other.db'}", clips, seed=7)
     try:
         with other.session() as a, demo.session() as b:
             first = a.scalars(select(Grid.boundary_wkb).order_by(Grid.id)).first()

@@ -2,12 +2,15 @@
 changes nothing."""
 
 import json
-import os
-import subprocess
-import sys
 import zipfile
 
 import pytest
+
+try:  # tests/ as a package or as a plain folder on sys.path
+    from .cli_runner import run_cli
+except ImportError:
+    from cli_runner import run_cli
+
 import shapefile
 import shapely
 from shapely.geometry import box, mapping, shape
@@ -435,8 +438,7 @@ def test_progress_stops_short_on_rejection(database, tmp_path):
 
 
 def cli(*args):
-    command = [sys.executable, "-m", "commandcenter", "import-grids", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=os.environ)
+    return run_cli("import-grids", *args)
 
 
 def test_cli_imports_and_reports(tmp_path):

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
 
 import pytest
+
+try:  # tests/ as a package or as a plain folder on sys.path
+    from .cli_runner import run_cli
+except ImportError:
+    from cli_runner import run_cli
+
 from sqlalchemy import select
 
 from commandcenter.access.accounts import actor_for
@@ -583,8 +586,7 @@ def test_table_columns_line_up_in_display_width(district):
 
 
 def cli(*args):
-    command = [sys.executable, "-m", "commandcenter", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=os.environ)
+    return run_cli(*args)
 
 
 def test_cli_prints_the_grid_table_of_the_demo(demo_database):

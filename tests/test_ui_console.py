@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -338,7 +339,7 @@ def run_console_driven(qapp, url: str, drive, deadline_ms: int = START_UP_DEADLI
     return result
 
 
-def test_gui_start_up_fills_an_empty_database_then_logs_in(qapp, tmp_path, monkeypatch):
+def test_gui_start_up_fills_an_empty_database_then_logs_in(qapp, tmp_path, monkeypatch, demo_clips):
     """The interactive path of run.py on a first start: please-wait while the demo is made in
     the default database of the user data folder, the log-in dialog (wrong password first),
     then the main window of the duty officer."""
@@ -347,6 +348,7 @@ def test_gui_start_up_fills_an_empty_database_then_logs_in(qapp, tmp_path, monke
     from commandcenter.config import default_database_url
 
     monkeypatch.setenv("COMMANDCENTER_DATA_DIR", str(tmp_path / "data"))
+    shutil.copytree(demo_clips, tmp_path / "data" / "demo-clips")  # made once per test run
     seen: dict[str, object] = {}
 
     def drive() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -45,10 +46,11 @@ def test_screenshot_of_each_view(tmp_path, demo_database, view):
         assert "wall: 9 live" in result.stdout.splitlines(), result.stdout
 
 
-def test_screenshot_fills_the_empty_default_database_with_the_demo(tmp_path):
+def test_screenshot_fills_the_empty_default_database_with_the_demo(tmp_path, demo_clips):
     """First start: the SQLite file in the user data folder is made and filled."""
     target = tmp_path / "first-start.png"
     data = tmp_path / "data"
+    shutil.copytree(demo_clips, data / "demo-clips")  # the clips are made once per test run
     result = run_console(
         "--screenshot", str(target), "--user", "leader", env={"COMMANDCENTER_DATA_DIR": str(data)}
     )

@@ -486,9 +486,6 @@ class MainWindow(QMainWindow):
         self.board.update_label()
         self._show_database_state(None)
         self._refresh_details()
-        if not self.is_ready:
-            self.is_ready = True
-            self.ready.emit()
 
     def _on_tree(self, root: UnitNode) -> None:
         """Boundaries, loaded once (and again only when grids change)."""
@@ -504,6 +501,9 @@ class MainWindow(QMainWindow):
             self.tree.set_root(counted)
             self.map_view.set_grid_figures(g for node in counted.walk() for g in node.grids)
         self._refresh_details()
+        if not self.is_ready and self.console.is_loaded:  # the first picture, counted
+            self.is_ready = True
+            self.ready.emit()
 
     def _on_cases_changed(self, changed, removed_ids) -> None:
         """Rows the store has applied (this console's steps and everyone else's)."""
