@@ -12,14 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-import commandcenter.cameras.registry as registry
+import commandcenter.cameras.url_test as url_test
+from commandcenter.cameras.csv_io import export_cameras_csv, import_cameras_csv
 from commandcenter.cameras.registry import (
     CameraInput,
     CameraRejected,
     OutsideJurisdiction,
     add_camera,
-    export_cameras_csv,
-    import_cameras_csv,
     load_camera,
     update_camera,
     validate_camera,
@@ -587,21 +586,21 @@ def fake_camera():
 
 
 def test_a_camera_that_answers_is_live(fake_camera):
-    verdict = registry.test_camera_url(fake_camera(200).url(), timeout=2)
+    verdict = url_test.test_camera_url(fake_camera(200).url(), timeout=2)
     assert verdict.verdict == "live" and verdict.ok and "RTSP 200" in verdict.detail
 
 
 def test_the_right_credentials_are_live_and_wrong_ones_unauthorised(fake_camera, caplog):
     caplog.set_level(logging.DEBUG)
     server = fake_camera(200, password=SECRET)
-    assert registry.test_camera_url(server.url(), "admin", SECRET, timeout=2).verdict == "live"
-    inside = registry.test_camera_url(
+    assert url_test.test_camera_url(server.url(), "admin", SECRET, timeout=2).verdict == "live"
+    inside = url_test.test_camera_url(
         server.url().replace("rtsp://", f"rtsp://admin:{SECRET}@"), timeout=2
     )
     assert inside.verdict == "live"
-    wrong = registry.test_camera_url(server.url(), "admin", "wrong-" + SECRET, timeout=2)
+    wrong = url_test.test_camera_url(server.url(), "admin", "wrong-" + SECRET, timeout=2)
     assert wrong.verdict == "unauthorised" and "refused" in wrong.detail
-    missing = registry.test_camera_url(server.url(), timeout=2)
+    missing = url_test.test_camera_url(server.url(), timeout=2)
     assert missing.verdict == "unauthorised" and "asks for credentials" in missing.detail
     # The password went as a Digest response, never in the clear, and is in no detail or log.
     assert not any(SECRET in value for _, headers in server.requests for value in headers.values())
@@ -611,25 +610,25 @@ def test_the_right_credentials_are_live_and_wrong_ones_unauthorised(fake_camera,
 
 
 def test_a_wrong_path_or_address_is_a_bad_url(fake_camera, tmp_path):
-    assert registry.test_camera_url(fake_camera(404).url("/nope"), timeout=2).verdict == "bad_url"
-    malformed = registry.test_camera_url("rtsp//10.0.0.1/live", timeout=2)
+    assert url_test.test_camera_url(fake_camera(404).url("/nope"), timeout=2).verdict == "bad_url"
+    malformed = url_test.test_camera_url("rtsp//10.0.0.1/live", timeout=2)
     assert malformed.verdict == "bad_url" and "rtsp://" in malformed.detail
-    assert registry.test_camera_url("rtsp://no-such-host.invalid/x", timeout=2).verdict in (
+    assert url_test.test_camera_url("rtsp://no-such-host.invalid/x", timeout=2).verdict in (
         "bad_url",
         "offline",  # a resolver that cannot answer now says "offline"
     )
     clip = tmp_path / "clip.mp4"
     clip.write_bytes(b"not really a video")
-    assert registry.test_camera_url(clip.as_uri()).verdict == "live"
-    assert registry.test_camera_url((tmp_path / "gone.mp4").as_uri()).verdict == "bad_url"
+    assert url_test.test_camera_url(clip.as_uri()).verdict == "live"
+    assert url_test.test_camera_url((tmp_path / "gone.mp4").as_uri()).verdict == "bad_url"
 
 
 def test_nobody_answering_is_offline(fake_camera):
-    offline = registry.test_camera_url(
+    offline = url_test.test_camera_url(
         f"rtsp://admin:{SECRET}@127.0.0.1:{closed_port()}/live", timeout=1
     )
     assert offline.verdict == "offline" and "refuses the connection" in offline.detail
     assert SECRET not in offline.detail
-    assert registry.test_camera_url(fake_camera(503).url(), timeout=2).verdict == "offline"
-    http = registry.test_camera_url(f"http://127.0.0.1:{closed_port()}/x", timeout=1)
+    assert url_test.test_camera_url(fake_camera(503).url(), timeout=2).verdict == "offline"
+    http = url_test.test_camera_url(f"http://127.0.0.1:{closed_port()}/x", timeout=1)
     assert http.verdict == "offline"

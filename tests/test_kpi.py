@@ -29,7 +29,7 @@ from commandcenter.domain.enums import (
     Role,
 )
 from commandcenter.errors import CommandCenterError
-from commandcenter.figures import kpi
+from commandcenter.figures import kpi, kpi_table
 from commandcenter.figures.kpi import Period, PeriodError, compute_kpis, drill
 from commandcenter.storage import open_database
 from commandcenter.storage.models import (
@@ -550,7 +550,7 @@ def test_csv_round_trip(district, tmp_path):
     session, d = district
     rows = compute_kpis(session, d.actor(session, "admin"), OCTOBER, "grid_manager", as_of=AFTER)
     path = tmp_path / "kpi.csv"
-    kpi.write_csv(rows, path)
+    kpi_table.write_csv(rows, path)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel's cue for UTF-8
     with path.open(encoding="utf-8-sig", newline="") as f:
         read = list(csv.DictReader(f))
@@ -558,10 +558,10 @@ def test_csv_round_trip(district, tmp_path):
     for row, line in zip(rows, read, strict=True):
         assert line["名称 (name)"] == row.name and int(line["编号 (key)"]) == row.key
         for attr in COUNTS:
-            zh = next(c[1] for c in kpi.COLUMNS if c[0] == attr)
+            zh = next(c[1] for c in kpi_table.COLUMNS if c[0] == attr)
             assert int(line[f"{zh} ({attr})"]) == getattr(row, attr)
         for attr in ("closure_rate", "on_time_rate", "satisfaction_rate"):
-            zh = next(c[1] for c in kpi.COLUMNS if c[0] == attr)
+            zh = next(c[1] for c in kpi_table.COLUMNS if c[0] == attr)
             cell, value = line[f"{zh} ({attr})"], getattr(row, attr)
             assert (cell == "") if value is None else float(cell) / 100 == pytest.approx(value, abs=5e-5)  # fmt: skip
         assert line["考核得分 (score)"] == ("" if row.score is None else f"{row.score:.1f}")
@@ -572,14 +572,14 @@ def test_csv_round_trip(district, tmp_path):
 def test_table_columns_line_up_in_display_width(district):
     session, d = district
     rows = compute_kpis(session, d.actor(session, "admin"), OCTOBER, "grid", as_of=AFTER)
-    lines = kpi.format_table(rows).splitlines()
+    lines = kpi_table.format_table(rows).splitlines()
     assert len(lines) == 3 + len(rows)
     assert lines[0].startswith("名称") and "A社区第01网格" in lines[3]
     # every line ends with the grade column; what comes before it has the same display width
     last_cells = ["等级", "grade", lines[2].split()[-1]] + [r.grade or "—" for r in rows]
-    before = {kpi.display_width(line) - kpi.display_width(cell) for line, cell in zip(lines, last_cells, strict=True)}  # fmt: skip
+    before = {kpi_table.display_width(line) - kpi_table.display_width(cell) for line, cell in zip(lines, last_cells, strict=True)}  # fmt: skip
     assert len(before) == 1
-    assert kpi.display_width("网格ab") == 6
+    assert kpi_table.display_width("网格ab") == 6
 
 
 # --- the command line ------------------------------------------------------------------------------

@@ -262,3 +262,21 @@ def test_tours_and_cameras_reach_the_other_console(center):
     update = other.changes_since(mark)
     assert update.changes.tours and [t.camera_ids for t in update.tours] == [(camera_id,)]
     assert update.rows == () and update.tree is None
+
+
+def test_a_new_day_or_new_deadline_settings_load_the_console_again(center):
+    """Yesterday's closures leave, and a new warning share or calendar re-judges every
+    deadline: the feed asks the console for a whole new picture (it is never half old)."""
+    from cli_runner import run_cli
+
+    duty = center.console("duty")
+    mark = duty.load_console().mark
+    assert not duty.changes_since(mark).reload
+    run_cli("limits", "warn-share", "0.3", db=center.url, check=True)  # another machine's CLI
+    update = duty.changes_since(mark)
+    assert update.reload and update.changes.settings
+    mark = duty.load_console().mark
+    assert not duty.changes_since(mark)
+    center.clock.advance(days=1)
+    assert duty.changes_since(mark).reload
+    center.clock.set(TUESDAY)

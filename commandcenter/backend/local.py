@@ -21,7 +21,7 @@ from commandcenter.access import accounts
 from commandcenter.access.accounts import Actor
 from commandcenter.backend import feed
 from commandcenter.backend.transactions import database_errors, read, write
-from commandcenter.cameras import registry
+from commandcenter.cameras import csv_io, registry, url_test
 from commandcenter.cameras.registry import CameraImportResult, CameraInput, StoredCamera
 from commandcenter.cameras.rows import CameraRow, camera_rows
 from commandcenter.cases import operations
@@ -319,14 +319,14 @@ class LocalBackend:
         self, path: Path | str, *, replace: bool = False
     ) -> Outcome[CameraImportResult]:
         def operation(session):
-            result = registry.import_cameras_csv(session, self.actor, path, replace=replace)
+            result = csv_io.import_cameras_csv(session, self.actor, path, replace=replace)
             return Outcome(result, Changes(cameras=result.camera_ids))
 
         return self._write(operation, "importing cameras")
 
     def export_cameras_csv(self, path: Path | str) -> int:
         return self._read(
-            lambda s: registry.export_cameras_csv(s, self.actor, path), "exporting cameras"
+            lambda s: csv_io.export_cameras_csv(s, self.actor, path), "exporting cameras"
         )
 
     def test_camera_url(
@@ -338,7 +338,7 @@ class LocalBackend:
         if camera_id is not None and not password:
             stored_user, password = self.stream_credentials()(camera_id)
             username = username or stored_user
-        return registry.test_camera_url(
+        return url_test.test_camera_url(
             data.main_url, username or None, password or None, timeout=timeout
         )
 

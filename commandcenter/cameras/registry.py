@@ -23,39 +23,17 @@ jurisdiction, raises ``PermissionDenied``; a camera *placed* outside the jurisdi
 :class:`OutsideJurisdiction`, which is both a ``PermissionDenied`` and a
 :class:`CameraRejected` naming the problem.
 
-CSV files (``import_cameras_csv`` / ``export_cameras_csv``): one header line, then one camera
-a line; blank lines and lines starting with ``#`` are skipped. UTF-8 (with or without a BOM)
-or GBK/GB18030. Columns in any order, names in any case (Chinese names in brackets)::
-
-    device_id  (设备编码)   20-digit GB/T 28181 ID                        required
-    name       (名称)       what the camera shows                         required
-    main_url   (主码流)     rtsp://host:554/path (credentials split off)  required
-    lon, lat   (经度, 纬度) WGS-84 degrees                                required
-    sub_url    (子码流)     the low-resolution stream                     optional
-    grid_code  (网格编码)   19-digit grid code; empty: found from the point
-    enabled    (启用)       1/0, true/false, yes/no, 是/否; empty: 1
-    transport  (传输协议)   tcp or udp; empty: tcp
-    username   (用户名)     optional
-    password   (密码)       optional
-
-The import is all or nothing: any problem raises ``ImportRejected`` listing every problem with
-its line, and nothing is written. An export writes the same columns without ``username`` and
-``password`` (UTF-8 with a BOM, so spreadsheets show the Chinese names); importing it again
-with ``replace`` changes nothing and keeps the stored credentials — in an import with
-``replace``, as in ``update_camera``, a blank password (and a blank user name) keeps the stored
-one.
+CSV import and export: ``commandcenter.cameras.csv_io``; testing a URL before saving:
+``commandcenter.cameras.url_test``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import shapely
 from shapely.geometry import Point
@@ -63,17 +41,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commandcenter.access.accounts import Actor
-from commandcenter.cameras.urls import display_url, is_local_file, split_credentials, url_problems
+from commandcenter.cameras.urls import display_url, split_credentials, url_problems
 from commandcenter.domain.codes import validate_gb28181_id
 from commandcenter.domain.enums import AdminLevel, Role, StreamTransport
 from commandcenter.errors import CommandCenterError, ImportRejected, PermissionDenied
 from commandcenter.geo.divisions import known_division_codes
 from commandcenter.storage.models import AdminUnit, Camera, CameraCredential, Center, Grid
-from commandcenter.textfiles import read_text
-from commandcenter.video.probe import camera_reachable, probe_rtsp
 
 __all__ = [
-    "CSV_COLUMNS",
     "CameraImportResult",
     "CameraInput",
     "CameraRejected",
@@ -81,10 +56,7 @@ __all__ = [
     "StoredCamera",
     "UrlVerdict",
     "add_camera",
-    "export_cameras_csv",
-    "import_cameras_csv",
     "load_camera",
-    "test_camera_url",
     "update_camera",
     "validate_camera",
 ]
@@ -103,46 +75,6 @@ USERNAME_LENGTH = 100
 PASSWORD_LENGTH = 200
 CHUNK = 500  # IN (…) lists at most this long
 
-CSV_COLUMNS = (
-    "device_id",
-    "name",
-    "main_url",
-    "sub_url",
-    "lon",
-    "lat",
-    "grid_code",
-    "enabled",
-    "transport",
-    "username",
-    "password",
-)
-EXPORT_COLUMNS = CSV_COLUMNS[:-2]  # never the credentials
-REQUIRED_COLUMNS = ("device_id", "name", "main_url", "lon", "lat")
-COLUMN_ALIASES = {
-    "设备编码": "device_id",
-    "设备编号": "device_id",
-    "国标编码": "device_id",
-    "device id": "device_id",
-    "名称": "name",
-    "主码流": "main_url",
-    "主码流地址": "main_url",
-    "url": "main_url",
-    "子码流": "sub_url",
-    "子码流地址": "sub_url",
-    "经度": "lon",
-    "longitude": "lon",
-    "纬度": "lat",
-    "latitude": "lat",
-    "网格编码": "grid_code",
-    "grid": "grid_code",
-    "启用": "enabled",
-    "传输协议": "transport",
-    "用户名": "username",
-    "user": "username",
-    "密码": "password",
-}
-TRUE_WORDS = frozenset({"1", "true", "yes", "y", "是", "启用", "on"})
-FALSE_WORDS = frozenset({"0", "false", "no", "n", "否", "停用", "禁用", "off"})
 _LEVEL_DEPTH = {level: depth for depth, level in enumerate(AdminLevel)}
 
 
@@ -241,7 +173,7 @@ class UrlVerdict:
 
 
 @dataclass
-class _Resolved:
+class Resolved:
     """A checked input, ready to write."""
 
     device_id: str
@@ -259,7 +191,7 @@ class _Resolved:
     forget_credentials: bool
 
 
-def _text(value) -> str:
+def text_of(value) -> str:
     return "" if value is None else str(value).strip()
 
 
@@ -273,10 +205,10 @@ def _number(value, what: str, problems: list[str]) -> float | None:
     try:
         number = float(str(value).strip()) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
-        problems.append(f"the {what} {_text(value)!r} is not a number")
+        problems.append(f"the {what} {text_of(value)!r} is not a number")
         return None
     if not math.isfinite(number):
-        problems.append(f"the {what} {_text(value)!r} is not a number")
+        problems.append(f"the {what} {text_of(value)!r} is not a number")
         return None
     return number
 
@@ -298,14 +230,14 @@ def _distance_m(geometry, point: Point) -> float:
     )
 
 
-class _Context:
+class RegistryContext:
     """What checking a batch of inputs needs from the database, read once for all of them."""
 
     def __init__(self, session: Session, actor: Actor | None, inputs: Sequence[CameraInput]):
         self.session, self.actor = session, actor
         known = known_division_codes(session)
         self.division_lookup = known.__contains__ if known else None
-        ids = sorted({_text(data.device_id) for data in inputs} - {""})
+        ids = sorted({text_of(data.device_id) for data in inputs} - {""})
         # device ID → (camera id, name, center id)
         self.cameras: dict[str, tuple[int, str, int]] = {}
         for start in range(0, len(ids), CHUNK):
@@ -316,7 +248,7 @@ class _Context:
             )
             for device_id, camera_id, name, center_id in rows:
                 self.cameras[device_id] = (camera_id, name, center_id)
-        codes = sorted({_text(data.grid_code) for data in inputs} - {""})
+        codes = sorted({text_of(data.grid_code) for data in inputs} - {""})
         self.grids_by_code: dict[str, Grid] = {}
         for start in range(0, len(codes), CHUNK):
             for grid in session.scalars(
@@ -398,14 +330,18 @@ class _Context:
 
 
 def _check_place(
-    ctx: _Context, data: CameraInput, lon: float | None, lat: float | None, problems: list[str]
+    ctx: RegistryContext,
+    data: CameraInput,
+    lon: float | None,
+    lat: float | None,
+    problems: list[str],
 ) -> tuple[int | None, int | None, bool]:
     """(grid id, center id, outside the jurisdiction) of a camera, naming what is wrong."""
     outside = False
     grid: Grid | None = None
     unit_id: int | None = None
     point = Point(lon, lat) if lon is not None and lat is not None else None
-    code = _text(data.grid_code)
+    code = text_of(data.grid_code)
     if code:
         grid = ctx.grids_by_code.get(code)
         if grid is None:
@@ -480,7 +416,7 @@ def _check_credentials(
                 "the sub-stream URL carries other credentials than the main URL; a camera has "
                 "one user name and password"
             )
-    username = _text(data.username) or None
+    username = text_of(data.username) or None
     password = data.password if data.password else None
     if url_user and username and url_user != username:
         problems.append("the user name in the URL differs from the user name given")
@@ -499,14 +435,14 @@ def _check_credentials(
     return username, password
 
 
-def _check_one(
-    ctx: _Context, data: CameraInput, camera_id: int | None, stored_credentials: bool = False
-) -> tuple[_Resolved | None, list[str], bool]:
+def check_one(
+    ctx: RegistryContext, data: CameraInput, camera_id: int | None, stored_credentials: bool = False
+) -> tuple[Resolved | None, list[str], bool]:
     """Check one input: (the resolved camera or None, every problem, outside the jurisdiction).
 
     ``camera_id``: the camera being changed (its own device ID is no duplicate)."""
     problems: list[str] = []
-    device_id = _text(data.device_id)
+    device_id = text_of(data.device_id)
     if not device_id:
         problems.append("the device ID is missing")
     else:
@@ -515,20 +451,20 @@ def _check_one(
         other = ctx.cameras.get(device_id)
         if other is not None and other[0] != camera_id:
             problems.append(f"device ID {device_id} is already registered (camera {other[1]})")
-    name = _text(data.name)
+    name = text_of(data.name)
     if not name:
         problems.append("the name is missing")
     elif len(name) > NAME_LENGTH:
         problems.append(f"the name is longer than {NAME_LENGTH} characters")
 
-    main = split_credentials(_text(data.main_url))
+    main = split_credentials(text_of(data.main_url))
     for problem in url_problems(main[0]):
         problems.append(f"main URL: {problem}")
     if len(main[0]) > URL_LENGTH:
         problems.append(f"main URL: longer than {URL_LENGTH} characters")
     sub = None
-    if _text(data.sub_url):
-        sub = split_credentials(_text(data.sub_url))
+    if text_of(data.sub_url):
+        sub = split_credentials(text_of(data.sub_url))
         for problem in url_problems(sub[0]):
             problems.append(f"sub-stream URL: {problem}")
         if len(sub[0]) > URL_LENGTH:
@@ -542,7 +478,7 @@ def _check_one(
         try:
             transport = StreamTransport(str(transport).strip().lower())
         except ValueError:
-            problems.append(f"transport {_text(transport)!r} is not tcp or udp")
+            problems.append(f"transport {text_of(transport)!r} is not tcp or udp")
             transport = StreamTransport.TCP
 
     lon = _number(data.lon, "longitude", problems)
@@ -562,7 +498,7 @@ def _check_one(
     if problems or center_id is None or lon is None or lat is None:
         return None, problems, outside
     return (
-        _Resolved(
+        Resolved(
             device_id=device_id,
             name=name,
             main_url=main[0],
@@ -582,7 +518,7 @@ def _check_one(
     )
 
 
-def _require_administrator(actor: Actor, doing: str) -> None:
+def require_administrator(actor: Actor, doing: str) -> None:
     if actor.role is not Role.ADMINISTRATOR:
         raise PermissionDenied(f"Only an administrator may {doing}.")
 
@@ -599,13 +535,13 @@ def validate_camera(
     ``actor``: whose jurisdiction the camera must lie in (None: anywhere in the installation).
     ``camera_id``: the camera being edited."""
     stored = camera_id is not None and session.get(CameraCredential, camera_id) is not None
-    return _check_one(_Context(session, actor, [data]), data, camera_id, stored)[1]
+    return check_one(RegistryContext(session, actor, [data]), data, camera_id, stored)[1]
 
 
 # --- writing ------------------------------------------------------------------------------
 
 
-def _write(session: Session, camera: Camera, resolved: _Resolved) -> None:
+def write_camera(session: Session, camera: Camera, resolved: Resolved) -> None:
     camera.device_id = resolved.device_id
     camera.name = resolved.name
     camera.main_url = resolved.main_url
@@ -648,12 +584,12 @@ def _rejected(device_id: str, problems: list[str], outside: bool) -> CameraRejec
 def add_camera(session: Session, actor: Actor, data: CameraInput) -> int:
     """Register a new camera; returns its id. Raises :class:`CameraRejected` naming every
     problem (nothing written), ``PermissionDenied`` for any role but administrator."""
-    _require_administrator(actor, "add cameras")
-    resolved, problems, outside = _check_one(_Context(session, actor, [data]), data, None)
+    require_administrator(actor, "add cameras")
+    resolved, problems, outside = check_one(RegistryContext(session, actor, [data]), data, None)
     if problems or resolved is None:
-        raise _rejected(_text(data.device_id), problems, outside)
+        raise _rejected(text_of(data.device_id), problems, outside)
     camera = Camera()
-    _write(session, camera, resolved)
+    write_camera(session, camera, resolved)
     log.info("camera %s added by %s", camera.device_id, actor.username)
     return camera.id
 
@@ -671,21 +607,21 @@ def update_camera(session: Session, actor: Actor, camera_id: int, data: CameraIn
     """Change a camera. A blank password keeps the stored one (a blank user name too);
     ``data.forget_credentials`` removes them. Raises as :func:`add_camera`, and
     ``PermissionDenied`` for a camera stored outside the actor's jurisdiction."""
-    _require_administrator(actor, "change cameras")
+    require_administrator(actor, "change cameras")
     camera = _camera_in_jurisdiction(session, actor, camera_id)
     stored = session.get(CameraCredential, camera_id) is not None
-    resolved, problems, outside = _check_one(
-        _Context(session, actor, [data]), data, camera_id, stored
+    resolved, problems, outside = check_one(
+        RegistryContext(session, actor, [data]), data, camera_id, stored
     )
     if problems or resolved is None:
-        raise _rejected(_text(data.device_id), problems, outside)
-    _write(session, camera, resolved)
+        raise _rejected(text_of(data.device_id), problems, outside)
+    write_camera(session, camera, resolved)
     log.info("camera %s changed by %s", camera.device_id, actor.username)
 
 
 def load_camera(session: Session, actor: Actor, camera_id: int) -> StoredCamera:
     """A camera for the edit form (administrators only): everything but the credentials."""
-    _require_administrator(actor, "change cameras")
+    require_administrator(actor, "change cameras")
     camera = _camera_in_jurisdiction(session, actor, camera_id)
     grid = session.get(Grid, camera.grid_id) if camera.grid_id is not None else None
     return StoredCamera(
@@ -704,283 +640,3 @@ def load_camera(session: Session, actor: Actor, camera_id: int) -> StoredCamera:
         has_credentials=session.get(CameraCredential, camera.id) is not None,
         grid_name=grid.name if grid is not None else None,
     )
-
-
-# --- CSV ----------------------------------------------------------------------------------
-
-
-def _column(name: str) -> str:
-    key = name.strip().lower()
-    key = COLUMN_ALIASES.get(key, key)
-    key = key.replace(" ", "_").replace("-", "_")
-    return COLUMN_ALIASES.get(key, key)
-
-
-def _reject_file(reason: str) -> ImportRejected:
-    """The error for a file that cannot be read at all: one clear line, no list."""
-    return ImportRejected(f"The camera file was not imported: {reason}; nothing changed.", [])
-
-
-def _read_header(where: str, cells: list[str]) -> list[str]:
-    header = [_column(cell) for cell in cells]
-    problems = []
-    unknown = [cell for cell, key in zip(cells, header, strict=True) if key not in CSV_COLUMNS]
-    if unknown:
-        problems.append(
-            f"{where}: unknown column(s) {', '.join(map(repr, unknown))}; the columns are "
-            f"{', '.join(CSV_COLUMNS)}"
-        )
-    twice = sorted({key for key in header if key and header.count(key) > 1})
-    if twice:
-        problems.append(f"{where}: column(s) {', '.join(twice)} given twice")
-    missing = [key for key in REQUIRED_COLUMNS if key not in header]
-    if missing:
-        problems.append(
-            f"{where}: the header lacks the column(s) {', '.join(missing)}; the first line "
-            f"names the columns: {', '.join(CSV_COLUMNS)}"
-        )
-    if problems:
-        raise ImportRejected(
-            "The camera file was not imported: its header line is wrong; nothing changed.",
-            problems,
-        )
-    return header
-
-
-def _parse_csv(path: Path) -> list[tuple[int, CameraInput | None, list[str]]]:
-    """(line number, input or None, problems) of each camera line of the file."""
-    name = path.name
-    try:
-        text = read_text(path)
-    except FileNotFoundError:
-        raise _reject_file(f"there is no file {path}") from None
-    except OSError as exc:
-        raise _reject_file(f"cannot read {path}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise _reject_file(f"{name} {exc}") from None
-    try:
-        records = list(enumerate(csv.reader(io.StringIO(text), strict=True), start=1))
-    except csv.Error as exc:
-        raise _reject_file(f"{name} is not a valid CSV file ({exc})") from None
-    header: list[str] | None = None
-    rows: list[tuple[int, CameraInput | None, list[str]]] = []
-    for line, record in records:
-        cells = [cell.strip() for cell in record]
-        if not any(cells) or cells[0].startswith("#"):
-            continue
-        if header is None:
-            header = _read_header(f"{name}:{line}", cells)
-            continue
-        while len(cells) > len(header) and not cells[-1]:
-            cells.pop()
-        if len(cells) > len(header):
-            rows.append(
-                (
-                    line,
-                    None,
-                    [
-                        f"{len(cells)} cells but {len(header)} columns (a comma inside a "
-                        'value needs quotes: "…")'
-                    ],
-                )
-            )
-            continue
-        values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
-        enabled_text = values.get("enabled", "").lower()
-        problems = []
-        if enabled_text and enabled_text not in TRUE_WORDS | FALSE_WORDS:
-            problems.append(f"enabled {values['enabled']!r} should be 1 (yes, 是) or 0 (no, 否)")
-        data = CameraInput(
-            device_id=values["device_id"],
-            name=values["name"],
-            main_url=values["main_url"],
-            sub_url=values.get("sub_url") or None,
-            lon=values["lon"],
-            lat=values["lat"],
-            grid_code=values.get("grid_code") or None,
-            enabled=enabled_text not in FALSE_WORDS,
-            transport=values.get("transport") or None,
-            username=values.get("username") or None,
-            password=values.get("password") or None,
-        )
-        rows.append((line, data, problems))
-    if header is None:
-        raise _reject_file(f"{name} is empty (not even a header line)")
-    if not rows:
-        raise _reject_file(f"{name} holds no cameras, only the header")
-    return rows
-
-
-def import_cameras_csv(
-    session: Session, actor: Actor, path: Path | str, *, replace: bool = False
-) -> CameraImportResult:
-    """Check and store the cameras of a CSV file (layout in the module's docstring), all or
-    nothing: any problem raises ``ImportRejected`` listing every one with its line.
-
-    ``replace``: a device ID already registered updates that camera (inside the actor's
-    jurisdiction; blank credentials keep the stored ones); otherwise it is a problem. Works
-    inside the caller's transaction."""
-    _require_administrator(actor, "import cameras")
-    path = Path(path)
-    rows = _parse_csv(path)
-    ctx = _Context(session, actor, [data for _, data, _ in rows if data is not None])
-    existing_ids = [camera_id for camera_id, _, _ in ctx.cameras.values()]
-    credentials: set[int] = set()
-    for start in range(0, len(existing_ids), CHUNK):
-        credentials.update(
-            session.scalars(
-                select(CameraCredential.camera_id).where(
-                    CameraCredential.camera_id.in_(existing_ids[start : start + CHUNK])
-                )
-            )
-        )
-    first_line: dict[str, int] = {}
-    checked: list[tuple[int | None, _Resolved]] = []
-    problems: list[str] = []
-    bad_lines = 0
-    for line, data, found in rows:
-        device_id = _text(data.device_id) if data is not None else ""
-        where = f"{path.name}:{line}" + (f" ({device_id})" if device_id else "")
-        resolved = camera_id = None
-        if data is not None:
-            if device_id in first_line:
-                found.append(f"device ID {device_id} is also on line {first_line[device_id]}")
-            elif device_id:
-                first_line[device_id] = line
-            existing = ctx.cameras.get(device_id)
-            if existing is not None:
-                if not replace:
-                    found.append(
-                        f"device ID {device_id} is already registered (camera {existing[1]}); "
-                        "import with replace (--replace) to update it"
-                    )
-                elif not actor.governs_center(existing[2]):
-                    found.append(
-                        f"device ID {device_id} belongs to a camera outside your jurisdiction"
-                    )
-                else:
-                    camera_id = existing[0]
-            # The existing camera's own ID is no duplicate here: it was judged just above.
-            same = existing[0] if existing is not None else None
-            resolved, more, _ = _check_one(ctx, data, same, camera_id in credentials)
-            found += more
-        if found:
-            bad_lines += 1
-            problems += [f"{where}: {problem}" for problem in found]
-        elif resolved is not None:
-            checked.append((camera_id, resolved))
-    if problems:
-        raise ImportRejected(
-            f"The camera file {path.name} was not imported: {len(problems)} problem(s) in "
-            f"{bad_lines} of {len(rows)} line(s); nothing changed.",
-            problems,
-        )
-    inserted = updated = 0
-    written = []
-    for camera_id, resolved in checked:
-        if camera_id is None:
-            camera = Camera()
-            inserted += 1
-        else:
-            camera = session.get(Camera, camera_id)
-            updated += 1
-        _write(session, camera, resolved)
-        written.append(camera)
-    session.flush()
-    log.info(
-        "%d camera(s) imported from %s by %s (%d new, %d updated)",
-        len(checked),
-        path.name,
-        actor.username,
-        inserted,
-        updated,
-    )
-    return CameraImportResult(
-        path=path,
-        rows=len(checked),
-        inserted=inserted,
-        updated=updated,
-        camera_ids=frozenset(camera.id for camera in written),
-    )
-
-
-def export_cameras_csv(session: Session, actor: Actor, path: Path | str) -> int:
-    """Write the cameras of the actor's jurisdiction as CSV (``EXPORT_COLUMNS``: no user names
-    or passwords; UTF-8 with a BOM). ``import_cameras_csv`` reads it back. Returns the count."""
-    rows = session.execute(
-        select(Camera, Grid.code)
-        .outerjoin(Grid, Camera.grid_id == Grid.id)
-        .where(Camera.center_id.in_(actor.jurisdiction_center_ids))
-        .order_by(Camera.device_id)
-    ).all()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for camera, grid_code in rows:
-        writer.writerow(
-            [
-                camera.device_id,
-                camera.name,
-                display_url(camera.main_url),
-                display_url(camera.sub_url) if camera.sub_url else "",
-                f"{camera.lon:.7f}",
-                f"{camera.lat:.7f}",
-                grid_code or "",
-                1 if camera.enabled else 0,
-                StreamTransport(camera.transport).value,
-            ]
-        )
-    try:
-        Path(path).write_text(out.getvalue(), encoding="utf-8-sig")
-    except OSError as exc:
-        raise CommandCenterError(f"Cannot write {path}: {exc.strerror or exc}") from None
-    return len(rows)
-
-
-# --- testing a URL before saving ----------------------------------------------------------
-
-
-def test_camera_url(
-    url: str,
-    username: str | None = None,
-    password: str | None = None,
-    timeout: float = 3.0,
-) -> UrlVerdict:
-    """Does the stream at ``url`` answer, with these credentials? Without decoding video:
-
-    - an RTSP server that answers ``DESCRIBE`` with 2xx → "live" (the path exists and the
-      credentials, if asked for, are accepted); otherwise the probe's verdict: "offline"
-      (no answer), "unauthorised" (401/403) or "bad_url" (404 …, unknown host);
-    - a ``file:`` URL (the demo's clips) → "live" when the file exists, else "bad_url";
-    - http(s)/rtmp → "live" when the host accepts a connection, else "offline";
-    - a malformed URL → "bad_url" with ``url_problems``' words.
-
-    Credentials may come in the URL or as arguments (the arguments win). The detail never
-    contains the password. Blocks up to about twice ``timeout``: run it in a worker."""
-    problems = url_problems(url)
-    if problems:
-        return UrlVerdict("bad_url", "; ".join(problems))
-    clean, url_user, url_password = split_credentials(url)
-    username = username or url_user
-    password = password or url_password
-    scheme = urlsplit(clean).scheme.lower()
-    if scheme == "file":
-        if is_local_file(clean):
-            return UrlVerdict("live", "the video file exists")
-        return UrlVerdict("bad_url", "there is no such video file")
-    if scheme in ("rtsp", "rtsps"):
-        result = probe_rtsp(clean, username, password, timeout=timeout)
-        if result.status is not None and 200 <= result.status < 300:
-            verdict = UrlVerdict("live", f"the camera answers (RTSP {result.status})")
-        else:
-            verdict = UrlVerdict(result.verdict, result.detail)
-    elif camera_reachable(clean, timeout=timeout):
-        verdict = UrlVerdict("live", "the server accepts the connection")
-    else:
-        verdict = UrlVerdict("offline", "the server does not accept a connection")
-    if password and password in verdict.detail:  # never, but a password must not leak
-        verdict = UrlVerdict(verdict.verdict, verdict.detail.replace(password, "***"))
-    return verdict
-
-
-test_camera_url.__test__ = False  # a core function, not a test: pytest must not collect it

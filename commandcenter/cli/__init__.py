@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from commandcenter.config import DB_ENV, resolve_database_url
+from commandcenter.domain.changes import Changes, Outcome
 from commandcenter.errors import CommandCenterError, ImportRejected
 
 
@@ -22,6 +23,17 @@ def _database(args, *, migrate: bool = True):
     from commandcenter.storage import open_database
 
     return open_database(resolve_database_url(args.db), migrate=migrate)
+
+
+SETTINGS = Changes(settings=True)  # how deadlines are judged changed: consoles load again
+
+
+def _write(database, operation, doing: str):
+    """One write transaction, its changes in the change log (so running consoles follow)."""
+    from commandcenter import clock
+    from commandcenter.backend.transactions import write
+
+    return write(database, operation, clock.now(), doing).value
 
 
 def cmd_migrate(args) -> int:
@@ -71,9 +83,11 @@ def cmd_import_divisions(args) -> int:
 def cmd_import_grids(args) -> int:
     from commandcenter.geo.grid_import import import_grids
 
-    database = _database(args)
-    with database.session() as session, session.begin():
+    def operation(session):
         result = import_grids(session, Path(args.file), gcj02=args.gcj02, replace=args.replace)
+        return Outcome(result, Changes(grids=result.grid_ids))
+
+    result = _write(_database(args), operation, "importing grids")
     print(result.summary())
     return 0
 
@@ -189,7 +203,7 @@ def _period(text: str):
 
 def cmd_kpi(args) -> int:
     from commandcenter import clock
-    from commandcenter.figures import kpi
+    from commandcenter.figures import kpi, kpi_table
 
     database = _database(args)
     as_of = clock.now()
@@ -197,14 +211,14 @@ def cmd_kpi(args) -> int:
         actor = kpi.report_actor(session, args.user)
         rows = kpi.compute_kpis(session, actor, args.period, args.by, as_of=as_of)
     if args.csv:
-        kpi.write_csv(rows, args.csv)
+        kpi_table.write_csv(rows, args.csv)
         print(f"{len(rows)} rows written to {args.csv}")
     else:
         print(
             f"考核 KPIs {args.period} by {args.by}: {actor.center_name} ({actor.username}), "
             f"as of {as_of:%Y-%m-%d %H:%M}; formulas in docs/kpi.md"
         )
-        print(kpi.format_table(rows))
+        print(kpi_table.format_table(rows))
     return 0
 
 
@@ -214,9 +228,11 @@ def cmd_kpi(args) -> int:
 def cmd_calendar_import(args) -> int:
     from commandcenter.schedule.workcalendar import import_calendar_csv
 
-    database = _database(args)
-    with database.session() as session, session.begin():
-        result = import_calendar_csv(session, Path(args.file))
+    result = _write(
+        _database(args),
+        lambda session: Outcome(import_calendar_csv(session, Path(args.file)), SETTINGS),
+        "importing the calendar",
+    )
     print(
         f"Imported {result.days} calendar day(s) from {args.file}: {result.days_off} day(s) "
         f"off, {result.working_days} working day(s); {result.replaced} replaced earlier entries."
@@ -272,11 +288,14 @@ def cmd_calendar_hours(args) -> int:
         print("error: give periods or --all-day, not both", file=sys.stderr)
         return 2
     periods = parse_working_hours(args.periods) if args.periods else None
-    database = _database(args)
-    with database.session() as session, session.begin():
+
+    def operation(session):
         if args.all_day or periods:
             set_working_hours(session, periods)
-        hours = load_working_hours(session)
+            return Outcome(load_working_hours(session), SETTINGS)
+        return Outcome(load_working_hours(session))
+
+    hours = _write(_database(args), operation, "setting the working hours")
     per_day = WorkingCalendar(hours=hours).minutes_per_day
     print(f"Working hours: {describe_hours(hours)}, {per_day} working minutes a day")
     return 0
@@ -313,12 +332,13 @@ def cmd_limits_show(args) -> int:
 def cmd_limits_set(args) -> int:
     from commandcenter.schedule.timelimits import describe_limit, set_limit
 
-    database = _database(args)
-    with database.session() as session, session.begin():
+    def operation(session):
         row = set_limit(
             session, args.place, args.days, args.hours, category=args.category, urgency=args.urgency
         )
-        days, hours = row.days, row.hours
+        return Outcome((row.days, row.hours), SETTINGS)
+
+    days, hours = _write(_database(args), operation, "setting a time limit")
     rule = " ".join(filter(None, [args.place, args.category, args.urgency]))
     print(f"Time limit {rule}: {describe_limit(days, hours)}")
     return 0
@@ -327,9 +347,11 @@ def cmd_limits_set(args) -> int:
 def cmd_limits_unset(args) -> int:
     from commandcenter.schedule.timelimits import remove_limit
 
-    database = _database(args)
-    with database.session() as session, session.begin():
+    def operation(session):
         removed = remove_limit(session, args.place, category=args.category, urgency=args.urgency)
+        return Outcome(removed, SETTINGS if removed else Changes())
+
+    removed = _write(_database(args), operation, "removing a time limit")
     rule = " ".join(filter(None, [args.place, args.category, args.urgency]))
     if not removed:
         print(f"error: there is no time limit rule {rule}", file=sys.stderr)
@@ -341,11 +363,13 @@ def cmd_limits_unset(args) -> int:
 def cmd_limits_warn_share(args) -> int:
     from commandcenter.schedule.deadlines import load_warn_share, set_warn_share
 
-    database = _database(args)
-    with database.session() as session, session.begin():
+    def operation(session):
         if args.share is not None:
             set_warn_share(session, args.share)
-        share = load_warn_share(session)
+            return Outcome(load_warn_share(session), SETTINGS)
+        return Outcome(load_warn_share(session))
+
+    share = _write(_database(args), operation, "setting the warning share")
     print(f"Amber warning when {share:.0%} or less of the limit is left (warn share {share:g}).")
     return 0
 
@@ -427,18 +451,20 @@ def _camera_actor(session, username: str | None):
 
 
 def cmd_cameras_import(args) -> int:
-    from commandcenter.cameras.registry import import_cameras_csv
+    from commandcenter.cameras.csv_io import import_cameras_csv
 
-    database = _database(args)
-    with database.session() as session, session.begin():
+    def operation(session):
         actor = _camera_actor(session, args.user)
         result = import_cameras_csv(session, actor, Path(args.file), replace=args.replace)
+        return Outcome(result, Changes(cameras=result.camera_ids))
+
+    result = _write(_database(args), operation, "importing cameras")
     print(result.summary())
     return 0
 
 
 def cmd_cameras_export(args) -> int:
-    from commandcenter.cameras.registry import export_cameras_csv
+    from commandcenter.cameras.csv_io import export_cameras_csv
 
     database = _database(args)
     with database.session() as session:

@@ -11,6 +11,11 @@ Contract
   unauthorised or bad_url, with frames per second, resolution, age of the last frame and the
   number of reconnects.
 - Lost streams are reopened with exponential backoff and jitter; ``stop()`` ends the thread.
+- Time: every decision that depends on time (stalled, frames per second, the age of a frame,
+  when to retry, the read-timeout watchdog, a clip's pace) reads the worker's ``clock``
+  (``time.monotonic`` unless given), and every wait (backoff, pace) goes through ``sleep``
+  (by default a wait on the stop event, which ``stop()`` cuts short). A test passes a fake
+  clock and its ``sleep`` (which moves the fake time on) to check that logic without waiting.
 - Credentials are put into the URL only inside the worker thread (``stream_source``); ``repr``,
   logs and ``health().detail`` show the URL without them.
 
@@ -109,7 +114,7 @@ class Health(enum.StrEnum):
 @dataclass(frozen=True)
 class StreamHealth:
     state: Health
-    fps: float | None  # frames decoded per second over the last 2 s; None until measured
+    fps: float | None  # frames per second over the last fps_window (2 s); None until measured
     resolution: tuple[int, int] | None  # width, height of the decoded frames
     last_frame_age: float | None  # seconds since the newest frame, None before the first
     reconnects: int  # opens after the first one
@@ -128,7 +133,7 @@ class Frame:
 
     image: np.ndarray
     number: int  # 1, 2, 3 … over the worker's life, across loops and reconnects
-    timestamp: float  # time.monotonic() when it was decoded
+    timestamp: float  # the worker's clock (time.monotonic()) when it was decoded
     source_size: tuple[int, int]  # width, height before any scaling
 
     @property
@@ -188,8 +193,15 @@ class StreamWorker:
         backoff_first: float = BACKOFF_FIRST_S,
         backoff_max: float = BACKOFF_MAX_S,
         decoder_threads: int = DECODER_THREADS,
+        fps_window: float = FPS_WINDOW_S,
         seed: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], object] | None = None,
     ):
+        """``clock`` returns seconds on a monotonic scale (``time.monotonic`` by default);
+        ``sleep(seconds)``, when given, replaces the real waits between attempts and between
+        a clip's frames (the worker checks for a stop after it returns): with a fake clock
+        whose ``sleep`` advances the fake time, back-off and pacing cost no real time."""
         clean, typed_user, typed_password = split_credentials(url)
         if username is None and typed_user is not None:  # credentials typed into the URL
             username, password = typed_user, typed_password
@@ -199,7 +211,10 @@ class StreamWorker:
         self._username, self._password, self._credentials = username, password, credentials
         self.open_timeout_ms, self.read_timeout_ms = open_timeout_ms, read_timeout_ms
         self.stall_after = stall_after
+        self.fps_window = fps_window
         self.decoder_threads = decoder_threads
+        self._clock = clock
+        self._sleep = sleep
         self._backoff = _Backoff(backoff_first, backoff_max, random.Random(seed))
         scheme = urlsplit(self.url).scheme.lower()
         self.is_file = scheme == "file"
@@ -276,11 +291,11 @@ class StreamWorker:
         return Frame(image, number, stamp, source_size)
 
     def health(self) -> StreamHealth:
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             state, detail = self._state, self._detail
             age = now - self._frame_time if self._number else None
-            recent = [t for t in self._times if now - t <= FPS_WINDOW_S]
+            recent = [t for t in self._times if now - t <= self.fps_window]
             retry_in = max(0.0, self._retry_at - now) if self._retry_at is not None else None
             figures = (self._frame_size, self._reconnects, self._number)
         if state is Health.LIVE and age is not None and age > self.stall_after:
@@ -316,6 +331,14 @@ class StreamWorker:
         if changed:
             log.info("%s: %s %s", self._label, state.value, detail)
 
+    def _wait(self, seconds: float) -> bool:
+        """Wait ``seconds`` unless stopped first; True when the worker is to stop."""
+        if self._sleep is None:
+            return self._stop.wait(seconds)
+        if seconds > 0 and not self._stop.is_set():
+            self._sleep(seconds)
+        return self._stop.is_set()
+
     def _run(self) -> None:
         try:
             self._serve()
@@ -347,8 +370,8 @@ class StreamWorker:
                 ceiling = BACKOFF_MAX_REFUSED_S if state is not Health.OFFLINE else None
                 delay = self._backoff.delay(failures, ceiling)
                 failures += 1
-                self._set_state(state, detail, time.monotonic() + delay)
-                if self._stop.wait(delay):
+                self._set_state(state, detail, self._clock() + delay)
+                if self._wait(delay):
                     break
                 continue
             try:
@@ -369,8 +392,8 @@ class StreamWorker:
                 state, detail = Health.OFFLINE, "the stream opened but sent no picture"
             delay = self._backoff.delay(failures)
             failures += 1
-            self._set_state(state, detail, time.monotonic() + delay)
-            if self._stop.wait(delay):
+            self._set_state(state, detail, self._clock() + delay)
+            if self._wait(delay):
                 break
 
     def _open(self) -> cv2.VideoCapture | None:
@@ -432,12 +455,13 @@ class StreamWorker:
             fps = fps if 1.0 <= fps <= 240.0 else FILE_FPS_DEFAULT
             interval = 1.0 / fps
         frames = 0
-        due = time.monotonic()
+        clock = self._clock
+        due = clock()
         timed_out_after = self.read_timeout_ms / 1000
         while not self._stop.is_set():
-            began = time.monotonic()
+            began = clock()
             ok = capture.grab()
-            if ok and not self.is_file and time.monotonic() - began >= timed_out_after:
+            if ok and not self.is_file and clock() - began >= timed_out_after:
                 return "frames" if frames else "no-frames"  # see "watchdog" above
             if not ok and self.is_file and frames:
                 # End of the clip: start over at the first frame.
@@ -454,17 +478,17 @@ class StreamWorker:
             self._publish(image)
             if interval:
                 due += interval
-                wait = due - time.monotonic()
+                wait = due - clock()
                 if wait > 0:
-                    if self._stop.wait(wait):
+                    if self._wait(wait):
                         return "stopped"
                 elif wait < -interval:  # fell behind (a busy machine): go on, do not rush
-                    due = time.monotonic()
+                    due = clock()
         return "stopped"
 
     def _publish(self, image: np.ndarray) -> None:
         image.flags.writeable = False  # displays share it; nobody may draw into it
-        now = time.monotonic()
+        now = self._clock()
         size = (image.shape[1], image.shape[0])
         with self._lock:
             self._image = image  # the previous frame is dropped here: one frame per stream

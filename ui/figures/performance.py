@@ -19,17 +19,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
-import pyqtgraph as pg
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
-    QModelIndex,
-    QPoint,
-    QPointF,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -59,7 +55,14 @@ from ui.common.errors import describe
 from ui.common.labels import format_datetime, format_rate, label
 from ui.common.style import Colors
 from ui.common.tasks import run_in_background
+from ui.figures.charts import (
+    BacklogChart,
+    DailyChart,
+    RateChart,
+    percent,
+)
 from ui.figures.counters import CounterCard
+from ui.figures.trace_model import HIGHER_IS_BETTER, TraceModel
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # tree items: (by, key)
 MONTHS_OFFERED = 12
@@ -77,329 +80,9 @@ METRIC_COLOURS = {
     "intake": Colors.ACCENT,
 }
 # A higher value is better for these; the chart lists the worst first.
-HIGHER_IS_BETTER = {"on_time_rate", "satisfaction_rate", "closure_rate", "self_resolution_rate"}
-LOWER_IS_BETTER = {"rework_rate", "extension_rate"}
 
 
-def _style_plot(plot: pg.PlotItem) -> None:
-    plot.hideButtons()
-    plot.setMenuEnabled(False)
-    plot.setMouseEnabled(x=False, y=False)
-    for name in ("left", "bottom"):
-        axis = plot.getAxis(name)
-        axis.setTextPen(pg.mkPen(Colors.TEXT))
-        axis.setPen(pg.mkPen(Colors.BORDER))
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-class _ClickablePlot(pg.PlotWidget):
-    """A plot whose clicks are turned into view coordinates; ``point_of`` goes the other way
-    (for a test to click where a bar is)."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent=parent, background=Colors.PANEL)
-        self.plot = self.getPlotItem()
-        _style_plot(self.plot)
-        self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
-        self.plot.getAxis("left").setWidth(48)  # the day charts line up one above the other
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-
-    def _scene_clicked(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
-        box = self.plot.vb
-        if not box.sceneBoundingRect().contains(event.scenePos()):
-            return
-        point = box.mapSceneToView(event.scenePos())
-        self.clicked_at(point.x(), point.y())
-
-    def clicked_at(self, x: float, y: float) -> None:  # pragma: no cover - overridden
-        pass
-
-    def view_to_widget(self, x: float, y: float) -> QPoint:
-        scene = self.plot.vb.mapViewToScene(QPointF(x, y))
-        return self.mapFromScene(scene)
-
-
-class DailyChart(_ClickablePlot):
-    """Cases reported (left bar) and closed (right bar) per day."""
-
-    barClicked = Signal(int, str)  # day index, "intake" or "closed"
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setObjectName("kpiDailyChart")
-        self.plot.showGrid(x=False, y=True, alpha=0.15)
-        self.intake: list[int] = []
-        self.closed: list[int] = []
-        self.days: list[dt.date] = []
-        self._items: list = []
-        self.setMinimumHeight(200)
-
-    def set_series(self, days: list[dt.date], intake: list[int], closed: list[int], title: str):
-        for item in self._items:
-            self.plot.removeItem(item)
-        self._items = []
-        self.days, self.intake, self.closed = list(days), list(intake), list(closed)
-        xs = list(range(len(days)))
-        for values, offset, colour in (
-            (intake, -0.2, INTAKE_COLOUR),
-            (closed, 0.2, CLOSED_COLOUR),
-        ):
-            bars = pg.BarGraphItem(
-                x=[x + offset for x in xs],
-                height=values,
-                width=0.38,
-                brush=pg.mkBrush(colour),
-                pen=pg.mkPen(None),
-            )
-            self.plot.addItem(bars)
-            self._items.append(bars)
-        self.plot.setTitle(title, color=Colors.TEXT.name(), size="12pt")
-        self.plot.getAxis("bottom").setTicks([_day_ticks(days)])
-        top = max([*intake, *closed, 1])
-        self.plot.setXRange(-0.7, len(days) - 0.3, padding=0)
-        self.plot.setYRange(0, top * 1.1, padding=0)
-
-    def clicked_at(self, x: float, y: float) -> None:
-        index = round(x)
-        if 0 <= index < len(self.days) and y >= 0:
-            self.barClicked.emit(index, "intake" if x < index else "closed")
-
-    def point_of(self, index: int, figure: str) -> QPoint:
-        values = self.intake if figure == "intake" else self.closed
-        offset = -0.2 if figure == "intake" else 0.2
-        return self.view_to_widget(index + offset, max(values[index] / 2, 0.05))
-
-
-class BacklogChart(_ClickablePlot):
-    """Open cases at the end of each day (a line; days after now are left out)."""
-
-    pointClicked = Signal(int)  # day index
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setObjectName("kpiBacklogChart")
-        self.plot.showGrid(x=False, y=True, alpha=0.15)
-        self.values: list[int | None] = []
-        self.days: list[dt.date] = []
-        self._items: list = []
-        self.setMinimumHeight(150)
-
-    def set_series(self, days: list[dt.date], values: list[int | None], title: str) -> None:
-        for item in self._items:
-            self.plot.removeItem(item)
-        self._items = []
-        self.days, self.values = list(days), list(values)
-        known = [(i, v) for i, v in enumerate(values) if v is not None]
-        if known:
-            curve = pg.PlotDataItem(
-                [i for i, _ in known],
-                [v for _, v in known],
-                pen=pg.mkPen(BACKLOG_COLOUR, width=3),
-                symbol="o",
-                symbolSize=7,
-                symbolBrush=pg.mkBrush(BACKLOG_COLOUR),
-                symbolPen=pg.mkPen(None),
-            )
-            self.plot.addItem(curve)
-            self._items.append(curve)
-            last_index, last_value = known[-1]
-            text = pg.TextItem(str(last_value), color=Colors.TEXT, anchor=(0.5, 1.2))
-            text.setFont(_bold(self.font()))
-            text.setPos(last_index, last_value)
-            self.plot.addItem(text)
-            self._items.append(text)
-        self.plot.setTitle(title, color=Colors.TEXT.name(), size="12pt")
-        self.plot.getAxis("bottom").setTicks([_day_ticks(days)])
-        top = max([v for _, v in known] + [1])
-        self.plot.setXRange(-0.7, len(days) - 0.3, padding=0)
-        self.plot.setYRange(0, top * 1.25, padding=0)
-
-    def clicked_at(self, x: float, y: float) -> None:
-        index = round(x)
-        if 0 <= index < len(self.values) and self.values[index] is not None:
-            self.pointClicked.emit(index)
-
-    def point_of(self, index: int) -> QPoint:
-        return self.view_to_widget(index, self.values[index] or 0)
-
-
-class RateChart(_ClickablePlot):
-    """One figure per group as horizontal bars, the worst first, the value at each bar."""
-
-    barClicked = Signal(int)  # row index (into ``rows``)
-
-    ROW_HEIGHT = 30
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setObjectName("kpiRateChart")
-        self.plot.showGrid(x=True, y=False, alpha=0.15)
-        self.plot.getAxis("bottom").hide()
-        self.rows: list[tuple[str, float | None, str]] = []  # name, value, text
-        self._items: list = []
-        self._tick_font = QFont(self.font())
-
-    def set_rows(
-        self, rows: list[tuple[str, float | None, str]], colour: QColor, *, rate: bool
-    ) -> None:
-        for item in self._items:
-            self.plot.removeItem(item)
-        self._items = []
-        self.rows = list(rows)
-        count = len(rows)
-        ys = [count - 1 - i for i in range(count)]
-        widths = [value or 0 for _, value, _ in rows]
-        if rows:
-            bars = pg.BarGraphItem(
-                x0=[0] * count,
-                y=ys,
-                height=0.66,
-                width=widths,
-                brush=pg.mkBrush(colour),
-                pen=pg.mkPen(None),
-            )
-            self.plot.addItem(bars)
-            self._items.append(bars)
-        top = 1.0 if rate else max([*widths, 1])
-        for y, (_, _, text), width in zip(ys, rows, widths, strict=True):
-            item = pg.TextItem(text, color=Colors.TEXT, anchor=(0, 0.5))
-            item.setFont(self.font())
-            item.setPos(width + top * 0.01, y)
-            self.plot.addItem(item)
-            self._items.append(item)
-        left = self.plot.getAxis("left")
-        left.setTicks([[(y, name) for y, (name, _, _) in zip(ys, rows, strict=True)]])
-        metrics = QFontMetricsF(self._tick_font)
-        left.setWidth(int(max((metrics.horizontalAdvance(n) for n, _, _ in rows), default=40) + 20))
-        self.plot.setXRange(0, top * 1.32, padding=0)
-        self.plot.setYRange(-0.6, max(count, 1) - 0.4, padding=0)
-        self.setMinimumHeight(max(160, count * self.ROW_HEIGHT + 30))
-
-    def clicked_at(self, x: float, y: float) -> None:
-        count = len(self.rows)
-        row = count - 1 - round(y)
-        if 0 <= row < count and x >= 0:
-            self.barClicked.emit(row)
-
-    def point_of(self, row: int) -> QPoint:
-        value = self.rows[row][1] or 0
-        return self.view_to_widget(max(value / 2, 0.005), len(self.rows) - 1 - row)
-
-
-def _bold(font: QFont) -> QFont:
-    bold = QFont(font)
-    bold.setBold(True)
-    return bold
-
-
-def _day_ticks(days: list[dt.date]) -> list[tuple[int, str]]:
-    """Day numbers under a month's bars; MM-DD at weekly steps for longer periods."""
-    if len(days) <= 31:
-        step = 1 if len(days) <= 16 else 2
-        return [(i, str(d.day)) for i, d in enumerate(days) if i % step == 0]
-    step = 7 if len(days) <= 120 else 30
-    return [(i, d.strftime("%m-%d")) for i, d in enumerate(days) if i % step == 0]
-
-
-# --- the list of cases behind a figure ----------------------------------------------------------
-
-
-class TraceModel(QAbstractTableModel):
-    """The cases of a :class:`Trace`; column 0 marks those a rate's numerator counted.
-
-    For a rate the cases that pull it the wrong way come first, on an amber ground: those not
-    counted by a rate where more is better (on time, satisfied …), those counted by one where
-    less is better (reworked, extended)."""
-
-    COLUMNS = (
-        "counted", "code", "title", "state", "deadline", "handled", "closed", "grid", "category",
-        "reported",
-    )  # fmt: skip
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.trace: Trace | None = None
-        self.cases: list = []
-        self.hurting: frozenset[int] = frozenset()
-        self._headers = {
-            "counted": self.tr("Counted"),
-            "code": self.tr("Case no."),
-            "title": self.tr("Title"),
-            "category": self.tr("Category"),
-            "state": self.tr("Stage"),
-            "grid": self.tr("Grid"),
-            "reported": self.tr("Reported"),
-            "deadline": self.tr("Deadline"),
-            "handled": self.tr("Handled"),
-            "closed": self.tr("Ended"),
-        }
-
-    def set_trace(self, trace: Trace | None) -> None:
-        self.beginResetModel()
-        self.trace = trace
-        self.cases = list(trace.cases) if trace else []
-        self.hurting = frozenset()
-        if trace is not None and trace.numerator is not None:
-            ids = {c.id for c in self.cases}
-            if trace.measure in LOWER_IS_BETTER:
-                self.hurting = frozenset(ids & trace.counted)
-            else:
-                self.hurting = frozenset(ids - trace.counted)
-            self.cases.sort(key=lambda c: (c.id not in self.hurting, c.id))
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.cases)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[self.COLUMNS[section]]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        case = self.cases[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.UserRole:
-            return case.id
-        counted = self.trace is not None and case.id in self.trace.counted
-        if role == Qt.ItemDataRole.DisplayRole:
-            return {
-                "counted": "✓" if counted else "",
-                "code": case.code,
-                "title": case.title,
-                "category": label(case.category),
-                "state": label(case.state),
-                "grid": case.grid_name or "—",
-                "reported": format_datetime(case.reported_at),
-                "deadline": format_datetime(case.deadline),
-                "handled": format_datetime(case.handled_at),
-                "closed": format_datetime(case.closed_at),
-            }[column]
-        if role == Qt.ItemDataRole.ToolTipRole and column == "title":
-            return case.title
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == "counted":
-            return Qt.AlignmentFlag.AlignCenter
-        if role == Qt.ItemDataRole.ForegroundRole and column == "counted":
-            return QBrush(Colors.ON_TIME)
-        if role == Qt.ItemDataRole.BackgroundRole and case.id in self.hurting:
-            return QBrush(Colors.NEAR_DUE_ROW)
-        return None
-
-    def case_id(self, row: int) -> int:
-        return self.cases[row].id
-
-
-# --- the view ---------------------------------------------------------------------------------------
+STALE_REFRESH_MS = 5_000
 
 
 class KpiView(QWidget):
@@ -438,6 +121,14 @@ class KpiView(QWidget):
         self._tokens = {"overview": 0, "trace": 0, "history": 0}
         self._grouping_rows: list[tuple[str, int, KpiRow]] = []  # by, key, row per chart bar
         self._started = False
+        # Cases changed (here or at another console): the figures are read again once they
+        # are on screen, at most every STALE_REFRESH_MS, never while the officer is away.
+        self._stale = False
+        self._stale_timer = QTimer(self)
+        self._stale_timer.setSingleShot(True)
+        self._stale_timer.setInterval(STALE_REFRESH_MS)
+        self._stale_timer.timeout.connect(self._refresh_if_stale)
+        console.casesChanged.connect(self._on_cases_changed)
 
         self._build_header()
         self._build_cards()
@@ -808,6 +499,20 @@ class KpiView(QWidget):
             self._started = True
             if self._period is None:
                 self._load(self._chosen_period())
+        elif self._stale:
+            self._stale_timer.start()
+
+    def _on_cases_changed(self, _changed, _removed) -> None:
+        if self._period is None:
+            return
+        self._stale = True
+        if self.isVisible() and not self._stale_timer.isActive():
+            self._stale_timer.start()
+
+    def _refresh_if_stale(self) -> None:
+        if self._stale and self.isVisible():
+            self._stale = False
+            self.refresh()
 
     def _next(self, kind: str) -> int:
         self._tokens[kind] += 1
@@ -882,7 +587,7 @@ class KpiView(QWidget):
         count = len(trace.ids)
         if trace.numerator is not None:
             text = self._rate_sentence(trace.measure, len(trace.counted), count)
-            summary = f"{title}: {_percent(trace.rate)} — {text} (✓). " + self.tr(
+            summary = f"{title}: {percent(trace.rate)} — {text} (✓). " + self.tr(
                 "Amber rows pull the figure the wrong way; they come first."
             )
         else:
@@ -1001,9 +706,9 @@ class KpiView(QWidget):
                     str(row.intake),
                     str(row.due),
                     str(row.closed),
-                    _percent(row.on_time_rate),
-                    _percent(row.rework_rate),
-                    _percent(row.satisfaction_rate),
+                    percent(row.on_time_rate),
+                    percent(row.rework_rate),
+                    percent(row.satisfaction_rate),
                     "—" if row.score is None else f"{row.score:.1f} {row.grade}",
                 ]
             )
@@ -1076,7 +781,7 @@ class KpiView(QWidget):
                 text = (
                     "—"
                     if value is None
-                    else f"{_percent(value)}  ({getattr(row, numerator)}/"
+                    else f"{percent(value)}  ({getattr(row, numerator)}/"
                     f"{getattr(row, denominator)})"
                 )
             else:

@@ -11,10 +11,8 @@ cases move only the markers.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import time
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
@@ -33,9 +31,7 @@ from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
 from commandcenter.cameras.rows import CameraRow
 from commandcenter.cases.rows import CaseRow
-from commandcenter.domain.enums import AdminLevel
 from commandcenter.geo.choropleth import Classes, Measure, classify, measure_values
-from commandcenter.geo.clusters import Clusters, cluster_points
 from commandcenter.geo.mapdata import (
     MapLayer,
     lonlat_to_mercator,
@@ -49,7 +45,9 @@ from ui.common.drag import camera_mime
 from ui.common.labels import label
 from ui.common.style import Colors, scaled_font
 from ui.common.tasks import run_in_background
+from ui.map.geometry import PreparedGeometry, grid_number, new_geometry_key, prepare_geometry
 from ui.map.markers import PRIORITY, STATUS_OF_PRIORITY, Sprites, cluster_radius, pen
+from ui.map.points import Points, snapped_scale
 from ui.map.render import BACKGROUND, BaseScene, GridLabels, placed_image_rect, render_base
 
 RENDER_MARGIN_PX = 256  # the base image reaches this far beyond the view: drags show no gap
@@ -71,112 +69,6 @@ RAMPS = {
     Measure.OVERDUE: ("#16222e", "#4a2327", "#6e2a2f", "#963238", "#c23b42"),
     Measure.PER_THOUSAND: ("#16222e", "#1f3f3f", "#23585a", "#2a7475", "#33938f"),
 }
-
-
-def grid_number(grid: GridSummary) -> str:
-    """The grid's serial within its community (digits 15-17 of the 19-digit code), unpadded."""
-    digits = grid.code[-5:-2]
-    return str(int(digits)) if digits.isdigit() else grid.code[-5:-2]
-
-
-@dataclass(frozen=True)
-class PreparedGeometry:
-    """The layers built from one jurisdiction tree (in a worker)."""
-
-    key: tuple
-    grids: MapLayer | None
-    communities: MapLayer | None
-    community_ids: tuple[int, ...]
-    community_names: tuple[str, ...]
-    streets: MapLayer | None
-
-
-_geometry_tokens = itertools.count(1)
-
-
-def prepare_geometry(root: UnitNode, key: tuple | None = None) -> PreparedGeometry:
-    """Project, index and simplify the grids, communities and streets of a tree. Slow for a
-    city (seconds for 50,000 grids): runs in a worker."""
-    grids = [g for node in root.walk() for g in node.grids if g.rings]
-    communities = [
-        node
-        for node in root.walk()
-        if node.rings and (node.level is AdminLevel.COMMUNITY or node.grids)
-    ]
-    community_ids = {node.id for node in communities}
-    streets = [node for node in root.walk() if node.rings and node.id not in community_ids]
-    return PreparedGeometry(
-        key=key if key is not None else (next(_geometry_tokens),),
-        grids=MapLayer.from_polygons([g.id for g in grids], [g.rings for g in grids])
-        if grids
-        else None,
-        communities=MapLayer.from_polygons(
-            [n.id for n in communities], [n.rings for n in communities]
-        )
-        if communities
-        else None,
-        community_ids=tuple(n.id for n in communities),
-        community_names=tuple(n.name for n in communities),
-        streets=MapLayer.from_polygons([n.id for n in streets], [n.rings for n in streets])
-        if streets
-        else None,
-    )
-
-
-def snapped_scale(mpp: float) -> float:
-    """The scale snapped to a quarter zoom level: while the officer zooms, markers regroup a
-    few times per level, not on every frame."""
-    return 2.0 ** (round(math.log2(mpp) * 4) / 4)
-
-
-class _Points:
-    """Markers of one kind as arrays (world metres), with their clusters per scale.
-
-    Clusters are made for a region around the view (two screens square), so a city of
-    100,000 cases regroups only its neighbourhood when zoomed in; a view inside the region
-    reuses them. Whole-city clusters (coarse scales) can be made ahead in a worker
-    (``precompute``)."""
-
-    CACHE_SCALES = 40
-
-    def __init__(self, rows=(), xs=(), ys=(), priorities=()):
-        self.rows = tuple(rows)
-        self.x = np.asarray(xs, dtype=float)
-        self.y = np.asarray(ys, dtype=float)
-        self.priority = np.asarray(priorities, dtype=np.int64)
-        # snapped scale -> (region or None for everything, clusters)
-        self._clusters: dict[float, tuple[tuple | None, Clusters]] = {}
-
-    def clusters(self, view: Viewport, cell_px: float) -> Clusters:
-        snapped = snapped_scale(view.metres_per_pixel)
-        cached = self._clusters.get(snapped)
-        box = view.bbox()
-        if cached is not None:
-            region, found = cached
-            if region is None or (
-                region[0] <= box[0]
-                and region[1] <= box[1]
-                and box[2] <= region[2]
-                and box[3] <= region[3]
-            ):
-                return found
-        region = view.bbox(margin_px=max(view.width, view.height) / 2)
-        found = cluster_points(self.x, self.y, self.priority, snapped, cell_px, bbox=region)
-        self._store(snapped, region, found)
-        return found
-
-    def _store(self, snapped: float, region, found: Clusters) -> None:
-        if len(self._clusters) >= self.CACHE_SCALES:
-            self._clusters.clear()
-        self._clusters[snapped] = (region, found)
-
-    def precompute(self, scales, cell_px: float) -> dict:
-        """Whole-set clusters for some scales (runs in a worker; plain numpy)."""
-        return {s: cluster_points(self.x, self.y, self.priority, s, cell_px) for s in scales}
-
-    def adopt(self, computed: dict) -> None:
-        for snapped, found in computed.items():
-            self._store(snapped, None, found)
 
 
 class MapView(QWidget):
@@ -214,9 +106,9 @@ class MapView(QWidget):
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(RENDER_DELAY_MS)
         self._render_timer.timeout.connect(self._render)
-        self._cases = _Points()
+        self._cases = Points()
         self._case_rows: dict[int, CaseRow] = {}
-        self._cameras = _Points()
+        self._cameras = Points()
         self._sprite_cache: Sprites | None = None
         self._marker_layer: tuple[QImage, Viewport, tuple] | None = None
         self._marker_layer_timer = QTimer(self)
@@ -305,7 +197,7 @@ class MapView(QWidget):
         self._tree = root
         for grid in (g for node in root.walk() for g in node.grids):
             self._grid_rows.setdefault(grid.id, grid)
-        key = (next(_geometry_tokens),)
+        key = new_geometry_key()
         self._preparing = key
         run_in_background(
             lambda: prepare_geometry(root, key),
@@ -417,7 +309,7 @@ class MapView(QWidget):
         rows = tuple(r for r in self._case_rows.values() if r.lon is not None and r.lat is not None)
         xs, ys = lonlat_to_mercator([r.lon for r in rows], [r.lat for r in rows])
         priorities = [PRIORITY[r.status_at(self._now)] for r in rows]
-        self._cases = points = _Points(rows, xs, ys, priorities)
+        self._cases = points = Points(rows, xs, ys, priorities)
         self.update()
         if len(rows) > PRECLUSTER_ABOVE:
             # City-wide views regroup every case: make those clusters ahead, off the GUI.
@@ -438,7 +330,7 @@ class MapView(QWidget):
     def set_cameras(self, rows) -> None:
         rows = tuple(rows)
         xs, ys = lonlat_to_mercator([r.lon for r in rows], [r.lat for r in rows])
-        self._cameras = _Points(rows, xs, ys, [self._camera_priority(r) for r in rows])
+        self._cameras = Points(rows, xs, ys, [self._camera_priority(r) for r in rows])
         self.update()
 
     def _camera_priority(self, row: CameraRow) -> int:
@@ -678,7 +570,7 @@ class MapView(QWidget):
                 return ("grid", self._grid_rows[grid_id])
         return None
 
-    def _hit_points(self, points: _Points, cell: float, pos: QPointF, *, case: bool):
+    def _hit_points(self, points: Points, cell: float, pos: QPointF, *, case: bool):
         clusters = points.clusters(self.viewport, cell)
         if not len(clusters):
             return None
@@ -1008,7 +900,7 @@ class MapView(QWidget):
         painter.drawPath(self._selection_path)
         painter.restore()
 
-    def _visible_clusters(self, points: _Points, cell: float, view: Viewport):
+    def _visible_clusters(self, points: Points, cell: float, view: Viewport):
         clusters = points.clusters(view, cell)
         if not len(clusters):
             return clusters, np.empty(0, np.int64), np.empty(0), np.empty(0)
