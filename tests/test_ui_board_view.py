@@ -132,3 +132,52 @@ def test_my_center_or_a_lower_one(qtbot, demo_database):
     expected = {r.id for r in view.model.rows() if r.center_id in wanted}
     assert set().union(*shown(view).values()) == expected and expected
     assert view.center.currentText().strip() in view.filter_description()
+
+
+def test_a_bulk_dispatch_reaches_the_list_map_counters_and_details(qtbot, writable_demo):
+    """Before: only the board refreshed after a bulk step; the list, the map, the alert strip
+    and the details panel waited up to 30 s for their own reload."""
+    from commandcenter.domain.enums import CaseSource, CaseState
+
+    window = open_window(qtbot, writable_demo, "duty")
+    view = ready_board(qtbot, window)
+    other_console = demo_backend(writable_demo, "duty")
+    grid_id = next(iter(window.console.grids))
+    ids = []
+    for title in ("批量派遣一", "批量派遣二"):
+        fields = {"source": CaseSource.HOTLINE_12345, "category": CaseCategory.OTHER}
+        change = other_console.report_case(
+            {**fields, "title": title, "grid_id": grid_id}, allow_duplicate=True
+        ).value
+        other_console.take_step(change.case_id, Action.FILE, expected_version=change.version)
+        ids.append(change.case_id)
+    window.console.feed.poll_now()
+    qtbot.waitUntil(lambda: set(ids) <= set(view.shown_ids(Stage.FILED)), timeout=10_000)
+    window.select_case(ids[0])
+    assert window.details.current == ("case", ids[0])
+    target = other_console.dispatch_targets(ids[0])[0]
+    view.take_bulk(Action.DISPATCH, ids, "请尽快处置", f"{target.kind}:{target.id}")
+    qtbot.waitUntil(lambda: view.bulk_report is not None, timeout=10_000)
+    assert view.bulk_report == (2, [])
+    qtbot.waitUntil(lambda: set(ids) <= set(view.shown_ids(Stage.DISPATCHED)), timeout=10_000)
+    # the list, the map's markers and the details panel show the same new rows at once
+    rows = {r.id: r for r in window.console.store.open_rows()}
+    assert all(rows[i].state is CaseState.DISPATCHED for i in ids)
+    markers = {r.id: r for r in window.map_view.case_rows}
+    assert all(markers[i].state is CaseState.DISPATCHED for i in ids)
+    assert "已派遣待签收" in "\n".join(
+        label.text() for label in window.details.widget().findChildren(type(window.center_label))
+    )
+
+
+def test_a_card_closed_today_reaches_the_details_panel(qtbot, demo_database):
+    window = open_window(qtbot, demo_database, "duty")
+    view = ready_board(qtbot, window)
+    closed = view.shown_ids(Stage.CLOSED_TODAY)
+    assert closed, "the demo closes cases on its today"
+    index = view.columns.proxy(Stage.CLOSED_TODAY).index(0, 0)
+    view.lists[Stage.CLOSED_TODAY].clicked.emit(index)
+    assert window.details.current == ("case", closed[0])
+    window.console.tick()  # a refresh of the details keeps it
+    qtbot.waitUntil(lambda: window.console.dashboard is not None, timeout=10_000)
+    assert window.details.current == ("case", closed[0])

@@ -256,9 +256,14 @@ class DetailsPanel(QScrollArea):
         self._row(self.tr("Case no."), row.code)
         self._row(self.tr("State"), label(row.state))
         tone = {"overdue": "alarm", "near_due": "warn"}.get(status.value)
-        self._row(
-            self.tr("Time left"), time_left_text(status, row.deadline, row.clock_at(now)), tone=tone
-        )
+        if row.closed_at is not None:  # ended today: still on the board, in its last column
+            self._row(self.tr("Closed at"), format_datetime(row.closed_at))
+        else:
+            self._row(
+                self.tr("Time left"),
+                time_left_text(status, row.deadline, row.clock_at(now)),
+                tone=tone,
+            )
         self._row(self.tr("Deadline"), format_datetime(row.deadline))
         self._row(self.tr("Category"), label(row.category))
         self._row(self.tr("Urgency"), label(row.urgency))

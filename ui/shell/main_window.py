@@ -704,11 +704,7 @@ class MainWindow(QMainWindow):
         elif kind == "unit" and item_id in console.units:
             self.details.show_unit(console.units[item_id])
         elif kind == "case" and console.store.case_by_id(item_id) is not None:
-            row = console.store.case_by_id(item_id)
-            if row.state.is_open:
-                self.details.show_case(row, now)
-            else:
-                self.details.show_nothing()
+            self.details.show_case(console.store.case_by_id(item_id), now)
         elif kind == "camera" and item_id in console.cameras:
             self.details.show_camera(console.cameras[item_id], self.wall.last_image(item_id))
         else:
