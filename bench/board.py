@@ -4,17 +4,18 @@ The database comes from ``bench/cases.py``'s builder (the demo district, synthet
 through the workflow with their hash-chained archive) with every case a candidate for the
 backlog (``--open-share 1.0``): about half the cases stay open, so 200,000 cases give about
 100,000 open ones. Then, for the county supervisor's board (every open case of the county and
-the cases closed today) in ``ui.board.model.BoardModel`` with its seven ``StageProxy`` columns
-(``BoardColumns``) on Qt's offscreen platform, and a selected card:
+the cases that ended today) in the console's case store, ``ui.data.case_store.CaseStore``, with
+its seven ``StageProxy`` columns (``ui.board.model.BoardColumns``) on Qt's offscreen platform,
+and a selected card:
 
 - refresh after one case changed (goal <= 100 ms): a workflow step is taken in another session
-  (not timed), then ``board.changes_since`` in a new session + ``BoardModel.apply_changes``
+  (not timed), then ``board.changes_since`` in a new session + ``CaseStore.apply``
   (the columns follow). Steps by turns: urge (the card changes in place), file (it moves from
   "reported" to "filed"), void (it leaves), a new report (it arrives);
 - apply a filter (goal <= 200 ms): ``BoardColumns.set_filter`` (``board.apply`` once, then each
   column laid out again, selections kept) for free text, one grid, overdue only, and "needs my
   action" for a dispatcher, a department handler and the supervisor; ``board.apply`` alone too;
-- full load, for reference: ``board.load_board`` + ``BoardModel.set_rows`` (a reset).
+- full load, for reference: ``board.load_board`` + ``CaseStore.set_rows`` (a reset).
 
 Median and p95 of repeated runs; garbage collection as in the console (none inside a timed
 call, ``bench/cases.py``'s ``console_gc``). At the end the board, kept current only by the
@@ -57,7 +58,8 @@ from commandcenter.storage import open_database  # noqa: E402
 from commandcenter.storage.models import Case, Grid  # noqa: E402
 from commandcenter.workflow.engine import CaseWorkflow  # noqa: E402
 from commandcenter.workflow.rules import Action  # noqa: E402
-from ui.board.model import BoardColumns, BoardModel, BoardRole  # noqa: E402
+from ui.board.model import BoardColumns  # noqa: E402
+from ui.data.case_store import CaseRole, CaseStore  # noqa: E402
 
 FULL_CASES = 200_000
 QUICK_CASES = 20_000
@@ -90,7 +92,7 @@ class Clock:
         return self.at
 
 
-def take_step(database, kind: str, model: BoardModel, actors: dict, grids, rng, clock) -> int:
+def take_step(database, kind: str, model: CaseStore, actors: dict, grids, rng, clock) -> int:
     """One workflow step of the given kind on a case of the board (or a new case)."""
     rows = model.rows()
     with database.session() as session, session.begin():
@@ -147,7 +149,7 @@ def measure(url: str, runs: int, filter_runs: int, load_runs: int, seed: int) ->
 
         # (c) full load, for reference (the last one stays on the board)
         log("full load …")
-        model = BoardModel(now=clock())
+        model = CaseStore(clock())
         columns = BoardColumns(model, county)
         db_times, qt_times = [], []
         data = None
@@ -169,7 +171,7 @@ def measure(url: str, runs: int, filter_runs: int, load_runs: int, seed: int) ->
             "total": summary([a + b for a, b in zip(db_times, qt_times, strict=True)]),
             "stages": {stage.value: n for stage, n in columns.counts().items()},
         }
-        mark = data.watermark
+        mark = data.mark
         handling = columns.proxy(Stage.HANDLING)
         selection = QItemSelectionModel(handling)
         picked = handling.case_ids()[len(handling.case_ids()) // 2]
@@ -180,7 +182,7 @@ def measure(url: str, runs: int, filter_runs: int, load_runs: int, seed: int) ->
         # (a) refresh after one change
         log("refresh after one change …")
         by_kind: dict[str, list[float]] = {kind: [] for kind in KINDS}
-        parts: dict[str, list[float]] = {"changes_since": [], "apply_changes": []}
+        parts: dict[str, list[float]] = {"changes_since": [], "apply": []}
         totals = []
         changed_counts = Counter()
         for i in range(runs + len(KINDS)):  # the first round of each kind is a warm-up
@@ -191,9 +193,9 @@ def measure(url: str, runs: int, filter_runs: int, load_runs: int, seed: int) ->
                 with database.session() as session:
                     changes = board.changes_since(session, county, clock(), mark)
                 t1 = time.perf_counter()
-                model.apply_changes(changes)
+                model.apply(changes.changed, changes.removed_ids)
                 t2 = time.perf_counter()
-            mark = changes.watermark
+            mark = changes.mark
             touched = {r.id for r in changes.changed} | set(changes.removed_ids)
             assert touched == {case_id}, (kind, touched, case_id)
             changed_counts[kind] += 1
@@ -201,9 +203,9 @@ def measure(url: str, runs: int, filter_runs: int, load_runs: int, seed: int) ->
                 continue
             by_kind[kind].append(t2 - t0)
             parts["changes_since"].append(t1 - t0)
-            parts["apply_changes"].append(t2 - t1)
+            parts["apply"].append(t2 - t1)
             totals.append(t2 - t0)
-        selected = [index.data(BoardRole.CASE_ID) for index in selection.selectedIndexes()]
+        selected = [index.data(CaseRole.CASE_ID) for index in selection.selectedIndexes()]
         refresh = {
             **summary(totals),
             "parts": {name: summary(times) for name, times in parts.items()},
@@ -276,7 +278,7 @@ def measure(url: str, runs: int, filter_runs: int, load_runs: int, seed: int) ->
         database.dispose()
 
 
-def model_ids(model: BoardModel) -> list[int]:
+def model_ids(model: CaseStore) -> list[int]:
     return [row.id for row in model.rows()]
 
 
@@ -359,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         "refresh_ms_median": refresh["median"],
         "refresh_ms_p95": refresh["p95"],
         "changes_since_ms_median": refresh["parts"]["changes_since"]["median"],
-        "apply_changes_ms_median": refresh["parts"]["apply_changes"]["median"],
+        "apply_ms_median": refresh["parts"]["apply"]["median"],
         "refreshes": refresh["n"],
         "filter_ms_median": {name: fig["set_filter"]["median"] for name, fig in filters.items()},
         "filter_ms_p95": {name: fig["set_filter"]["p95"] for name, fig in filters.items()},

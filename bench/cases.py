@@ -5,9 +5,16 @@ time limits), adds synthetic cases spread over four years with believable states
 still open: the last days' intake plus a backlog of stuck and suspended cases) and a hash-chained
 archive for every case (about six entries each), then measures on a county-level actor:
 
-- the case board: ``open_cases(session, actor, now)``, every open case of the county with
-  its holder and deadline status, as a whole call returning the ``CaseRow`` list (goal <= 50 ms);
-  for scale also one community's board and, for context, the console's other refresh queries;
+- the county supervisor's console board, as the console follows the change feed
+  (``measure_console_board``): the first load (``LocalBackend.load_console()`` in a worker, then
+  ``CaseStore.set_rows``; no goal), then the refresh after one change made by another console
+  (a step through another ``LocalBackend``, not timed; then ``backend.changes_since(mark)`` +
+  ``CaseStore.apply`` with the board's columns following), many rounds: median, p95 and the
+  worst against the goal (<= 50 ms);
+- the board query alone: ``open_cases(session, actor, now)``, every open case of the county with
+  its holder and deadline status, as a whole call returning the ``CaseRow`` list (the headline
+  until the console followed the feed); for scale also one community's, and for context the
+  queries the console made before the feed (``jurisdiction_tree``, ``load_dashboard``);
 - the month's figures by grid: ``kpi.compute_kpis(session, actor, "2026-10", by="grid")``
   (goal <= 200 ms);
 - one transition with its archive entry: ``CaseWorkflow(session).perform(...)`` (FILE, then
@@ -58,8 +65,12 @@ from types import SimpleNamespace
 from sqlalchemy import column, event, func, insert, select, table
 
 from commandcenter.access.accounts import actor_for
-from commandcenter.cases.dashboard import load_dashboard
+from commandcenter.backend import LocalBackend, feed
+from commandcenter.cameras.rows import camera_rows
+from commandcenter.cases import board
+from commandcenter.cases.dashboard import dashboard, load_dashboard, month_closures
 from commandcenter.cases.rows import open_cases
+from commandcenter.clock import ManualClock
 from commandcenter.demo import cases as demo_cases
 from commandcenter.demo import names
 from commandcenter.demo.generator import generate_demo
@@ -75,7 +86,7 @@ from commandcenter.domain.enums import (
     Urgency,
 )
 from commandcenter.figures import kpi
-from commandcenter.jurisdiction.tree import jurisdiction_tree
+from commandcenter.jurisdiction.tree import case_counts, jurisdiction_tree, static_tree
 from commandcenter.schedule.timelimits import TimeLimits
 from commandcenter.schedule.workcalendar import WorkingCalendar
 from commandcenter.storage import open_database
@@ -106,7 +117,7 @@ OPEN_SHARE = 0.03
 CHUNK = 10_000  # cases per generated chunk (and per insert of cases)
 EVENT_BATCH = 20_000  # archive entries per insert
 BENCH_SETTING = "bench_cases"
-GOALS_MS = {"board": 50.0, "kpi": 200.0, "transition": 5.0}
+GOALS_MS = {"refresh": 50.0, "kpi": 200.0, "transition": 5.0}
 
 S = CaseState
 V = SimpleNamespace(**{state.name: state.value for state in CaseState})  # plain strings
@@ -863,6 +874,205 @@ def measure_console(url: str, runs: int) -> dict:
         database.dispose()
 
 
+# --- the console's board: first load, then refreshes after another console's steps ------------
+
+REFRESH_KINDS = ("urge", "file", "dispatch", "report")  # in place, moves, moves, arrives
+
+
+def measure_console_board(url: str, rounds: int, load_runs: int, seed: int) -> dict:
+    """What the county supervisor's console does for its board (``ui.data.feed`` and
+    ``ui.data.console``), on Qt's offscreen platform:
+
+    - first load: ``LocalBackend.load_console()`` in a worker thread (``run_and_wait``, as the
+      feed's ``run_in_background``), the first call on a new engine, then ``CaseStore.set_rows``
+      with the board's columns (``BoardColumns``) following; a few warm loads beside it;
+    - refresh after one change: a step taken through another console's ``LocalBackend`` (the
+      street's duty officer or dispatcher; not timed), then ``backend.changes_since(mark)`` +
+      ``CaseStore.apply(rows, removed ids)`` with the columns following, by turns urge (the
+      card changes in place), file and dispatch (it moves to another column), a new report
+      (it arrives);
+    - for context, the recount the console then runs in a worker over every row of the store
+      (``case_counts`` + ``dashboard``: counters, tree and map colours).
+
+    At the end the store, kept current only by the refreshes, is compared with a fresh load."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from ui.board.model import BoardColumns
+    from ui.common.tasks import run_and_wait
+    from ui.data.case_store import CaseStore
+
+    app = QGuiApplication.instance() or QGuiApplication(["bench"])  # noqa: F841 (kept alive)
+    database = open_database(url)  # a new engine: the first load is cold
+    # The console's clock, after the transitions' steps (NOW + a second each); one second a step.
+    clock = ManualClock(NOW + dt.timedelta(minutes=10))
+    try:
+        with database.session() as session:
+            county = county_actor(session)
+            duty, dispatcher = named_actor(session, "duty"), named_actor(session, "dispatcher")
+            grids = session.scalars(
+                select(Grid.id)
+                .where(Grid.community_id.in_(duty.jurisdiction_unit_ids))
+                .order_by(Grid.id)
+            ).all()
+            departments = {
+                kind.value: dep_id
+                for dep_id, kind in session.execute(
+                    select(Department.id, Department.kind).where(
+                        Department.center_id == dispatcher.center_id
+                    )
+                )
+            }
+        console = LocalBackend(database, county, clock)
+        others = {
+            "duty": LocalBackend(database, duty, clock),
+            "dispatcher": LocalBackend(database, dispatcher, clock),
+        }
+
+        # first load (cold), then the store and its columns
+        data = None
+        with console_gc():
+            t0 = time.perf_counter()
+            data = run_and_wait(console.load_console, pool_name="feed")
+            t1 = time.perf_counter()
+            store = CaseStore(data.loaded_at)
+            columns = BoardColumns(store, county)
+            store.set_rows(data.rows)
+            t2 = time.perf_counter()
+        first = {"load_console": round((t1 - t0) * 1000, 2), "set_rows": round((t2 - t1) * 1000, 2)}
+        warm = []
+        for _ in range(load_runs):
+            with console_gc():
+                t = time.perf_counter()
+                run_and_wait(console.load_console, pool_name="feed")
+                warm.append(time.perf_counter() - t)
+        parts = {}
+        for name, call in (
+            ("read_mark", lambda s: feed.read_mark(s, clock.now())),
+            ("load_board", lambda s: board.load_board(s, county, clock.now())),
+            ("static_tree", lambda s: static_tree(s, county)),
+            ("camera_rows", lambda s: camera_rows(s, county)),
+            ("month_closures", lambda s: month_closures(s, county, clock.now())),
+        ):
+            figure, _ = timed(database, call, max(1, load_runs - 1))
+            parts[name] = figure["median"]
+        n_rows = len(data.rows)
+        n_open = sum(1 for row in data.rows if row.state.is_open)
+        mark, month, n_cameras = data.mark, data.month, len(data.cameras)
+        data = None
+
+        # refreshes after one change made by another console
+        rng = random.Random(seed)
+        totals, by_kind = [], {kind: [] for kind in REFRESH_KINDS}
+        split = {"changes_since": [], "apply": []}
+        steps: dict[str, int] = {}
+        for i in range(rounds + len(REFRESH_KINDS)):  # the first round of each kind: warm-up
+            kind = REFRESH_KINDS[i % len(REFRESH_KINDS)]
+            clock.advance(seconds=1)
+            kind, case_id = other_console_step(
+                kind, store, others, departments, grids, rng, dispatcher
+            )
+            update = None
+            with console_gc():
+                t0 = time.perf_counter()
+                update = console.changes_since(mark)
+                t1 = time.perf_counter()
+                if update.rows or update.removed_case_ids:
+                    store.apply(update.rows, update.removed_case_ids)
+                t2 = time.perf_counter()
+            mark = update.mark
+            assert not update.reload, "the feed asked for a new load"
+            assert set(update.changes.cases) == {case_id}, (kind, update.changes, case_id)
+            steps[kind] = steps.get(kind, 0) + 1
+            if i < len(REFRESH_KINDS):
+                continue
+            totals.append(t2 - t0)
+            by_kind[kind].append(t2 - t0)
+            split["changes_since"].append(t1 - t0)
+            split["apply"].append(t2 - t1)
+
+        # the recount the console runs in a worker after each change (context)
+        recount = []
+        for _ in range(max(3, load_runs)):
+            with console_gc():
+                t = time.perf_counter()
+                rows, now = tuple(store.rows()), clock.now()
+                case_counts(rows, now)
+                dashboard(rows, now, month, n_cameras)
+                recount.append(time.perf_counter() - t)
+            rows = None
+
+        # the store kept by refreshes equals a fresh load
+        fresh = console.load_console()
+        kept = {row.id: (row.state, row.version) for row in store.rows()}
+        consistent = len(kept) == len(store.rows()) and kept == {
+            row.id: (row.state, row.version) for row in fresh.rows
+        }
+        everything = board.apply(fresh.rows, board.BoardFilter(), county, clock.now())
+        consistent = consistent and columns.counts() == board.split_by_stage(everything).counts
+        refresh = summary(totals)
+        refresh["max"] = round(max(totals) * 1000, 2)
+        return {
+            "actor": f"{county.username}, {county.role.value}, {county.center_name}",
+            "rows": n_rows,
+            "open_rows": n_open,
+            "first_load": first,
+            "warm_load": summary(warm) if warm else {},
+            "load_parts": parts,
+            "refresh": refresh,
+            "split": {name: summary(times) for name, times in split.items()},
+            "by_kind": {kind: summary(times) for kind, times in by_kind.items() if times},
+            "steps": steps,
+            "recount": summary(recount),
+            "consistent": consistent,
+        }
+    finally:
+        database.dispose()
+
+
+def other_console_step(kind, store, others, departments, grids, rng, dispatcher):
+    """One step of the given kind through another console (the street's duty officer or
+    dispatcher), on a case of the county's board at the version it shows, or a new report.
+    Returns the kind taken (a report when no case waits for the step) and the case's id."""
+    duty_centers = others["duty"].actor.jurisdiction_center_ids
+    wanted = {
+        "urge": lambda r: r.state in (S.HANDLING, S.DISPATCHED) and r.center_id in duty_centers,
+        "file": lambda r: r.state is S.REPORTED and r.center_id in duty_centers,
+        "dispatch": lambda r: (
+            r.state is S.FILED
+            and r.holder_center_id == dispatcher.center_id
+            and r.holder_department_id is None
+            and r.holder_user_id is None
+        ),
+    }
+    candidates = [] if kind == "report" else [r for r in store.rows() if wanted[kind](r)]
+    if not candidates:
+        outcome = others["duty"].report_case(
+            {
+                "source": CaseSource.HOTLINE_12345,
+                "category": rng.choice(list(CaseCategory)),
+                "title": "居民反映路灯不亮",
+                "grid_id": rng.choice(grids),
+            },
+            allow_duplicate=True,
+        )
+        return "report", outcome.value.case_id
+    row = rng.choice(candidates)
+    if kind == "urge":
+        outcome = others["duty"].take_step(row.id, Action.URGE, expected_version=row.version)
+    elif kind == "file":
+        outcome = others["duty"].take_step(row.id, Action.FILE, expected_version=row.version)
+    else:
+        department = departments.get(CATEGORY_DEPARTMENT[row.category].value) or next(
+            iter(departments.values())
+        )
+        outcome = others["dispatcher"].take_step(
+            row.id, Action.DISPATCH, expected_version=row.version, department_id=department
+        )
+    assert outcome.value.case_id == row.id and row.id in outcome.changes.cases
+    return kind, row.id
+
+
 def board_plan(database, actor) -> list[str]:
     """SQLite's plan for the board query (to see the index it uses)."""
     captured: list[tuple[str, tuple]] = []
@@ -1045,12 +1255,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="SQLite file to build (kept) or reuse")
     parser.add_argument("--rebuild", action="store_true", help="replace an existing --db file")
     parser.add_argument("--runs", type=int, help="warm runs per query (default 30, quick 15)")
-    parser.add_argument("--transitions", type=int, default=200, help="transitions to time")
+    parser.add_argument(
+        "--transitions", type=int, help="transitions to time (default 200, quick 100)"
+    )
+    parser.add_argument(
+        "--refreshes", type=int, help="board refreshes to time (default 200, quick 80)"
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
     n_cases = args.cases or (QUICK_CASES if args.quick else FULL_CASES)
     runs = args.runs or (15 if args.quick else 30)
+    transitions = args.transitions or (100 if args.quick else 200)
+    refreshes = args.refreshes or (80 if args.quick else 200)
+    load_runs = 3
     started = time.perf_counter()
 
     tmp = None
@@ -1072,12 +1290,14 @@ def main(argv: list[str] | None = None) -> int:
         size = database_bytes(path)
         stats = counts(url)
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-        log("board …")
-        board = measure_board(url, runs)
+        log("board query …")
+        query = measure_board(url, runs)
         log("month figures by grid …")
         figures = measure_kpi(url, runs)
         log("transitions …")
-        moves = measure_transitions(url, args.transitions, built["first_id"])
+        moves = measure_transitions(url, transitions, built["first_id"])
+        log("the console's board: first load, refreshes after another console's steps …")
+        live = measure_console_board(url, refreshes, load_runs, args.seed)
         log("the console's other queries …")
         console = measure_console(url, 3)
         log("archive sample …")
@@ -1101,19 +1321,52 @@ def main(argv: list[str] | None = None) -> int:
             f"cases and archive {built['build_cases_s']} s) on {os.cpu_count()} cores"
         )
     print(f"  load average before measuring: {load if load is None else round(load, 2)}")
+    refresh, first = live["refresh"], live["first_load"]
+    print(
+        f"county board in the console ({live['actor']}): {live['rows']:,} rows "
+        f"({live['open_rows']:,} open, the rest ended today)"
+    )
+    print(
+        f"  first load: load_console in a worker {first['load_console']} ms (cold), "
+        f"CaseStore.set_rows + columns {first['set_rows']} ms; warm load_console "
+        f"{_figure(live['warm_load'], cold=False)}"
+    )
+    print(f"  load_console parts (warm medians, ms): {live['load_parts']}")
+    verdict = "meets" if refresh["median"] <= GOALS_MS["refresh"] else "MISSES"
+    print(
+        f"board refresh after another console's step (changes_since + CaseStore.apply): "
+        f"median {refresh['median']} ms, p95 {refresh['p95']} ms, worst {refresh['max']} ms "
+        f"(n={refresh['n']}) — goal {GOALS_MS['refresh']:g} ms: {verdict} "
+        f"(median {refresh['median'] / GOALS_MS['refresh']:.2f} × the goal, "
+        f"p95 {refresh['p95'] / GOALS_MS['refresh']:.2f} ×)"
+    )
+    for name, fig in live["split"].items():
+        print(f"  {name}: {_figure(fig, cold=False)}")
+    for kind, fig in live["by_kind"].items():
+        print(f"  step '{kind}': {_figure(fig, cold=False)}")
+    print(f"  steps taken by the other consoles: {live['steps']}")
+    print(f"  store kept by refreshes equals a fresh load: {live['consistent']}")
+    print(
+        f"  then, in a worker (context): recount over the store's rows (case_counts + "
+        f"dashboard) {_figure(live['recount'], cold=False)}"
+    )
+    print(
+        f"board query alone, county ({query['actor']}; open_cases, the old headline): "
+        f"{_figure(query)}"
+    )
     for title, fig, goal in (
-        (f"board, county ({board['actor']})", board, GOALS_MS["board"]),
         (f"month KPI by grid ({KPI_PERIOD})", figures, GOALS_MS["kpi"]),
         ("transition (workflow + perform + archive entry + commit)", moves, GOALS_MS["transition"]),
     ):
         verdict = "meets" if fig.get("median", math.inf) <= goal else "MISSES"
         print(f"{title}: {_figure(fig)} — goal {goal:g} ms: {verdict}")
-    print(f"  board rows: {board['rows']:,} {board['statuses']}")
-    print("  board plan: " + " | ".join(board["plan"]))
+    print(f"  board query rows: {query['rows']:,} {query['statuses']}")
+    print("  board query plan: " + " | ".join(query["plan"]))
     print(
-        f"  board with Python's automatic garbage collection on: {_figure(board['automatic_gc'])}"
+        f"  board query with Python's automatic garbage collection on: "
+        f"{_figure(query['automatic_gc'])}"
     )
-    local = board["community"]
+    local = query["community"]
     print(f"  board of one community ({local['actor']}, {local['rows']:,} rows): {_figure(local)}")
     print(
         f"  KPI rows: {figures['rows']} grids, intake {figures['intake']:,}, due {figures['due']:,}"
@@ -1124,8 +1377,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{archive['cases']:,} cases / {archive['entries']:,} entries verifies {archive['ok']}"
     )
     print(
-        f"console refresh besides the board (county, for context): jurisdiction tree "
-        f"{_figure(console['tree'])}; dashboard {_figure(console['dashboard'])}"
+        f"former refresh queries (county, for context; the console now counts its own rows): "
+        f"jurisdiction_tree {_figure(console['tree'])}; load_dashboard "
+        f"{_figure(console['dashboard'])}"
     )
     print(f"total {total_s:.1f} s")
     result = {
@@ -1136,11 +1390,30 @@ def main(argv: list[str] | None = None) -> int:
         "db_mib": round(size / 2**20, 1),
         "build_s": None if reused else built["build_s"],
         "load_avg": None if load is None else round(load, 2),
-        "board_rows": board["rows"],
-        "board_ms_median": board["median"],
-        "board_ms_p95": board["p95"],
-        "board_ms_cold": board["cold"],
-        "board_ms_median_automatic_gc": board["automatic_gc"]["median"],
+        "county_board_rows": live["rows"],
+        "county_first_load_ms": first["load_console"],
+        "county_first_load_set_rows_ms": first["set_rows"],
+        "county_first_load_ms_warm_median": live["warm_load"].get("median"),
+        "county_first_load_parts_ms": live["load_parts"],
+        "county_board_refresh_ms_median": refresh["median"],
+        "county_board_refresh_ms_p95": refresh["p95"],
+        "county_board_refresh_ms_max": refresh["max"],
+        "county_board_refresh_n": refresh["n"],
+        "county_board_refresh_goal_ms": GOALS_MS["refresh"],
+        "county_board_refresh_median_to_goal": round(refresh["median"] / GOALS_MS["refresh"], 3),
+        "county_board_refresh_p95_to_goal": round(refresh["p95"] / GOALS_MS["refresh"], 3),
+        "county_board_refresh_changes_since_ms_median": live["split"]["changes_since"]["median"],
+        "county_board_refresh_apply_ms_median": live["split"]["apply"]["median"],
+        "county_board_refresh_ms_median_by_step": {
+            kind: fig["median"] for kind, fig in live["by_kind"].items()
+        },
+        "county_board_consistent": live["consistent"],
+        "console_recount_ms_median": live["recount"]["median"],
+        "board_rows": query["rows"],
+        "board_ms_median": query["median"],
+        "board_ms_p95": query["p95"],
+        "board_ms_cold": query["cold"],
+        "board_ms_median_automatic_gc": query["automatic_gc"]["median"],
         "board_community_rows": local["rows"],
         "board_community_ms_median": local["median"],
         "kpi_month_by_grid_ms_median": figures["median"],
@@ -1159,11 +1432,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _figure(fig: dict) -> str:
-    return (
-        f"median {fig.get('median')} ms, p95 {fig.get('p95')} ms, cold {fig['cold']} ms "
-        f"(n={fig.get('n')})"
-    )
+def _figure(fig: dict, cold: bool = True) -> str:
+    text = f"median {fig.get('median')} ms, p95 {fig.get('p95')} ms"
+    if cold:
+        text += f", cold {fig['cold']} ms"
+    return text + f" (n={fig.get('n')})"
 
 
 def _existing_build(url: str, path: Path, wanted: dict, rebuild: bool) -> dict | None:

@@ -30,7 +30,11 @@ and a selected grid:
 - base render: ``render_base`` of the view plus its margin, what the worker does once the view
   has been still for ``RENDER_DELAY_MS`` (here through ``MapView.render_now``, in the bench's
   thread, before every drag and burst): median and p95 per zoom; and how many pan steps a drag
-  takes before it leaves the margin (``RENDER_MARGIN_PX``) and needs a new base image.
+  takes before it leaves the margin (``RENDER_MARGIN_PX``) and needs a new base image;
+- after a feed update with one changed case, as the console's map follows it: the geometry is
+  given once (``MapView.set_prepared``, what ``set_tree``'s worker makes; figures with
+  ``set_grid_figures``), then ``apply_cases([changed], [])`` in the GUI thread, the clusters it
+  has made ahead in a worker, and ``set_grid_figures`` after the console's recount.
 
 Automatic garbage collection is off inside the timed loops, as in the console
 (``ui.common.tasks.GuiThreadGarbageCollector``), and runs between drags and bursts. The last line of
@@ -43,6 +47,7 @@ the output is one line of JSON with every figure.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import gc
 import json
@@ -415,7 +420,49 @@ def measure_frames(
     return {"pan": pan, "bare": bare, "zoom": zoom_frames, "render": renders, "outrun": outrun}
 
 
-def measure_widget(layer: MapLayer, grids: int, drags: int, bursts: int, seed: int) -> dict:
+def measure_updates(view: MapView, cases: list[CaseRow], grids: list, rounds: int, rng) -> dict:
+    """What the console's map does after a feed update with one changed case
+    (``ui.shell.main_window``): ``apply_cases(changed, removed_ids)`` in the GUI thread, with
+    the clusters it then makes ahead in a worker; and, after the console's recount,
+    ``set_grid_figures`` with every grid's figures (here the same figures: an urge changes no
+    count), which recolours the grids and asks for a new base image."""
+    apply_times, ahead_times, figure_times, renders_asked = [], [], [], 0
+    view.render_now()  # the base image is current: no render of the frames' part pending
+    view._render_timer.stop()
+    tasks.wait_for_all(120_000)
+    QCoreApplication.processEvents()
+    for _ in range(rounds + 1):  # the first is a warm-up (about a second more, once)
+        i = int(rng.integers(len(cases)))
+        cases[i] = dataclasses.replace(cases[i], version=cases[i].version + 1)  # an urge
+        gc.collect()
+        t = time.perf_counter()
+        view.apply_cases([cases[i]], [])
+        apply_times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        tasks.wait_for_all(120_000)  # the clusters made ahead (the worker's share)
+        QCoreApplication.processEvents()
+        ahead_times.append(time.perf_counter() - t)
+    for _ in range(max(3, rounds // 2)):
+        gc.collect()
+        t = time.perf_counter()
+        view.set_grid_figures(grids)
+        figure_times.append(time.perf_counter() - t)
+        renders_asked += bool(view._render_timer.isActive())  # a whole new base image
+        view._render_timer.stop()  # not rendered here: the base render figures are that cost
+    view._base_stale = False
+    apply_times, ahead_times = apply_times[1:], ahead_times[1:]
+    return {
+        "cases": len(cases),
+        "apply_cases": summary(apply_times) | {"rounds": len(apply_times)},
+        "clusters_ahead_in_worker": summary(ahead_times),
+        "set_grid_figures": summary(figure_times) | {"rounds": len(figure_times)},
+        "set_grid_figures_asks_base_render": renders_asked == len(figure_times),
+    }
+
+
+def measure_widget(
+    layer: MapLayer, grids: int, drags: int, bursts: int, seed: int, updates: int
+) -> dict:
     """Set up ``MapView`` with the grid layer and time its frames and base renders."""
     app = QApplication.instance() or QApplication([sys.argv[0]])
     apply_style(app)
@@ -558,8 +605,18 @@ def measure_widget(layer: MapLayer, grids: int, drags: int, bursts: int, seed: i
                 f"max {render[key]['max_ms']:.0f} ms ({render[key]['renders']} renders)",
                 flush=True,
             )
+        update = measure_updates(view, cases, summaries, updates, rng)
     finally:
         gc.enable()
+    print(
+        f"After a feed update with one changed case ({len(cases):,} cases on the map): "
+        f"apply_cases median {update['apply_cases']['median_ms']:.1f} ms, p95 "
+        f"{update['apply_cases']['p95_ms']:.1f} ms in the GUI thread, then clusters made ahead "
+        f"in a worker {update['clusters_ahead_in_worker']['median_ms']:.0f} ms; "
+        f"set_grid_figures (same figures) median {update['set_grid_figures']['median_ms']:.1f} "
+        f"ms, asks for a new base image: {update['set_grid_figures_asks_base_render']}",
+        flush=True,
+    )
     pan_outrun = {
         "margin_px": RENDER_MARGIN_PX,
         "step_px": PAN_STEP_PX,
@@ -593,6 +650,7 @@ def measure_widget(layer: MapLayer, grids: int, drags: int, bursts: int, seed: i
         "frame_zoom": frame_zoom,
         "render": render,
         "pan_outrun": pan_outrun,
+        "feed_update": update,
     }
 
 
@@ -604,12 +662,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--points", type=int, default=10_000, help="hit-test points")
     parser.add_argument("--drags", type=int, help="drags per zoom level (default 20)")
     parser.add_argument("--bursts", type=int, help="wheel bursts per zoom level (default 20)")
+    parser.add_argument("--updates", type=int, help="feed updates to time (default 20)")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     count = args.grids or (5_000 if args.quick else 50_000)
     views = args.views or (50 if args.quick else 200)
     drags = args.drags or (3 if args.quick else 20)
     bursts = args.bursts or (3 if args.quick else 20)
+    updates = args.updates or (10 if args.quick else 20)
     started = time.perf_counter()
 
     print(f"Generating {count:,} grids ...", flush=True)
@@ -711,7 +771,7 @@ def main(argv: list[str] | None = None) -> int:
     centre = layer.hit(*(float(v) for v in lonlat_to_mercator(*DEFAULT_CENTRE)))
     assert centre is not None and layer.hit(*layer.label_point(centre)) == centre
 
-    widget = measure_widget(layer, count, drags, bursts, args.seed)
+    widget = measure_widget(layer, count, drags, bursts, args.seed, updates)
 
     total_s = time.perf_counter() - started
     print(f"Total {total_s:.1f} s", flush=True)

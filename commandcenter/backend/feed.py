@@ -78,12 +78,12 @@ def read_mark(session: Session, now: dt.datetime) -> FeedMark:
 
 
 def load_console(session: Session, actor: Actor, now: dt.datetime) -> ConsoleData:
-    mark = read_mark(session, now)  # first: a change committed meanwhile is read again
-    rows = board.load_board(session, actor, now).rows
+    log_mark = read_watermark(session, _LOG.c.id)  # marks first: a change meanwhile is read again
+    loaded = board.load_board(session, actor, now)  # (reads the archive's mark before its rows)
     return ConsoleData(
         loaded_at=now,
-        mark=mark,
-        rows=tuple(rows),
+        mark=FeedMark(loaded.mark, log_mark),
+        rows=tuple(loaded.rows),
         tree=static_tree(session, actor),
         cameras=tuple(camera_rows(session, actor)),
         tours=tuple(load_tours(session, actor)),

@@ -71,6 +71,18 @@ RAMPS = {
 }
 
 
+def case_points(rows, now: dt.datetime, *, precluster: bool = False) -> Points:
+    """The open cases with a place as marker points, their priority by deadline status; with
+    ``precluster``, the whole-city clusters made too (in a worker: plain numpy)."""
+    rows = tuple(r for r in rows if r.lon is not None and r.lat is not None)
+    xs, ys = lonlat_to_mercator([r.lon for r in rows], [r.lat for r in rows])
+    points = Points(rows, xs, ys, [PRIORITY[r.status_at(now)] for r in rows])
+    if precluster:  # city-wide views regroup every case: those clusters are made ahead
+        scales = [snapped_scale(metres_per_pixel(z / 4)) for z in range(40, 69)]
+        points.adopt(points.precompute(scales, CASE_CELL_PX))
+    return points
+
+
 class MapView(QWidget):
     gridSelected = Signal(int)
     unitSelected = Signal(int)
@@ -108,6 +120,9 @@ class MapView(QWidget):
         self._render_timer.timeout.connect(self._render)
         self._cases = Points()
         self._case_rows: dict[int, CaseRow] = {}
+        self._points_token = 0
+        self._placing = False  # case points are being made in a worker
+        self._grid_figures: dict[int, tuple] = {}
         self._cameras = Points()
         self._sprite_cache: Sprites | None = None
         self._marker_layer: tuple[QImage, Viewport, tuple] | None = None
@@ -142,6 +157,7 @@ class MapView(QWidget):
         """Geometry prepared and the base image of the current view on screen."""
         return (
             self._preparing is None
+            and not self._placing
             and not self._rendering
             and not self._render_timer.isActive()
             and self._flight is None
@@ -208,9 +224,13 @@ class MapView(QWidget):
         )
 
     def set_grid_figures(self, grids) -> None:
-        """The grids with their current case counts: only the colours are redone."""
-        self._grid_rows = {g.id: g for g in grids}
-        if self._geometry is not None:
+        """The grids with their current case counts: the colours are redone when a count
+        changed (a new base image costs seconds at a city's 50,000 grids)."""
+        rows = {g.id: g for g in grids}
+        figures = {i: (g.open_cases, g.overdue_cases, g.population) for i, g in rows.items()}
+        unchanged = figures == self._grid_figures
+        self._grid_rows, self._grid_figures = rows, figures
+        if self._geometry is not None and not unchanged:
             self._recolour()
 
     def _on_prepared(self, geometry: PreparedGeometry) -> None:
@@ -306,21 +326,31 @@ class MapView(QWidget):
         self._place_cases()
 
     def _place_cases(self) -> None:
-        rows = tuple(r for r in self._case_rows.values() if r.lon is not None and r.lat is not None)
-        xs, ys = lonlat_to_mercator([r.lon for r in rows], [r.lat for r in rows])
-        priorities = [PRIORITY[r.status_at(self._now)] for r in rows]
-        self._cases = points = Points(rows, xs, ys, priorities)
+        """Remake the case points. Up to PRECLUSTER_ABOVE cases at once; above, in a worker
+        (projecting and judging 100,000 rows takes over 100 ms), the last points showing
+        meanwhile; only the newest request is adopted."""
+        rows = tuple(self._case_rows.values())
+        now = self._now
+        self._points_token += 1
+        token = self._points_token
+        if len(rows) <= PRECLUSTER_ABOVE:
+            self._adopt_points(token, case_points(rows, now))
+            return
+        self._placing = True
+        run_in_background(
+            lambda: case_points(rows, now, precluster=True),
+            lambda points: self._adopt_points(token, points),
+            lambda _error: setattr(self, "_placing", False),
+            pool_name="map",
+            owner=self,
+        )
+
+    def _adopt_points(self, token: int, points: Points) -> None:
+        if token != self._points_token:
+            return  # a newer set is being made
+        self._placing = False
+        self._cases = points
         self.update()
-        if len(rows) > PRECLUSTER_ABOVE:
-            # City-wide views regroup every case: make those clusters ahead, off the GUI.
-            scales = [snapped_scale(metres_per_pixel(z / 4)) for z in range(40, 69)]
-            run_in_background(
-                lambda: points.precompute(scales, CASE_CELL_PX),
-                points.adopt,
-                lambda _error: None,
-                pool_name="map",
-                owner=self,
-            )
 
     def set_now(self, now: dt.datetime) -> None:
         """Deadline colours move on with the clock between loads."""
