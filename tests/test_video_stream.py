@@ -1,5 +1,12 @@
 """The decoding worker on demo clips and on failing sources: frames, loops, health, stopping.
 
+What depends on time - when a stream counts as stalled, what the frame rate reads, how long the
+worker waits before the next attempt, a clip's pace, a read that took the read timeout - is
+checked on a fake clock (``FakeClock``, passed as the worker's ``clock`` and ``sleep``): frames
+and failures are fed in and time is moved on by hand, so these tests wait for nothing and check
+the production settings (stalled after 2 s, retried at most 5 s apart) exactly. A few tests run
+in real time where real time is the subject (a clip plays at its own pace, threads stop).
+
 Streams from a real RTSP server are in test_video_rtsp.py; here a few lines of socket code
 stand in for a camera that refuses the log-in or has no such path, which is all the probe needs.
 """
@@ -22,11 +29,20 @@ import pytest
 from commandcenter.demo.clips import write_clip
 from commandcenter.video import Frame, Health, StreamRegistry, StreamWorker, fit_size
 from commandcenter.video.probe import probe_rtsp
-from commandcenter.video.stream import _Backoff
+from commandcenter.video.stream import (
+    BACKOFF_FIRST_S,
+    BACKOFF_MAX_REFUSED_S,
+    BACKOFF_MAX_S,
+    FPS_WINDOW_S,
+    READ_TIMEOUT_MS,
+    STALL_AFTER_S,
+    _Backoff,
+)
 
 CLIP_FPS = 25
 CLIP_SECONDS = 1
 FRAME_BYTES = 640 * 360 * 3
+NETWORK_URL = "rtsp://127.0.0.1:9/live"  # never opened: the tests script what the camera does
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 5.0, what: str = "") -> object:
@@ -41,6 +57,26 @@ def wait_for(condition: Callable[[], object], timeout: float = 5.0, what: str = 
 
 def stream_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("stream-")]
+
+
+class FakeClock:
+    """A worker's time in a test: ``clock()`` reads it, ``advance`` and ``sleep`` move it on.
+    Given as ``StreamWorker(..., clock=fake, sleep=fake.sleep)``, the backoff waits and a
+    clip's pace take no real time; ``sleeps`` keeps what the worker waited for."""
+
+    def __init__(self, start: float = 1000.0):
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
 
 
 @pytest.fixture(scope="module")
@@ -75,60 +111,265 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
+def picture(value: int = 128, size: tuple[int, int] = (64, 36)) -> np.ndarray:
+    return np.full((size[1], size[0], 3), value, np.uint8)
+
+
+class ScriptedCapture:
+    """Stands in for cv2.VideoCapture: ``frames`` pictures (grey 128, or ``values[k]`` for the
+    k-th grab, counted from 1), then the connection breaks or the clip ends (grab fails).
+    ``slow`` maps a grab to the seconds it takes on ``clock``; ``fps`` is the rate the capture
+    reports (a clip's); seeking back to the start (``set``) fails."""
+
+    def __init__(
+        self,
+        frames: int,
+        *,
+        clock: FakeClock | None = None,
+        slow: dict[int, float] | None = None,
+        values: dict[int, int] | None = None,
+        fps: float = 0.0,
+    ):
+        self.frames, self.clock, self.fps = frames, clock, fps
+        self.slow, self.values = slow or {}, values or {}
+        self.grabs = 0
+
+    def grab(self) -> bool:
+        self.grabs += 1
+        if self.grabs in self.slow:
+            self.clock.advance(self.slow[self.grabs])
+        return self.grabs <= self.frames
+
+    def retrieve(self):
+        return True, picture(self.values.get(self.grabs, 128))
+
+    def get(self, _prop) -> float:
+        return self.fps
+
+    def set(self, _prop, _value) -> bool:
+        return False
+
+    def release(self) -> None:
+        pass
+
+
+def scripted(worker: StreamWorker, monkeypatch, script: list) -> dict[str, list]:
+    """Let ``worker`` open the captures of ``script`` one after the other (None: the open
+    fails and the camera does not answer), and record what it goes through: its states
+    (``"states"``, LIVE when a frame is shown), ``(state, detail, retry_in, delay)`` at every
+    wait (``"waits"``) and the first pixel of every frame shown (``"shown"``). Once the
+    script is used up, the worker is asked to stop."""
+    record: dict[str, list] = {"states": [], "waits": [], "shown": []}
+    clock = worker._clock
+
+    def open_next():
+        if not script:
+            worker.request_stop()
+            return None
+        return script.pop(0)
+
+    monkeypatch.setattr(worker, "_open", open_next)
+    monkeypatch.setattr(worker, "_diagnose", lambda: (Health.OFFLINE, "no answer"))
+    set_state, publish = worker._set_state, worker._publish
+
+    def on_state(state, detail="", retry_at=None):
+        record["states"].append(state)
+        set_state(state, detail, retry_at)
+
+    def on_publish(image):
+        if not record["states"] or record["states"][-1] is not Health.LIVE:
+            record["states"].append(Health.LIVE)
+        record["shown"].append(int(image[0, 0, 0]))
+        publish(image)
+
+    def on_sleep(seconds):
+        health = worker.health()
+        record["waits"].append((health.state, health.detail, health.retry_in, seconds))
+        clock.sleep(seconds)
+
+    monkeypatch.setattr(worker, "_set_state", on_state)
+    monkeypatch.setattr(worker, "_publish", on_publish)
+    monkeypatch.setattr(worker, "_sleep", on_sleep)
+    return record
+
+
+def collapse(states: list[Health]) -> list[Health]:
+    return [s for i, s in enumerate(states) if i == 0 or states[i - 1] is not s]
+
+
+def assert_backoff(delay: float, attempt: int, ceiling: float = BACKOFF_MAX_S) -> None:
+    """``delay`` is the wait before try ``attempt`` + 1: the first delay doubled per failed
+    try up to ``ceiling``, half of it fixed and half jitter."""
+    top = min(ceiling, BACKOFF_FIRST_S * 2**attempt)
+    assert top / 2 <= delay <= top, (attempt, delay, top)
+
+
 # --- frames ----------------------------------------------------------------------------------
 
 
 def test_frames_arrive_and_their_numbers_advance(clip, workers):
+    """A clip in real time: decoded frames, numbered, at the clip's own pace."""
     worker = start(workers, clip, name="demo")
     first = wait_for(worker.latest, what="the first frame")
     assert isinstance(first, Frame)
     assert first.source_size == (640, 360) == first.size
     assert first.image.shape == (360, 640, 3) and not first.image.flags.writeable
     assert worker.health().fps is None  # too soon to give a rate
-    time.sleep(1.0)
-    second = worker.latest()
-    assert second.number > first.number
-    assert second.timestamp > first.timestamp
+    later = wait_for(lambda: worker.latest(after=first.number + 7), what="eight more frames")
+    assert later.number > first.number and later.timestamp > first.timestamp
+    rate = (later.number - first.number) / (later.timestamp - first.timestamp)
+    assert 15 <= rate <= 35, rate  # paced in real time to the clip's 25 fps
 
     health = worker.health()
     assert health.state is Health.LIVE and health.ok
     assert health.resolution == (640, 360)
-    assert 15 <= health.fps <= 35, health  # paced to the clip's 25 fps
     assert health.last_frame_age is not None and health.last_frame_age < 1.0
     assert health.reconnects == 0
 
 
-def test_latest_scales_down_to_the_tile_only(clip, workers):
-    worker = start(workers, clip)
-    wait_for(worker.latest, what="the first frame")
+def test_latest_scales_down_to_the_tile_only():
+    worker = StreamWorker("rtsp://127.0.0.1:9/live")  # not started: the slot is filled by hand
+    assert worker.latest() is None  # nothing before the first frame
+    image = np.random.default_rng(1).integers(0, 256, (360, 640, 3), np.uint8)
+    worker._publish(image)
     assert worker.latest((320, 320)).size == (320, 180)
     assert worker.latest((200, 50)).size == (89, 50)
     assert worker.latest((4000, 4000)).size == (640, 360)  # never enlarged
+    assert worker.latest((320, 320)).source_size == (640, 360)
+    assert not worker.latest((320, 320)).image.flags.writeable
     newest = worker.latest()
-    assert worker.latest(after=newest.number + 10_000) is None  # nothing newer than that
+    assert newest.image is image and newest.number == 1
+    assert worker.latest(after=newest.number) is None  # nothing newer than that
 
 
-def test_a_clip_loops_at_its_end(clip, workers):
-    worker = start(workers, clip)
-    wait_for(lambda: worker.health().frames > 2 * CLIP_FPS * CLIP_SECONDS + 5, 6, "two loops")
-    assert worker.loops >= 2
+def test_a_clip_plays_at_its_own_rate_and_loops_at_its_end(clip, workers):
+    """On a fake clock the real clip is decoded as fast as it goes: the worker waits one frame
+    interval of the clip after each frame, the rate reads the clip's 25 fps, and at the end
+    the clip starts over at its first frame (not a reconnect)."""
+    clock = FakeClock()
+    worker = start(workers, clip, clock=clock, sleep=clock.sleep)
+    wait_for(lambda: worker.loops >= 2, 5, "two loops")
+    assert worker.stop(2.0)
     health = worker.health()
-    assert health.state is Health.LIVE
-    assert health.reconnects == 0  # starting over is not a reconnect
+    assert health.frames > 2 * CLIP_FPS * CLIP_SECONDS
+    assert health.state is Health.LIVE and health.reconnects == 0  # starting over is no reconnect
+    assert health.fps == pytest.approx(CLIP_FPS)
+    assert len(clock.sleeps) >= health.frames - 1
+    assert clock.sleeps == pytest.approx([1 / CLIP_FPS] * len(clock.sleeps))
+    assert worker.latest().number == health.frames  # numbering goes on across the loops
+
+
+def test_a_clip_that_fell_behind_goes_on_without_rushing(clip):
+    """A grab that took half a second (a busy machine): the frame that was due goes at once,
+    then the clip goes on at its pace - no burst of the twelve frames it fell behind by."""
+    clock = FakeClock()
+    worker = StreamWorker(clip, clock=clock, sleep=clock.sleep)
+    stamps: list[float] = []
+    publish = worker._publish
+    worker._publish = lambda image: (stamps.append(clock()), publish(image))
+    capture = ScriptedCapture(30, fps=25.0, clock=clock, slow={10: 0.5})
+    assert worker._pump(capture) == "ended"  # the scripted clip cannot seek back
+    gaps = np.diff(stamps)
+    assert gaps[:8] == pytest.approx([0.04] * 8)
+    assert gaps[8] == pytest.approx(0.04 + 0.5)  # the slow grab
+    assert gaps[9] == pytest.approx(0.0)  # the frame that was due meanwhile
+    assert gaps[10:] == pytest.approx([0.04] * (len(gaps) - 10))
+
+
+def test_a_clip_that_cannot_seek_back_is_reopened_quietly(clip, workers, monkeypatch):
+    clock = FakeClock()
+    worker = StreamWorker(clip, clock=clock, sleep=clock.sleep)
+    record = scripted(worker, monkeypatch, [ScriptedCapture(3, fps=25.0) for _ in range(3)])
+    workers.append(worker.start())
+    wait_for(lambda: not worker.is_alive(), 5, "the script to end")
+    health = worker.health()
+    assert health.frames == 9 and worker.latest().number == 9
+    assert health.reconnects == 0 and worker.loops == 0  # a clip starting over is no reconnect
+    assert health.state is Health.LIVE and record["states"] == [Health.LIVE]
+    assert clock.sleeps == pytest.approx([0.04] * 9)  # its pace, and no backoff
 
 
 def test_the_slot_keeps_one_frame_and_never_queues(clip, workers):
-    worker = start(workers, clip)
+    clock = FakeClock()  # the clip decodes as fast as it can: 30 frames in a moment
+    worker = start(workers, clip, clock=clock, sleep=clock.sleep)
     start_number = wait_for(worker.latest, what="the first frame").number
     tracemalloc.start()
     try:
-        time.sleep(1.2)  # about 30 frames decoded and nobody takes them
+        wait_for(lambda: worker.health().frames >= start_number + 30, 5, "30 more frames")
         current, _peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     newest = worker.latest()
-    assert newest.number - start_number >= 20  # the worker kept decoding …
-    assert current < 3 * FRAME_BYTES, current  # … and kept one frame, not all of them
+    assert newest.number - start_number >= 30  # the worker kept decoding, nobody took them …
+    assert current < 3 * FRAME_BYTES, current  # … and it kept one frame, not all of them
+
+
+# --- health on a fake clock ------------------------------------------------------------------
+
+
+def test_a_live_stream_without_new_frames_is_stalled_after_two_seconds():
+    """A frozen server keeps the connection open and sends nothing: after ``stall_after``
+    seconds without a frame the health says so, before the read timeout gives up."""
+    clock = FakeClock()
+    worker = StreamWorker(NETWORK_URL, clock=clock)
+    assert STALL_AFTER_S == 2.0
+    worker._publish(picture())
+    assert worker.health().state is Health.LIVE and worker.health().last_frame_age == 0.0
+    clock.advance(STALL_AFTER_S)
+    health = worker.health()
+    assert health.state is Health.LIVE and health.last_frame_age == pytest.approx(2.0)
+    clock.advance(0.1)
+    health = worker.health()
+    assert health.state is Health.STALLED and not health.ok
+    assert health.fps == 0.0 and health.last_frame_age == pytest.approx(2.1)
+    assert health.detail == "no new frame for 2 s"
+    clock.advance(3.0)
+    assert worker.health().detail == "no new frame for 5 s"
+    worker._publish(picture())  # the stream goes on
+    health = worker.health()
+    assert health.state is Health.LIVE and health.detail == "" and health.last_frame_age == 0.0
+
+    quick = StreamWorker(NETWORK_URL, clock=clock, stall_after=0.5)
+    quick._publish(picture())
+    clock.advance(0.6)
+    assert quick.health().state is Health.STALLED
+
+
+def test_fps_is_the_rate_of_the_last_two_seconds():
+    clock = FakeClock()
+    worker = StreamWorker(NETWORK_URL, clock=clock)
+    assert FPS_WINDOW_S == 2.0
+
+    def play(frames: int, fps: float) -> None:
+        for _ in range(frames):
+            clock.advance(1 / fps)
+            worker._publish(picture())
+
+    assert worker.health().fps is None
+    for _ in range(20):  # FFmpeg hands over what it read while probing the stream, at once
+        worker._publish(picture())
+    assert worker.health().fps is None  # a burst is no rate
+    play(19, 25)
+    assert worker.health().fps is None  # frames over less than 0.8 s: too soon to say
+    play(6, 25)
+    assert worker.health().fps == pytest.approx(44 / 1.0)  # the burst is in the window …
+    play(28, 25)
+    assert worker.health().fps == pytest.approx(25, rel=1e-3)  # … until it has left it
+    play(20, 10)
+    assert worker.health().fps == pytest.approx(10, rel=1e-3)  # the last two seconds only
+    clock.advance(0.95)
+    assert worker.health().fps == pytest.approx(10, rel=1e-3)
+    clock.advance(0.1)  # no frame for over a second: the rate of frames that stopped coming
+    health = worker.health()
+    assert health.state is Health.LIVE and health.fps == 0.0
+
+    short = StreamWorker(NETWORK_URL, clock=clock, fps_window=1.0)
+    for _ in range(20):
+        short._publish(picture())
+    for _ in range(28):
+        clock.advance(0.04)
+        short._publish(picture())
+    assert short.health().fps == pytest.approx(25, rel=1e-3)  # the burst left a 1 s window
 
 
 # --- failures --------------------------------------------------------------------------------
@@ -150,13 +391,31 @@ def test_a_malformed_url_is_a_bad_url_and_the_worker_ends(workers):
     assert worker.health().state is Health.BAD_URL
 
 
-def test_an_unreachable_camera_is_offline_and_retried(workers, caplog):
+def test_an_unreachable_camera_is_offline_and_retried_at_most_5_s_apart(workers, caplog):
+    """Real opens and probes of a closed port; the waits between them on a fake clock: the
+    camera is offline, and it is tried again after a delay that doubles from 0.5 s up to
+    5 s (so a camera that comes back plays within 5 s), said as "retry in" while waiting."""
     caplog.set_level(logging.INFO, logger="commandcenter.video")
     url = f"rtsp://viewer:s3cret-pw@127.0.0.1:{closed_port()}/h264/ch1/sub"
-    worker = start(workers, url, backoff_first=0.1, backoff_max=0.2)
-    wait_for(lambda: worker.health().state is Health.OFFLINE, 4, "offline")
-    assert "refuses" in worker.health().detail
-    wait_for(lambda: worker.health().reconnects >= 2, 4, "retries")
+    clock = FakeClock()
+    waits: list[tuple] = []
+
+    def sleep(seconds: float) -> None:
+        health = worker.health()
+        waits.append((health.state, health.detail, health.retry_in, seconds))
+        clock.sleep(seconds)
+
+    worker = StreamWorker(url, clock=clock, sleep=sleep)
+    workers.append(worker.start())
+    wait_for(lambda: len(waits) >= 8, 10, "eight retries")
+    assert worker.stop(2.0)
+    assert {state for state, *_ in waits} == {Health.OFFLINE}
+    assert all("refuses" in detail for _, detail, *_ in waits)
+    for attempt, (*_, retry_in, delay) in enumerate(waits):
+        assert_backoff(delay, attempt)
+        assert retry_in == pytest.approx(delay)  # the tile counts down to the next try
+    assert max(delay for *_, delay in waits) <= BACKOFF_MAX_S
+    assert worker.health().reconnects >= len(waits) - 1
     shown = repr(worker) + worker.url + worker.health().detail + caplog.text
     assert "s3cret-pw" not in shown and "viewer" not in shown
     assert worker.url.startswith("rtsp://127.0.0.1:")
@@ -244,7 +503,9 @@ def camera_factory():
         camera.close()
 
 
-def test_wrong_credentials_are_unauthorised(camera_factory, workers):
+def test_wrong_credentials_are_unauthorised_and_retried_ever_more_slowly(camera_factory, workers):
+    """A refused log-in is tried again with the same doubling delay, but up to a minute
+    apart (retrying fast would not help, and cameras lock accounts): on a fake clock."""
     camera = camera_factory(401)
     asked_in: list[str] = []
 
@@ -252,9 +513,16 @@ def test_wrong_credentials_are_unauthorised(camera_factory, workers):
         asked_in.append(threading.current_thread().name)
         return "viewer", "wrong-pw"
 
-    worker = start(workers, camera.url(), credentials=credentials)
-    wait_for(lambda: worker.health().state is Health.UNAUTHORISED, 5, "unauthorised")
-    assert "refused" in worker.health().detail
+    clock = FakeClock()
+    worker = start(workers, camera.url(), credentials=credentials, clock=clock, sleep=clock.sleep)
+    wait_for(lambda: len(clock.sleeps) >= 8, 10, "eight retries")
+    assert worker.stop(2.0)
+    health = worker.health()
+    assert health.state is Health.UNAUTHORISED
+    assert "refused" in health.detail
+    for attempt, delay in enumerate(clock.sleeps):
+        assert_backoff(delay, attempt, BACKOFF_MAX_REFUSED_S)
+    assert max(clock.sleeps) > BACKOFF_MAX_S
     # The credentials were looked up inside the worker's thread, never by the caller …
     assert asked_in and set(asked_in) == {worker.thread.name}
     # … and the probe answered the Digest challenge without sending the password.
@@ -279,115 +547,64 @@ def test_probe_tells_the_failures_apart(camera_factory):
     assert probe_rtsp("rtsp://no-such-camera.invalid/x").verdict == "bad_url"
 
 
-class ScriptedCapture:
-    """Stands in for cv2.VideoCapture on a network stream: ``frames`` pictures, then the
-    connection breaks (grab fails)."""
-
-    def __init__(self, frames: int):
-        self.left = frames
-
-    def grab(self) -> bool:
-        self.left -= 1
-        return self.left >= 0
-
-    def retrieve(self):
-        return True, np.full((36, 64, 3), 128, np.uint8)
-
-    def get(self, _prop) -> float:
-        return 0.0
-
-    def release(self) -> None:
-        pass
+# --- a network stream, scripted, on a fake clock ----------------------------------------------
 
 
 def test_a_lost_stream_reconnects_goes_offline_and_comes_back(workers, monkeypatch):
-    """The network path without a server: live, the stream breaks off (reconnecting), the
-    camera does not answer (offline), then it plays again; each reopening is counted."""
-    script = [ScriptedCapture(5), None, None, ScriptedCapture(10_000)]
-    seen: list[Health] = []
-    worker = StreamWorker("rtsp://127.0.0.1:9/live", backoff_first=0.05, backoff_max=0.1)
-    monkeypatch.setattr(worker, "_open", lambda: script.pop(0) if script else None)
-    monkeypatch.setattr(worker, "_diagnose", lambda: (Health.OFFLINE, "no answer"))
-    original = worker._set_state
-
-    def record(state, detail="", retry_at=None):
-        seen.append(state)
-        original(state, detail, retry_at)
-
-    monkeypatch.setattr(worker, "_set_state", record)
-    monkeypatch.setattr(worker, "_publish", _recording_publish(worker, seen))
+    """The network path without a server: live, the stream breaks off (reconnecting, tried
+    again after the first, shortest delay), the camera does not answer (offline, the delay
+    doubles), it opens but sends no picture (offline, doubled again), then it plays again -
+    which starts the delays over; each reopening is counted."""
+    clock = FakeClock()
+    worker = StreamWorker(NETWORK_URL, clock=clock, sleep=clock.sleep)
+    script = [ScriptedCapture(5), None, ScriptedCapture(0), ScriptedCapture(5)]
+    script.append(ScriptedCapture(10**9))
+    record = scripted(worker, monkeypatch, script)
     workers.append(worker.start())
-    wait_for(lambda: not script and worker.health().state is Health.LIVE, 5, "playing again")
-    assert _collapse(seen) == [Health.LIVE, Health.RECONNECTING, Health.OFFLINE, Health.LIVE]
-    assert worker.health().reconnects == 3
-    assert worker.latest().number > 5  # numbering goes on across reconnects
-
-
-def _recording_publish(worker: StreamWorker, seen: list[Health]):
-    publish = worker._publish
-
-    def record(image):
-        if not seen or seen[-1] is not Health.LIVE:
-            seen.append(Health.LIVE)
-        publish(image)
-
-    return record
-
-
-def _collapse(states: list[Health]) -> list[Health]:
-    return [s for i, s in enumerate(states) if i == 0 or states[i - 1] is not s]
-
-
-class FreezingCapture(ScriptedCapture):
-    """``frames`` pictures, then a grab that blocks for ``block`` seconds and still succeeds
-    with a dark picture: FFmpeg, when its read timeout fires, hands over the frame its parser
-    held back."""
-
-    def __init__(self, frames: int, block: float):
-        super().__init__(frames)
-        self.block = block
-
-    def grab(self) -> bool:
-        if self.left == 0:
-            time.sleep(self.block)
-            self.left = -1
-            return True
-        return super().grab()
-
-    def retrieve(self):
-        if self.left < 0:
-            return True, np.full((36, 64, 3), 7, np.uint8)
-        return super().retrieve()
+    wait_for(lambda: not script and worker.health().frames > 20, 5, "playing again")
+    assert worker.stop(2.0)
+    assert collapse(record["states"]) == [
+        Health.LIVE,
+        Health.RECONNECTING,
+        Health.OFFLINE,
+        Health.LIVE,
+        Health.RECONNECTING,
+        Health.LIVE,
+    ]
+    details = [detail for _, detail, *_ in record["waits"]]
+    assert details == [
+        "the stream was interrupted",
+        "no answer",
+        "the stream opened but sent no picture",
+        "the stream was interrupted",
+    ]
+    for (_, _, retry_in, delay), attempt in zip(record["waits"], [0, 1, 2, 0], strict=True):
+        assert_backoff(delay, attempt)
+        assert retry_in == pytest.approx(delay)
+    health = worker.health()
+    assert health.reconnects == 4 and health.state is Health.LIVE and health.retry_in is None
+    assert worker.latest().number == health.frames > 10  # numbering goes on across reconnects
 
 
 def test_a_grab_that_took_the_read_timeout_is_a_lost_stream(workers, monkeypatch):
-    """The frame FFmpeg returns when the read timeout fires was made before the stream froze:
-    it is not shown (it would make a frozen stream live), the worker reconnects at once."""
-    script = [FreezingCapture(5, block=0.25), ScriptedCapture(10_000)]
-    worker = StreamWorker("rtsp://127.0.0.1:9/live", read_timeout_ms=200, backoff_first=0.05)
-    monkeypatch.setattr(worker, "_open", lambda: script.pop(0) if script else None)
-    shown: list[int] = []
-    publish = worker._publish
-    monkeypatch.setattr(
-        worker, "_publish", lambda image: (shown.append(image[0, 0, 0]), publish(image))
+    """When the read timeout fires, FFmpeg hands over the frame its parser held back, made
+    before the stream froze: it is not shown (it would make a frozen stream live), and the
+    worker reconnects at once. A grab that was slow but under the timeout is a frame."""
+    clock = FakeClock()
+    worker = StreamWorker(NETWORK_URL, clock=clock, sleep=clock.sleep)
+    assert worker.read_timeout_ms == READ_TIMEOUT_MS
+    timeout = READ_TIMEOUT_MS / 1000
+    freezing = ScriptedCapture(
+        7, clock=clock, slow={6: timeout - 0.1, 7: timeout}, values={6: 64, 7: 7}
     )
+    script = [freezing, ScriptedCapture(10**9)]
+    record = scripted(worker, monkeypatch, script)
     workers.append(worker.start())
     wait_for(lambda: not script and worker.health().frames > 10, 5, "the second connection")
-    assert 7 not in shown and shown[:5] == [128] * 5
+    assert worker.stop(2.0)
+    assert record["shown"][:6] == [128] * 5 + [64] and 7 not in record["shown"]
+    assert [state for state, *_ in record["waits"]] == [Health.RECONNECTING]
     assert worker.health().reconnects == 1
-
-
-def test_a_live_stream_without_new_frames_is_stalled():
-    """A frozen server keeps the connection open and sends nothing: after ``stall_after``
-    seconds without a frame the health says so, before the read timeout gives up."""
-    worker = StreamWorker("rtsp://127.0.0.1:9/live", stall_after=0.2)
-    worker._publish(np.zeros((36, 64, 3), np.uint8))
-    assert worker.health().state is Health.LIVE
-    time.sleep(0.3)
-    health = worker.health()
-    assert health.state is Health.STALLED
-    assert health.fps == 0.0 and health.last_frame_age >= 0.2
-    assert health.detail.startswith("no new frame for")
 
 
 # --- stopping --------------------------------------------------------------------------------
@@ -401,8 +618,10 @@ def test_stop_leaves_no_thread(clip, tmp_path):
         StreamWorker((tmp_path / "missing.mp4").as_uri()).start(),
         StreamWorker(f"rtsp://127.0.0.1:{closed_port()}/x").start(),
     ]
-    wait_for(started[0].latest, what="a frame")
-    time.sleep(0.3)
+    # Each in its own wait: between two frames, in a backoff after a bad URL, after a refusal.
+    wait_for(lambda: started[0].latest() and started[1].latest(), what="frames")
+    wait_for(lambda: started[2].health().state is Health.BAD_URL, what="bad_url")
+    wait_for(lambda: started[3].health().state is Health.OFFLINE, what="offline")
     began = time.monotonic()
     for worker in started:
         worker.request_stop()
@@ -427,6 +646,17 @@ def test_registry_starts_reuses_and_stops_workers(clip, tmp_path):
         assert registry.stop_all(3.0)
     assert registry.alive_threads() == 0
     assert not {first.thread, second.thread, moved.thread} & set(threading.enumerate())
+
+
+def test_the_registry_gives_its_options_to_every_worker(clip):
+    clock = FakeClock()
+    registry = StreamRegistry(stall_after=0.5, backoff_max=1.0, clock=clock, sleep=clock.sleep)
+    try:
+        worker = registry.acquire(1, clip)
+        assert worker.stall_after == 0.5 and worker._backoff.ceiling == 1.0
+        assert worker._clock is clock and worker._sleep == clock.sleep
+    finally:
+        assert registry.stop_all(3.0)
 
 
 # --- small parts -----------------------------------------------------------------------------

@@ -4,6 +4,9 @@ The display says which cameras it shows (``acquire`` / ``release`` / ``keep_only
 registry starts a worker for a new one, reuses the running one when the URL is the same, and
 stops the others. Stopping on a page change does not wait (a worker may sit in a blocking
 open for a few seconds); ``stop_all`` at shut-down waits, within a deadline.
+
+``StreamRegistry(credentials, **worker_options)`` gives the options to every worker it starts
+(timeouts, ``stall_after``, backoff, ``fps_window``, a test's ``clock`` and ``sleep`` …).
 """
 
 from __future__ import annotations
