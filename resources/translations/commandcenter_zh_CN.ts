@@ -891,6 +891,10 @@
         <translation>状态</translation>
     </message>
     <message>
+        <source>Closed at</source>
+        <translation>结案时间</translation>
+    </message>
+    <message>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
