@@ -6,11 +6,13 @@
 # Each step is skipped when already done: system packages are checked with dpkg-query, the
 # virtualenv is made once, and `pip install` runs again only when pyproject.toml is newer than
 # its stamp file inside .venv.  Variables: PYTHON (interpreter for the venv), VENV, PYTEST_ARGS
-# (e.g. make test PYTEST_ARGS='tests/test_postgres_server.py -x').
+# (e.g. make test PYTEST_ARGS='tests/test_postgres_server.py -x'), PYTEST_WORKERS (processes
+# the suite runs in, pytest-xdist; 2 by default, as the CI machine has two cores; 0: one).
 
 PYTHON ?= python3
 VENV ?= .venv
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= 2
 
 VENV_PY := $(VENV)/bin/python
 STAMP_RUN := $(VENV)/.installed-run
@@ -26,7 +28,7 @@ test: system-deps-test $(STAMP_TEST)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Lint or pytest alone, without the install checks of the system packages.
 lint: $(STAMP_TEST)
@@ -35,7 +37,7 @@ lint: $(STAMP_TEST)
 	$(VENV)/bin/lint-imports
 
 pytest: $(STAMP_TEST)
-	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 system-deps:
 	@bash scripts/install-system-deps.sh run
