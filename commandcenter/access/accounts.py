@@ -137,18 +137,36 @@ MIN_PASSWORD_LENGTH = 8
 _DUMMY_HASH = _hasher.hash("no such user")
 
 
-def set_password(session: Session, username: str, password: str) -> None:
-    """Store a new argon2id hash for the user; the password itself is never kept or logged."""
+def password_problem(username: str, password: str) -> str | None:
+    """Why a new password is refused (the policy), or None: at least MIN_PASSWORD_LENGTH
+    characters, at least two kinds of character (letters, digits, others), not the user name
+    and not containing it."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"A password needs at least {MIN_PASSWORD_LENGTH} characters."
+    kinds = {"letter" if c.isalpha() else "digit" if c.isdigit() else "other" for c in password}
+    if len(kinds) < 2:
+        return "A password needs two kinds of character (letters, digits, others)."
+    if username and username.lower() in password.lower():
+        return "A password must not contain the user name."
+    return None
+
+
+def set_password(
+    session: Session, username: str, password: str, *, by_administrator: bool = True
+) -> None:
+    """Store a new argon2id hash for the user; the password itself is never kept or logged.
+    A password given by an administrator must be changed by the user at the next log-in at
+    the server (``must_change_password``)."""
     from commandcenter.errors import CommandCenterError
 
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise CommandCenterError(f"No user named {username!r}.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise CommandCenterError(
-            f"A password needs at least {MIN_PASSWORD_LENGTH} characters; nothing changed."
-        )
+    problem = password_problem(username, password)
+    if problem:
+        raise CommandCenterError(f"{problem} Nothing changed.")
     user.password_hash = hash_password(password)
+    user.must_change_password = by_administrator
 
 
 def authenticate(session: Session, username: str, password: str) -> Actor:

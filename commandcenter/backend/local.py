@@ -30,14 +30,14 @@ from commandcenter.cases.history import HistoryEntry, case_history
 from commandcenter.cases.operations import BulkResult, FileData
 from commandcenter.domain.changes import Changes, Outcome
 from commandcenter.domain.enums import AttachmentKind
-from commandcenter.errors import CommandCenterError, DatabaseIsEmpty
+from commandcenter.errors import CommandCenterError, DatabaseIsEmpty, PermissionDenied
 from commandcenter.figures import series
 from commandcenter.figures.kpi import Period, report_actor
 from commandcenter.figures.monthly_report import MonthlyReport, monthly_report_data
 from commandcenter.geo.grid_import import ImportResult, import_grids
 from commandcenter.jurisdiction.search import PlaceHit, search_places
 from commandcenter.storage.database import Database, open_database
-from commandcenter.storage.models import CameraCredential, Case
+from commandcenter.storage.models import Camera, CameraCredential, Case
 from commandcenter.video.wall import Tour, load_tours, save_tours
 from commandcenter.workflow import attachments
 from commandcenter.workflow.engine import CaseChange
@@ -275,21 +275,29 @@ class LocalBackend:
 
         return self._write(operation, "saving the tours")
 
+    def camera_credentials(self, camera_id: int) -> tuple[str | None, str | None]:
+        """A camera's user name and password, for opening its stream: only a camera of the
+        actor's jurisdiction, one at a time, never in a list."""
+
+        def load(session) -> tuple[str | None, str | None]:
+            camera = session.get(Camera, camera_id)
+            if camera is None or not self.actor.governs_center(camera.center_id):
+                raise PermissionDenied("That camera is not in your jurisdiction.")
+            row = session.get(CameraCredential, camera_id)
+            return (row.username, row.password) if row is not None else (None, None)
+
+        return self._read(load, "opening a camera")
+
     def stream_credentials(self) -> Credentials:
         """A look-up of a camera's user name and password by camera id, for the stream
         workers: it runs in the worker's thread when the stream opens, so no screen ever
-        holds a password. Only cameras of the actor's jurisdiction answer."""
-        database, actor = self.database, self.actor
+        holds a password."""
 
         def load(camera_id: int) -> tuple[str | None, str | None]:
-            with database.session() as session:
-                from commandcenter.storage.models import Camera
-
-                camera = session.get(Camera, camera_id)
-                if camera is None or not actor.governs_center(camera.center_id):
-                    return None, None
-                row = session.get(CameraCredential, camera_id)
-                return (row.username, row.password) if row is not None else (None, None)
+            try:
+                return self.camera_credentials(camera_id)
+            except PermissionDenied:
+                return None, None
 
         return load
 

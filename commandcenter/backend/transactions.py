@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from commandcenter.domain.changes import ChangeKind, Changes, Outcome
@@ -35,6 +35,7 @@ from commandcenter.workflow.engine import CaseWorkflow
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+CHANNEL = "commandcenter_changes"  # PostgreSQL NOTIFY channel of committed operations
 
 
 @contextlib.contextmanager
@@ -93,6 +94,11 @@ def write(
                 with database.writer() as session, session.begin():
                     outcome = operation(session)
                     record(session, outcome.changes, at)
+                    if outcome.changes and database.dialect == "postgresql":
+                        # delivered at commit to every server listening (commandcenter serve)
+                        session.execute(
+                            text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL}
+                        )
                 return outcome
             except LostRace as race:
                 if retry_lost_race and attempt == 0:

@@ -8,6 +8,7 @@ officer learns which were refused and why.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from commandcenter.access.accounts import Actor
 from commandcenter.domain.changes import Changes, Outcome
-from commandcenter.domain.enums import AttachmentKind
+from commandcenter.domain.enums import AttachmentKind, CaseCategory, CaseSource, Urgency
 from commandcenter.errors import TransitionRefused
 from commandcenter.storage.models import Case
 from commandcenter.workflow.engine import CaseChange, CaseWorkflow
@@ -34,6 +35,27 @@ class FileData:
     filename: str
     data: bytes
     media_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """What a report (上报) says: the engine's ``report`` fields, as they travel."""
+
+    source: CaseSource
+    category: CaseCategory
+    title: str
+    description: str = ""
+    grid_id: int | None = None
+    address: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+    urgency: Urgency = Urgency.NORMAL
+    reporter_name: str | None = None
+    reporter_phone: str | None = None
+    camera_id: int | None = None
+
+    def fields(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,17 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_engine_for(url: str) -> Engine:
+# A dead database host is noticed within seconds, not after the system's TCP timeout (hours):
+# keep-alive probes on every PostgreSQL connection.
+PG_KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+}
+
+
+def create_engine_for(url: str, *, statement_timeout_ms: int | None = None) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -75,11 +85,10 @@ def create_engine_for(url: str) -> Engine:
             event.listen(engine, "begin", _sqlite_begin)
             return engine
         if backend == "postgresql":
-            return create_engine(
-                parsed,
-                connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
-                pool_pre_ping=True,
-            )
+            connect_args = {"connect_timeout": CONNECT_TIMEOUT_S, **PG_KEEPALIVES}
+            if statement_timeout_ms:  # a query that hangs ends with an error instead
+                connect_args["options"] = f"-c statement_timeout={int(statement_timeout_ms)}"
+            return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
     except (NoSuchModuleError, ImportError) as exc:
         raise DatabaseUnavailable(f"No driver for {safe_url(url)}: {exc}") from None
     raise DatabaseUnavailable(
@@ -135,9 +144,11 @@ def check_connection(engine: Engine, url: str) -> None:
         ) from None
 
 
-def open_database(url: str, *, migrate: bool = True) -> Database:
+def open_database(
+    url: str, *, migrate: bool = True, statement_timeout_ms: int | None = None
+) -> Database:
     """Connect, check the server answers, and bring the schema up to date."""
-    engine = create_engine_for(url)
+    engine = create_engine_for(url, statement_timeout_ms=statement_timeout_ms)
     check_connection(engine, url)
     if migrate:
         from commandcenter.storage.migrate import upgrade

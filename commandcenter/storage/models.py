@@ -245,6 +245,10 @@ class User(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     # argon2id hash; None means the account cannot log in until an administrator sets one.
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    # Set when an administrator gave the password: the user chooses their own at next log-in.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     center: Mapped[Center] = relationship()
@@ -526,3 +530,43 @@ class ChangeLogEntry(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime)
     kind: Mapped[str] = mapped_column(String(16))  # ChangeKind value
     entity_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class ServerSession(Base):
+    """A log-in at the center's server: only the token's SHA-256 is kept (a copy of this
+    table opens no session). Ends when idle too long, when too old, or at log-out."""
+
+    __tablename__ = "server_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AuthEvent(Base):
+    """Every log-in, failure, lock-out, log-out and password change at the server: the record
+    of who came in, and what the throttling counts."""
+
+    __tablename__ = "auth_events"
+    __table_args__ = (
+        Index("ix_auth_events_username_at", "username", "at"),
+        Index("ix_auth_events_address_at", "address", "at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(24))  # AuthEventKind value
+    username: Mapped[str] = mapped_column(String(50), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class UsedRequestId(Base):
+    """Each write request to the server carries an id of its own; a second request with the same
+    id (a replay) is refused. Old ids are deleted as new ones arrive."""
+
+    __tablename__ = "used_request_ids"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
