@@ -37,8 +37,36 @@ class AuthenticationFailed(CommandCenterError):
     """Wrong user name or password (never says which)."""
 
 
+class SessionEnded(AuthenticationFailed):
+    """No session for this token at the server: never opened, ended, or expired."""
+
+
+class AccountLocked(AuthenticationFailed):
+    """Too many failed log-ins: refused for a while, whatever the password."""
+
+
+class PasswordRejected(CommandCenterError):
+    """A new password that the policy refuses; nothing changed."""
+
+
+class ServerUnreachable(CommandCenterError):
+    """The center's server does not answer (network, or the server is down)."""
+
+
+class TooManyRequests(CommandCenterError):
+    """Over the server's rate limit: slow down."""
+
+
+class Replayed(CommandCenterError):
+    """A write request sent again with the same id: not done again."""
+
+
 class PermissionDenied(CommandCenterError):
     """The user's role or jurisdiction does not allow the operation."""
+
+
+class PasswordChangeRequired(PermissionDenied):
+    """The password was given by an administrator: choose one's own first."""
 
 
 class TransitionRefused(PermissionDenied):

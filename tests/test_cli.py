@@ -18,7 +18,7 @@ except ImportError:
 
 
 ALL_COMMANDS = (
-    "demo", "import-divisions", "check-codes", "migrate", "info", "users", "set-password",
+    "demo", "serve", "import-divisions", "check-codes", "migrate", "info", "users", "set-password",
     "kpi", "audit", "calendar", "limits", "import-grids", "cameras", "export",
 )  # fmt: skip
 

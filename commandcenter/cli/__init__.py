@@ -579,6 +579,49 @@ def _add_export(sub, common) -> None:
     )
 
 
+def cmd_serve(args) -> int:
+    """The center's server (commandcenter.server): the only process with the database URL."""
+    import os
+
+    import uvicorn
+
+    from commandcenter.storage.database import safe_url
+
+    url = resolve_database_url(args.db)
+    database = _database(args)  # reachable and migrated before anyone connects
+    dialect = database.dialect
+    database.dispose()
+    if dialect == "sqlite" and args.workers > 1:
+        print(
+            "error: an SQLite database takes one worker; use PostgreSQL for more", file=sys.stderr
+        )
+        return 2
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("error: give --tls-cert and --tls-key together", file=sys.stderr)
+        return 2
+    os.environ[DB_ENV] = url  # for the workers (uvicorn starts them with the factory below)
+    os.environ["COMMANDCENTER_SESSION_IDLE_S"] = str(args.session_idle_minutes * 60)
+    os.environ["COMMANDCENTER_SESSION_MAX_S"] = str(args.session_hours * 3600)
+    scheme = "https" if args.tls_cert else "http"
+    print(
+        f"Serving {safe_url(url)} at {scheme}://{args.host}:{args.port} ({args.workers} worker(s))"
+    )
+    uvicorn.run(
+        "commandcenter.server.app:app_from_environment",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        ssl_certfile=args.tls_cert,
+        ssl_keyfile=args.tls_key,
+        log_level="warning",
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        timeout_graceful_shutdown=5,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="commandcenter",
@@ -595,6 +638,18 @@ def build_parser() -> argparse.ArgumentParser:
         command.set_defaults(func=func)
         return command
 
+    serve = add("serve", cmd_serve, "run the center's server (consoles connect with --server)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default loopback)"
+    )
+    serve.add_argument("--port", type=int, default=8443, help="port (default 8443)")
+    serve.add_argument("--workers", type=int, default=1, help="processes behind the port")
+    serve.add_argument("--tls-cert", metavar="FILE", help="TLS certificate (PEM)")
+    serve.add_argument("--tls-key", metavar="FILE", help="TLS private key (PEM)")
+    serve.add_argument(
+        "--session-idle-minutes", type=float, default=60, help="idle log-ins end (default 60)"
+    )
+    serve.add_argument("--session-hours", type=float, default=13, help="any log-in ends (13)")
     demo = add("demo", cmd_demo, "generate the demo district into an empty database")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     demo.add_argument(

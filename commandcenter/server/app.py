@@ -31,6 +31,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, text
@@ -41,6 +42,7 @@ from commandcenter.backend.local import LocalBackend
 from commandcenter.backend.transactions import database_errors
 from commandcenter.backend.wire import WireError, decode, decode_value, encode
 from commandcenter.errors import (
+    AccountLocked,
     AuthenticationFailed,
     CommandCenterError,
     ConflictError,
@@ -49,20 +51,16 @@ from commandcenter.errors import (
     DatabaseUnavailable,
     DuplicateSuspected,
     ImportRejected,
+    PasswordChangeRequired,
+    PasswordRejected,
     PermissionDenied,
+    Replayed,
+    TooManyRequests,
     TransitionRefused,
 )
 from commandcenter.server.calls import CALLS
 from commandcenter.server.push import FALLBACK_S, ChangeSignal, NotifyListener
-from commandcenter.server.sessions import (
-    AccountLocked,
-    Caller,
-    NotLoggedIn,
-    PasswordChangeRequired,
-    PasswordRejected,
-    SessionPolicy,
-    Sessions,
-)
+from commandcenter.server.sessions import Caller, NotLoggedIn, SessionPolicy, Sessions
 from commandcenter.storage.database import Database, open_database
 from commandcenter.storage.models import UsedRequestId
 
@@ -102,12 +100,7 @@ class CallBody(BaseModel):
     args: dict[str, Any] = Field(default_factory=dict)
 
 
-class TooMany(CommandCenterError):
-    """Over the rate limit: slow down."""
-
-
-class Replayed(CommandCenterError):
-    """A write request sent again with the same id."""
+TooMany = TooManyRequests
 
 
 # --- errors as answers -----------------------------------------------------------------------------
@@ -236,6 +229,15 @@ def create_app(settings: ServerSettings) -> FastAPI:
             )
         return await call_next(request)
 
+    @app.exception_handler(RequestValidationError)
+    async def bad_requests(_request: Request, error: RequestValidationError):
+        first = error.errors()[0] if error.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return JSONResponse(
+            {"error": "BadRequest", "message": f"{where}: {first.get('msg', 'not understood')}"},
+            status_code=422,
+        )
+
     @app.exception_handler(CommandCenterError)
     async def core_errors(_request: Request, error: CommandCenterError):
         return error_response(error)
@@ -277,6 +279,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
             "must_change_password": done.must_change_password,
             "idle_seconds": done.idle_seconds,
             "absolute_seconds": done.absolute_seconds,
+            "now": settings.clock.now().isoformat(),  # the client's countdowns follow this
         }
 
     @app.post(f"{API}/logout")

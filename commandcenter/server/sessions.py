@@ -34,7 +34,12 @@ from commandcenter.access.accounts import (
     verify_password,
 )
 from commandcenter.backend.transactions import database_errors
-from commandcenter.errors import AuthenticationFailed, CommandCenterError, PermissionDenied
+from commandcenter.errors import (
+    AccountLocked,
+    AuthenticationFailed,
+    PasswordRejected,
+    SessionEnded,
+)
 from commandcenter.storage.database import Database
 from commandcenter.storage.models import AuthEvent, ServerSession, User
 
@@ -52,20 +57,7 @@ class AuthEventKind(StrEnum):
     PASSWORD = "password"
 
 
-class NotLoggedIn(AuthenticationFailed):
-    """No session for this token: never opened, ended, or expired."""
-
-
-class AccountLocked(AuthenticationFailed):
-    """Too many failed log-ins: refused for a while, whatever the password."""
-
-
-class PasswordChangeRequired(PermissionDenied):
-    """The password was given by an administrator: choose one's own first."""
-
-
-class PasswordRejected(CommandCenterError):
-    """A new password that the policy refuses; nothing changed."""
+NotLoggedIn = SessionEnded  # the names the server's code reads best with
 
 
 @dataclass(frozen=True)
