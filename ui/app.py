@@ -36,6 +36,16 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         help="database URL (else $COMMANDCENTER_DB, else an SQLite file in the user data folder)",
     )
     parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="the center's server to log in to, e.g. https://host:8443 (instead of a database)",
+    )
+    parser.add_argument(
+        "--server-ca",
+        metavar="FILE",
+        help="the certificate (PEM) that signed the server's, when not a public one",
+    )
+    parser.add_argument(
         "--lang", choices=["zh", "zh_CN", "en"], help="interface language (default: Chinese)"
     )
     parser.add_argument(
@@ -92,6 +102,8 @@ def _run(argv: list[str], args: argparse.Namespace, qt_args: list[str], open_cen
     from commandcenter.config import resolve_database_url
 
     url = resolve_database_url(args.db)
+    if args.server:  # a client of the center's server: no database here
+        url, open_center = args.server, server_opener(args.server_ca)
     if args.screenshot is not None:
         return take_screenshot(
             app, url, args.screenshot, args.view, args.user or "duty", open_center
@@ -129,6 +141,19 @@ def empty_database_message(display_url: str) -> tuple[str, str]:
     return title, text
 
 
+def server_opener(ca_file: str | None = None):
+    """Opens the center's server at a URL (checked by asking its health)."""
+
+    def open_server(url: str, on_filling=None, progress=None):
+        from commandcenter.backend.remote import RemoteCenter
+
+        center = RemoteCenter(url, verify=ca_file or True)
+        center.health()
+        return center
+
+    return open_server
+
+
 def open_existing(url: str, on_filling=None, progress=None):
     """The center's data as it is: an empty database is refused (``DatabaseIsEmpty``)."""
     from commandcenter.backend import LocalCenter
@@ -158,7 +183,11 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str, open_
     center = window = None
     try:
         center = open_center(url)
-        window = MainWindow(center.demo_login(username))
+        if hasattr(center, "demo_login"):
+            backend = center.demo_login(username)
+        else:  # a server: the account's password comes from the environment (scripted runs)
+            backend = center.login(username, os.environ.get("COMMANDCENTER_PASSWORD", ""))
+        window = MainWindow(backend)
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         window.resize(*SCREENSHOT_SIZE)
         window.setFixedSize(*SCREENSHOT_SIZE)
@@ -246,9 +275,10 @@ def run_console(app, url: str, username: str, open_center=None) -> int:
     from commandcenter.errors import CommandCenterError, DatabaseIsEmpty
     from ui.common import tasks
     from ui.common.errors import describe
-    from ui.shell.login import LoginDialog
+    from ui.shell.login import LoginDialog, PasswordChangeDialog
     from ui.shell.main_window import MainWindow
 
+    backend = None
     wait = QProgressDialog(QCoreApplication.translate("Startup", "Opening the database…"), "", 0, 0)
     wait.setWindowTitle(QCoreApplication.translate("Startup", "Grid Command Center"))
     wait.setCancelButton(None)
@@ -320,10 +350,17 @@ def run_console(app, url: str, username: str, open_center=None) -> int:
         login = LoginDialog(center, username)
         if login.exec() != QDialog.DialogCode.Accepted or login.backend is None:
             return 0
-        window = MainWindow(login.backend)
+        backend = login.backend
+        if getattr(backend, "must_change_password", False):
+            change = PasswordChangeDialog(backend)
+            if change.exec() != QDialog.DialogCode.Accepted:
+                return 0
+        window = MainWindow(backend)
         window.show()
         window.start()
         return app.exec()
     finally:
         tasks.wait_for_all()
+        if backend is not None and hasattr(backend, "logout"):
+            backend.logout()
         center.close()

@@ -962,6 +962,22 @@
 <context>
     <name>Errors</name>
     <message>
+        <source>Disconnected from the server</source>
+        <translation>与服务器断开连接</translation>
+    </message>
+    <message>
+        <source>The center&apos;s server does not answer (network or server down). The console reconnects by itself and catches up with what changed meanwhile.</source>
+        <translation>指挥中心服务器无响应（网络或服务器故障）。控制台会自动重连，并补齐期间发生的变更。</translation>
+    </message>
+    <message>
+        <source>Logged out by the server</source>
+        <translation>已被服务器注销</translation>
+    </message>
+    <message>
+        <source>The session ended (idle too long, or too old). Log in again.</source>
+        <translation>会话已结束（空闲过久或超过有效期），请重新登录。</translation>
+    </message>
+    <message>
         <source>The database is busy</source>
         <translation>数据库繁忙</translation>
     </message>
@@ -1012,6 +1028,13 @@
     <message>
         <source>The details are in the console&apos;s log; try again, and tell the administrator if it persists.</source>
         <translation>详细信息见控制台日志；请重试，如问题持续请告知管理员。</translation>
+    </message>
+</context>
+<context>
+    <name>Feed</name>
+    <message>
+        <source>%1 since %2</source>
+        <translation>%1（自 %2 起）</translation>
     </message>
 </context>
 <context>
@@ -2087,6 +2110,10 @@
         <translation>界面语言将在下次启动时生效。</translation>
     </message>
     <message>
+        <source>Server: %1</source>
+        <translation>服务器：%1</translation>
+    </message>
+    <message>
         <source>⚠ not answering</source>
         <translation>⚠ 无响应</translation>
     </message>
@@ -2344,6 +2371,33 @@
     <message>
         <source>Say in the title what happened.</source>
         <translation>请在标题中说明发生了什么。</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordChangeDialog</name>
+    <message>
+        <source>Choose your own password</source>
+        <translation>设置您自己的密码</translation>
+    </message>
+    <message>
+        <source>Your password was given by an administrator. Choose your own: at least 8 characters, two kinds (letters, digits, others), not your user name.</source>
+        <translation>您的密码由管理员设置，请改为自己的密码：至少 8 个字符，包含两类（字母、数字、其他符号），且不能是用户名。</translation>
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>The two new passwords differ.</source>
+        <translation>两次输入的新密码不一致。</translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,8 @@ from commandcenter.errors import (
     DatabaseMismatch,
     DatabaseUnavailable,
     PermissionDenied,
+    ServerUnreachable,
+    SessionEnded,
 )
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,22 @@ def describe(error: BaseException, *, doing: str = "") -> UserMessage:
 
 
 def message_for(error: BaseException) -> UserMessage:
+    if isinstance(error, ServerUnreachable):
+        return UserMessage(
+            QCoreApplication.translate("Errors", "Disconnected from the server"),
+            QCoreApplication.translate(
+                "Errors",
+                "The center's server does not answer (network or server down). The console "
+                "reconnects by itself and catches up with what changed meanwhile.",
+            ),
+        )
+    if isinstance(error, SessionEnded):
+        return UserMessage(
+            QCoreApplication.translate("Errors", "Logged out by the server"),
+            QCoreApplication.translate(
+                "Errors", "The session ended (idle too long, or too old). Log in again."
+            ),
+        )
     if isinstance(error, DatabaseBusy):
         return UserMessage(
             QCoreApplication.translate("Errors", "The database is busy"),

@@ -1,10 +1,13 @@
 """The console's one subscription to the change feed.
 
-``ChangeFeed`` loads the console's picture once (``Backend.load_console``), then asks every
-``FEED_INTERVAL_MS`` — and at once after each of this console's own writes — for what changed
-since (``Backend.changes_since``). Every screen learns of every change, its own or another
-console's, from ``updated``; none polls on a timer of its own. All backend calls run in worker
-threads; one request is in flight at a time and a request made meanwhile is made once after it.
+``ChangeFeed`` loads the console's picture once (``Backend.load_console``), then follows what
+changed since. In-process (``LocalBackend``) it asks every ``FEED_INTERVAL_MS`` — and at once
+after each of this console's own writes — (``Backend.changes_since``). Connected to a server
+(a backend with ``subscribe``), the server pushes every change as it commits; a lost
+connection shows as "disconnected since …" and comes back by itself, resuming from the last
+mark. Every screen learns of every change, its own or another console's, from ``updated``; none
+polls on a timer of its own. Backend calls run in worker threads; one request is in flight at a
+time and a request made meanwhile is made once after it.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from commandcenter.backend import Backend, ConsoleData, FeedUpdate
+from commandcenter.errors import ServerUnreachable
 from ui.common.errors import describe
+from ui.common.labels import format_datetime
 from ui.common.tasks import run_in_background
 
 log = logging.getLogger(__name__)
@@ -29,6 +34,8 @@ class ChangeFeed(QObject):
     updated = Signal(object)  # FeedUpdate with changes in it
     failed = Signal(str)  # a short message in the user's words
     checked = Signal(object)  # dt.datetime: the data is known current as of then
+    _pushed = Signal(object)  # from the subscription's thread (queued into this one)
+    _connection = Signal(bool, str)
 
     def __init__(self, backend: Backend, parent: QObject | None = None, *, interval_ms=None):
         super().__init__(parent)
@@ -44,6 +51,13 @@ class ChangeFeed(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms or FEED_INTERVAL_MS)
         self._timer.timeout.connect(self.poll_now)
+        # Pushed by a server: a subscription instead of the timer.
+        self.push = hasattr(backend, "subscribe")
+        self._subscription = None
+        self.connected = not self.push
+        self.disconnected_since: dt.datetime | None = None
+        self._pushed.connect(self._on_pushed)
+        self._connection.connect(self._on_connection)
 
     @property
     def busy(self) -> bool:
@@ -52,14 +66,22 @@ class ChangeFeed(QObject):
     def start(self) -> None:
         self._started = True
         self.reload()
-        self._timer.start()
+        if not self.push:
+            self._timer.start()
 
     def stop(self) -> None:
         self._closed = True
         self._timer.stop()
+        if self._subscription is not None:
+            self._subscription.close()
+
+    def as_of(self, now: dt.datetime) -> dt.datetime | None:
+        """When the data on screen was last known current: now, while a server pushes."""
+        return now if self.push and self.connected else self.checked_at
 
     def is_stale(self, now: dt.datetime) -> bool:
-        return self.checked_at is None or now - self.checked_at > STALE_AFTER
+        as_of = self.as_of(now)
+        return as_of is None or now - as_of > STALE_AFTER
 
     # --- requests ------------------------------------------------------------------------------
 
@@ -69,6 +91,9 @@ class ChangeFeed(QObject):
 
     def poll_now(self) -> None:
         """What changed since the last answer (the timer; after every own write)."""
+        if self._subscription is not None:
+            self._subscription.poll()  # the server looks now and pushes
+            return
         self._request("poll" if self.mark is not None else "load")
 
     def _request(self, kind: str) -> None:
@@ -97,7 +122,46 @@ class ChangeFeed(QObject):
         self.mark = data.mark
         self._ok(data.loaded_at)
         self.loaded.emit(data)
+        if self.push:
+            if self._subscription is None:
+                self._subscription = self.backend.subscribe(
+                    data.mark, self._pushed.emit, self._connection.emit
+                )
+            else:
+                self._subscription.reset(data.mark)
         self._finish()
+
+    def _on_pushed(self, update: FeedUpdate) -> None:
+        if self._closed:
+            return
+        self.mark = update.mark
+        self._ok(update.checked_at)
+        if update.reload:
+            self.reload()
+        elif update:
+            self.updated.emit(update)
+
+    def _on_connection(self, connected: bool, why: str) -> None:
+        if self._closed:
+            return
+        self.connected = connected
+        if connected:
+            self.disconnected_since = None
+            self._ok(None)
+            return
+        now = self.backend.clock.now()
+        if self.disconnected_since is None:
+            self.disconnected_since = now
+        log.warning("disconnected from the server: %s", why)
+        message = describe(ServerUnreachable(why), doing="following the server")
+        since = format_datetime(self.disconnected_since, seconds=True)
+        self.last_error = (
+            QCoreApplication.translate("Feed", "%1 since %2")
+            .replace("%1", message.text)
+            .replace("%2", since)
+        )
+        self.last_error_hint = message.hint
+        self.failed.emit(self.last_error)
 
     def _on_update(self, update: FeedUpdate) -> None:
         if self._closed:

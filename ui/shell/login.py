@@ -114,3 +114,68 @@ class LoginDialog(QDialog):
         self.username.setEnabled(not busy)
         self.password.setEnabled(not busy)
         self.login_button.setText(self.tr("Checking…") if busy else self.tr("Log in"))
+
+
+class PasswordChangeDialog(QDialog):
+    """An administrator gave this password: the user chooses their own before working (the
+    server refuses every other call until then)."""
+
+    def __init__(self, backend, parent=None):
+        super().__init__(parent)
+        self.setObjectName("passwordDialog")
+        self.backend = backend
+        self.setWindowTitle(self.tr("Choose your own password"))
+        self.setMinimumWidth(460)
+        note = QLabel(
+            self.tr(
+                "Your password was given by an administrator. Choose your own: at least 8 "
+                "characters, two kinds (letters, digits, others), not your user name."
+            ),
+            self,
+        )
+        note.setWordWrap(True)
+        self.current = QLineEdit(self)
+        self.new = QLineEdit(self)
+        self.again = QLineEdit(self)
+        for edit in (self.current, self.new, self.again):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = QLabel("", self)
+        self.message.setObjectName("loginMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.try_change)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("Current password"), self.current)
+        form.addRow(self.tr("New password"), self.new)
+        form.addRow(self.tr("New password again"), self.again)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def try_change(self) -> None:
+        if self.new.text() != self.again.text():
+            self._fail(self.tr("The two new passwords differ."))
+            return
+        backend, current, new = self.backend, self.current.text(), self.new.text()
+        self.buttons.setEnabled(False)
+        run_in_background(
+            lambda: backend.change_password(current, new),
+            lambda _none: self.accept(),
+            self._on_error,
+            owner=self,
+        )
+
+    def _on_error(self, error: Exception) -> None:
+        self.buttons.setEnabled(True)
+        message = describe(error, doing="changing the password")
+        self._fail(f"{message.text} {message.hint}".strip())
+
+    def _fail(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()

@@ -521,11 +521,14 @@ class MainWindow(QMainWindow):
         self.wall.set_camera_status(online)
 
     def _show_database_state(self, error: str | None) -> None:
-        text = (
-            self.tr("Database: %1 (%2)")
-            .replace("%1", self.backend.display_url)
-            .replace("%2", self.backend.kind)
-        )
+        if self.backend.kind == "server":
+            text = self.tr("Server: %1").replace("%1", self.backend.display_url)
+        else:
+            text = (
+                self.tr("Database: %1 (%2)")
+                .replace("%1", self.backend.display_url)
+                .replace("%2", self.backend.kind)
+            )
         if error:
             text += "  " + self.tr("⚠ not answering")
             hint = self.console.feed.last_error_hint
@@ -541,7 +544,7 @@ class MainWindow(QMainWindow):
             self.database_label.style().polish(self.database_label)
 
     def _on_checked(self, checked_at) -> None:
-        self.alerts.set_freshness(checked_at, None)
+        self.alerts.set_freshness(self.console.feed.as_of(checked_at) or checked_at, None)
         if self.database_label.property("state") == "error":
             self._show_database_state(None)
 
@@ -554,8 +557,9 @@ class MainWindow(QMainWindow):
         now = self.console.now()
         self.clock_label.setText(format_datetime(now, seconds=True))
         feed = self.console.feed
-        if feed.checked_at is not None and feed.last_error is None:
-            self.alerts.set_freshness(feed.checked_at, None, stale=feed.is_stale(now))
+        as_of = feed.as_of(now)
+        if as_of is not None and feed.last_error is None:
+            self.alerts.set_freshness(as_of, None, stale=feed.is_stale(now))
 
     def _on_clock_ticked(self, now) -> None:
         """Advance what depends on "now" without reloading: countdowns, marker states."""
