@@ -238,6 +238,22 @@ def writable_demo(tmp_path, demo_database):
     database.dispose()
 
 
+@pytest.fixture(scope="session")
+def demo_pg_template(postgres_server: pg_server.PostgresServer, demo_clips: Path) -> str:
+    """The demo district in a PostgreSQL database, built once per run and copied as a template
+    (for the tests of the center's server, which runs on PostgreSQL)."""
+    from commandcenter.demo.generator import generate_demo
+    from commandcenter.storage import open_database
+
+    name = postgres_server.create_database("cc_template_demo")
+    database = open_database(postgres_server.url_for(name))
+    generate_demo(
+        database, seed=2026, today=dt.date.fromisoformat(DEMO_TODAY), clips_dir=demo_clips
+    )
+    database.dispose()
+    return name
+
+
 @pytest.fixture
 def english_ui(qapp):
     """For tests that read the console's English texts: English whatever an earlier test

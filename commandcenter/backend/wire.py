@@ -158,6 +158,10 @@ def _decode(tp, value, rules: list, where: str):  # noqa: C901 (one branch per k
         raise WireError(errors[0] if len(errors) == 1 else f"{where}: fits none of {options}")
     if value is None:
         raise WireError(f"{where}: missing")
+    if origin is typing.Literal:
+        if value in typing.get_args(tp):
+            return value
+        raise WireError(f"{where}: one of {list(typing.get_args(tp))}")
     if origin in (tuple, list, frozenset, set):
         if not isinstance(value, list):
             raise WireError(f"{where}: expected a list")

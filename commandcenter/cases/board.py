@@ -196,7 +196,11 @@ def rows_of(
         for row in board_rows(session, actor, now, _CASES.c.id.in_(chunk)):
             found.add(row.id)
             (changed.append(row) if on_board(row, today_start) else removed.add(row.id))
-    removed.update(case_ids - found)  # outside the jurisdiction: never on this board
+    if actor.department_id is not None:
+        # A department sees the cases it holds: one sent elsewhere leaves its board. Everyone
+        # else sees by place, which a case never changes: what they don't see now they never
+        # saw, and they are not told that it changed (not even its id).
+        removed.update(case_ids - found)
     _prepare(changed)
     return changed, sorted(removed)
 

@@ -602,6 +602,7 @@ def cmd_serve(args) -> int:
     os.environ[DB_ENV] = url  # for the workers (uvicorn starts them with the factory below)
     os.environ["COMMANDCENTER_SESSION_IDLE_S"] = str(args.session_idle_minutes * 60)
     os.environ["COMMANDCENTER_SESSION_MAX_S"] = str(args.session_hours * 3600)
+    os.environ["COMMANDCENTER_LOGIN_RATE"] = str(args.login_rate)
     scheme = "https" if args.tls_cert else "http"
     print(
         f"Serving {safe_url(url)} at {scheme}://{args.host}:{args.port} ({args.workers} worker(s))"
@@ -650,6 +651,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--session-idle-minutes", type=float, default=60, help="idle log-ins end (default 60)"
     )
     serve.add_argument("--session-hours", type=float, default=13, help="any log-in ends (13)")
+    serve.add_argument(
+        "--login-rate",
+        type=float,
+        default=2.0,
+        help="log-ins per second from one address, after a burst of 60 (default 2)",
+    )
     demo = add("demo", cmd_demo, "generate the demo district into an empty database")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     demo.add_argument(

@@ -79,6 +79,10 @@ class ServerSettings:
     max_login_body_bytes: int = 4096
     rate_per_second: float = 40.0  # calls per session (a console's burst of reads fits)
     rate_burst: float = 120.0
+    # Log-ins per address (before the password is even checked: argon2 costs CPU on purpose);
+    # a room of consoles behind one NAT address logs in at the shift change within this.
+    login_rate_per_second: float = 2.0
+    login_burst: float = 60.0
     statement_timeout_ms: int = 30_000
     clock: clocks.Clock = field(default=clocks.SYSTEM)
 
@@ -185,7 +189,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     state: dict[str, Any] = {}
     signal = ChangeSignal()
     calls_limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
-    login_limiter = RateLimiter(1.0, 10.0)  # per address, before the password is even checked
+    login_limiter = RateLimiter(settings.login_rate_per_second, settings.login_burst)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -438,4 +442,12 @@ def app_from_environment() -> FastAPI:
             seconds=float(os.environ.get("COMMANDCENTER_SESSION_MAX_S", 13 * 3600))
         ),
     )
-    return create_app(ServerSettings(database_url=os.environ["COMMANDCENTER_DB"], policy=policy))
+    login_rate = float(os.environ.get("COMMANDCENTER_LOGIN_RATE", 2.0))
+    return create_app(
+        ServerSettings(
+            database_url=os.environ["COMMANDCENTER_DB"],
+            policy=policy,
+            login_rate_per_second=login_rate,
+            login_burst=max(60.0, 30 * login_rate),
+        )
+    )

@@ -129,8 +129,9 @@ class Sessions:
             with self.database.writer() as session, session.begin():
                 if not ok:  # committed: the failure counts, even as we refuse
                     self._record(session, AuthEventKind.FAILED, username, address, now)
-                    if self._locks_now(session, username, address, now):
-                        self._record(session, AuthEventKind.LOCKED, username, address, now)
+                    locked = self._locks_now(session, username, address, now)
+                    if locked is not None:  # "account" or "address": what is locked
+                        self._record(session, AuthEventKind.LOCKED, username, address, now, locked)
                 else:
                     user = session.get(User, user.id)
                     token = secrets.token_urlsafe(32)
@@ -168,33 +169,41 @@ class Sessions:
             or 0
         )
 
-    def _last(self, session: Session, kind: AuthEventKind, column, value: str):
+    def _last_lock(self, session: Session, what: str, column, value: str):
+        """When the account (``what="account"``) or the address was last locked."""
         return session.scalar(
-            select(func.max(AuthEvent.at)).where(AuthEvent.kind == kind.value, column == value)
+            select(func.max(AuthEvent.at)).where(
+                AuthEvent.kind == AuthEventKind.LOCKED.value,
+                AuthEvent.detail == what,
+                column == value,
+            )
         )
 
     def _locked_for(self, session, username: str, address: str, now) -> dt.timedelta | None:
         """How long the account or the address stays locked, or None."""
         longest = None
-        for column, value in ((AuthEvent.username, username), (AuthEvent.address, address)):
-            locked_at = self._last(session, AuthEventKind.LOCKED, column, value)
+        for what, column, value in (
+            ("account", AuthEvent.username, username),
+            ("address", AuthEvent.address, address),
+        ):
+            locked_at = self._last_lock(session, what, column, value)
             if locked_at is not None and now < locked_at + self.policy.lockout:
                 left = locked_at + self.policy.lockout - now
                 longest = left if longest is None or left > longest else longest
         return longest
 
-    def _locks_now(self, session, username: str, address: str, now) -> bool:
-        """This failure makes the account's or the address's count reach its limit."""
+    def _locks_now(self, session, username: str, address: str, now) -> str | None:
+        """What this failure locks ("account" or "address": its count reached the limit)."""
         since = now - self.policy.window
-        for column, value, limit in (
-            (AuthEvent.username, username, self.policy.account_failures),
-            (AuthEvent.address, address, self.policy.address_failures),
+        for what, column, value, limit in (
+            ("account", AuthEvent.username, username, self.policy.account_failures),
+            ("address", AuthEvent.address, address, self.policy.address_failures),
         ):
-            last_lock = self._last(session, AuthEventKind.LOCKED, column, value)
+            last_lock = self._last_lock(session, what, column, value)
             counted_from = max(since, last_lock) if last_lock else since
             if self._failures(session, column, value, counted_from) >= limit:
-                return True
-        return False
+                return what
+        return None
 
     @staticmethod
     def _record(session, kind: AuthEventKind, username: str, address: str, now, detail=""):
@@ -225,7 +234,8 @@ class Sessions:
                 if now - created > self.policy.absolute
                 else None
             )
-            if expired or now - last_seen >= TOUCH_EVERY:  # a write only now and then
+            # A write only now and then, yet often enough for a short idle limit.
+            if expired or now - last_seen >= min(TOUCH_EVERY, self.policy.idle / 4):
                 with self.database.writer() as session, session.begin():
                     row = session.get(ServerSession, digest)
                     if expired:

@@ -193,6 +193,11 @@ class CaseWorkflow:
         if case is None:
             raise TransitionRefused(f"No case with id {case_id}.", "input")
         if case.version != expected_version:
+            if not may_see(actor, case):  # what others did to a case is for those who see it
+                raise TransitionRefused(
+                    f"Case {case.code} is not in your jurisdiction or in your hands.",
+                    "jurisdiction",
+                )
             raise self._conflict(case, expected_version)
         action = Action(action)
         if action is Action.ATTACH:

@@ -1,0 +1,576 @@
+"""The center's server as a real process on loopback, on a real PostgreSQL (a copy of the demo
+district), reached by HTTP clients as a console and a phone reach it: log-in, sessions, every
+call refused outside the caller's jurisdiction, bad input, pushed changes and reconnecting.
+
+The consoles' own screens on a server are tested in ``test_ui_server_consoles.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+import uuid
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from commandcenter.access.accounts import set_password
+from commandcenter.backend.remote import RemoteBackend, RemoteCenter
+from commandcenter.backend.wire import encode
+from commandcenter.cameras.registry import CameraInput
+from commandcenter.cases.operations import FileData, NewCase
+from commandcenter.demo.accounts import DEMO_PASSWORD
+from commandcenter.domain.enums import AttachmentKind, CaseCategory, CaseSource
+from commandcenter.errors import (
+    AccountLocked,
+    AuthenticationFailed,
+    PasswordChangeRequired,
+    PasswordRejected,
+    SessionEnded,
+)
+from commandcenter.figures.period import Period
+from commandcenter.server.calls import CALLS
+from commandcenter.storage import open_database
+from commandcenter.storage.models import AuthEvent, Case, CaseEvent
+from commandcenter.video.wall import Tour
+from commandcenter.workflow.rules import Action
+
+try:  # tests/ as a package or as a plain folder on sys.path
+    from .conftest import demo_backend
+    from .server_process import CenterServer
+except ImportError:
+    from conftest import demo_backend
+    from server_process import CenterServer
+
+pytestmark = pytest.mark.postgres
+API = "/api/v1"
+
+
+@pytest.fixture(scope="module")
+def center_db(postgres_server, demo_pg_template):
+    """A copy of the demo district for this module's server."""
+    name = postgres_server.create_database(template=demo_pg_template)
+    yield postgres_server.url_for(name)
+    postgres_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def server(center_db):
+    with CenterServer(center_db) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def database(center_db):
+    """The server's database, opened here only to look at what the server did."""
+    db = open_database(center_db, migrate=False)
+    yield db
+    db.dispose()
+
+
+def log_in(server, username: str, password: str = DEMO_PASSWORD) -> RemoteBackend:
+    return RemoteCenter(server.url).login(username, password)
+
+
+def raw(server, backend: RemoteBackend | None, call: str, *, write=None, **args):
+    """One call as plain HTTP: its status and its JSON answer."""
+    headers = {}
+    if backend is not None:
+        headers["Authorization"] = f"Bearer {backend.token}"
+    if write if write is not None else CALLS[call].write:
+        headers["X-Request-Id"] = uuid.uuid4().hex
+    body = {"args": {key: wire(value) for key, value in args.items()}}
+    response = httpx.post(f"{server.url}{API}/call/{call}", json=body, headers=headers)
+    return response.status_code, response.json()
+
+
+def wire(value):
+    message = encode(value)
+    return message if "$rules" in message else message["body"]
+
+
+def versions(database, case_id: int) -> int:
+    with database.session() as session:
+        return session.get(Case, case_id).version
+
+
+# --- log-in and sessions ---------------------------------------------------------------------------
+
+
+def test_health_and_log_in(server):
+    health = httpx.get(server.url + API + "/health")
+    assert health.status_code == 200 and health.json()["database"].startswith("postgresql")
+    backend = log_in(server, "duty")
+    assert backend.actor.username == "duty" and backend.must_change_password is False
+    assert backend.load_console().rows  # the duty officer's board
+    with pytest.raises(AuthenticationFailed):
+        log_in(server, "duty", "not-the-password")
+    with pytest.raises(AuthenticationFailed):  # an unknown name: the same answer
+        log_in(server, "nobody-by-this-name", "whatever")
+    backend.logout()
+    with pytest.raises(SessionEnded):
+        backend.load_console()
+
+
+def test_the_client_cannot_choose_its_actor(server):
+    """The actor comes from the session: an actor in the body is an unknown field, refused."""
+    leader = log_in(server, "leader")
+    response = httpx.post(
+        f"{server.url}{API}/call/load_console",
+        json={"args": {}, "actor": {"username": "admin", "role": "administrator"}},
+        headers={"Authorization": f"Bearer {leader.token}"},
+    )
+    assert response.status_code == 422 and response.json()["error"] == "BadRequest"
+    response = httpx.post(
+        f"{server.url}{API}/call/load_console",
+        json={"args": {"actor": "admin"}},
+        headers={"Authorization": f"Bearer {leader.token}"},
+    )
+    assert response.status_code == 422 and "unknown argument" in response.json()["message"]
+
+
+def test_lock_out_after_repeated_failures(server, database):
+    user = "dispatcher"
+    for _ in range(5):
+        with pytest.raises(AuthenticationFailed):
+            log_in(server, user, "wrong-password-1")
+    with pytest.raises(AccountLocked) as locked:  # even the right password, while locked
+        log_in(server, user)
+    assert "minute" in str(locked.value)
+    with database.session() as session:
+        kinds = session.scalars(
+            select(AuthEvent.kind).where(AuthEvent.username == user).order_by(AuthEvent.id)
+        ).all()
+    assert kinds == ["failed"] * 5 + ["locked", "refused_locked"]
+    log_in(server, "duty")  # another account from the same address still logs in
+
+
+def test_an_administrator_given_password_is_changed_first(server, database):
+    with database.writer() as session, session.begin():
+        set_password(session, "handler", "Given-by-admin-1")
+    handler = log_in(server, "handler", "Given-by-admin-1")
+    assert handler.must_change_password
+    with pytest.raises(PasswordChangeRequired):
+        handler.load_console()
+    for weak, why in (
+        ("short1", "8 characters"),
+        ("onlyletterslong", "two kinds"),
+        ("handler", "8 characters"),
+        ("my-HANDLER-2026", "user name"),
+    ):
+        with pytest.raises(PasswordRejected) as rejected:
+            handler.change_password("Given-by-admin-1", weak)
+        assert why in str(rejected.value), (weak, rejected.value)
+    with pytest.raises(AuthenticationFailed):
+        handler.change_password("not-the-current", "Brand-new-2026")
+    handler.change_password("Given-by-admin-1", "Brand-new-2026")
+    assert handler.load_console().rows is not None
+    assert log_in(server, "handler", "Brand-new-2026").must_change_password is False
+
+
+def test_sessions_expire_when_idle_and_when_old(center_db):
+    """A server whose sessions end after 3 s idle and 6 s in all (real time is the subject)."""
+    with CenterServer(
+        center_db, "--session-idle-minutes", "0.05", "--session-hours", str(6 / 3600)
+    ) as short:
+        idle = log_in(short, "duty")
+        busy = log_in(short, "supervisor")
+        started = time.monotonic()
+        while time.monotonic() - started < 4.0:  # busy: a call every half second
+            busy.tours()
+            time.sleep(0.5)
+        with pytest.raises(SessionEnded) as ended:
+            idle.tours()
+        assert "idle" in str(ended.value)
+        busy.tours()  # 4 s old and never idle: still in
+        while time.monotonic() - started < 8.5:  # the clock counts whole seconds
+            time.sleep(0.5)
+            try:
+                busy.tours()
+            except SessionEnded as error:
+                assert "too old" in str(error)
+                break
+        else:
+            pytest.fail("the session outlived its absolute limit")
+        forged = RemoteBackend(idle.center, "forged-" + idle.token[7:], idle.actor, idle.clock)
+        with pytest.raises(SessionEnded):
+            forged.tours()
+
+
+# --- jurisdiction: each call tried by a grid leader ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def outside(server):
+    """What lies outside the leader's community (东安社区): a case on the duty officer's board,
+    its photo, a camera and a grid."""
+    duty, leader = log_in(server, "duty"), log_in(server, "leader")
+    own = {row.id for row in leader.load_console().rows}
+    own_cameras = {camera.id for camera in leader.camera_list()}
+    everything = duty.load_console()
+    case = next(
+        row
+        for row in everything.rows
+        if row.id not in own and row.state.is_open and row.grid_id is not None
+    )
+    photo = duty.attach(case.id, FileData("scene.jpg", b"\xff\xd8\xff photo"), AttachmentKind.PHOTO)
+    attachment_id = duty.case_detail(case.id).attachments[-1].id
+    camera = next(camera for camera in everything.cameras if camera.id not in own_cameras)
+    return {
+        "case": case,
+        "version": photo.value.version,
+        "attachment_id": attachment_id,
+        "camera": camera,
+        "grid_id": case.grid_id,
+        "leader_center": leader.actor.center_id,
+    }
+
+
+def camera_input(camera) -> CameraInput:
+    return CameraInput(
+        device_id=camera.device_id,
+        name=camera.name + "改",
+        main_url=camera.main_url,
+        lon=camera.lon,
+        lat=camera.lat,
+    )
+
+
+GRIDS_GEOJSON = json.dumps({"type": "FeatureCollection", "features": []}).encode()
+CAMERAS_CSV = (
+    "device_id,name,main_url,lon,lat\n32120200011321999999,x,rtsp://10.0.0.1/x,119.9,32.4\n"
+)
+
+# Each call the server takes, as a grid leader tries it on what is not theirs: the status and
+# the error the server must answer (every call refused changes nothing: checked after).
+REFUSED = {
+    "case_detail": lambda o: dict(case_id=o["case"].id),
+    "case_history": lambda o: dict(case_id=o["case"].id),
+    "attachment_contents": lambda o: dict(attachment_ids=[o["attachment_id"]]),
+    "dispatch_targets": lambda o: dict(case_id=o["case"].id),
+    "report_case": lambda o: dict(
+        case=NewCase(
+            CaseSource.RESIDENT,
+            CaseCategory.PUBLIC_ORDER,
+            "别人辖区的事件",
+            grid_id=o["grid_id"],
+        )
+    ),
+    "take_step": lambda o: dict(case_id=o["case"].id, action=Action.URGE, expected_version=1),
+    "attach": lambda o: dict(
+        case=o["case"].id, file=FileData("x.jpg", b"\xff\xd8\xff"), kind=AttachmentKind.PHOTO
+    ),
+    "save_tour": lambda o: dict(tour=Tour("外面", (o["camera"].id,), 15)),
+    "delete_tour": lambda o: dict(name="外面"),
+    "camera_credentials": lambda o: dict(camera_id=o["camera"].id),
+    "stored_camera": lambda o: dict(camera_id=o["camera"].id),
+    "add_camera": lambda o: dict(data=camera_input(o["camera"])),
+    "update_camera": lambda o: dict(camera_id=o["camera"].id, data=camera_input(o["camera"])),
+    "import_cameras_csv": lambda o: dict(file=FileData("cameras.csv", CAMERAS_CSV.encode())),
+    "test_camera_url": lambda o: dict(data=camera_input(o["camera"]), camera_id=o["camera"].id),
+    "import_grids": lambda o: dict(file=FileData("grids.geojson", GRIDS_GEOJSON), replace=True),
+}
+
+# The reads that answer a leader, with only what is theirs in it (checked below).
+FILTERED = {
+    "load_console",
+    "changes_since",
+    "take_bulk_step",  # refused case by case, in its answer
+    "search_places",
+    "figures_overview",
+    "figures_trace",
+    "figures_trace_day",
+    "monthly_report",
+    "tours",
+    "camera_list",
+    "cameras_csv",
+}
+
+
+def test_every_call_is_listed_here():
+    assert set(REFUSED) | FILTERED == set(CALLS), "a new call needs its jurisdiction test"
+    assert not set(REFUSED) & FILTERED
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_a_leader_is_refused_outside_the_community(server, database, outside, name):
+    leader = log_in(server, "leader")
+    case = outside["case"]
+    before = versions(database, case.id)
+    with database.session() as session:
+        events_before = session.scalar(select(CaseEvent.id).order_by(CaseEvent.id.desc()).limit(1))
+    status, answer = raw(server, leader, name, **REFUSED[name](outside))
+    assert status == 403, (name, status, answer)
+    assert answer["error"] in ("PermissionDenied", "TransitionRefused", "OutsideJurisdiction")
+    assert answer["message"]
+    assert versions(database, case.id) == before
+    with database.session() as session:
+        events_after = session.scalar(select(CaseEvent.id).order_by(CaseEvent.id.desc()).limit(1))
+    assert events_after == events_before  # nothing written anywhere
+    # Credentials never leave in an answer that refuses.
+    assert "password" not in json.dumps(answer).lower() or name == "test_camera_url"
+
+
+def test_a_leaders_reads_hold_only_the_community(server, outside):
+    leader, duty = log_in(server, "leader"), log_in(server, "duty")
+    case, camera = outside["case"], outside["camera"]
+    own_center = outside["leader_center"]
+    data = leader.load_console()
+    assert data.rows and case.id not in {row.id for row in data.rows}
+    assert all(row.center_id == own_center for row in data.rows)
+    assert camera.id not in {c.id for c in data.cameras}
+    assert leader.changes_since(data.mark).rows == ()
+    # A bulk step names the case: refused in the answer, nothing done.
+    bulk = leader.take_bulk_step({case.id: outside["version"]}, Action.URGE, comment="催办")
+    assert bulk.value.done == 0 and "jurisdiction" in bulk.value.refused[0]
+    assert all(hit.id != outside["grid_id"] for hit in leader.search_places("网格", 50))
+    period, now = Period.parse("2026-11"), dt.datetime(2026, 11, 26, 16)
+    overview = leader.figures_overview(period, now)
+    assert overview.total.key == own_center
+    everyone = duty.figures_overview(period, now)
+    other_center = next(row.key for row in everyone.rows["center"] if row.key != own_center)
+    assert leader.figures_trace(period, "center", other_center, "intake", now).ids == ()
+    day = leader.figures_trace_day(dt.date(2026, 11, 20), "intake", now)
+    duty_day = duty.figures_trace_day(dt.date(2026, 11, 20), "intake", now)
+    assert set(day.ids) < set(duty_day.ids)
+    assert leader.monthly_report(period).center_id == own_center
+    assert all(camera.id not in tour.camera_ids for tour in leader.tours())
+    assert camera.id not in {c.id for c in leader.camera_list()}
+    status, answer = raw(server, leader, "cameras_csv")
+    csv_text = answer["body"]
+    assert status == 200 and csv_text.count("\n") == len(leader.camera_list()) + 1
+    assert camera.device_id not in csv_text
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+def test_bad_requests_get_a_clear_4xx_and_change_nothing(server, database, outside):
+    duty = log_in(server, "duty")
+    auth = {"Authorization": f"Bearer {duty.token}"}
+    url = f"{server.url}{API}/call/take_step"
+    case = outside["case"]
+    before = versions(database, case.id)
+
+    def post(body, headers=None, content=None):
+        headers = {**auth, "X-Request-Id": uuid.uuid4().hex, **(headers or {})}
+        if content is not None:
+            return httpx.post(url, content=content, headers=headers)
+        return httpx.post(url, json=body, headers=headers)
+
+    cases = {
+        "malformed JSON": post(None, {"Content-Type": "application/json"}, b'{"args": {'),
+        "not an object": post(None, {"Content-Type": "application/json"}, b"[1, 2]"),
+        "wrong type": post({"args": {"case_id": "x", "action": "urge", "expected_version": 1}}),
+        "wrong enum": post(
+            {"args": {"case_id": case.id, "action": "explode", "expected_version": before}}
+        ),
+        "unknown argument": post(
+            {"args": {"case_id": case.id, "action": "urge", "expected_version": before, "as": 1}}
+        ),
+        "missing argument": post({"args": {"case_id": case.id}}),
+        "unknown field": post({"args": {}, "user": "admin"}),
+    }
+    for what, response in cases.items():
+        assert response.status_code == 422, (what, response.status_code, response.text)
+        body = response.json()
+        assert body["error"] in ("BadRequest", "WireError") and body["message"], what
+    oversized = httpx.post(
+        f"{server.url}{API}/login",
+        content=b'{"username": "' + b"x" * 10_000 + b'", "password": "y"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert oversized.status_code == 413
+    unknown = httpx.post(f"{server.url}{API}/call/drop_everything", json={"args": {}}, headers=auth)
+    assert unknown.status_code == 404
+    no_token = httpx.post(f"{server.url}{API}/call/load_console", json={"args": {}})
+    assert no_token.status_code == 401
+    forged = httpx.post(
+        f"{server.url}{API}/call/load_console",
+        json={"args": {}},
+        headers={"Authorization": "Bearer " + "A" * 43},
+    )
+    assert forged.status_code == 401 and forged.json()["error"] == "SessionEnded"
+    no_id = httpx.post(
+        url,
+        json={"args": {"case_id": case.id, "action": "urge", "expected_version": before}},
+        headers=auth,
+    )
+    assert no_id.status_code == 422 and "X-Request-Id" in no_id.json()["message"]
+    assert versions(database, case.id) == before
+
+
+def test_a_replayed_write_is_refused(server, database, outside):
+    duty = log_in(server, "duty")
+    case = outside["case"]
+    before = versions(database, case.id)
+    headers = {
+        "Authorization": f"Bearer {duty.token}",
+        "X-Request-Id": "replay-" + uuid.uuid4().hex,
+    }
+    body = {
+        "args": {"case_id": case.id, "action": "urge", "expected_version": before, "comment": "催"}
+    }
+    first = httpx.post(f"{server.url}{API}/call/take_step", json=body, headers=headers)
+    assert first.status_code == 200, first.text
+    assert versions(database, case.id) == before + 1
+    again = httpx.post(f"{server.url}{API}/call/take_step", json=body, headers=headers)
+    assert again.status_code == 409 and again.json()["error"] == "Replayed"
+    assert versions(database, case.id) == before + 1
+    outside["version"] = before + 1
+
+
+def test_rate_limits_hold_under_a_burst(server):
+    duty = log_in(server, "duty")
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def burst():
+        with httpx.Client(headers={"Authorization": f"Bearer {duty.token}"}) as client:
+            for _ in range(60):
+                status = client.post(f"{server.url}{API}/call/tours", json={"args": {}}).status_code
+                with lock:
+                    statuses.append(status)
+
+    threads = [threading.Thread(target=burst) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(statuses) <= {200, 429}
+    assert statuses.count(429) > 0 and statuses.count(200) >= 120  # the burst, then refused
+    other = log_in(server, "supervisor")  # another session is not slowed down
+    assert other.tours() is not None
+
+
+# --- pushed changes --------------------------------------------------------------------------------
+
+
+class Collector:
+    """What a subscription receives, for a test to wait on."""
+
+    def __init__(self):
+        self.updates, self.states = [], []
+        self.changed = threading.Condition()
+
+    def on_update(self, update):
+        with self.changed:
+            self.updates.append(update)
+            self.changed.notify_all()
+
+    def on_state(self, connected, why):
+        with self.changed:
+            self.states.append(connected)
+            self.changed.notify_all()
+
+    def wait_for(self, predicate, timeout=10.0):
+        with self.changed:
+            assert self.changed.wait_for(predicate, timeout), "not within the time"
+
+    def case_events(self, case_id):
+        return [
+            update.changes
+            for update in self.updates
+            if case_id in update.changes.cases or case_id in {r.id for r in update.rows}
+        ]
+
+
+def test_pushes_reach_only_the_jurisdiction_they_cover(server, outside):
+    duty, leader = log_in(server, "duty"), log_in(server, "leader")
+    seen_by = {}
+    subscriptions = []
+    for name, backend in (("duty", duty), ("leader", leader)):
+        collector = Collector()
+        subscriptions.append(
+            backend.subscribe(backend.load_console().mark, collector.on_update, collector.on_state)
+        )
+        collector.wait_for(lambda c=collector: c.states[-1:] == [True])
+        seen_by[name] = collector
+    try:
+        case = outside["case"]
+        started = time.monotonic()
+        change = duty.take_step(
+            case.id, Action.URGE, expected_version=outside["version"], comment="请尽快"
+        )
+        outside["version"] = change.value.version
+        seen_by["duty"].wait_for(lambda: seen_by["duty"].case_events(case.id), timeout=5)
+        assert time.monotonic() - started < 5
+        # The leader's own case: pushed to the leader too.
+        own = leader.load_console().rows[0]
+        duty.take_step(own.id, Action.URGE, expected_version=own.version, comment="催")
+        seen_by["leader"].wait_for(lambda: seen_by["leader"].case_events(own.id), timeout=5)
+        assert seen_by["leader"].case_events(case.id) == []  # never the other community's
+    finally:
+        for subscription in subscriptions:
+            subscription.close()
+
+
+def test_reconnect_after_a_restart_misses_nothing(center_db, database):
+    with CenterServer(center_db) as restartable:
+        duty = log_in(restartable, "duty")
+        collector = Collector()
+        subscription = duty.subscribe(
+            duty.load_console().mark, collector.on_update, collector.on_state
+        )
+        try:
+            collector.wait_for(lambda: collector.states[-1:] == [True])
+            rows = [r for r in duty.load_console().rows if r.state.is_open][:3]
+            restartable.stop()
+            collector.wait_for(lambda: collector.states[-1:] == [False])
+            # While the server is down another server of the center (here: the core itself)
+            # takes a step.
+            local = demo_backend(database, "duty", now=duty.clock.now())
+            down = local.take_step(
+                rows[0].id,
+                Action.URGE,
+                expected_version=versions(database, rows[0].id),
+                comment="服务器停机时",
+            )
+            restartable.start()
+            collector.wait_for(lambda: collector.states[-1:] == [True], timeout=20)
+            collector.wait_for(lambda: collector.case_events(rows[0].id))
+            # A step after the restart (the old token still holds: sessions live in the database).
+            up = duty.take_step(
+                rows[1].id,
+                Action.URGE,
+                expected_version=versions(database, rows[1].id),
+                comment="恢复后",
+            )
+            collector.wait_for(lambda: collector.case_events(rows[1].id))
+            time.sleep(0.5)  # anything twice would have come by now
+            assert len(collector.case_events(rows[0].id)) == 1
+            assert len(collector.case_events(rows[1].id)) == 1
+            pushed = {r.id: r.version for u in collector.updates for r in u.rows}
+            assert pushed[rows[0].id] == down.value.version
+            assert pushed[rows[1].id] == up.value.version
+        finally:
+            subscription.close()
+
+
+def test_several_workers_behind_one_port_stay_correct(center_db):
+    """Two uvicorn workers: a session opened at one works at the other (sessions live in the
+    database), and a write at either reaches every feed at both (PostgreSQL NOTIFY)."""
+    with CenterServer(center_db, "--workers", "2") as pair:
+        backends = [log_in(pair, "duty") for _ in range(4)]
+        collectors = [Collector() for _ in backends]
+        subscriptions = [
+            backend.subscribe(backend.load_console().mark, c.on_update, c.on_state)
+            for backend, c in zip(backends, collectors, strict=True)
+        ]
+        try:
+            for collector in collectors:
+                collector.wait_for(lambda c=collector: c.states[-1:] == [True])
+            rows = [r for r in backends[0].load_console().rows if r.state.is_open][:4]
+            for backend, row in zip(backends, rows, strict=True):
+                for _ in range(3):  # each request may land at either worker
+                    assert backend.case_detail(row.id).code == row.code
+                backend.take_step(row.id, Action.URGE, expected_version=row.version, comment="催")
+            for collector in collectors:
+                for row in rows:
+                    collector.wait_for(lambda c=collector, r=row: c.case_events(r.id), timeout=5)
+        finally:
+            for subscription in subscriptions:
+                subscription.close()
