@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commandcenter.access.accounts import Actor
+from commandcenter.access.cases import may_see
 from commandcenter.cameras.rows import CameraRow, camera_rows
 from commandcenter.cases import board
 from commandcenter.cases.board import BoardMark
@@ -27,8 +29,8 @@ from commandcenter.cases.rows import CaseRow
 from commandcenter.domain.changes import ChangeKind, Changes
 from commandcenter.domain.enums import CaseState
 from commandcenter.jurisdiction.tree import UnitNode, static_tree
-from commandcenter.storage.models import ChangeLogEntry
-from commandcenter.storage.watermark import Watermark, read_watermark, rows_since
+from commandcenter.storage.models import Case, ChangeLogEntry
+from commandcenter.storage.watermark import Watermark, chunks, read_watermark, rows_since
 from commandcenter.video.wall import Tour, load_tours
 
 _LOG = ChangeLogEntry.__table__
@@ -126,3 +128,63 @@ def changes_since(session: Session, actor: Actor, now: dt.datetime, mark: FeedMa
         month=month_closures(session, actor, now) if closed else None,
         checked_at=now,
     )
+
+
+# --- one reading for many feeds (the server) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseScope:
+    """Where a changed case is and who holds it: what ``may_see`` reads."""
+
+    id: int
+    center_id: int | None
+    holder_center_id: int | None
+    holder_department_id: int | None
+    holder_user_id: int | None
+
+
+@dataclass(frozen=True)
+class CenterChanges:
+    """What changed in the whole center after a mark, before any jurisdiction: read once by a
+    server for all its feeds, so that only the feeds it concerns read their actor's rows."""
+
+    mark: FeedMark
+    cases: tuple[CaseScope, ...] = ()
+    other: bool = False  # grids, cameras, tours or settings: every feed looks
+    new_day: bool = False
+
+
+def center_changes(session: Session, now: dt.datetime, mark: FeedMark) -> CenterChanges:
+    if mark.board.day != now.date():
+        return CenterChanges(read_mark(session, now), new_day=True)
+    case_ids, archive = board.changed_case_ids(session, mark.board.archive)
+    entries, log_mark = rows_since(session, mark.log, _LOG.c.id)
+    scopes: list[CaseScope] = []
+    cases = Case.__table__.c
+    for chunk in chunks(sorted(case_ids)):
+        scopes += [
+            CaseScope(*row)
+            for row in session.execute(
+                select(
+                    cases.id,
+                    cases.center_id,
+                    cases.holder_center_id,
+                    cases.holder_department_id,
+                    cases.holder_user_id,
+                ).where(cases.id.in_(chunk))
+            )
+        ]
+    mark = FeedMark(board.BoardMark(archive, now.date()), log_mark)
+    return CenterChanges(mark, tuple(scopes), other=bool(entries))
+
+
+def concerns(actor: Actor, changes: CenterChanges) -> bool:
+    """Must this actor's feed read what changed (``changes_since``)? Yes for a case it may see
+    (``may_see``, the one rule); for a department, any case (one it held may have left it);
+    for the rest of the change log, and a new day, everyone."""
+    if changes.new_day or changes.other:
+        return True
+    if actor.department_id is not None:
+        return bool(changes.cases)
+    return any(may_see(actor, case) for case in changes.cases)

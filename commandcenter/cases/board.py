@@ -179,10 +179,16 @@ def changes_since(
 ) -> BoardChanges:
     """The cases with archive entries after ``mark``: changed rows that stay on the board, and
     ids that leave it. (A new day is a new board: ``load_board`` again.)"""
-    entries, archive = rows_since(session, mark.archive, _EVENTS.c.id, _EVENTS.c.case_id)
-    case_ids = {case_id for _, case_id in entries}
+    case_ids, archive = changed_case_ids(session, mark.archive)
     changed, removed = rows_of(session, actor, now, case_ids)
     return BoardChanges(BoardMark(archive, now.date()), changed, removed)
+
+
+def changed_case_ids(session: Session, mark: Watermark) -> tuple[set[int], Watermark]:
+    """The ids of the cases with archive entries after ``mark`` (for everyone: no jurisdiction
+    yet), and the archive's watermark after them."""
+    entries, archive = rows_since(session, mark, _EVENTS.c.id, _EVENTS.c.case_id)
+    return {case_id for _, case_id in entries}, archive
 
 
 def rows_of(

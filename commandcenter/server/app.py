@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, text
 
 from commandcenter import clock as clocks
-from commandcenter.backend.feed import FeedMark, FeedUpdate
+from commandcenter.backend.feed import FeedMark, FeedUpdate, center_changes, read_mark
 from commandcenter.backend.local import LocalBackend
 from commandcenter.backend.transactions import database_errors
 from commandcenter.backend.wire import WireError, decode, decode_value, encode
@@ -59,7 +59,7 @@ from commandcenter.errors import (
     TransitionRefused,
 )
 from commandcenter.server.calls import CALLS
-from commandcenter.server.push import FALLBACK_S, ChangeSignal, NotifyListener
+from commandcenter.server.push import ChangeSignal, FeedHub, NotifyListener
 from commandcenter.server.sessions import Caller, NotLoggedIn, SessionPolicy, Sessions
 from commandcenter.storage.database import Database, open_database
 from commandcenter.storage.models import UsedRequestId
@@ -203,11 +203,16 @@ def create_app(settings: ServerSettings) -> FastAPI:
         if database.dialect == "postgresql":
             listener = NotifyListener(settings.database_url, signal)
             listener.start()
-        ticker = asyncio.create_task(_fallback_ticks(signal))
+        hub = FeedHub(
+            lambda mark: _center_changes(database, settings.clock, mark),
+            lambda: _read_mark(database, settings.clock),
+        )
+        state["hub"] = hub
+        reader = asyncio.create_task(hub.run(signal, run_in_threadpool))
         try:
             yield
         finally:
-            ticker.cancel()
+            reader.cancel()
             if listener is not None:
                 listener.stop()
             database.dispose()
@@ -341,7 +346,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         except WebSocketDisconnect:
             return
         backend = LocalBackend(database(), caller.actor, settings.clock)
-        await _serve_feed(ws, backend, mark, signal, sessions(), _token(ws))
+        await _serve_feed(ws, backend, mark, state["hub"], sessions(), _token(ws))
 
     return app
 
@@ -384,16 +389,19 @@ def _use_request_id(database: Database, caller: Caller, request_id: str | None, 
         ) from None
 
 
-async def _fallback_ticks(signal: ChangeSignal) -> None:
-    while True:
-        await asyncio.sleep(FALLBACK_S)
-        signal.bump()
+def _center_changes(database: Database, clock, mark: FeedMark):
+    with database_errors("reading what changed"), database.session() as session:
+        return center_changes(session, clock.now(), mark)
 
 
-async def _serve_feed(
-    ws: WebSocket, backend: LocalBackend, mark: FeedMark, signal, sessions, token
-):
-    """Send what changed after the client's mark, now and on every change, until it goes."""
+def _read_mark(database: Database, clock) -> FeedMark:
+    with database_errors("reading what changed"), database.session() as session:
+        return read_mark(session, clock.now())
+
+
+async def _serve_feed(ws: WebSocket, backend: LocalBackend, mark: FeedMark, hub, sessions, token):
+    """Send what changed after the client's mark, now and whenever the hub says a change
+    concerns this client, until it goes."""
     asked = asyncio.Event()
 
     async def listen() -> None:  # the client may ask for a look now (after its own write)
@@ -403,26 +411,34 @@ async def _serve_feed(
                 asked.set()
 
     listener = asyncio.create_task(listen())
-    seen = -1
+    key, wake = hub.add(backend.actor)
     checked_session = time.monotonic()
     try:
         while not listener.done():
-            asked.clear()
-            update: FeedUpdate = await run_in_threadpool(backend.changes_since, mark)
-            if update:
-                mark = update.mark
-                await ws.send_text(json.dumps(encode(update), ensure_ascii=False))
+            if not wake.is_set() and not asked.is_set():
+                waiters = [asyncio.create_task(wake.wait()), asyncio.create_task(asked.wait())]
+                await asyncio.wait(
+                    {*waiters, listener},
+                    timeout=SESSION_CHECK_S,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                for waiter in waiters:
+                    waiter.cancel()
             if time.monotonic() - checked_session > SESSION_CHECK_S:
                 checked_session = time.monotonic()
                 await run_in_threadpool(sessions.caller, token)  # NotLoggedIn ends the feed
-            version = signal.version
-            if version == seen:
-                waiter = asyncio.create_task(signal.wait_past(seen, FALLBACK_S * 2))
-                asker = asyncio.create_task(asked.wait())
-                await asyncio.wait({waiter, asker, listener}, return_when=asyncio.FIRST_COMPLETED)
-                waiter.cancel()
-                asker.cancel()
-            seen = signal.version
+            if not wake.is_set() and not asked.is_set():
+                continue
+            wake.clear()
+            asked.clear()
+            since = mark
+            update: FeedUpdate = await hub.shared(
+                (backend.actor, since, hub.round),
+                lambda since=since: run_in_threadpool(backend.changes_since, since),
+            )
+            if update:
+                mark = update.mark
+                await ws.send_text(json.dumps(encode(update), ensure_ascii=False))
     except (WebSocketDisconnect, RuntimeError):
         pass
     except CommandCenterError as error:
@@ -430,6 +446,7 @@ async def _serve_feed(
             code = 4401 if isinstance(error, AuthenticationFailed) else 4503
             await ws.close(code=code, reason=str(error)[:120])
     finally:
+        hub.remove(key)
         listener.cancel()
 
 

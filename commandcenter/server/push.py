@@ -99,3 +99,74 @@ class NotifyListener(threading.Thread):
                 log.warning("listening for changes failed: %s", error)
                 self._stop.wait(delay)
                 delay = min(delay * 2, RECONNECT_S[1])
+
+
+class FeedHub:
+    """One worker's reading of what changed, shared by all its feeds.
+
+    On every bump of the signal (and every ``FALLBACK_S``) the hub reads what changed in the
+    whole center once (``center_changes``: case ids with their place and holders, and whether
+    the change log moved), then wakes only the feeds it concerns (``concerns``, asking
+    ``may_see``). A woken feed reads its actor's rows after its own mark; feeds of the same
+    actor at the same mark share one reading (``shared``). A feed registers before its first
+    reading, so a change committed meanwhile wakes it again: nothing is missed, and the marks
+    make sure nothing comes twice.
+    """
+
+    def __init__(self, read_center_changes, read_mark):
+        self._read_changes = read_center_changes  # (mark) -> CenterChanges, blocking
+        self._read_mark = read_mark  # () -> FeedMark, blocking
+        self.mark = None
+        self.round = 0  # readings of the hub so far: a feed's reading is keyed by it
+        self._feeds: dict[int, tuple[object, asyncio.Event]] = {}
+        self._readings: dict[tuple, asyncio.Future] = {}
+
+    def add(self, actor) -> tuple[int, asyncio.Event]:
+        wake = asyncio.Event()
+        wake.set()  # its first reading
+        key = id(wake)
+        self._feeds[key] = (actor, wake)
+        return key, wake
+
+    def remove(self, key: int) -> None:
+        self._feeds.pop(key, None)
+
+    @property
+    def feeds(self) -> int:
+        return len(self._feeds)
+
+    async def run(self, signal: ChangeSignal, run_blocking) -> None:
+        from commandcenter.backend.feed import concerns
+
+        seen = -1
+        while True:
+            if signal.version == seen:
+                await signal.wait_past(seen, FALLBACK_S)
+            seen = signal.version
+            try:
+                if self.mark is None:
+                    self.mark = await run_blocking(self._read_mark)
+                    changes = None  # a fresh start: every feed looks
+                else:
+                    changes = await run_blocking(self._read_changes, self.mark)
+                    self.mark = changes.mark
+            except Exception as error:  # the database is away: every feed looks when back
+                log.warning("reading what changed failed: %s", error)
+                self.mark = None
+                await asyncio.sleep(1.0)
+                continue
+            self.round += 1
+            for actor, wake in list(self._feeds.values()):
+                if changes is None or concerns(actor, changes):
+                    wake.set()
+
+    async def shared(self, key: tuple, read):
+        """``await read()`` once for every feed asking with the same key at the same time. The
+        key holds the hub's ``round`` when the feed looked: a reading started in that round
+        began after the change that woke any feed of the round had committed."""
+        future = self._readings.get(key)
+        if future is None:
+            future = asyncio.ensure_future(read())
+            self._readings[key] = future
+            future.add_done_callback(lambda _f: self._readings.pop(key, None))
+        return await asyncio.shield(future)
