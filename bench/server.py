@@ -5,20 +5,25 @@ Starts a PostgreSQL server (``tests/pg_server.py``), builds the demo district in
 this process (asyncio: httpx for calls, websockets for the pushed feed), each with its own
 session, connection and feed, as separate machines would:
 
-- consoles (duty officers, 50): log in, load the console, follow the feed; every ``3 s`` on
-  average (Poisson) one operation: a case's detail (70 %), its history (10 %) or a step on a
-  case of the board (urge, 20 %, at the version the console last saw: a conflict counts as an
-  answer, not an error);
-- field devices (grid managers, 200): log in, follow their own feed; every ``20 s`` on average
-  report a new case in their grid (30 %) or read a case's detail (70 %).
+- consoles (50): the center staff of the demo district, each its own account — 13 duty
+  officers, 2 dispatchers, 2 supervisors, 8 grid leaders, 25 department handlers — log in,
+  load the console, follow the feed; every ``3 s`` on average (Poisson) one operation: a
+  case's detail (70 %), its history (10 %) or, for the roles that may, a step on a case of
+  the board (urge, 20 %, at the version the console last saw: a conflict counts as an answer,
+  not an error; the other roles read instead);
+- field devices (200): the 84 grid managers' accounts, two or three devices each, log in,
+  follow their own feed; every ``20 s`` on average report a new case in their grid (30 %) or
+  read a case's detail (70 %).
+
+Every demo account is given the demo password here (one argon2 hash, copied).
 
 Measured over ``--seconds`` (300: five minutes) of that steady load, after a warm-up:
 
 - operations per second, and each operation's latency (p50, p95, worst) by kind;
 - commit → push: for every write, the time from the write's answer reaching its writer to the
-  pushed row (that version or a later one) reaching each client that must see it (every
-  console; for a report, its device too); per write the slowest of those clients: p50, p95 and
-  the worst. Pushes that never came within 10 s are counted (must be 0);
+  pushed row (that version or a later one) reaching each client that must see it (``may_see``
+  of the client's actor on the case as it stands after the run); per write the slowest of
+  those clients: p50, p95 and the worst. Pushes that never came are counted (must be 0);
 - the server's memory (resident set of the server and its workers) every 5 s: at the start of
   the measured run, at its end, the highest, and the growth over the second half;
 - then ``--saturate`` seconds (20) with every console sending its next operation as soon as
@@ -30,7 +35,7 @@ server (``/health``: the floor of a round trip on loopback). The bench's clients
 machine's cores with the server: the load average is printed with the figures.
 
     .venv/bin/python bench/server.py             # 50 consoles, 200 devices, 5 minutes
-    .venv/bin/python bench/server.py --quick     # 10 consoles, 40 devices, ~30 s in all
+    .venv/bin/python bench/server.py --quick     # 5 consoles, 20 devices, within 30 s
 
 The last line of the output is one line of JSON with every figure.
 """
@@ -57,13 +62,23 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import httpx  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
-from commandcenter.backend.wire import encode  # noqa: E402
+from commandcenter.access.accounts import Actor  # noqa: E402
+from commandcenter.access.cases import may_see  # noqa: E402
+from commandcenter.backend.wire import decode, encode  # noqa: E402
 from commandcenter.cases.operations import NewCase  # noqa: E402
 from commandcenter.demo.accounts import DEMO_PASSWORD  # noqa: E402
-from commandcenter.domain.enums import CaseCategory, CaseSource  # noqa: E402
+from commandcenter.domain.enums import CaseCategory, CaseSource, Role  # noqa: E402
 
 API = "/api/v1"
 PUSH_GIVE_UP_S = 10.0
+CONSOLE_ROLES = [
+    Role.DUTY_OFFICER,
+    Role.DISPATCHER,
+    Role.SUPERVISOR,
+    Role.GRID_LEADER,
+    Role.DEPARTMENT_HANDLER,
+]
+STEPPING_ROLES = {Role.DUTY_OFFICER, Role.DISPATCHER, Role.SUPERVISOR, Role.GRID_LEADER}
 MEMORY_EVERY_S = 5.0
 
 
@@ -116,8 +131,7 @@ class Pending:
     version: int
     answered: float  # perf_counter when the writer had the answer
     sent: float
-    expected: set[int]
-    arrived: dict[int, float] = field(default_factory=dict)
+    arrived: dict[int, float] = field(default_factory=dict)  # client -> when its push came
 
 
 @dataclass
@@ -138,7 +152,7 @@ class Results:
 
     def arrived(self, client: int, case_id: int, version: int, at: float) -> None:
         for write in self.pending.get(case_id, ()):
-            if write.version <= version and client in write.expected:
+            if write.version <= version:
                 write.arrived.setdefault(client, at)
 
 
@@ -153,12 +167,15 @@ class Client:
         self.connected = asyncio.Event()
 
     async def start(self, username: str) -> None:
+        self.username = username
         self.http = httpx.AsyncClient(base_url=self.url + API, timeout=60)
         answer = await self.http.post(
             "/login", json={"username": username, "password": DEMO_PASSWORD}
         )
         answer.raise_for_status()
         self.token = answer.json()["token"]
+        self.actor = decode(Actor, answer.json()["actor"])
+        self.may_step = self.actor.role in STEPPING_ROLES
         self.http.headers["Authorization"] = f"Bearer {self.token}"
         data = (await self.call("load_console")).json()["body"]
         for row in data["rows"]:
@@ -209,12 +226,15 @@ class Client:
             return None, started
         return answer.json(), started
 
-    async def one_operation(self, consoles: list[int]) -> None:
+    async def one_operation(self) -> None:
         case_ids = list(self.versions)
         draw = self.rng.random()
         if self.kind == "console":
+            if not case_ids:
+                await self.timed("console read", "tours")
+                return
             case_id = self.rng.choice(case_ids)
-            if draw < 0.7:
+            if draw < 0.7 or (draw >= 0.8 and not self.may_step):
                 await self.timed("console read", "case_detail", case_id=case_id)
             elif draw < 0.8:
                 await self.timed("console history", "case_history", case_id=case_id)
@@ -229,7 +249,7 @@ class Client:
                     comment="请尽快处置",
                 )
                 if answer is not None:
-                    self.note_write(answer, sent, set(consoles))
+                    self.note_write(answer, sent)
             return
         if draw < 0.3 and self.grid_id is not None:
             case = NewCase(
@@ -247,28 +267,30 @@ class Client:
                 allow_duplicate=True,
             )
             if answer is not None:
-                self.note_write(answer, sent, set(consoles) | {self.index})
+                self.note_write(answer, sent)
         elif case_ids:
             await self.timed("device read", "case_detail", case_id=self.rng.choice(case_ids))
 
-    def note_write(self, answer: dict, sent: float, expected: set[int]) -> None:
+    def note_write(self, answer: dict, sent: float) -> None:
         if not self.results.measuring:
             return
         value = answer["body"]["value"]
-        write = Pending(value["case_id"], value["version"], time.perf_counter(), sent, expected)
+        write = Pending(value["case_id"], value["version"], time.perf_counter(), sent)
         self.results.pending.setdefault(write.case_id, []).append(write)
         self.results.done.append(write)
 
-    async def run(self, period_s: float, until: float, consoles: list[int]) -> None:
-        await asyncio.sleep(self.rng.uniform(0, period_s))
-        while time.perf_counter() < until:
-            await self.one_operation(consoles)
-            await asyncio.sleep(self.rng.expovariate(1 / period_s))
+    async def run(self, period_s: float, until: float) -> None:
+        pause = self.rng.uniform(0, period_s)
+        while time.perf_counter() + pause < until:
+            await asyncio.sleep(pause)
+            await self.one_operation()
+            pause = self.rng.expovariate(1 / period_s)
+        await asyncio.sleep(max(0.0, until - time.perf_counter()))
 
-    async def saturate(self, until: float, consoles: list[int]) -> int:
+    async def saturate(self, until: float) -> int:
         count = 0
         while time.perf_counter() < until:
-            await self.one_operation(consoles)
+            await self.one_operation()
             count += 1
         return count
 
@@ -301,8 +323,9 @@ async def measure_floor(url: str, rounds: int = 200) -> float:
     return statistics.median(times)
 
 
-async def run_load(args, server, results: Results) -> dict:
+async def run_load(args, server, results: Results, accounts, case_scopes) -> dict:
     rng = random.Random(2026)
+    consoles, devices = accounts
     clients = [
         Client(i, "console" if i < args.consoles else "device", server.url, results, rng)
         for i in range(args.consoles + args.devices)
@@ -311,26 +334,26 @@ async def run_load(args, server, results: Results) -> dict:
     for offset in range(0, len(clients), 25):  # a shift logging in
         batch = clients[offset : offset + 25]
         await asyncio.gather(
-            *(c.start("duty" if c.kind == "console" else "gridman") for c in batch)
+            *(
+                c.start(
+                    consoles[c.index % len(consoles)]
+                    if c.kind == "console"
+                    else devices[c.index % len(devices)]
+                )
+                for c in batch
+            )
         )
     print(
         f"{len(clients)} clients logged in and following in {time.perf_counter() - started:.1f} s"
     )
-    consoles = [c.index for c in clients if c.kind == "console"]
     floor = await measure_floor(server.url)
+
+    def period(client) -> float:
+        return args.console_period if client.kind == "console" else args.device_period
 
     # Warm-up, then the measured steady load with the server's memory sampled.
     warm_until = time.perf_counter() + args.warmup
-    await asyncio.gather(
-        *(
-            c.run(
-                args.console_period if c.kind == "console" else args.device_period,
-                warm_until,
-                consoles,
-            )
-            for c in clients
-        )
-    )
+    await asyncio.gather(*(c.run(period(c), warm_until) for c in clients))
     results.measuring = True
     memory: list[tuple[float, int]] = []
 
@@ -342,25 +365,20 @@ async def run_load(args, server, results: Results) -> dict:
 
     began = time.perf_counter()
     until = began + args.seconds
-    await asyncio.gather(
-        sample_memory(until),
-        *(
-            c.run(
-                args.console_period if c.kind == "console" else args.device_period, until, consoles
-            )
-            for c in clients
-        ),
-    )
+    await asyncio.gather(sample_memory(until), *(c.run(period(c), until) for c in clients))
     elapsed = time.perf_counter() - began
-    await asyncio.sleep(PUSH_GIVE_UP_S if args.seconds >= 60 else 3.0)  # late pushes
     results.measuring = False
+    await asyncio.sleep(PUSH_GIVE_UP_S if args.seconds >= 60 else 2.0)  # late pushes
     load_average = os.getloadavg()
 
+    # Who had to get each write: may_see of each client's actor on the case as it stands.
+    scopes = case_scopes({write.case_id for write in results.done})
     ops = sum(len(v) for v in results.latencies.values())
     push_answer, push_sent, missing = [], [], 0
     for write in results.done:
-        late = [write.arrived[c] for c in write.expected if c in write.arrived]
-        missing += len(write.expected) - len(late)
+        expected = [c.index for c in clients if may_see(c.actor, scopes[write.case_id])]
+        late = [write.arrived[c] for c in expected if c in write.arrived]
+        missing += len(expected) - len(late)
         if late:
             push_answer.append(max(0.0, max(late) - write.answered))
             push_sent.append(max(late) - write.sent)
@@ -380,7 +398,7 @@ async def run_load(args, server, results: Results) -> dict:
             "start": round(memory[0][1] / 2**20, 1),
             "end": round(memory[-1][1] / 2**20, 1),
             "max": round(max(r for _, r in memory) / 2**20, 1),
-            "second_half_growth": round((half[-1] - half[0]) / 2**20, 1) if half else None,
+            "second_half_growth": round((half[-1] - half[0]) / 2**20, 1) if half else 0.0,
             "samples": len(memory),
         },
         "load_average": [round(x, 2) for x in load_average],
@@ -392,7 +410,7 @@ async def run_load(args, server, results: Results) -> dict:
     results.measuring = True
     sat_began = time.perf_counter()
     counts = await asyncio.gather(
-        *(c.saturate(sat_began + args.saturate, consoles) for c in clients if c.kind == "console")
+        *(c.saturate(sat_began + args.saturate) for c in clients if c.kind == "console")
     )
     sat_elapsed = time.perf_counter() - sat_began
     results.measuring = False
@@ -406,6 +424,53 @@ async def run_load(args, server, results: Results) -> dict:
     for client in clients:
         await client.close()
     return {"steady": steady, "saturated": saturated}
+
+
+def demo_accounts(database) -> tuple[list[str], list[str]]:
+    """The consoles' and the devices' accounts, every one given the demo password (one
+    argon2 hash, copied: hashing 150 passwords would take longer than the quick run)."""
+    from sqlalchemy import select, update
+
+    from commandcenter.access.accounts import hash_password
+    from commandcenter.storage.models import User
+
+    with database.writer() as session, session.begin():
+        session.execute(
+            update(User).values(
+                password_hash=hash_password(DEMO_PASSWORD), must_change_password=False
+            )
+        )
+        users = session.execute(select(User.username, User.role).order_by(User.id)).all()
+    consoles = [u for u, role in users if role in CONSOLE_ROLES]
+    devices = [u for u, role in users if role is Role.GRID_MANAGER]
+    consoles.sort(key=lambda name: CONSOLE_ROLES.index(dict(users)[name]))
+    return consoles, devices
+
+
+def case_scopes_reader(url: str):
+    def read(case_ids) -> dict:
+        from commandcenter.backend.feed import CaseScope
+        from commandcenter.storage import open_database
+        from commandcenter.storage.models import Case
+
+        database = open_database(url, migrate=False)
+        try:
+            with database.session() as session:
+                cases = session.query(Case).filter(Case.id.in_(list(case_ids))).all()
+                return {
+                    c.id: CaseScope(
+                        c.id,
+                        c.center_id,
+                        c.holder_center_id,
+                        c.holder_department_id,
+                        c.holder_user_id,
+                    )
+                    for c in cases
+                }
+        finally:
+            database.dispose()
+
+    return read
 
 
 def in_process_read(url: str, rounds: int = 300) -> float:
@@ -432,7 +497,7 @@ def in_process_read(url: str, rounds: int = 300) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="10 consoles, 40 devices, ~30 s")
+    parser.add_argument("--quick", action="store_true", help="5 consoles, 20 devices, < 30 s")
     parser.add_argument("--consoles", type=int, default=50)
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=300.0, help="the measured steady run")
@@ -443,8 +508,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="the server's uvicorn workers")
     args = parser.parse_args(argv)
     if args.quick:
-        args.consoles, args.devices = 10, 40
-        args.seconds, args.warmup, args.saturate = 8.0, 2.0, 4.0
+        args.consoles, args.devices = 5, 20
+        args.seconds, args.warmup, args.saturate = 5.0, 1.0, 3.0
+        args.console_period, args.device_period = 1.0, 4.0
 
     from pg_server import PostgresServer
     from server_process import CenterServer
@@ -461,13 +527,16 @@ def main(argv: list[str] | None = None) -> int:
         database = open_database(url)
         with tempfile.TemporaryDirectory(prefix="bench-clips-") as clips:
             generate_demo(database, seed=2026, today=today(), clips_dir=Path(clips))
+        accounts = demo_accounts(database)
         database.dispose()
         print(f"demo district on PostgreSQL in {time.perf_counter() - began:.1f} s")
         local_read = in_process_read(url)
         server = CenterServer(url, "--workers", str(args.workers), "--login-rate", "1000").start()
         try:
             results = Results()
-            figures = asyncio.run(run_load(args, server, results))
+            figures = asyncio.run(
+                run_load(args, server, results, accounts, case_scopes_reader(url))
+            )
         finally:
             server.stop()
     finally:

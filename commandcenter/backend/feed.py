@@ -13,6 +13,7 @@ A new day, or a change of the settings that judge deadlines, asks for a new load
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -142,6 +143,7 @@ class CaseScope:
     holder_center_id: int | None
     holder_department_id: int | None
     holder_user_id: int | None
+    previous_department_id: int | None = None  # the department that held it before, if known
 
 
 @dataclass(frozen=True)
@@ -181,10 +183,54 @@ def center_changes(session: Session, now: dt.datetime, mark: FeedMark) -> Center
 
 def concerns(actor: Actor, changes: CenterChanges) -> bool:
     """Must this actor's feed read what changed (``changes_since``)? Yes for a case it may see
-    (``may_see``, the one rule); for a department, any case (one it held may have left it);
-    for the rest of the change log, and a new day, everyone."""
+    (``may_see``, the one rule) and, for a department, one it held until this change; for the
+    rest of the change log, and a new day, everyone."""
     if changes.new_day or changes.other:
         return True
-    if actor.department_id is not None:
-        return bool(changes.cases)
-    return any(may_see(actor, case) for case in changes.cases)
+    department = actor.department_id
+    return any(
+        may_see(actor, case)
+        or (department is not None and case.previous_department_id == department)
+        for case in changes.cases
+    )
+
+
+class CenterFollower:
+    """Follows what changed in the whole center, for a server's feeds: ``start`` once, then
+    ``read`` after each change. It remembers which department holds each open case, so that
+    a case a department sends on concerns that department too (and no other)."""
+
+    def __init__(self) -> None:
+        self.mark: FeedMark | None = None
+        self._held: dict[int, int] = {}  # case id -> department holding it
+
+    def start(self, session: Session, now: dt.datetime) -> None:
+        cases = Case.__table__.c
+        # The holders first, then the mark: a change in between is read again after the mark.
+        self._held = dict(
+            session.execute(
+                select(cases.id, cases.holder_department_id).where(
+                    cases.holder_department_id.is_not(None)
+                )
+            ).all()
+        )
+        self.mark = read_mark(session, now)
+
+    def read(self, session: Session, now: dt.datetime) -> CenterChanges:
+        if self.mark is None:
+            self.start(session, now)
+            return CenterChanges(self.mark, new_day=True)  # a fresh start: every feed looks
+        changes = center_changes(session, now, self.mark)
+        scopes = []
+        for case in changes.cases:
+            previous = self._held.get(case.id)
+            if case.holder_department_id is None:
+                self._held.pop(case.id, None)
+            else:
+                self._held[case.id] = case.holder_department_id
+            scopes.append(dataclasses.replace(case, previous_department_id=previous))
+        self.mark = changes.mark
+        if changes.new_day:
+            self.start(session, now)
+            return CenterChanges(self.mark, new_day=True)
+        return dataclasses.replace(changes, cases=tuple(scopes))

@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, text
 
 from commandcenter import clock as clocks
-from commandcenter.backend.feed import FeedMark, FeedUpdate, center_changes, read_mark
+from commandcenter.backend.feed import CenterFollower, FeedMark, FeedUpdate
 from commandcenter.backend.local import LocalBackend
 from commandcenter.backend.transactions import database_errors
 from commandcenter.backend.wire import WireError, decode, decode_value, encode
@@ -203,10 +203,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
         if database.dialect == "postgresql":
             listener = NotifyListener(settings.database_url, signal)
             listener.start()
-        hub = FeedHub(
-            lambda mark: _center_changes(database, settings.clock, mark),
-            lambda: _read_mark(database, settings.clock),
-        )
+        follower = CenterFollower()
+        hub = FeedHub(lambda: _center_changes(database, settings.clock, follower))
         state["hub"] = hub
         reader = asyncio.create_task(hub.run(signal, run_in_threadpool))
         try:
@@ -389,14 +387,9 @@ def _use_request_id(database: Database, caller: Caller, request_id: str | None, 
         ) from None
 
 
-def _center_changes(database: Database, clock, mark: FeedMark):
+def _center_changes(database: Database, clock, follower: CenterFollower):
     with database_errors("reading what changed"), database.session() as session:
-        return center_changes(session, clock.now(), mark)
-
-
-def _read_mark(database: Database, clock) -> FeedMark:
-    with database_errors("reading what changed"), database.session() as session:
-        return read_mark(session, clock.now())
+        return follower.read(session, clock.now())
 
 
 async def _serve_feed(ws: WebSocket, backend: LocalBackend, mark: FeedMark, hub, sessions, token):

@@ -105,7 +105,7 @@ class FeedHub:
     """One worker's reading of what changed, shared by all its feeds.
 
     On every bump of the signal (and every ``FALLBACK_S``) the hub reads what changed in the
-    whole center once (``center_changes``: case ids with their place and holders, and whether
+    whole center once (``CenterFollower``: case ids with their place and holders, and whether
     the change log moved), then wakes only the feeds it concerns (``concerns``, asking
     ``may_see``). A woken feed reads its actor's rows after its own mark; feeds of the same
     actor at the same mark share one reading (``shared``). A feed registers before its first
@@ -113,10 +113,8 @@ class FeedHub:
     make sure nothing comes twice.
     """
 
-    def __init__(self, read_center_changes, read_mark):
-        self._read_changes = read_center_changes  # (mark) -> CenterChanges, blocking
-        self._read_mark = read_mark  # () -> FeedMark, blocking
-        self.mark = None
+    def __init__(self, read_changes):
+        self._read_changes = read_changes  # () -> CenterChanges, blocking
         self.round = 0  # readings of the hub so far: a feed's reading is keyed by it
         self._feeds: dict[int, tuple[object, asyncio.Event]] = {}
         self._readings: dict[tuple, asyncio.Future] = {}
@@ -144,20 +142,14 @@ class FeedHub:
                 await signal.wait_past(seen, FALLBACK_S)
             seen = signal.version
             try:
-                if self.mark is None:
-                    self.mark = await run_blocking(self._read_mark)
-                    changes = None  # a fresh start: every feed looks
-                else:
-                    changes = await run_blocking(self._read_changes, self.mark)
-                    self.mark = changes.mark
-            except Exception as error:  # the database is away: every feed looks when back
+                changes = await run_blocking(self._read_changes)
+            except Exception as error:  # the database is away: the feeds find out themselves
                 log.warning("reading what changed failed: %s", error)
-                self.mark = None
                 await asyncio.sleep(1.0)
                 continue
             self.round += 1
             for actor, wake in list(self._feeds.values()):
-                if changes is None or concerns(actor, changes):
+                if concerns(actor, changes):
                     wake.set()
 
     async def shared(self, key: tuple, read):
