@@ -35,7 +35,7 @@ server (``/health``: the floor of a round trip on loopback). The bench's clients
 machine's cores with the server: the load average is printed with the figures.
 
     .venv/bin/python bench/server.py             # 50 consoles, 200 devices, 5 minutes
-    .venv/bin/python bench/server.py --quick     # 5 consoles, 20 devices, within 30 s
+    .venv/bin/python bench/server.py --quick     # 4 consoles, 12 devices, within 30 s
 
 The last line of the output is one line of JSON with every figure.
 """
@@ -368,7 +368,7 @@ async def run_load(args, server, results: Results, accounts, case_scopes) -> dic
     await asyncio.gather(sample_memory(until), *(c.run(period(c), until) for c in clients))
     elapsed = time.perf_counter() - began
     results.measuring = False
-    await asyncio.sleep(PUSH_GIVE_UP_S if args.seconds >= 60 else 2.0)  # late pushes
+    await asyncio.sleep(PUSH_GIVE_UP_S if args.seconds >= 60 else 1.0)  # late pushes
     load_average = os.getloadavg()
 
     # Who had to get each write: may_see of each client's actor on the case as it stands.
@@ -473,7 +473,7 @@ def case_scopes_reader(url: str):
     return read
 
 
-def in_process_read(url: str, rounds: int = 300) -> float:
+def in_process_read(url: str, rounds: int = 100) -> float:
     """The peer: a case's detail through LocalBackend on the same database."""
     from commandcenter.access.accounts import demo_actor
     from commandcenter.backend import LocalBackend
@@ -497,7 +497,7 @@ def in_process_read(url: str, rounds: int = 300) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="5 consoles, 20 devices, < 30 s")
+    parser.add_argument("--quick", action="store_true", help="4 consoles, 12 devices, < 30 s")
     parser.add_argument("--consoles", type=int, default=50)
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=300.0, help="the measured steady run")
@@ -508,9 +508,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="the server's uvicorn workers")
     args = parser.parse_args(argv)
     if args.quick:
-        args.consoles, args.devices = 5, 20
-        args.seconds, args.warmup, args.saturate = 5.0, 1.0, 3.0
-        args.console_period, args.device_period = 1.0, 4.0
+        args.consoles, args.devices = 4, 12
+        args.seconds, args.warmup, args.saturate = 4.0, 0.5, 2.0
+        args.console_period, args.device_period = 0.5, 2.0
 
     from pg_server import PostgresServer
     from server_process import CenterServer
@@ -521,12 +521,13 @@ def main(argv: list[str] | None = None) -> int:
 
     began = time.perf_counter()
     pg = PostgresServer().start()
+    print(f"PostgreSQL started in {time.perf_counter() - began:.1f} s")
     try:
         name = pg.create_database("bench_server")
         url = pg.url_for(name)
         database = open_database(url)
-        with tempfile.TemporaryDirectory(prefix="bench-clips-") as clips:
-            generate_demo(database, seed=2026, today=today(), clips_dir=Path(clips))
+        clips = Path(tempfile.gettempdir()) / "commandcenter-bench-clips"  # kept between runs
+        generate_demo(database, seed=2026, today=today(), clips_dir=clips)
         accounts = demo_accounts(database)
         database.dispose()
         print(f"demo district on PostgreSQL in {time.perf_counter() - began:.1f} s")

@@ -10,8 +10,6 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert
-
 from commandcenter.demo import names
 from commandcenter.demo.geometry import random_point_in
 from commandcenter.demo.names import person_name, phone_number
@@ -25,6 +23,7 @@ from commandcenter.domain.enums import (
     Urgency,
 )
 from commandcenter.schedule.timelimits import TimeLimitPlace
+from commandcenter.storage.bulk import bulk_insert
 from commandcenter.storage.models import Case, CaseEvent
 from commandcenter.workflow import audit
 
@@ -149,9 +148,9 @@ def write_cases(conn, world) -> None:
                 event["case_id"] = case["id"]
                 event["id"] = world.ids.next("case_events")
                 events.append(event)
-    conn.execute(insert(Case), cases)
+    bulk_insert(conn, Case, cases)
     for chunk in range(0, len(events), 5000):
-        conn.execute(insert(CaseEvent), events[chunk : chunk + 5000])
+        bulk_insert(conn, CaseEvent, events[chunk : chunk + 5000])
 
 
 def _new_case(rng, world, grid, reported_at, daily_no) -> dict:

@@ -43,6 +43,7 @@ from commandcenter.domain.enums import (
 from commandcenter.schedule.timelimits import TimeLimits
 from commandcenter.schedule.workcalendar import WorkingCalendar
 from commandcenter.storage import Database
+from commandcenter.storage.bulk import bulk_insert
 from commandcenter.storage.models import (
     AdminUnit,
     Building,
@@ -513,10 +514,10 @@ def _write_base_data(conn, world: DemoWorld) -> None:
             people.append(_person(rng, ids, grid["id"], None, rng.random() < 0.3, born_limit))
         for _ in range(rng.randint(2, 6)):
             organisations.append(_organisation(rng, ids, grid, road))
-    conn.execute(insert(Building), buildings)
-    conn.execute(insert(House), houses)
-    conn.execute(insert(Person), people)
-    conn.execute(insert(Organisation), organisations)
+    bulk_insert(conn, Building, buildings)
+    bulk_insert(conn, House, houses)
+    bulk_insert(conn, Person, people)
+    bulk_insert(conn, Organisation, organisations)
 
 
 def _person(rng, ids, grid_id, house_id, floating, born_limit) -> dict:
