@@ -65,3 +65,47 @@ def test_a_change_concerns_those_who_may_see_its_case(writable_demo, backend_of)
     assert tours.other and concerns(leader.actor, tours)
     next_day = read(writable_demo, follower, DEMO_NOW + dt.timedelta(days=1))
     assert next_day.new_day and concerns(leader.actor, next_day)
+
+
+def test_the_shared_reading_gives_each_actor_what_its_own_would(writable_demo, backend_of):
+    """``update_from_shared`` (rows read once, kept by may_see) answers as ``changes_since``
+    up to the same mark, for every demo role: the same rows (masked or not), the same ids."""
+    from commandcenter.access.accounts import DEMO_USERNAMES
+    from commandcenter.backend.feed import changes_since, shared_rows, update_from_shared
+    from commandcenter.cases.operations import NewCase
+    from commandcenter.domain.enums import CaseCategory, CaseSource
+
+    duty = backend_of(writable_demo, "duty")
+    follower = CenterFollower()
+    read(writable_demo, follower)
+    before = follower.mark
+    rows = [r for r in duty.load_console().rows if r.state.is_open][:6]
+    for row in rows:
+        duty.take_step(row.id, Action.URGE, expected_version=row.version, comment="催办")
+    grid = rows[0].grid_id
+    duty.report_case(
+        NewCase(
+            CaseSource.RESIDENT,
+            CaseCategory.PUBLIC_ORDER,
+            "居民来电 13912345678 反映噪音",
+            grid_id=grid,
+            reporter_phone="13912345678",
+        ).fields(),
+        allow_duplicate=True,
+    )
+    with writable_demo.session() as session:
+        changes = follower.read(session, DEMO_NOW)
+        shared = shared_rows(session, DEMO_NOW, before, changes)
+        assert not shared.per_actor and len(shared.changes.cases) == 7
+        for username in sorted(DEMO_USERNAMES):
+            actor = backend_of(writable_demo, username).actor
+            own = changes_since(session, actor, DEMO_NOW, before, upto=changes.mark)
+            made = update_from_shared(actor, shared, DEMO_NOW)
+            assert made is not None, username
+            assert made.mark == own.mark == changes.mark
+            assert sorted(made.rows, key=lambda r: r.id) == sorted(own.rows, key=lambda r: r.id)
+            assert [r.title for r in sorted(made.rows, key=lambda r: r.id)] == [
+                r.title for r in sorted(own.rows, key=lambda r: r.id)
+            ], username  # masked for the roles that do not read personal data
+            if actor.department_id is None:
+                assert made.removed_case_ids == own.removed_case_ids, username

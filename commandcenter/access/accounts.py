@@ -50,6 +50,12 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+def shown_text(sees_personal_data: bool, text: str | None) -> str:
+    """``Actor.shown_text`` for a reader known only by whether its role sees personal data
+    (the server's rows read once for many consoles)."""
+    return (text or "") if sees_personal_data else mask_text(text)
+
+
 @dataclass(frozen=True)
 class Actor:
     """The logged-in user as the core sees them: plain data, safe to pass between threads."""
@@ -80,7 +86,7 @@ class Actor:
         """Free text (title, description, comment) as this actor may read it: ID and phone
         numbers masked unless the role sees personal data. Every text a screen, export or
         figure shows passes here."""
-        return (text or "") if self.sees_personal_data else mask_text(text)
+        return shown_text(self.sees_personal_data, text)
 
     def shown_person(self, name: str | None, phone: str | None) -> str:
         """A resident's name and phone as this actor may read them."""

@@ -26,7 +26,7 @@ from commandcenter.cameras.rows import CameraRow, camera_rows
 from commandcenter.cases import board
 from commandcenter.cases.board import BoardMark
 from commandcenter.cases.dashboard import MonthClosures, month_closures
-from commandcenter.cases.rows import CaseRow
+from commandcenter.cases.rows import CaseRow, rows_for_all
 from commandcenter.domain.changes import ChangeKind, Changes
 from commandcenter.domain.enums import CaseState
 from commandcenter.jurisdiction.tree import UnitNode, static_tree
@@ -94,11 +94,28 @@ def load_console(session: Session, actor: Actor, now: dt.datetime) -> ConsoleDat
     )
 
 
-def changes_since(session: Session, actor: Actor, now: dt.datetime, mark: FeedMark) -> FeedUpdate:
-    if mark.board.day != now.date():
+def changes_since(
+    session: Session,
+    actor: Actor,
+    now: dt.datetime,
+    mark: FeedMark,
+    upto: FeedMark | None = None,
+) -> FeedUpdate:
+    """What changed after ``mark`` for this actor (only up to ``upto``, a mark the server's
+    shared reading reached, when given: the answer's mark is then ``upto``)."""
+    if mark.board.day != now.date() or (upto is not None and upto.board.day != now.date()):
         return FeedUpdate(read_mark(session, now), reload=True, checked_at=now)
-    cases = board.changes_since(session, actor, now, mark.board)
-    entries, log_mark = rows_since(session, mark.log, _LOG.c.id, _LOG.c.kind, _LOG.c.entity_id)
+    cases = board.changes_since(
+        session, actor, now, mark.board, upto.board if upto is not None else None
+    )
+    entries, log_mark = rows_since(
+        session,
+        mark.log,
+        _LOG.c.id,
+        _LOG.c.kind,
+        _LOG.c.entity_id,
+        upto=upto.log if upto is not None else None,
+    )
     new_mark = FeedMark(cases.mark, log_mark)
     kinds: dict[str, set] = {kind.value: set() for kind in ChangeKind}
     for _, kind, entity_id in entries:
@@ -234,3 +251,63 @@ class CenterFollower:
             self.start(session, now)
             return CenterChanges(self.mark, new_day=True)
         return dataclasses.replace(changes, cases=tuple(scopes))
+
+
+@dataclass(frozen=True)
+class SharedRows:
+    """The changed cases' rows, read once for all of a server's feeds: as the roles that read
+    personal data see them, and masked. ``per_actor``: something changed that each actor must
+    read for itself (the change log, a new day), so none of this is used."""
+
+    before: FeedMark | None  # the mark the reading started from
+    changes: CenterChanges
+    clear: dict[int, CaseRow] = field(default_factory=dict)
+    masked: dict[int, CaseRow] = field(default_factory=dict)
+    per_actor: bool = False
+
+
+def shared_rows(
+    session: Session, now: dt.datetime, before: FeedMark | None, changes: CenterChanges
+) -> SharedRows:
+    per_actor = before is None or changes.new_day or changes.other
+    if per_actor or not changes.cases:
+        return SharedRows(before, changes, per_actor=per_actor)
+    ids = [case.id for case in changes.cases]
+    return SharedRows(
+        before,
+        changes,
+        clear={r.id: r for r in rows_for_all(session, now, ids, sees_personal_data=True)},
+        masked={r.id: r for r in rows_for_all(session, now, ids, sees_personal_data=False)},
+    )
+
+
+def update_from_shared(actor: Actor, shared: SharedRows, now: dt.datetime) -> FeedUpdate | None:
+    """This actor's ``changes_since(shared.before, upto=shared.changes.mark)`` made from the
+    shared rows (``may_see`` keeps its own), or None when it must read for itself: the change
+    log moved, a new day, or a case it sees closed (the month's closures are its own)."""
+    if shared.per_actor:
+        return None
+    rows = shared.clear if actor.sees_personal_data else shared.masked
+    today_start = board.day_start(now.date())
+    changed: list[CaseRow] = []
+    removed: list[int] = []
+    department = actor.department_id
+    for case in shared.changes.cases:
+        row = rows.get(case.id)
+        if row is None or not may_see(actor, row):
+            if department is not None and case.previous_department_id == department:
+                removed.append(case.id)  # it held the case, which has left it
+            continue
+        if row.state is CaseState.CLOSED:
+            return None
+        if board.on_board(row, today_start):
+            changed.append(row)
+        else:
+            removed.append(row.id)
+    return FeedUpdate(
+        mark=shared.changes.mark,
+        changes=Changes(cases=frozenset([r.id for r in changed] + removed)),
+        rows=tuple(changed),
+        removed_case_ids=tuple(sorted(removed)),
+        checked_at=now,
+    )

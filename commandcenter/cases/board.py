@@ -175,19 +175,28 @@ def _prepare(rows: list[CaseRow]) -> None:
 
 
 def changes_since(
-    session: Session, actor: Actor, now: dt.datetime, mark: BoardMark
+    session: Session,
+    actor: Actor,
+    now: dt.datetime,
+    mark: BoardMark,
+    upto: BoardMark | None = None,
 ) -> BoardChanges:
-    """The cases with archive entries after ``mark``: changed rows that stay on the board, and
-    ids that leave it. (A new day is a new board: ``load_board`` again.)"""
-    case_ids, archive = changed_case_ids(session, mark.archive)
+    """The cases with archive entries after ``mark`` (up to ``upto``, when given): changed rows
+    that stay on the board, and ids that leave it. (A new day is a new board: ``load_board``
+    again.)"""
+    case_ids, archive = changed_case_ids(
+        session, mark.archive, upto.archive if upto is not None else None
+    )
     changed, removed = rows_of(session, actor, now, case_ids)
     return BoardChanges(BoardMark(archive, now.date()), changed, removed)
 
 
-def changed_case_ids(session: Session, mark: Watermark) -> tuple[set[int], Watermark]:
+def changed_case_ids(
+    session: Session, mark: Watermark, upto: Watermark | None = None
+) -> tuple[set[int], Watermark]:
     """The ids of the cases with archive entries after ``mark`` (for everyone: no jurisdiction
     yet), and the archive's watermark after them."""
-    entries, archive = rows_since(session, mark, _EVENTS.c.id, _EVENTS.c.case_id)
+    entries, archive = rows_since(session, mark, _EVENTS.c.id, _EVENTS.c.case_id, upto=upto)
     return {case_id for _, case_id in entries}, archive
 
 

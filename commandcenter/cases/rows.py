@@ -5,13 +5,14 @@ from a worker thread to the GUI."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from sqlalchemy import String, bindparam, select, type_coerce
 from sqlalchemy.orm import Session
 
-from commandcenter.access.accounts import Actor
+from commandcenter.access.accounts import Actor, shown_text
 from commandcenter.access.cases import visible_condition
 from commandcenter.domain.enums import (
     CaseCategory,
@@ -30,6 +31,7 @@ from commandcenter.storage.models import (
     User,
     grid_managers,
 )
+from commandcenter.storage.watermark import chunks
 
 _NO_DEADLINE = dt.datetime.max
 
@@ -156,7 +158,7 @@ def open_cases(
     )
     if limit:
         query = query.limit(limit)
-    return _case_rows(session, actor, now, session.execute(query).all())
+    return _case_rows(session, actor.shown_text, now, session.execute(query).all())
 
 
 def board_rows(session: Session, actor: Actor, now: dt.datetime, *conditions) -> list[CaseRow]:
@@ -170,10 +172,26 @@ def board_rows(session: Session, actor: Actor, now: dt.datetime, *conditions) ->
     query = select(*_BOARD_COLUMNS, CASES.c.closed_at).where(
         visible_condition(actor, CASES, center_column=CASES.c.center_id + 0), *conditions
     )
-    return _case_rows(session, actor, now, session.execute(query).all())
+    return _case_rows(session, actor.shown_text, now, session.execute(query).all())
 
 
-def _case_rows(session: Session, actor: Actor, now: dt.datetime, rows) -> list[CaseRow]:
+def rows_for_all(
+    session: Session, now: dt.datetime, case_ids, *, sees_personal_data: bool
+) -> list[CaseRow]:
+    """``board_rows`` of these cases for no one in particular: read once by the server for all
+    its feeds, each of which keeps the rows its actor ``may_see``. Texts are as a role that
+    does (or does not) see personal data reads them."""
+    if session.autoflush:
+        session.flush()
+    shown = functools.partial(shown_text, sees_personal_data)
+    result: list[CaseRow] = []
+    for chunk in chunks(sorted(case_ids)):
+        query = select(*_BOARD_COLUMNS, CASES.c.closed_at).where(CASES.c.id.in_(chunk))
+        result += _case_rows(session, shown, now, session.execute(query).all())
+    return result
+
+
+def _case_rows(session: Session, shown, now: dt.datetime, rows) -> list[CaseRow]:
     holders = {(row[13], row[14], row[15]) for row in rows}
     grid_ids = {row[7] for row in rows}
     grid_names = _names(session, Grid.id, Grid.name, set(grid_ids))
@@ -207,7 +225,6 @@ def _case_rows(session: Session, actor: Actor, now: dt.datetime, rows) -> list[C
     no_deadline, overdue = DeadlineStatus.NONE, DeadlineStatus.OVERDUE
     rule = DeadlineRule.load(session)
     terminal = frozenset(TERMINAL_STATES_IN_ORDER)
-    shown = actor.shown_text
     result = []
     append = result.append
     for (

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -37,7 +38,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, text
 
 from commandcenter import clock as clocks
-from commandcenter.backend.feed import CenterFollower, FeedMark, FeedUpdate
+from commandcenter.backend.feed import (
+    CenterFollower,
+    FeedMark,
+    changes_since,
+    shared_rows,
+    update_from_shared,
+)
 from commandcenter.backend.local import LocalBackend
 from commandcenter.backend.transactions import database_errors
 from commandcenter.backend.wire import WireError, decode, decode_value, encode
@@ -204,7 +211,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
             listener = NotifyListener(settings.database_url, signal)
             listener.start()
         follower = CenterFollower()
-        hub = FeedHub(lambda: _center_changes(database, settings.clock, follower))
+        hub = FeedHub(lambda: _shared_reading(database, settings.clock, follower))
         state["hub"] = hub
         reader = asyncio.create_task(hub.run(signal, run_in_threadpool))
         try:
@@ -343,8 +350,9 @@ def create_app(settings: ServerSettings) -> FastAPI:
             return
         except WebSocketDisconnect:
             return
-        backend = LocalBackend(database(), caller.actor, settings.clock)
-        await _serve_feed(ws, backend, mark, state["hub"], sessions(), _token(ws))
+        await _serve_feed(
+            ws, database(), caller.actor, mark, state["hub"], sessions(), _token(ws), settings.clock
+        )
 
     return app
 
@@ -387,50 +395,58 @@ def _use_request_id(database: Database, caller: Caller, request_id: str | None, 
         ) from None
 
 
-def _center_changes(database: Database, clock, follower: CenterFollower):
+def _shared_reading(database: Database, clock, follower: CenterFollower):
     with database_errors("reading what changed"), database.session() as session:
-        return follower.read(session, clock.now())
+        now = clock.now()
+        before = follower.mark
+        changes = follower.read(session, now)
+        return shared_rows(session, now, before, changes)
 
 
-async def _serve_feed(ws: WebSocket, backend: LocalBackend, mark: FeedMark, hub, sessions, token):
+async def _serve_feed(ws: WebSocket, database: Database, actor, mark, hub, sessions, token, clock):
     """Send what changed after the client's mark, now and whenever the hub says a change
     concerns this client, until it goes."""
-    asked = asyncio.Event()
 
-    async def listen() -> None:  # the client may ask for a look now (after its own write)
-        while True:
-            message = await ws.receive_text()
-            if message == "poll":
-                asked.set()
+    async def listen() -> None:  # the client's messages ("poll" after its own write: the
+        while True:  # hub's reading of that write wakes this feed anyway)
+            await ws.receive_text()
 
     listener = asyncio.create_task(listen())
-    key, wake = hub.add(backend.actor)
+    feed = hub.add(actor, mark)
     checked_session = time.monotonic()
     try:
         while not listener.done():
-            if not wake.is_set() and not asked.is_set():
-                waiters = [asyncio.create_task(wake.wait()), asyncio.create_task(asked.wait())]
+            if not feed.wake.is_set():
+                waiter = asyncio.create_task(feed.wake.wait())
                 await asyncio.wait(
-                    {*waiters, listener},
-                    timeout=SESSION_CHECK_S,
-                    return_when=asyncio.FIRST_COMPLETED,
+                    {waiter, listener}, timeout=SESSION_CHECK_S, return_when=asyncio.FIRST_COMPLETED
                 )
-                for waiter in waiters:
-                    waiter.cancel()
+                waiter.cancel()
             if time.monotonic() - checked_session > SESSION_CHECK_S:
                 checked_session = time.monotonic()
                 await run_in_threadpool(sessions.caller, token)  # NotLoggedIn ends the feed
-            if not wake.is_set() and not asked.is_set():
+            if not feed.wake.is_set():
                 continue
-            wake.clear()
-            asked.clear()
-            since = mark
-            update: FeedUpdate = await hub.shared(
-                (backend.actor, since, hub.round),
-                lambda since=since: run_in_threadpool(backend.changes_since, since),
-            )
+            feed.wake.clear()
+            feed.busy = True
+            try:
+                now = clock.now()
+                shared = hub.latest
+                update = None
+                if shared is not None and feed.mark == shared.before:
+                    update = update_from_shared(actor, shared, now)
+                if update is None:
+                    since, upto = feed.mark, shared.changes.mark if shared is not None else None
+                    update = await hub.shared(
+                        (actor, since, upto),
+                        functools.partial(
+                            run_in_threadpool, _changes_since, database, actor, clock, since, upto
+                        ),
+                    )
+                feed.mark = update.mark
+            finally:
+                feed.busy = False
             if update:
-                mark = update.mark
                 await ws.send_text(json.dumps(encode(update), ensure_ascii=False))
     except (WebSocketDisconnect, RuntimeError):
         pass
@@ -439,8 +455,13 @@ async def _serve_feed(ws: WebSocket, backend: LocalBackend, mark: FeedMark, hub,
             code = 4401 if isinstance(error, AuthenticationFailed) else 4503
             await ws.close(code=code, reason=str(error)[:120])
     finally:
-        hub.remove(key)
+        hub.remove(feed)
         listener.cancel()
+
+
+def _changes_since(database: Database, actor, clock, mark, upto):
+    with database_errors("following the changes"), database.session() as session:
+        return changes_since(session, actor, clock.now(), mark, upto)
 
 
 def app_from_environment() -> FastAPI:

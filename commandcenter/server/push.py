@@ -101,33 +101,42 @@ class NotifyListener(threading.Thread):
                 delay = min(delay * 2, RECONNECT_S[1])
 
 
+class Feed:
+    """One connected client's feed, as the hub sees it."""
+
+    def __init__(self, actor, mark) -> None:
+        self.actor, self.mark = actor, mark
+        self.wake = asyncio.Event()
+        self.wake.set()  # its first reading
+        self.busy = False
+
+
 class FeedHub:
     """One worker's reading of what changed, shared by all its feeds.
 
     On every bump of the signal (and every ``FALLBACK_S``) the hub reads what changed in the
-    whole center once (``CenterFollower``: case ids with their place and holders, and whether
-    the change log moved), then wakes only the feeds it concerns (``concerns``, asking
-    ``may_see``). A woken feed reads its actor's rows after its own mark; feeds of the same
-    actor at the same mark share one reading (``shared``). A feed registers before its first
-    reading, so a change committed meanwhile wakes it again: nothing is missed, and the marks
-    make sure nothing comes twice.
+    whole center once (``CenterFollower``) with the changed cases' rows (``shared_rows``), then
+    wakes only the feeds it concerns (``concerns``, asking ``may_see``). A woken feed whose mark
+    is where the reading started takes its rows from it (``update_from_shared``: no database);
+    any other reads for itself, up to the hub's mark, and is in step from then on. A feed the
+    change does not concern moves its mark along. Feeds of one actor at one mark share a
+    reading (``shared``). Nothing is missed: a feed registers before its first reading, and a
+    change committed meanwhile wakes it again; the marks keep anything from coming twice.
     """
 
-    def __init__(self, read_changes):
-        self._read_changes = read_changes  # () -> CenterChanges, blocking
-        self.round = 0  # readings of the hub so far: a feed's reading is keyed by it
-        self._feeds: dict[int, tuple[object, asyncio.Event]] = {}
+    def __init__(self, read):
+        self._read = read  # () -> SharedRows, blocking
+        self.latest = None  # the newest SharedRows
+        self._feeds: set[Feed] = set()
         self._readings: dict[tuple, asyncio.Future] = {}
 
-    def add(self, actor) -> tuple[int, asyncio.Event]:
-        wake = asyncio.Event()
-        wake.set()  # its first reading
-        key = id(wake)
-        self._feeds[key] = (actor, wake)
-        return key, wake
+    def add(self, actor, mark) -> Feed:
+        feed = Feed(actor, mark)
+        self._feeds.add(feed)
+        return feed
 
-    def remove(self, key: int) -> None:
-        self._feeds.pop(key, None)
+    def remove(self, feed: Feed) -> None:
+        self._feeds.discard(feed)
 
     @property
     def feeds(self) -> int:
@@ -142,20 +151,21 @@ class FeedHub:
                 await signal.wait_past(seen, FALLBACK_S)
             seen = signal.version
             try:
-                changes = await run_blocking(self._read_changes)
+                shared = await run_blocking(self._read)
             except Exception as error:  # the database is away: the feeds find out themselves
                 log.warning("reading what changed failed: %s", error)
                 await asyncio.sleep(1.0)
                 continue
-            self.round += 1
-            for actor, wake in list(self._feeds.values()):
-                if concerns(actor, changes):
-                    wake.set()
+            self.latest = shared
+            for feed in list(self._feeds):
+                if concerns(feed.actor, shared.changes):
+                    feed.wake.set()
+                elif not feed.busy and not feed.wake.is_set() and feed.mark == shared.before:
+                    feed.mark = shared.changes.mark  # nothing for it: in step with the hub
 
     async def shared(self, key: tuple, read):
-        """``await read()`` once for every feed asking with the same key at the same time. The
-        key holds the hub's ``round`` when the feed looked: a reading started in that round
-        began after the change that woke any feed of the round had committed."""
+        """``await read()`` once for every feed asking with the same key at the same time
+        (the key names the actor and the marks: the same question, the same answer)."""
         future = self._readings.get(key)
         if future is None:
             future = asyncio.ensure_future(read())

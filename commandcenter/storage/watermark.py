@@ -45,14 +45,24 @@ def chunks(ids: Sequence, size: int = IN_CHUNK):
         yield ids[start : start + size]
 
 
-def rows_since(session: Session, mark: Watermark, id_column, *columns) -> tuple[list, Watermark]:
+def rows_since(
+    session: Session, mark: Watermark, id_column, *columns, upto: Watermark | None = None
+) -> tuple[list, Watermark]:
     """``(id, *columns)`` of the rows after ``mark`` and of its gaps that have appeared, and
-    the watermark after them."""
+    the watermark after them. With ``upto`` (a watermark read earlier, by the server's shared
+    reading), only the rows it covers, and the watermark becomes ``upto`` itself."""
     if session.autoflush:
         session.flush()
-    rows = list(session.execute(select(id_column, *columns).where(id_column > mark.last_id)))
+    after = id_column > mark.last_id
+    if upto is not None:
+        after = after & (id_column <= upto.last_id)
+    rows = list(session.execute(select(id_column, *columns).where(after)))
     for chunk in chunks(mark.gaps):
         rows += session.execute(select(id_column, *columns).where(id_column.in_(chunk))).all()
+    if upto is not None:
+        not_yet = set(upto.gaps)
+        rows = [row for row in rows if row[0] <= upto.last_id and row[0] not in not_yet]
+        return rows, upto
     seen = {row[0] for row in rows}
     new_last = max(max(seen, default=mark.last_id), mark.last_id)
     return rows, Watermark(new_last, with_gaps(mark.last_id, new_last, seen, mark.gaps))
