@@ -139,6 +139,8 @@ class Results:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     conflicts: int = 0
+    drops: int = 0  # feed connections lost (and resumed)
+    arrivals: dict[int, list[tuple[float, int, int]]] = field(default_factory=dict)
     pending: dict[int, list[Pending]] = field(default_factory=dict)
     done: list[Pending] = field(default_factory=list)
     measuring: bool = False
@@ -151,9 +153,17 @@ class Results:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
     def arrived(self, client: int, case_id: int, version: int, at: float) -> None:
-        for write in self.pending.get(case_id, ()):
-            if write.version <= version:
-                write.arrived.setdefault(client, at)
+        # Kept whole and matched after the run: a push may reach another client before the
+        # writer has even read its answer.
+        self.arrivals.setdefault(case_id, []).append((at, client, version))
+
+    def match_arrivals(self) -> None:
+        for case_id, writes in self.pending.items():
+            arrivals = sorted(self.arrivals.get(case_id, ()))
+            for write in writes:
+                for at, client, version in arrivals:
+                    if version >= write.version and at >= write.sent:
+                        write.arrived.setdefault(client, at)
 
 
 class Client:
@@ -198,17 +208,28 @@ class Client:
         return await self.http.post(f"/call/{name}", json={"args": args}, headers=headers)
 
     async def follow(self, mark) -> None:
+        """The pushed feed; a dropped connection is counted and resumed from the last mark,
+        as the console does."""
+        from websockets.exceptions import ConnectionClosed
+
         url = self.url.replace("http", "ws", 1) + API + "/feed"
         headers = {"Authorization": f"Bearer {self.token}"}
-        async with connect(url, additional_headers=headers, max_size=2**26) as socket:
-            await socket.send(json.dumps({"mark": {"body": mark}}))
-            self.connected.set()
-            async for message in socket:
-                at = time.perf_counter()
-                body = json.loads(message)["body"]
-                for row in body.get("rows", ()):
-                    self.versions[row["id"]] = row["version"]
-                    self.results.arrived(self.index, row["id"], row["version"], at)
+        while True:
+            try:
+                async with connect(url, additional_headers=headers, max_size=2**26) as socket:
+                    await socket.send(json.dumps({"mark": {"body": mark}}))
+                    self.connected.set()
+                    async for message in socket:
+                        at = time.perf_counter()
+                        body = json.loads(message)["body"]
+                        mark = body["mark"]
+                        for row in body.get("rows", ()):
+                            self.versions[row["id"]] = row["version"]
+                            self.results.arrived(self.index, row["id"], row["version"], at)
+            except (ConnectionClosed, OSError):
+                pass
+            self.results.drops += 1
+            await asyncio.sleep(0.5)
 
     async def timed(self, kind: str, name: str, write: bool = False, **args):
         started = time.perf_counter()
@@ -372,6 +393,7 @@ async def run_load(args, server, results: Results, accounts, case_scopes) -> dic
     load_average = os.getloadavg()
 
     # Who had to get each write: may_see of each client's actor on the case as it stands.
+    results.match_arrivals()
     scopes = case_scopes({write.case_id for write in results.done})
     ops = sum(len(v) for v in results.latencies.values())
     push_answer, push_sent, missing = [], [], 0
@@ -394,6 +416,7 @@ async def run_load(args, server, results: Results, accounts, case_scopes) -> dic
         "push_from_answer": summary(push_answer),
         "push_from_request": summary(push_sent),
         "pushes_missing": missing,
+        "feed_drops": results.drops,
         "memory_mb": {
             "start": round(memory[0][1] / 2**20, 1),
             "end": round(memory[-1][1] / 2**20, 1),
@@ -583,7 +606,10 @@ def main(argv: list[str] | None = None) -> int:
         f"  server memory: {memory['start']} → {memory['end']} MB (max {memory['max']}, "
         f"second half {memory['second_half_growth']:+} MB)"
     )
-    print(f"  errors {steady['errors']}  conflicts {steady['conflicts']}")
+    print(
+        f"  errors {steady['errors']}  conflicts {steady['conflicts']}  "
+        f"feed connections dropped {steady['feed_drops']}"
+    )
     print(
         f"saturated (consoles only, closed loop): {saturated['ops_per_s']} ops/s, "
         f"p50 {saturated['all_ops']['p50_ms']} ms, p95 {saturated['all_ops']['p95_ms']} ms"
