@@ -322,6 +322,17 @@ class PostgresServer:
             self.base_dir = None
         atexit.unregister(self.stop)
 
+    def pause(self) -> None:
+        """Stop the server but keep its data and port: a database host gone for a while."""
+        self._run("pg_ctl", "stop", "-D", str(self.data_dir), "-m", "immediate", "-w")
+
+    def resume(self) -> None:
+        """Start a paused server again on the same port."""
+        self._run(
+            "pg_ctl", "start", "-D", str(self.data_dir), "-l", str(self.log_file), "-w",
+            "-t", str(_START_TIMEOUT_S), "-o", f"-p {self.port}",
+        )  # fmt: skip
+
     def __enter__(self) -> PostgresServer:
         return self.start()
 

@@ -574,3 +574,40 @@ def test_several_workers_behind_one_port_stay_correct(center_db):
         finally:
             for subscription in subscriptions:
                 subscription.close()
+
+
+def test_a_lost_database_is_said_within_seconds_and_comes_back():
+    """The database goes away under a running server: health and every request say so at
+    once (503, in plain words), nothing hangs; when it is back, so is the server."""
+    try:
+        from .pg_server import PostgresServer
+    except ImportError:
+        from pg_server import PostgresServer
+
+    with PostgresServer() as own:
+        url = own.url_for(own.create_database())
+        open_database(url).dispose()  # migrated, no accounts: a log-in is simply refused
+        with CenterServer(url) as center:
+            assert httpx.get(center.url + API + "/health").status_code == 200
+            own.pause()
+            started = time.monotonic()
+            health = httpx.get(center.url + API + "/health", timeout=30)
+            login = httpx.post(
+                center.url + API + "/login",
+                json={"username": "duty", "password": "whatever-2026"},
+                timeout=30,
+            )
+            took = time.monotonic() - started
+            assert health.status_code == 503 and health.json()["message"]
+            assert login.status_code == 503, login.text
+            assert login.json()["error"] == "DatabaseUnavailable" and login.json()["message"]
+            assert took < 10, f"took {took:.1f} s to say the database is gone"
+            own.resume()
+            deadline = time.monotonic() + 20
+            while httpx.get(center.url + API + "/health", timeout=30).status_code != 200:
+                assert time.monotonic() < deadline, "the server did not come back"
+                time.sleep(0.2)
+            refused = httpx.post(
+                center.url + API + "/login", json={"username": "duty", "password": "whatever-2026"}
+            )
+            assert refused.status_code == 401

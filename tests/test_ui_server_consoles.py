@@ -95,3 +95,31 @@ def test_a_lost_server_shows_and_comes_back_with_what_changed(qtbot, center):
     qtbot.waitUntil(lambda: list_row(window, row.id).version == done.value.version, timeout=10_000)
     qtbot.waitUntil(lambda: window.alerts.freshness.property("state") == "ok", timeout=5_000)
     assert window.database_label.property("state") == "ok"
+
+
+def test_every_screen_works_on_a_server(qtbot, center):
+    """What a console shows over the network is what it shows in-process: each view loads
+    through RemoteBackend (the figures, a case with its history, the wall's cameras) with no
+    error on the screen."""
+    server, _url = center
+    window = console(qtbot, server, "supervisor")
+    errors: list[str] = []
+    window.console.feed.failed.connect(errors.append)
+    window.show_view("map")
+    qtbot.waitUntil(window.map_view.is_idle, timeout=LOAD_TIMEOUT_MS)
+    window.show_view("kpi")
+    qtbot.waitUntil(
+        lambda: window.kpi.is_idle() and window.kpi.overview() is not None,
+        timeout=LOAD_TIMEOUT_MS,
+    )
+    assert window.kpi.overview().total is not None
+    row = window.console.store.open_rows()[0]
+    window.open_case(row.id)
+    qtbot.waitUntil(window.case_view.is_idle, timeout=LOAD_TIMEOUT_MS)
+    assert window.case_view.detail is not None and window.case_view.detail.code == row.code
+    assert window.case_view.state != "failed"
+    window.show_view("wall")
+    assert window.wall.tiles and any(tile.camera for tile in window.wall.tiles)
+    window.show_view("figures")
+    assert errors == []
+    assert window.alerts.freshness.property("state") == "ok"

@@ -76,6 +76,7 @@ log = logging.getLogger(__name__)
 API = "/api/v1"
 SESSION_CHECK_S = 60  # a feed re-checks its session (expiry, log-out) this often
 REQUEST_IDS_KEPT = dt.timedelta(hours=24)
+HEAVY_AT_ONCE = 4  # big answers (a console's picture, the figures) computed at once per worker
 
 
 @dataclass
@@ -197,6 +198,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     signal = ChangeSignal()
     calls_limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
     login_limiter = RateLimiter(settings.login_rate_per_second, settings.login_burst)
+    heavy_calls = asyncio.Semaphore(HEAVY_AT_ONCE)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -329,10 +331,18 @@ def create_app(settings: ServerSettings) -> FastAPI:
                 _use_request_id, database(), caller, request.headers.get("x-request-id"), settings
             )
         backend = LocalBackend(database(), caller.actor, settings.clock)
-        result = await run_in_threadpool(definition.run, backend, **arguments)
+
+        def run() -> str:  # the answer made into JSON in the thread too, not in the loop
+            return json.dumps(encode(definition.run(backend, **arguments)), ensure_ascii=False)
+
+        if definition.heavy:
+            async with heavy_calls:  # their memory and CPU stay bounded whoever asks at once
+                body = await run_in_threadpool(run)
+        else:
+            body = await run_in_threadpool(run)
         if definition.write:
             signal.bump()  # the other clients of this worker look at once
-        return JSONResponse(encode(result))
+        return Response(body, media_type="application/json")
 
     @app.websocket(API + "/feed")
     async def feed(ws: WebSocket):

@@ -45,6 +45,7 @@ class Call:
     run: Callable[..., Any]  # run(backend, **arguments)
     write: bool = False
     optional: frozenset[str] = frozenset()  # arguments that may be left out
+    heavy: bool = False  # a big answer: a few at a time per worker (a shift logging in at once)
 
 
 def _saved(file: FileData, folder: str) -> Path:
@@ -76,7 +77,7 @@ def _cameras_csv(backend: LocalBackend) -> str:
 
 CALLS: dict[str, Call] = {
     # the console's picture, then only what changed
-    "load_console": Call({}, ConsoleData, lambda b: b.load_console()),
+    "load_console": Call({}, ConsoleData, lambda b: b.load_console(), heavy=True),
     "changes_since": Call({"mark": FeedMark}, FeedUpdate, lambda b, mark: b.changes_since(mark)),
     # cases
     "case_detail": Call({"case_id": int}, CaseDetail, lambda b, case_id: b.case_detail(case_id)),
@@ -143,6 +144,7 @@ CALLS: dict[str, Call] = {
         {"period": Period, "as_of": dt.datetime},
         Overview,
         lambda b, period, as_of: b.figures_overview(period, as_of),
+        heavy=True,
     ),
     "figures_trace": Call(
         {
@@ -161,7 +163,7 @@ CALLS: dict[str, Call] = {
         lambda b, day, figure, as_of: b.figures_trace_day(day, figure, as_of),
     ),
     "monthly_report": Call(
-        {"period": Period}, MonthlyReport, lambda b, period: b.monthly_report(period)
+        {"period": Period}, MonthlyReport, lambda b, period: b.monthly_report(period), heavy=True
     ),
     # the video wall
     "tours": Call({}, tuple[Tour, ...], lambda b: b.tours()),
