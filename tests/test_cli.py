@@ -19,7 +19,7 @@ except ImportError:
 
 ALL_COMMANDS = (
     "demo", "serve", "import-divisions", "check-codes", "migrate", "info", "users", "set-password",
-    "kpi", "audit", "calendar", "limits", "import-grids", "cameras", "export",
+    "kpi", "audit", "calendar", "limits", "import-grids", "cameras", "export", "integrations",
 )  # fmt: skip
 
 

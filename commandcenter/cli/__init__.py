@@ -192,6 +192,41 @@ def cmd_set_password(args) -> int:
     return 0
 
 
+def cmd_integrations(args) -> int:
+    """Outside systems reporting through Open311 (the 12345 hotline, a public website)."""
+    from commandcenter.channels.open311 import add_integration
+    from commandcenter.clock import now
+    from commandcenter.domain.enums import CaseSource
+    from commandcenter.storage.models import Integration, User
+
+    database = _database(args)
+    if args.action == "add":
+        if not args.name or not args.user:
+            print("error: integrations add NAME --user USERNAME", file=sys.stderr)
+            return 2
+        with database.writer() as session, session.begin():
+            key = add_integration(session, args.name, args.user, CaseSource(args.source), now())
+        print(f"Integration {args.name} added; its api_key (shown this once): {key}")
+        return 0
+    if args.action == "revoke":
+        with database.writer() as session, session.begin():
+            found = session.scalar(select(Integration).where(Integration.name == args.name))
+            if found is None:
+                print(f"error: no integration named {args.name!r}", file=sys.stderr)
+                return 1
+            found.active = False
+        print(f"Integration {args.name} revoked: its key no longer works.")
+        return 0
+    with database.session() as session:
+        rows = session.execute(
+            select(Integration, User.username).join(User, Integration.user_id == User.id)
+        ).all()
+    for integration, username in rows:
+        state = "active" if integration.active else "revoked"
+        print(f"{integration.name:<20} as {username:<18} {integration.source.value:<14} {state}")
+    return 0
+
+
 def _period(text: str):
     from commandcenter.figures.kpi import Period, PeriodError
 
@@ -698,6 +733,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--stdin", action="store_true", help="read the password from standard input"
     )
     add("users", cmd_users, "list user accounts and their roles")
+    integrations = add(
+        "integrations", cmd_integrations, "outside systems reporting through Open311 (12345)"
+    )
+    integrations.add_argument("action", choices=["list", "add", "revoke"])
+    integrations.add_argument("name", nargs="?", help="the system's name, e.g. 12345")
+    integrations.add_argument("--user", help="add: the service account its requests run as")
+    integrations.add_argument(
+        "--source",
+        default="hotline_12345",
+        choices=["hotline_12345", "resident"],
+        help="add: the cases' source (default hotline_12345)",
+    )
     kpis = add("kpi", cmd_kpi, "print or export the assessment figures (考核) of a period")
     kpis.add_argument(
         "--period",

@@ -65,6 +65,7 @@ from commandcenter.errors import (
     TooManyRequests,
     TransitionRefused,
 )
+from commandcenter.server import open311
 from commandcenter.server.calls import CALLS
 from commandcenter.server.push import ChangeSignal, FeedHub, NotifyListener
 from commandcenter.server.sessions import Caller, NotLoggedIn, SessionPolicy, Sessions
@@ -76,6 +77,7 @@ log = logging.getLogger(__name__)
 API = "/api/v1"
 SESSION_CHECK_S = 60  # a feed re-checks its session (expiry, log-out) this often
 REQUEST_IDS_KEPT = dt.timedelta(hours=24)
+OPEN311_MAX_BODY_BYTES = 12 * 1024 * 1024
 HEAVY_AT_ONCE = 4  # big answers (a console's picture, the figures) computed at once per worker
 
 
@@ -226,13 +228,17 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
     app = FastAPI(title="Grid Command Center", lifespan=lifespan, docs_url=None, redoc_url=None)
 
+    app.include_router(open311.router(state, settings, signal.bump))
+
     @app.middleware("http")
     async def limit_bodies(request: Request, call_next):
-        limit = (
-            settings.max_login_body_bytes
-            if request.url.path in (f"{API}/login", f"{API}/password")
-            else settings.max_body_bytes
-        )
+        path = request.url.path
+        if path in (f"{API}/login", f"{API}/password"):
+            limit = settings.max_login_body_bytes
+        elif path.startswith(open311.PREFIX):
+            limit = OPEN311_MAX_BODY_BYTES  # a form with one photo
+        else:
+            limit = settings.max_body_bytes
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             return JSONResponse(

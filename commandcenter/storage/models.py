@@ -570,3 +570,29 @@ class UsedRequestId(Base):
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     request_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class Integration(Base):
+    """An outside system that reports cases (the 12345 hotline, a public website) through the
+    Open311 endpoint. Its key is kept as a SHA-256 only; its requests run as ``user``, a service
+    account whose role and jurisdiction the core checks like anyone's."""
+
+    __tablename__ = "integrations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    source: Mapped[CaseSource] = mapped_column(_enum(CaseSource))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ExternalRequest(Base):
+    """A case an outside system reported: which system (only it reads the request back) and
+    under which service code."""
+
+    __tablename__ = "external_requests"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), index=True)
+    service_code: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
