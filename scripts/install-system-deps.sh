@@ -34,6 +34,8 @@ test_packages=(
     gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
     gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
     gir1.2-gst-rtsp-server-1.0 python3-gi
+    # The field app's tests drive a real browser (selenium).
+    chromium chromium-driver
 )
 # Any one of these gives Qt the Chinese glyphs; the first one apt knows is installed.
 cjk_fonts=(fonts-wqy-microhei fonts-noto-cjk)

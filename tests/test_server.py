@@ -278,6 +278,7 @@ REFUSED = {
 FILTERED = {
     "load_console",
     "changes_since",
+    "my_tasks",
     "take_bulk_step",  # refused case by case, in its answer
     "search_places",
     "figures_overview",
@@ -323,6 +324,7 @@ def test_a_leaders_reads_hold_only_the_community(server, outside):
     assert all(row.center_id == own_center for row in data.rows)
     assert camera.id not in {c.id for c in data.cameras}
     assert leader.changes_since(data.mark).rows == ()
+    assert all(row.center_id == own_center for row in leader.my_tasks())
     # A bulk step names the case: refused in the answer, nothing done.
     bulk = leader.take_bulk_step({case.id: outside["version"]}, Action.URGE, comment="催办")
     assert bulk.value.done == 0 and "jurisdiction" in bulk.value.refused[0]

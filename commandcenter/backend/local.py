@@ -25,9 +25,11 @@ from commandcenter.cameras import csv_io, registry, url_test
 from commandcenter.cameras.registry import CameraImportResult, CameraInput, StoredCamera
 from commandcenter.cameras.rows import CameraRow, camera_rows
 from commandcenter.cases import operations
+from commandcenter.cases.board import needs_action
 from commandcenter.cases.detail import CaseDetail, DispatchTarget, load_case_detail
 from commandcenter.cases.history import HistoryEntry, case_history
 from commandcenter.cases.operations import BulkResult, FileData
+from commandcenter.cases.rows import CaseRow, open_cases
 from commandcenter.domain.changes import Changes, Outcome
 from commandcenter.domain.enums import AttachmentKind
 from commandcenter.errors import CommandCenterError, DatabaseIsEmpty, PermissionDenied
@@ -129,6 +131,17 @@ class LocalBackend:
         now = self.clock.now()
         return self._read(
             lambda s: feed.changes_since(s, self.actor, now, mark), "following the changes"
+        )
+
+    def my_tasks(self) -> list[CaseRow]:
+        """The open cases waiting for this actor (``needs_action``: a queue step of the rule
+        table is theirs to take now), most urgent first: a field worker's task list."""
+        now = self.clock.now()
+        return self._read(
+            lambda s: [
+                r for r in open_cases(s, self.actor, now) if needs_action(self.actor, r, now)
+            ],
+            "loading the tasks",
         )
 
     # --- cases -----------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from commandcenter.cameras.rows import CameraRow
 from commandcenter.cases.detail import CaseDetail, DispatchTarget
 from commandcenter.cases.history import HistoryEntry
 from commandcenter.cases.operations import BulkResult, FileData, NewCase
+from commandcenter.cases.rows import CaseRow
 from commandcenter.domain.changes import Changes, Outcome
 from commandcenter.domain.enums import AttachmentKind
 from commandcenter.errors import (
@@ -269,6 +270,9 @@ class RemoteBackend:
         return subscription
 
     # --- cases ---------------------------------------------------------------------------------------
+
+    def my_tasks(self) -> list[CaseRow]:
+        return self._read("my_tasks", list[CaseRow])
 
     def case_detail(self, case_id: int) -> CaseDetail:
         return self._read("case_detail", CaseDetail, case_id=case_id)

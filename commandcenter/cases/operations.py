@@ -21,6 +21,7 @@ from commandcenter.access.accounts import Actor
 from commandcenter.domain.changes import Changes, Outcome
 from commandcenter.domain.enums import AttachmentKind, CaseCategory, CaseSource, Urgency
 from commandcenter.errors import TransitionRefused
+from commandcenter.geo.locate import grid_at
 from commandcenter.storage.models import Case
 from commandcenter.workflow.engine import CaseChange, CaseWorkflow
 from commandcenter.workflow.rules import Action
@@ -86,7 +87,12 @@ def report_case(
     allow_duplicate: bool = False,
     photos: Sequence[FileData] = (),
 ) -> Outcome[CaseChange]:
-    """A new case (上报) with its photos."""
+    """A new case (上报) with its photos. A point and no grid (a phone's position): the grid is
+    the one holding the point; a point in none is refused."""
+    if fields.get("grid_id") is None and fields.get("lon") is not None:
+        fields = {**fields, "grid_id": grid_at(session, fields["lon"], fields["lat"])}
+        if fields["grid_id"] is None:
+            raise TransitionRefused("The place is in no grid of this area.", "input")
     flow = CaseWorkflow(session, now=now)
     change = flow.report(actor, allow_duplicate=allow_duplicate, **fields)
     for photo in photos:

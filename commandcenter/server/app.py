@@ -65,6 +65,7 @@ from commandcenter.errors import (
     TooManyRequests,
     TransitionRefused,
 )
+from commandcenter.server import field as field_app
 from commandcenter.server import open311
 from commandcenter.server.calls import CALLS
 from commandcenter.server.push import ChangeSignal, FeedHub, NotifyListener
@@ -229,6 +230,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app = FastAPI(title="Grid Command Center", lifespan=lifespan, docs_url=None, redoc_url=None)
 
     app.include_router(open311.router(state, settings, signal.bump))
+    field_app.mount(app)
 
     @app.middleware("http")
     async def limit_bodies(request: Request, call_next):

@@ -24,6 +24,7 @@ from commandcenter.cameras.rows import CameraRow
 from commandcenter.cases.detail import CaseDetail, DispatchTarget
 from commandcenter.cases.history import HistoryEntry
 from commandcenter.cases.operations import BulkResult, FileData, NewCase
+from commandcenter.cases.rows import CaseRow
 from commandcenter.domain.enums import AttachmentKind, CaseCategory
 from commandcenter.errors import CommandCenterError
 from commandcenter.figures.monthly_report import MonthlyReport
@@ -80,6 +81,7 @@ CALLS: dict[str, Call] = {
     "load_console": Call({}, ConsoleData, lambda b: b.load_console(), heavy=True),
     "changes_since": Call({"mark": FeedMark}, FeedUpdate, lambda b, mark: b.changes_since(mark)),
     # cases
+    "my_tasks": Call({}, list[CaseRow], lambda b: b.my_tasks()),
     "case_detail": Call({"case_id": int}, CaseDetail, lambda b, case_id: b.case_detail(case_id)),
     "case_history": Call(
         {"case_id": int}, list[HistoryEntry], lambda b, case_id: b.case_history(case_id)

@@ -1,0 +1,49 @@
+"""The field app (``/field``): a web app for the phones of grid managers and department
+handlers, served by the center's server with all its assets (a center's network has no
+internet). It speaks the same API as the console (``/api/v1``); this module serves its files
+and the names it shows (``/field/config.json``), in Chinese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from commandcenter.domain.enums import CaseCategory, CaseState, DeadlineStatus
+from commandcenter.domain.labels_zh import label_zh
+from commandcenter.workflow.rules import Action
+
+ASSETS = Path(__file__).with_name("field_app")
+
+# The steps a field worker takes, by the names the console uses (checked against its
+# catalogue by tests/test_field_app.py).
+ACTION_ZH = {
+    Action.ACCEPT: "签收",
+    Action.RETURN: "回退",
+    Action.REPORT_RESULT: "处置反馈",
+    Action.SELF_RESOLVE: "自行处置",
+    Action.VERIFY: "核查",
+    Action.REQUEST_EXTENSION: "申请延期",
+    Action.REPLY_SUPERVISION: "督办回复",
+}
+
+
+def config() -> dict:
+    return {
+        "categories": [{"code": c.value, "name": label_zh(c)} for c in CaseCategory],
+        "states": {s.value: label_zh(s) for s in CaseState},
+        "deadline_statuses": {d.value: label_zh(d) for d in DeadlineStatus},
+        "actions": {a.value: name for a, name in ACTION_ZH.items()},
+    }
+
+
+def mount(app: FastAPI) -> None:
+    api = APIRouter()
+
+    @api.get("/field/config.json")
+    async def field_config():
+        return config()
+
+    app.include_router(api)
+    app.mount("/field", StaticFiles(directory=ASSETS, html=True), name="field")

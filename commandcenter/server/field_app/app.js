@@ -1,0 +1,324 @@
+// The field app: log in, my tasks with their steps, report with a photo and the phone's
+// position. Writes go through an outbox (IndexedDB): sent at once when the network is there,
+// kept and sent when it comes back, each exactly once (its X-Request-Id is made when it is
+// queued; the server refuses a second one as a replay).
+"use strict";
+
+const API = "/api/v1";
+const MAX_PHOTO_SIDE = 1600; // downscaled on the phone before it is sent
+const $ = (id) => document.getElementById(id);
+let config = null;
+let session = JSON.parse(localStorage.getItem("cc.field.session") || "null");
+let position = null;
+let shownCase = null;
+
+// --- the outbox -------------------------------------------------------------------------------
+
+function openOutbox() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open("cc-field", 1);
+    request.onupgradeneeded = () => request.result.createObjectStore("outbox", { keyPath: "id" });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function outbox(mode, use) {
+  const db = await openOutbox();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction("outbox", mode);
+    const result = use(tx.objectStore("outbox"));
+    tx.oncomplete = () => resolve(result && "result" in result ? result.result : undefined);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+const queued = () => outbox("readonly", (store) => store.getAll());
+
+async function showOutbox() {
+  const items = (await queued()) || [];
+  $("outbox").hidden = items.length === 0;
+  $("outbox").textContent = `待发送 ${items.length}`;
+}
+
+function newId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+class Offline extends Error {}
+
+async function post(path, body, requestId) {
+  const headers = { "Content-Type": "application/json" };
+  if (session) headers.Authorization = `Bearer ${session.token}`;
+  if (requestId) headers["X-Request-Id"] = requestId;
+  let answer;
+  try {
+    answer = await fetch(API + path, { method: "POST", headers, body: JSON.stringify(body) });
+  } catch (error) {
+    throw new Offline(String(error));
+  }
+  const data = await answer.json().catch(() => ({}));
+  if (answer.status === 401 && path !== "/login") {
+    logOut("登录已过期，请重新登录。");
+  }
+  if (!answer.ok) {
+    const error = new Error(data.message || `服务器答复 ${answer.status}`);
+    error.kind = data.error;
+    error.status = answer.status;
+    throw error;
+  }
+  setNet(true);
+  return data;
+}
+
+const call = (name, args = {}) => post(`/call/${name}`, { args }).then((answer) => answer.body);
+
+// A write: sent now, or kept in the outbox when there is no network.
+async function write(name, args, label) {
+  const item = { id: newId(), name, args, label, at: Date.now() };
+  try {
+    return { sent: true, answer: await post(`/call/${name}`, { args }, item.id) };
+  } catch (error) {
+    if (!(error instanceof Offline)) throw error;
+    setNet(false);
+    await outbox("readwrite", (store) => store.put(item));
+    await showOutbox();
+    return { sent: false };
+  }
+}
+
+let flushing = false;
+async function flush() {
+  if (flushing || !session) return;
+  flushing = true;
+  try {
+    const items = ((await queued()) || []).sort((a, b) => a.at - b.at);
+    for (const item of items) {
+      try {
+        await post(`/call/${item.name}`, { args: item.args }, item.id);
+      } catch (error) {
+        if (error instanceof Offline) { setNet(false); break; }
+        if (error.kind !== "Replayed") { // done before: nothing to say; refused: say so
+          message("report-message", `未能发送「${item.label}」：${error.message}`, "error");
+        }
+      }
+      await outbox("readwrite", (store) => store.delete(item.id));
+    }
+  } finally {
+    flushing = false;
+    await showOutbox();
+  }
+}
+
+function setNet(online) {
+  $("net").textContent = online ? "在线" : "离线";
+  $("net").className = online ? "net ok" : "net off";
+}
+
+window.addEventListener("online", flush);
+setInterval(flush, 3000);
+
+// --- screens ---------------------------------------------------------------------------------------
+
+function show(view) {
+  for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== view;
+  for (const tab of document.querySelectorAll("#tabs .tab")) {
+    tab.classList.toggle("active", tab.dataset.view === view);
+  }
+  $("tabs").hidden = view === "login";
+  if (view === "tasks") loadTasks();
+  if (view === "report") locate();
+}
+
+function message(id, text, kind = "") {
+  const element = $(id);
+  element.textContent = text;
+  element.className = `message ${kind}`;
+  element.hidden = !text;
+}
+
+function logOut(why = "") {
+  if (session) post("/logout", {}).catch(() => {});
+  session = null;
+  localStorage.removeItem("cc.field.session");
+  $("who").textContent = "网格员终端";
+  show("login");
+  message("login-message", why, why ? "error" : "");
+}
+
+$("login-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    const answer = await post("/login", { username: $("username").value.trim(), password: $("password").value });
+    session = { token: answer.token, name: answer.actor.body.display_name, role: answer.actor.body.role };
+    localStorage.setItem("cc.field.session", JSON.stringify(session));
+    $("password").value = "";
+    start();
+  } catch (error) {
+    message("login-message", error instanceof Offline ? "连不上服务器，请检查网络。" : error.message, "error");
+  }
+});
+
+$("logout").addEventListener("click", () => logOut());
+$("refresh").addEventListener("click", () => loadTasks());
+$("back").addEventListener("click", () => show("tasks"));
+for (const tab of document.querySelectorAll("#tabs .tab[data-view]")) {
+  tab.addEventListener("click", () => show(tab.dataset.view));
+}
+
+function deadlineText(row) {
+  if (!row.deadline) return "无时限";
+  const status = config.deadline_statuses[row.deadline_status] || "";
+  return `${status} · 期限 ${row.deadline.replace("T", " ").slice(0, 16)}`;
+}
+
+async function loadTasks() {
+  try {
+    const rows = await call("my_tasks");
+    const list = $("task-list");
+    list.replaceChildren();
+    for (const row of rows) {
+      const item = document.createElement("li");
+      item.className = row.deadline_status;
+      item.dataset.caseId = row.id;
+      item.innerHTML = `<div class="title"></div><div class="meta"></div><div class="meta"></div>`;
+      item.children[0].textContent = row.title;
+      item.children[1].textContent = `${row.code} · ${config.states[row.state]} · ${row.grid_name || ""}`;
+      item.children[2].textContent = deadlineText(row);
+      item.addEventListener("click", () => openCase(row.id));
+      list.append(item);
+    }
+    $("tasks-empty").hidden = rows.length > 0;
+  } catch (error) {
+    if (!(error instanceof Offline)) message("case-message", error.message, "error");
+    else setNet(false);
+  }
+}
+
+async function openCase(caseId) {
+  show("case");
+  message("case-message", "");
+  $("step-comment").value = "";
+  $("step-photo").value = "";
+  const detail = await call("case_detail", { case_id: caseId });
+  shownCase = detail;
+  $("case-title").textContent = detail.title;
+  $("case-meta").textContent = `${detail.code} · ${config.states[detail.state]} · ${detail.grid_name || ""} · ${detail.holder}`;
+  $("case-description").textContent = detail.description;
+  const steps = $("steps");
+  steps.replaceChildren();
+  for (const form of detail.actions) {
+    const name = config.actions[form.action];
+    if (!name || form.informational) continue;
+    const button = document.createElement("button");
+    button.textContent = name;
+    button.dataset.action = form.action;
+    button.addEventListener("click", () => takeStep(form));
+    steps.append(button);
+  }
+}
+
+async function takeStep(form) {
+  const comment = $("step-comment").value.trim();
+  if (form.needs_reason && !comment) {
+    message("case-message", "这一步需要写明理由。", "error");
+    return;
+  }
+  const label = `${config.actions[form.action]} ${shownCase.code}`;
+  try {
+    const photo = await photoFrom($("step-photo"));
+    const done = await write(
+      "take_step",
+      { case_id: shownCase.id, action: form.action, expected_version: shownCase.version, comment },
+      label,
+    );
+    if (photo) {
+      await write("attach", { case: shownCase.id, file: photo, kind: "photo" }, `${label} 照片`);
+    }
+    message("case-message", done.sent ? `已${config.actions[form.action]}。` : "无网络：已保存，恢复后自动发送。", "done");
+    if (done.sent) setTimeout(() => show("tasks"), 800);
+  } catch (error) {
+    message("case-message", error.message, "error");
+  }
+}
+
+// --- report ------------------------------------------------------------------------------------------
+
+function locate() {
+  if (!navigator.geolocation) {
+    $("position").textContent = "此设备无法定位。";
+    return;
+  }
+  navigator.geolocation.getCurrentPosition(
+    (found) => {
+      position = { lon: found.coords.longitude, lat: found.coords.latitude };
+      $("position").textContent = `位置：${position.lon.toFixed(5)}, ${position.lat.toFixed(5)}（±${Math.round(found.coords.accuracy)} 米）`;
+    },
+    (error) => { $("position").textContent = `未能定位：${error.message}`; },
+    { enableHighAccuracy: true, timeout: 15000, maximumAge: 30000 },
+  );
+}
+
+function photoFrom(input) {
+  const file = input.files && input.files[0];
+  if (!file) return Promise.resolve(null);
+  if (!file.type.startsWith("image/")) return Promise.reject(new Error("请选择照片。"));
+  return new Promise((resolve, reject) => {
+    const image = new Image();
+    image.onload = () => {
+      const scale = Math.min(1, MAX_PHOTO_SIDE / Math.max(image.width, image.height));
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.round(image.width * scale);
+      canvas.height = Math.round(image.height * scale);
+      canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
+      const data = canvas.toDataURL("image/jpeg", 0.8).split(",", 2)[1];
+      URL.revokeObjectURL(image.src);
+      resolve({ filename: "photo.jpg", data, media_type: "image/jpeg" });
+    };
+    image.onerror = () => reject(new Error("这张照片读不出来。"));
+    image.src = URL.createObjectURL(file);
+  });
+}
+
+$("report-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const description = $("description").value.trim();
+  if (!position) {
+    message("report-message", "还没有位置，请稍候或到开阔处再试。", "error");
+    locate();
+    return;
+  }
+  try {
+    const photo = await photoFrom($("photo"));
+    const title = description.split("\n")[0].slice(0, 40);
+    const args = {
+      case: { source: "grid_patrol", category: $("category").value, title, description, lon: position.lon, lat: position.lat },
+      allow_duplicate: true,
+      photos: photo ? [photo] : [],
+    };
+    const done = await write("report_case", args, `上报：${title}`);
+    const code = done.sent ? done.answer.body.value.code : "";
+    message("report-message", done.sent ? `已上报，案件编号 ${code}` : "无网络：已保存，恢复后自动发送。", "done");
+    $("report-form").reset();
+  } catch (error) {
+    message("report-message", error.message, "error");
+  }
+});
+
+// --- start -----------------------------------------------------------------------------------------
+
+async function start() {
+  if (!config) config = await fetch("config.json").then((answer) => answer.json());
+  const select = $("category");
+  if (!select.options.length) {
+    for (const category of config.categories) select.add(new Option(category.name, category.code));
+  }
+  if (!session) { show("login"); return; }
+  $("who").textContent = session.name;
+  show("tasks");
+  flush();
+}
+
+if ("serviceWorker" in navigator) navigator.serviceWorker.register("sw.js").catch(() => {});
+start();
