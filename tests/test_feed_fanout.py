@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
 from commandcenter.access.cases import may_see
 from commandcenter.backend.feed import CenterFollower, concerns
 from commandcenter.domain.enums import CaseState
@@ -109,3 +111,31 @@ def test_the_shared_reading_gives_each_actor_what_its_own_would(writable_demo, b
             ], username  # masked for the roles that do not read personal data
             if actor.department_id is None:
                 assert made.removed_case_ids == own.removed_case_ids, username
+
+
+def test_a_recorded_visit_counts_in_the_grid_managers_figures(writable_demo, backend_of):
+    """A visit from the field is a 民情日志 entry the figures count (visits, households)."""
+    from commandcenter.cases.visits import NewVisit
+    from commandcenter.figures.kpi import compute_kpis
+    from commandcenter.storage.models import Case
+
+    gridman = backend_of(writable_demo, "gridman", now=DEMO_NOW - dt.timedelta(hours=1))
+    supervisor = backend_of(writable_demo, "supervisor")
+
+    def figures():
+        with writable_demo.session() as session:
+            rows = compute_kpis(
+                session, supervisor.actor, "2026-11", by="grid_manager", as_of=DEMO_NOW
+            )
+        return next(r for r in rows if r.key == gridman.actor.user_id)
+
+    before = figures()
+    house = gridman.households("", 5)[0]
+    done = gridman.record_visit(NewVisit(house.id, "走访：家中无事"))
+    assert done.value.case_code is None and not done.changes
+    after = figures()
+    assert after.visits == before.visits + 1
+    followed = gridman.record_visit(NewVisit(house.id, "屋顶漏水需维修", follow_up=True))
+    with writable_demo.session() as session:
+        case = session.scalar(select(Case).where(Case.code == followed.value.case_code))
+        assert case.grid_id == house.grid_id and followed.changes.cases == {case.id}

@@ -94,6 +94,13 @@ def wait_for(driver, condition, timeout=20):
     return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(d))
 
 
+def tap(driver, element) -> None:
+    """A thumb's tap: the element brought to the middle of the screen (never under the tab bar
+    fixed at the bottom), then clicked."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
 def text_of(driver, element_id: str) -> str:
     return driver.find_element("id", element_id).text
 
@@ -103,7 +110,7 @@ def log_in(driver, server, username: str) -> None:
     wait_for(driver, lambda d: d.find_element("id", "username").is_displayed())
     driver.find_element("id", "username").send_keys(username)
     driver.find_element("id", "password").send_keys(DEMO_PASSWORD)
-    driver.find_element("css selector", "#login-form button").click()
+    tap(driver, driver.find_element("css selector", "#login-form button"))
     wait_for(driver, lambda d: d.find_element("id", "tasks").is_displayed())
 
 
@@ -125,13 +132,13 @@ def set_offline(driver, offline: bool) -> None:
 
 
 def report(driver, description: str, photo_path: str | None = None) -> None:
-    driver.find_element("css selector", '#tabs [data-view="report"]').click()
+    tap(driver, driver.find_element("css selector", '#tabs [data-view="report"]'))
     wait_for(driver, lambda d: d.find_element("id", "report").is_displayed())
     wait_for(driver, lambda d: "位置：" in text_of(d, "position"))
     driver.find_element("id", "description").send_keys(description)
     if photo_path:
         driver.find_element("id", "photo").send_keys(photo_path)
-    driver.find_element("css selector", "#report-form button").click()
+    tap(driver, driver.find_element("css selector", "#report-form button"))
 
 
 def gridman_point(database) -> tuple[float, float]:
@@ -207,13 +214,56 @@ def test_a_handler_reports_the_result_of_a_case_in_hand(center, browser):
     log_in(browser, server, "handler")
     item = f'#task-list li[data-case-id="{task.id}"]'
     wait_for(browser, lambda d: d.find_elements("css selector", item))
-    browser.find_element("css selector", item).click()
+    tap(browser, browser.find_element("css selector", item))
     step = '#steps button[data-action="report_result"]'
     wait_for(browser, lambda d: d.find_elements("css selector", step))
     browser.find_element("id", "step-comment").send_keys("已修复，现场恢复通行")
-    browser.find_element("css selector", step).click()
+    tap(browser, browser.find_element("css selector", step))
     wait_for(browser, lambda d: "已处置反馈" in text_of(d, "case-message"))
     with database.session() as session:
         case = session.get(Case, task.id)
         assert case.state is CaseState.AWAITING_VERIFICATION
         assert case.version == task.version + 1
+
+
+def test_a_grid_manager_records_visits_one_becoming_a_case(center, browser):
+    server, database = center
+    from commandcenter.storage.models import Visit
+
+    def visits() -> int:
+        with database.session() as session:
+            return session.scalar(
+                select(func.count(Visit.id))
+                .join(User, User.id == Visit.user_id)
+                .where(User.username == "gridman")
+            )
+
+    before = visits()
+    log_in(browser, server, "gridman")
+    tap(browser, browser.find_element("css selector", '#tabs [data-view="visit"]'))
+    wait_for(browser, lambda d: d.find_elements("css selector", "#house-list li"))
+    first = browser.find_elements("css selector", "#house-list li")[0]
+    number = first.text.split(" · ")[0].rsplit(" ", 1)[-1]  # the house number, e.g. 2-301
+    browser.find_element("id", "house-search").send_keys(number)
+    wait_for(
+        browser,
+        lambda d: all(
+            number in li.text for li in d.find_elements("css selector", "#house-list li")
+        ),
+    )
+    tap(browser, browser.find_elements("css selector", "#house-list li")[0])
+    assert "住户：" in text_of(browser, "house-chosen")
+    browser.find_element("id", "visit-note").send_keys("独居老人，身体尚可，需定期探望")
+    tap(browser, browser.find_element("css selector", "#visit-form button"))
+    wait_for(browser, lambda d: "已记录走访" in text_of(d, "visit-message"))
+    browser.find_element("id", "visit-note").send_keys("楼道灯坏了，老人夜间出行不便")
+    tap(browser, browser.find_element("id", "visit-follow"))
+    tap(browser, browser.find_element("css selector", "#visit-form button"))
+    wait_for(browser, lambda d: "生成案件" in text_of(d, "visit-message"))
+    code = text_of(browser, "visit-message").rsplit(" ", 1)[-1]
+    assert visits() == before + 2
+    with database.session() as session:
+        case = session.scalar(select(Case).where(Case.code == code))
+        assert (
+            case.title.startswith("走访发现：楼道灯坏了") and case.source is CaseSource.GRID_PATROL
+        )

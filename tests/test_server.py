@@ -22,6 +22,7 @@ from commandcenter.backend.remote import RemoteBackend, RemoteCenter
 from commandcenter.backend.wire import encode
 from commandcenter.cameras.registry import CameraInput
 from commandcenter.cases.operations import FileData, NewCase
+from commandcenter.cases.visits import NewVisit
 from commandcenter.demo.accounts import DEMO_PASSWORD
 from commandcenter.domain.enums import AttachmentKind, CaseCategory, CaseSource
 from commandcenter.errors import (
@@ -34,7 +35,7 @@ from commandcenter.errors import (
 from commandcenter.figures.period import Period
 from commandcenter.server.calls import CALLS
 from commandcenter.storage import open_database
-from commandcenter.storage.models import AuthEvent, Case, CaseEvent
+from commandcenter.storage.models import AuthEvent, Building, Case, CaseEvent, House
 from commandcenter.video.wall import Tour
 from commandcenter.workflow.rules import Action
 
@@ -204,7 +205,7 @@ def test_sessions_expire_when_idle_and_when_old(center_db):
 
 
 @pytest.fixture(scope="module")
-def outside(server):
+def outside(server, database):
     """What lies outside the leader's community (东安社区): a case on the duty officer's board,
     its photo, a camera and a grid."""
     duty, leader = log_in(server, "duty"), log_in(server, "leader")
@@ -219,12 +220,20 @@ def outside(server):
     photo = duty.attach(case.id, FileData("scene.jpg", b"\xff\xd8\xff photo"), AttachmentKind.PHOTO)
     attachment_id = duty.case_detail(case.id).attachments[-1].id
     camera = next(camera for camera in everything.cameras if camera.id not in own_cameras)
+    with database.session() as session:
+        house_id = session.scalar(  # a household of another community's grid
+            select(House.id)
+            .join(Building, House.building_id == Building.id)
+            .where(Building.grid_id == case.grid_id)
+            .limit(1)
+        )
     return {
         "case": case,
         "version": photo.value.version,
         "attachment_id": attachment_id,
         "camera": camera,
         "grid_id": case.grid_id,
+        "house_id": house_id,
         "leader_center": leader.actor.center_id,
     }
 
@@ -260,6 +269,7 @@ REFUSED = {
         )
     ),
     "take_step": lambda o: dict(case_id=o["case"].id, action=Action.URGE, expected_version=1),
+    "record_visit": lambda o: dict(visit=NewVisit(o["house_id"], "走访：一切正常")),
     "attach": lambda o: dict(
         case=o["case"].id, file=FileData("x.jpg", b"\xff\xd8\xff"), kind=AttachmentKind.PHOTO
     ),
@@ -279,6 +289,7 @@ FILTERED = {
     "load_console",
     "changes_since",
     "my_tasks",
+    "households",
     "take_bulk_step",  # refused case by case, in its answer
     "search_places",
     "figures_overview",
@@ -339,6 +350,9 @@ def test_a_leaders_reads_hold_only_the_community(server, outside):
     duty_day = duty.figures_trace_day(dt.date(2026, 11, 20), "intake", now)
     assert set(day.ids) < set(duty_day.ids)
     assert leader.monthly_report(period).center_id == own_center
+    status, answer = raw(server, leader, "households", text="")
+    assert status == 200 and answer["body"]
+    assert all(h["grid_id"] != outside["grid_id"] for h in answer["body"])
     assert all(camera.id not in tour.camera_ids for tour in leader.tours())
     assert camera.id not in {c.id for c in leader.camera_list()}
     status, answer = raw(server, leader, "cameras_csv")

@@ -24,7 +24,7 @@ from commandcenter.backend.transactions import database_errors, read, write
 from commandcenter.cameras import csv_io, registry, url_test
 from commandcenter.cameras.registry import CameraImportResult, CameraInput, StoredCamera
 from commandcenter.cameras.rows import CameraRow, camera_rows
-from commandcenter.cases import operations
+from commandcenter.cases import operations, visits
 from commandcenter.cases.board import needs_action
 from commandcenter.cases.detail import CaseDetail, DispatchTarget, load_case_detail
 from commandcenter.cases.history import HistoryEntry, case_history
@@ -142,6 +142,19 @@ class LocalBackend:
                 r for r in open_cases(s, self.actor, now) if needs_action(self.actor, r, now)
             ],
             "loading the tasks",
+        )
+
+    # --- household visits (走访) ----------------------------------------------------------------
+
+    def households(self, text: str = "", limit: int = 30) -> list[visits.Household]:
+        return self._read(
+            lambda s: visits.households(s, self.actor, text, limit), "finding households"
+        )
+
+    def record_visit(self, visit: visits.NewVisit) -> Outcome[visits.VisitDone]:
+        now = self.clock.now()
+        return self._write(
+            lambda s: visits.record_visit(s, self.actor, now, visit), "recording a visit"
         )
 
     # --- cases -----------------------------------------------------------------------------------

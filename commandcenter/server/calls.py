@@ -25,6 +25,7 @@ from commandcenter.cases.detail import CaseDetail, DispatchTarget
 from commandcenter.cases.history import HistoryEntry
 from commandcenter.cases.operations import BulkResult, FileData, NewCase
 from commandcenter.cases.rows import CaseRow
+from commandcenter.cases.visits import Household, NewVisit, VisitDone
 from commandcenter.domain.enums import AttachmentKind, CaseCategory
 from commandcenter.errors import CommandCenterError
 from commandcenter.figures.monthly_report import MonthlyReport
@@ -140,6 +141,16 @@ CALLS: dict[str, Call] = {
         CaseChange,
         lambda b, case, file, kind: b.attach(case, file, kind),
         write=True,
+    ),
+    # household visits (走访)
+    "households": Call(
+        {"text": str, "limit": int},
+        list[Household],
+        lambda b, text="", limit=30: b.households(text[:50], max(1, min(limit, 100))),
+        optional=frozenset({"text", "limit"}),
+    ),
+    "record_visit": Call(
+        {"visit": NewVisit}, VisitDone, lambda b, visit: b.record_visit(visit), write=True
     ),
     # figures
     "figures_overview": Call(

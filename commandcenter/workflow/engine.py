@@ -25,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from commandcenter import clock
 from commandcenter.access.accounts import Actor
 from commandcenter.access.cases import holds, may_see
+from commandcenter.access.grids import manages_grid
 from commandcenter.domain.enums import (
     AdminLevel,
     AttachmentKind,
@@ -44,7 +45,6 @@ from commandcenter.storage.models import (
     Department,
     Grid,
     SupervisionOrder,
-    grid_managers,
 )
 from commandcenter.workflow import attachments, audit
 from commandcenter.workflow.codes import next_case_code
@@ -304,14 +304,7 @@ class CaseWorkflow:
         return self._manages_grid(actor, case)
 
     def _manages_grid(self, actor: Actor, case: Case) -> bool:
-        if case.grid_id is None:
-            return False
-        row = self.session.execute(
-            select(grid_managers.c.user_id).where(
-                grid_managers.c.grid_id == case.grid_id, grid_managers.c.user_id == actor.user_id
-            )
-        ).first()
-        return row is not None
+        return manages_grid(self.session, actor, case.grid_id)
 
     # --- the steps: each returns the new state ------------------------------------------------
 

@@ -129,6 +129,7 @@ function show(view) {
   $("tabs").hidden = view === "login";
   if (view === "tasks") loadTasks();
   if (view === "report") locate();
+  if (view === "visit" && !$("house-list").children.length) findHouses();
 }
 
 function message(id, text, kind = "") {
@@ -306,12 +307,74 @@ $("report-form").addEventListener("submit", async (event) => {
   }
 });
 
+// --- visits (走访 / 民情日志) --------------------------------------------------------------------------
+
+let chosenHouse = null;
+let searchTimer = null;
+
+async function findHouses() {
+  try {
+    const found = await call("households", { text: $("house-search").value.trim(), limit: 30 });
+    const list = $("house-list");
+    list.replaceChildren();
+    for (const house of found) {
+      const item = document.createElement("li");
+      item.textContent = `${house.address} · ${house.grid_name}`;
+      item.dataset.houseId = house.id;
+      item.addEventListener("click", () => {
+        chosenHouse = house;
+        for (const other of list.children) other.classList.toggle("chosen", other === item);
+        $("house-chosen").textContent = `住户：${house.address}`;
+      });
+      list.append(item);
+    }
+  } catch (error) {
+    if (error instanceof Offline) setNet(false);
+  }
+}
+
+$("house-search").addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(findHouses, 250);
+});
+$("visit-follow").addEventListener("change", () => {
+  $("visit-category-label").hidden = !$("visit-follow").checked;
+});
+
+$("visit-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!chosenHouse) {
+    message("visit-message", "请先选择走访的住户。", "error");
+    return;
+  }
+  const visit = {
+    house_id: chosenHouse.id,
+    note: $("visit-note").value.trim(),
+    follow_up: $("visit-follow").checked,
+    category: $("visit-category").value,
+  };
+  try {
+    const done = await write("record_visit", { visit }, `走访：${chosenHouse.address}`);
+    let text = "无网络：已保存，恢复后自动发送。";
+    if (done.sent) {
+      const code = done.answer.body.value.case_code;
+      text = code ? `已记录，并生成案件 ${code}` : "已记录走访。";
+    }
+    message("visit-message", text, "done");
+    $("visit-note").value = "";
+    $("visit-follow").checked = false;
+    $("visit-category-label").hidden = true;
+  } catch (error) {
+    message("visit-message", error.message, "error");
+  }
+});
+
 // --- start -----------------------------------------------------------------------------------------
 
 async function start() {
   if (!config) config = await fetch("config.json").then((answer) => answer.json());
-  const select = $("category");
-  if (!select.options.length) {
+  for (const select of [$("category"), $("visit-category")]) {
+    if (select.options.length) continue;
     for (const category of config.categories) select.add(new Option(category.name, category.code));
   }
   if (!session) { show("login"); return; }
