@@ -198,7 +198,7 @@ def test_an_attachment_is_a_step_of_the_archive(center):
     gm1 = center.console("gm1")
     case_id = report(gm1, center.district.grids["G1"])
     outcome = gm1.attach(
-        case_id, FileData("现场.jpg", b"\xff\xd8photo", "image/jpeg"), AttachmentKind.PHOTO
+        case_id, FileData("现场.jpg", b"\xff\xd8\xffphoto", "image/jpeg"), AttachmentKind.PHOTO
     )
     assert outcome.changes.cases == {case_id} and outcome.value.version == 2
     case = center.case(case_id)
@@ -211,11 +211,16 @@ def test_an_attachment_is_a_step_of_the_archive(center):
         assert attachment.event_id == events[-1].id
         assert verify_archive(s).ok
     # by the code an officer types, as the wall's snapshot menu does
-    gm1.attach(case.code, FileData("snap.png", b"\x89PNGx", "image/png"), AttachmentKind.SNAPSHOT)
+    gm1.attach(
+        case.code, FileData("snap.png", b"\x89PNG\r\n\x1a\nx", "image/png"), AttachmentKind.SNAPSHOT
+    )
     assert center.case(case_id).version == 3
     with pytest.raises(TransitionRefused):
         center.console("gm2").attach(case_id, FileData("x.png", b"x"), AttachmentKind.PHOTO)
     assert center.case(case_id).version == 3
+    with pytest.raises(TransitionRefused) as not_a_picture:  # says it is a JPEG; its bytes do not
+        gm1.attach(case_id, FileData("x.jpg", b"MZ\x90 an exe", "image/jpeg"), AttachmentKind.PHOTO)
+    assert not_a_picture.value.reason == "input" and center.case(case_id).version == 3
 
 
 def test_a_second_console_follows_every_change_through_the_feed(center):
@@ -228,7 +233,7 @@ def test_a_second_console_follows_every_change_through_the_feed(center):
     update = b.changes_since(loaded.mark)
     assert [r.id for r in update.rows] == [case_id] and update.changes.cases == {case_id}
     a.take_step(case_id, Action.FILE, expected_version=1)
-    a.attach(case_id, FileData("a.jpg", b"\xff\xd8"), AttachmentKind.PHOTO)
+    a.attach(case_id, FileData("a.jpg", b"\xff\xd8\xff"), AttachmentKind.PHOTO)
     again = b.changes_since(update.mark)
     assert [(r.id, r.state, r.version) for r in again.rows] == [(case_id, CaseState.FILED, 3)]
     assert not b.changes_since(again.mark)  # nothing new: an empty answer

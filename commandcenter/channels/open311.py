@@ -29,18 +29,13 @@ from commandcenter.domain.labels_zh import label_zh
 from commandcenter.errors import CommandCenterError
 from commandcenter.geo.locate import grid_at, in_china
 from commandcenter.storage.models import Case, CaseEvent, ExternalRequest, Integration, User
+from commandcenter.workflow.attachments import image_type
 from commandcenter.workflow.engine import CaseWorkflow
 
 MAX_MEDIA_BYTES = 10 * 1024 * 1024  # a phone photo; the app downscales before sending
 MAX_DESCRIPTION = 4000
 ENDED = {CaseState.CLOSED, CaseState.DECLINED, CaseState.VOIDED, CaseState.MERGED}
 INTEGRATION_SOURCES = (CaseSource.HOTLINE_12345, CaseSource.RESIDENT)
-_IMAGE_MAGIC = (
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"RIFF", "image/webp", ".webp"),  # followed by WEBP at 8
-    (b"GIF8", "image/gif", ".gif"),
-)
 
 
 class Open311Error(CommandCenterError):
@@ -127,14 +122,6 @@ def integration_for(session: Session, api_key: str | None) -> Integration:
 class Media:
     filename: str
     data: bytes
-
-
-def image_type(data: bytes) -> tuple[str, str] | None:
-    """The media type and suffix of a photo, from its first bytes (never from its name)."""
-    for magic, media_type, suffix in _IMAGE_MAGIC:
-        if data.startswith(magic) and (media_type != "image/webp" or data[8:12] == b"WEBP"):
-            return media_type, suffix
-    return None
 
 
 def post_request(

@@ -20,6 +20,21 @@ from commandcenter.errors import PermissionDenied, TransitionRefused
 from commandcenter.storage.models import Attachment, AttachmentContent, Case
 
 MAX_BYTES = 20 * 1024 * 1024  # a photo or a 4K snapshot is far below
+_IMAGE_MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"RIFF", "image/webp", ".webp"),  # "WEBP" follows at byte 8
+    (b"GIF8", "image/gif", ".gif"),
+)
+
+
+def image_type(data: bytes) -> tuple[str, str] | None:
+    """The media type and suffix of a picture, from its first bytes (never from its name or
+    from what the sender says it is), or None."""
+    for magic, media_type, suffix in _IMAGE_MAGIC:
+        if data.startswith(magic) and (media_type != "image/webp" or data[8:12] == b"WEBP"):
+            return media_type, suffix
+    return None
 
 
 def store(
@@ -41,6 +56,13 @@ def store(
             f"The attachment is {len(data) / 1e6:.0f} MB; at most {MAX_BYTES // 2**20} MB.",
             "input",
         )
+    if kind in (AttachmentKind.PHOTO, AttachmentKind.SNAPSHOT):
+        found = image_type(data)
+        if found is None:
+            raise TransitionRefused(
+                f"{filename or 'The file'} is not a picture (JPEG, PNG, WebP or GIF).", "input"
+            )
+        media_type = found[0]  # what the bytes are, not what the sender said
     digest = hashlib.sha256(data).hexdigest()
     if session.get(AttachmentContent, digest) is None:
         session.add(AttachmentContent(sha256=digest, data=data))
