@@ -31,6 +31,7 @@ from commandcenter.figures.monthly_report import MonthlyReport
 from commandcenter.figures.series import Overview, Trace
 from commandcenter.geo.grid_import import ImportResult
 from commandcenter.jurisdiction.search import PlaceHit
+from commandcenter.patrols import FieldWorker
 from commandcenter.video.wall import Tour
 from commandcenter.workflow.engine import CaseChange
 from commandcenter.workflow.rules import Action
@@ -84,6 +85,9 @@ class Backend(Protocol):
     def figures_trace(self, period, by: str, key, figure: str, as_of: dt.datetime) -> Trace: ...
     def figures_trace_day(self, day: dt.date, figure: str, as_of: dt.datetime) -> Trace: ...
     def monthly_report(self, period: Period | str) -> MonthlyReport: ...
+
+    # the field workers on the map (positions and today's tracks)
+    def field_workers(self) -> list[FieldWorker]: ...
 
     # the video wall
     def tours(self) -> tuple[Tour, ...]: ...

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from commandcenter import clock as clocks
+from commandcenter import patrols
 from commandcenter.access import accounts
 from commandcenter.access.accounts import Actor
 from commandcenter.backend import feed
@@ -155,6 +156,28 @@ class LocalBackend:
         now = self.clock.now()
         return self._write(
             lambda s: visits.record_visit(s, self.actor, now, visit), "recording a visit"
+        )
+
+    # --- rounds (巡查) and positions ------------------------------------------------------------
+
+    def start_patrol(self) -> Outcome[int]:
+        now = self.clock.now()
+        return self._write(lambda s: patrols.start_patrol(s, self.actor, now), "starting a round")
+
+    def end_patrol(self) -> Outcome[int | None]:
+        now = self.clock.now()
+        return self._write(lambda s: patrols.end_patrol(s, self.actor, now), "ending a round")
+
+    def send_positions(self, points: tuple[patrols.PhonePosition, ...]) -> Outcome[int]:
+        now = self.clock.now()
+        return self._write(
+            lambda s: patrols.record_positions(s, self.actor, now, points), "keeping positions"
+        )
+
+    def field_workers(self) -> list[patrols.FieldWorker]:
+        now = self.clock.now()
+        return self._read(
+            lambda s: patrols.field_workers(s, self.actor, now), "loading the field workers"
         )
 
     # --- cases -----------------------------------------------------------------------------------

@@ -69,6 +69,7 @@ from commandcenter.figures.period import Period
 from commandcenter.figures.series import Overview, Trace
 from commandcenter.geo.grid_import import ImportResult
 from commandcenter.jurisdiction.search import PlaceHit
+from commandcenter.patrols import FieldWorker
 from commandcenter.video.wall import Tour
 from commandcenter.workflow.engine import CaseChange
 from commandcenter.workflow.rules import Action
@@ -270,6 +271,9 @@ class RemoteBackend:
         return subscription
 
     # --- cases ---------------------------------------------------------------------------------------
+
+    def field_workers(self) -> list[FieldWorker]:
+        return self._read("field_workers", list[FieldWorker])
 
     def my_tasks(self) -> list[CaseRow]:
         return self._read("my_tasks", list[CaseRow])

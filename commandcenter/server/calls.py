@@ -33,6 +33,7 @@ from commandcenter.figures.period import Period
 from commandcenter.figures.series import Overview, Trace
 from commandcenter.geo.grid_import import ImportResult
 from commandcenter.jurisdiction.search import PlaceHit
+from commandcenter.patrols import FieldWorker, PhonePosition
 from commandcenter.video.wall import Tour
 from commandcenter.workflow.engine import CaseChange
 from commandcenter.workflow.rules import Action
@@ -152,6 +153,16 @@ CALLS: dict[str, Call] = {
     "record_visit": Call(
         {"visit": NewVisit}, VisitDone, lambda b, visit: b.record_visit(visit), write=True
     ),
+    # rounds (巡查) and positions
+    "start_patrol": Call({}, int, lambda b: b.start_patrol(), write=True),
+    "end_patrol": Call({}, int | None, lambda b: b.end_patrol(), write=True),
+    "send_positions": Call(
+        {"points": tuple[PhonePosition, ...]},
+        int,
+        lambda b, points: b.send_positions(points),
+        write=True,
+    ),
+    "field_workers": Call({}, list[FieldWorker], lambda b: b.field_workers()),
     # figures
     "figures_overview": Call(
         {"period": Period, "as_of": dt.datetime},

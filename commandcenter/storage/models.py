@@ -596,3 +596,29 @@ class ExternalRequest(Base):
     integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), index=True)
     service_code: Mapped[str] = mapped_column(String(40))
     received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Patrol(Base):
+    """A grid manager's round (巡查): from start to end; their phone's positions belong to it."""
+
+    __tablename__ = "patrols"
+    __table_args__ = (Index("ix_patrols_user_started", "user_id", "started_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Position(Base):
+    """Where a field worker's phone was (WGS-84), at the server's time less the age the phone
+    measured: a phone's wrong clock does not move it in time."""
+
+    __tablename__ = "positions"
+    __table_args__ = (Index("ix_positions_user_at", "user_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    patrol_id: Mapped[int | None] = mapped_column(ForeignKey("patrols.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)

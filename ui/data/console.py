@@ -41,6 +41,7 @@ from ui.data.operations import Operations
 log = logging.getLogger(__name__)
 
 CLOCK_TICK_MS = 30_000  # countdowns, deadline colours and counts move on this often
+FIELD_POSITIONS_MS = 15_000  # the field workers on the map: phones send every 10 s
 
 
 class Console(QObject):
@@ -51,6 +52,7 @@ class Console(QObject):
     toursChanged = Signal(object)  # tuple[Tour, ...]
     countsChanged = Signal(object, object)  # Dashboard, the tree with counts (or None)
     clockTicked = Signal(object)  # dt.datetime
+    fieldWorkersChanged = Signal(object)  # list[FieldWorker]: positions and today's tracks
 
     def __init__(self, backend: Backend, parent: QObject | None = None, *, feed_interval_ms=None):
         super().__init__(parent)
@@ -77,6 +79,13 @@ class Console(QObject):
         self._tick = QTimer(self)
         self._tick.setInterval(CLOCK_TICK_MS)
         self._tick.timeout.connect(self.tick)
+        # Positions come every few seconds from hundreds of phones: read on a timer, in a
+        # worker, not pushed change by change.
+        self.field_workers: list = []
+        self._reading_positions = False
+        self._positions = QTimer(self)
+        self._positions.setInterval(FIELD_POSITIONS_MS)
+        self._positions.timeout.connect(self.read_field_workers)
 
     def now(self) -> dt.datetime:
         return self.backend.clock.now()
@@ -88,10 +97,34 @@ class Console(QObject):
     def start(self) -> None:
         self.feed.start()
         self._tick.start()
+        self._positions.start()
+        self.read_field_workers()
 
     def stop(self) -> None:
         self.feed.stop()
         self._tick.stop()
+        self._positions.stop()
+
+    def read_field_workers(self) -> None:
+        """The field workers' last positions and tracks (a worker thread; one at a time)."""
+        if self._reading_positions:
+            return
+        self._reading_positions = True
+        run_in_background(
+            self.backend.field_workers,
+            self._on_field_workers,
+            self._on_field_workers_failed,
+            owner=self,
+        )
+
+    def _on_field_workers(self, workers) -> None:
+        self._reading_positions = False
+        self.field_workers = list(workers)
+        self.fieldWorkersChanged.emit(self.field_workers)
+
+    def _on_field_workers_failed(self, error: Exception) -> None:
+        self._reading_positions = False
+        log.warning("reading the field workers' positions failed: %s", error)
 
     def tick(self) -> None:
         """The clock moved on: countdowns, colours and counts follow without any reading."""

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QImage,
     QPainter,
     QPainterPath,
+    QPen,
     QTransform,
 )
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
@@ -62,6 +63,8 @@ KEY_PAN_PX = 120
 WHEEL_STEP = 2**0.5  # one wheel notch: half a zoom level
 CLICK_SLOP_PX = 4  # a press that moves less than this is a click, not a drag
 MARKER_HIT_PX = 11
+FIELD_ON_PATROL = QColor("#3ddc84")  # a field worker on a round now
+FIELD_OFF_PATROL = QColor("#9fb0c2")  # seen today, not on a round
 
 # Fill colours per class (class 0: none), one ramp per measure.
 RAMPS = {
@@ -138,6 +141,8 @@ class MapView(QWidget):
         self.selected_camera: int | None = None
         self._selection_path: QPainterPath | None = None  # world metres
         self.show_cameras = True
+        self.show_field = True  # the field workers' positions and tracks
+        self._field_workers: list = []
         self.show_cases = True
         self.show_labels = True
         self._press: QPointF | None = None
@@ -367,6 +372,36 @@ class MapView(QWidget):
         """Offline first: a cluster with a dead camera shows it."""
         online = self.camera_online.get(row.id)
         return 2 if online is False else (0 if online else 1)
+
+    def set_field_workers(self, workers) -> None:
+        """The field workers' last positions and today's tracks (``FieldWorker``s), projected
+        once here; painted over the markers (a few hundred, not cached)."""
+        placed = []
+        for worker in workers:
+            xs, ys = lonlat_to_mercator([p[0] for p in worker.track], [p[1] for p in worker.track])
+            placed.append((worker, np.asarray(xs), np.asarray(ys)))
+        self._field_workers = placed
+        self.update()
+
+    def _paint_field_workers(self, painter: QPainter) -> None:
+        if not self.show_field or not self._field_workers:
+            return
+        view = self.viewport
+        painter.setFont(scaled_font(self.font(), 0.9, bold=True))
+        for worker, xs, ys in self._field_workers:
+            sx, sy = view.to_screen(xs, ys)
+            colour = FIELD_ON_PATROL if worker.on_patrol else FIELD_OFF_PATROL
+            track = QPen(colour, 2.0)
+            track.setStyle(Qt.PenStyle.SolidLine if worker.on_patrol else Qt.PenStyle.DashLine)
+            painter.setPen(track)
+            painter.drawPolyline([QPointF(float(x), float(y)) for x, y in zip(sx, sy, strict=True)])
+            x, y = float(sx[-1]), float(sy[-1])
+            painter.setPen(QPen(Colors.BACKGROUND, 2.0))
+            painter.setBrush(colour)
+            painter.drawEllipse(QPointF(x, y), 7.0, 7.0)
+            painter.setPen(Colors.TEXT)
+            painter.drawText(QPointF(x + 10, y + 5), worker.name)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def set_camera_status(self, online: dict[int, bool]) -> None:
         if online == self.camera_online:
@@ -833,6 +868,7 @@ class MapView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_selection(painter)
         self._paint_markers(painter)
+        self._paint_field_workers(painter)
         self._paint_selected_marker(painter)
         self._paint_scale_bar(painter)
 

@@ -375,6 +375,7 @@ class MainWindow(QMainWindow):
         console.treeChanged.connect(self._on_tree)
         console.casesChanged.connect(self._on_cases_changed)
         console.camerasChanged.connect(self._on_cameras)
+        console.fieldWorkersChanged.connect(self.map_view.set_field_workers)
         console.countsChanged.connect(self._on_counts)
         console.clockTicked.connect(self._on_clock_ticked)
         console.feed.failed.connect(self._on_load_failed)
