@@ -267,3 +267,28 @@ def test_a_grid_manager_records_visits_one_becoming_a_case(center, browser):
         assert (
             case.title.startswith("走访发现：楼道灯坏了") and case.source is CaseSource.GRID_PATROL
         )
+
+
+def test_a_round_sends_the_phones_positions(center, browser):
+    server, database = center
+    from commandcenter.storage.models import Patrol, Position
+
+    lon, lat = gridman_point(database)
+    place_phone(browser, server, lon, lat)
+    log_in(browser, server, "gridman")
+    tap(browser, browser.find_element("css selector", '#tabs [data-view="patrol"]'))
+    tap(browser, browser.find_element("id", "patrol-toggle"))
+    wait_for(browser, lambda d: "巡查中" in text_of(d, "patrol-state"))
+    wait_for(browser, lambda d: "已发送位置 0" not in text_of(d, "patrol-sent"), timeout=15)
+
+    def rows(model):
+        with database.session() as session:
+            return session.scalars(
+                select(model).join(User, User.id == model.user_id).where(User.username == "gridman")
+            ).all()
+
+    positions = rows(Position)
+    assert positions and abs(positions[0].lon - lon) < 1e-6 and positions[0].patrol_id
+    tap(browser, browser.find_element("id", "patrol-toggle"))
+    wait_for(browser, lambda d: text_of(d, "patrol-state") == "未在巡查")
+    assert all(p.ended_at is not None for p in rows(Patrol))

@@ -130,6 +130,7 @@ function show(view) {
   if (view === "tasks") loadTasks();
   if (view === "report") locate();
   if (view === "visit" && !$("house-list").children.length) findHouses();
+  if (view === "patrol") showPatrol();
 }
 
 function message(id, text, kind = "") {
@@ -143,6 +144,10 @@ function logOut(why = "") {
   if (session) post("/logout", {}).catch(() => {});
   session = null;
   localStorage.removeItem("cc.field.session");
+  patrol = null;
+  localStorage.removeItem("cc.field.patrol");
+  if (watchId !== null) navigator.geolocation.clearWatch(watchId);
+  watchId = null;
   $("who").textContent = "网格员终端";
   show("login");
   message("login-message", why, why ? "error" : "");
@@ -369,6 +374,74 @@ $("visit-form").addEventListener("submit", async (event) => {
   }
 });
 
+// --- rounds (巡查) -----------------------------------------------------------------------------------
+
+const POSITION_EVERY_MS = 10000;
+const MAX_KEPT_POSITIONS = 500;
+let patrol = JSON.parse(localStorage.getItem("cc.field.patrol") || "null");
+let watchId = null;
+let pendingPositions = []; // {lon, lat, accuracy_m, t: performance.now()}
+let sentPositions = 0;
+
+function showPatrol() {
+  $("patrol-state").textContent = patrol ? `巡查中（自 ${new Date(patrol.since).toLocaleTimeString("zh-CN")}）` : "未在巡查";
+  $("patrol-toggle").textContent = patrol ? "结束巡查" : "开始巡查";
+  $("patrol-sent").textContent = patrol ? `已发送位置 ${sentPositions} 个，待发送 ${pendingPositions.length} 个` : "";
+}
+
+function watchPositions() {
+  if (watchId !== null || !navigator.geolocation) return;
+  watchId = navigator.geolocation.watchPosition(
+    (found) => {
+      pendingPositions.push({ lon: found.coords.longitude, lat: found.coords.latitude, accuracy_m: found.coords.accuracy, t: performance.now() });
+      pendingPositions = pendingPositions.slice(-MAX_KEPT_POSITIONS);
+      if (sentPositions === 0) sendPositions(); // the first one at once
+      showPatrol();
+    },
+    (error) => message("patrol-message", `未能定位：${error.message}`, "error"),
+    { enableHighAccuracy: true, maximumAge: 5000 },
+  );
+}
+
+async function sendPositions() {
+  if (!patrol || !pendingPositions.length || !session) return;
+  const batch = pendingPositions.slice();
+  const now = performance.now();
+  const points = batch.map((p) => ({ lon: p.lon, lat: p.lat, accuracy_m: p.accuracy_m, age_s: (now - p.t) / 1000 }));
+  try {
+    await post("/call/send_positions", { args: { points } }, newId());
+    pendingPositions = pendingPositions.slice(batch.length);
+    sentPositions += batch.length;
+  } catch (error) {
+    if (error instanceof Offline) setNet(false); // kept, with their age, for the next try
+    else { pendingPositions = pendingPositions.slice(batch.length); message("patrol-message", error.message, "error"); }
+  }
+  showPatrol();
+}
+setInterval(sendPositions, POSITION_EVERY_MS);
+
+$("patrol-toggle").addEventListener("click", async () => {
+  try {
+    if (!patrol) {
+      await write("start_patrol", {}, "开始巡查");
+      patrol = { since: Date.now() };
+      localStorage.setItem("cc.field.patrol", JSON.stringify(patrol));
+      watchPositions();
+    } else {
+      await sendPositions();
+      await write("end_patrol", {}, "结束巡查");
+      patrol = null;
+      localStorage.removeItem("cc.field.patrol");
+      if (watchId !== null) navigator.geolocation.clearWatch(watchId);
+      watchId = null;
+    }
+    message("patrol-message", "");
+  } catch (error) {
+    message("patrol-message", error.message, "error");
+  }
+  showPatrol();
+});
+
 // --- start -----------------------------------------------------------------------------------------
 
 async function start() {
@@ -381,6 +454,7 @@ async function start() {
   $("who").textContent = session.name;
   show("tasks");
   flush();
+  if (patrol) watchPositions(); // a round goes on across a reload
 }
 
 if ("serviceWorker" in navigator) navigator.serviceWorker.register("sw.js").catch(() => {});
