@@ -123,3 +123,38 @@ def test_every_screen_works_on_a_server(qtbot, center):
     window.show_view("figures")
     assert errors == []
     assert window.alerts.freshness.property("state") == "ok"
+
+
+def test_a_report_from_a_phone_makes_itself_noticed(qtbot, center):
+    """A report from elsewhere (here a field worker's) shows a notice that opens the case; the
+    console's own reports do not."""
+    from commandcenter.cases.operations import NewCase
+    from commandcenter.domain.enums import CaseCategory, CaseSource
+
+    server, _url = center
+    window = console(qtbot, server, "duty")
+    gridman = RemoteCenter(server.url).login("gridman", DEMO_PASSWORD)
+    grid = next(iter(window.console.grids.values()))
+    own = window.backend.report_case(
+        NewCase(
+            CaseSource.RESIDENT, CaseCategory.OTHER, "值班员自己录入", grid_id=grid.id
+        ).fields(),
+        allow_duplicate=True,
+    )
+    window.console._own_cases.add(own.value.case_id)  # as Operations notes its own writes
+    qtbot.waitUntil(
+        lambda: window.console.store.row_of(own.value.case_id) is not None, timeout=5_000
+    )
+    assert not window.alerts.news.isVisible()
+    home = next(r for r in gridman.my_tasks() + list(gridman.load_console().rows) if r.grid_id)
+    done = gridman.report_case(
+        NewCase(
+            CaseSource.GRID_PATROL, CaseCategory.MUNICIPAL, "井盖缺失", grid_id=home.grid_id
+        ).fields(),
+        allow_duplicate=True,
+    )
+    qtbot.waitUntil(window.alerts.news.isVisible, timeout=5_000)
+    assert "井盖缺失" in window.alerts.news.text() and "网格员巡查" in window.alerts.news.text()
+    window.alerts.news.click()
+    qtbot.waitUntil(lambda: window.case_view.case_id == done.value.case_id, timeout=5_000)
+    assert not window.alerts.news.isVisible()

@@ -2018,6 +2018,10 @@
         <translation>摄像机台账…</translation>
     </message>
     <message>
+        <source>Sound for new reports</source>
+        <translation>新上报提示音</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -2108,6 +2112,14 @@
     <message>
         <source>The language changes the next time the console starts.</source>
         <translation>界面语言将在下次启动时生效。</translation>
+    </message>
+    <message>
+        <source>New report: %1 (%2)</source>
+        <translation>新上报：%1（%2）</translation>
+    </message>
+    <message>
+        <source>+%1 more</source>
+        <translation>另有 %1 件</translation>
     </message>
     <message>
         <source>Server: %1</source>

@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from commandcenter.backend import Backend, ConsoleData, FeedUpdate
 from commandcenter.cameras.rows import CameraRow
 from commandcenter.cases.dashboard import Dashboard, MonthClosures, dashboard
+from commandcenter.domain.enums import CaseState
 from commandcenter.jurisdiction.tree import (
     GridCounts,
     GridSummary,
@@ -53,6 +54,7 @@ class Console(QObject):
     countsChanged = Signal(object, object)  # Dashboard, the tree with counts (or None)
     clockTicked = Signal(object)  # dt.datetime
     fieldWorkersChanged = Signal(object)  # list[FieldWorker]: positions and today's tracks
+    newReports = Signal(object)  # [CaseRow]: reports that arrived from elsewhere (field, 12345)
 
     def __init__(self, backend: Backend, parent: QObject | None = None, *, feed_interval_ms=None):
         super().__init__(parent)
@@ -74,6 +76,8 @@ class Console(QObject):
         self.loaded_at: dt.datetime | None = None
         self._counting = False
         self._count_again = False
+        self._own_cases: set[int] = set()  # what this console changed: not news to it
+        self.operations.changed.connect(lambda changes: self._own_cases.update(changes.cases))
         self.feed.loaded.connect(self._on_loaded)
         self.feed.updated.connect(self._on_update)
         self._tick = QTimer(self)
@@ -164,7 +168,16 @@ class Console(QObject):
             self.tours = update.tours
             self.toursChanged.emit(update.tours)
         if update.rows or update.removed_case_ids:
+            arrived = [
+                row
+                for row in update.rows
+                if row.state is CaseState.REPORTED
+                and self.store.row_of(row.id) is None
+                and row.id not in self._own_cases
+            ]
             self.store.apply(update.rows, update.removed_case_ids)
+            if arrived:
+                self.newReports.emit(arrived)
             self.casesChanged.emit(update.rows, update.removed_case_ids)
             self.recount()
 

@@ -47,12 +47,33 @@ class AlertStrip(QWidget):
             chip.clicked.connect(lambda _=False, k=key: self.alertClicked.emit(k))
             self.chips[key] = chip
             layout.addWidget(chip)
+        # A report that arrived from elsewhere (a phone, 12345): click to open it.
+        self.news = QPushButton(self)
+        self.news.setObjectName("newReport")
+        self.news.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.news.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.news.hide()
+        self.news.clicked.connect(self._open_news)
+        self._news_case: int | None = None
+        layout.addWidget(self.news)
         layout.addStretch(1)
         self.freshness = QLabel(self)
         self.freshness.setObjectName("freshness")
         layout.addWidget(self.freshness)
         self.set_dashboard(None)
         self.set_freshness(None, None)
+
+    newsClicked = Signal(int)  # the case id of the newest report from elsewhere
+
+    def show_news(self, case_id: int, text: str) -> None:
+        self._news_case = case_id
+        self.news.setText(text)
+        self.news.show()
+
+    def _open_news(self) -> None:
+        if self._news_case is not None:
+            self.newsClicked.emit(self._news_case)
+        self.news.hide()
 
     def set_dashboard(self, d: Dashboard | None) -> None:
         values = {

@@ -13,9 +13,10 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -186,6 +187,15 @@ class MainWindow(QMainWindow):
         registry = QAction(self.tr("Camera registry…"), self)
         registry.triggered.connect(self.open_camera_registry)
         console.addAction(registry)
+        # The sound of a report from a phone or the 12345 hotline (remembered).
+        self.report_sound = QAction(self.tr("Sound for new reports"), self)
+        self.report_sound.setCheckable(True)
+        settings = QSettings()
+        self.report_sound.setChecked(settings.value("alerts/report_sound", True, type=bool))
+        self.report_sound.toggled.connect(
+            lambda on: QSettings().setValue("alerts/report_sound", on)
+        )
+        console.addAction(self.report_sound)
         console.addSeparator()
         quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -376,6 +386,8 @@ class MainWindow(QMainWindow):
         console.casesChanged.connect(self._on_cases_changed)
         console.camerasChanged.connect(self._on_cameras)
         console.fieldWorkersChanged.connect(self.map_view.set_field_workers)
+        console.newReports.connect(self._on_new_reports)
+        self.alerts.newsClicked.connect(self.open_case)
         console.countsChanged.connect(self._on_counts)
         console.clockTicked.connect(self._on_clock_ticked)
         console.feed.failed.connect(self._on_load_failed)
@@ -511,6 +523,18 @@ class MainWindow(QMainWindow):
         self.map_view.apply_cases(changed, removed_ids)
         self.board.update_label()
         self._refresh_details()
+
+    def _on_new_reports(self, rows) -> None:
+        """Reports from a phone or the 12345 hotline make themselves noticed: a notice that
+        opens the newest, and a sound unless the officer turned it off (控制台 menu)."""
+        newest = rows[-1]
+        text = self.tr("New report: %1 (%2)").replace("%1", newest.title)
+        text = text.replace("%2", label(newest.source))
+        if len(rows) > 1:
+            text += "  " + self.tr("+%1 more").replace("%1", str(len(rows) - 1))
+        self.alerts.show_news(newest.id, text)
+        if self.report_sound.isChecked():
+            QApplication.beep()
 
     def _on_cameras(self, rows) -> None:
         self.wall.set_cameras(rows)
