@@ -13,7 +13,9 @@ session, connection and feed, as separate machines would:
   not an error; the other roles read instead);
 - field devices (200): the 84 grid managers' accounts, two or three devices each, log in,
   follow their own feed; every ``20 s`` on average report a new case in their grid (30 %) or
-  read a case's detail (70 %).
+  read a case's detail (70 %);
+- phones on a round (500, the field app): on the grid managers' accounts, a round started,
+  each sending its position every ``10 s`` (no feed: the field app asks, it is not pushed).
 
 Every demo account is given the demo password here (one argon2 hash, copied).
 
@@ -34,8 +36,8 @@ Peers in the same run, as ratios: the same read (a case's detail) in-process thr
 server (``/health``: the floor of a round trip on loopback). The bench's clients share the
 machine's cores with the server: the load average is printed with the figures.
 
-    .venv/bin/python bench/server.py             # 50 consoles, 200 devices, 5 minutes
-    .venv/bin/python bench/server.py --quick     # 4 consoles, 12 devices, within 30 s
+    .venv/bin/python bench/server.py             # 50 consoles, 200 devices, 500 phones, 5 min
+    .venv/bin/python bench/server.py --quick     # 4 consoles, 12 devices, 8 phones, within 30 s
 
 The last line of the output is one line of JSON with every figure.
 """
@@ -322,6 +324,57 @@ class Client:
             await self.http.aclose()
 
 
+class Phone:
+    """A field worker's phone on a round (the field app): no feed; its position every
+    ``--position-period`` seconds and, now and then, a report in its grid with a photo's worth
+    of bytes left out (reports are the devices' load)."""
+
+    def __init__(self, index: int, server_url: str, results: Results, rng):
+        self.index, self.url, self.results, self.rng = index, server_url, results, rng
+        self.http: httpx.AsyncClient | None = None
+
+    async def start(self, username: str) -> None:
+        self.http = httpx.AsyncClient(base_url=self.url + API, timeout=60)
+        answer = await self.http.post(
+            "/login", json={"username": username, "password": DEMO_PASSWORD}
+        )
+        answer.raise_for_status()
+        self.http.headers["Authorization"] = f"Bearer {answer.json()['token']}"
+        await self.http.post(
+            "/call/start_patrol", json={"args": {}}, headers={"X-Request-Id": uuid.uuid4().hex}
+        )
+        self.lon = 119.905 + self.rng.random() * 0.02
+        self.lat = 32.485 + self.rng.random() * 0.015
+
+    async def run(self, period_s: float, until: float) -> None:
+        pause = self.rng.uniform(0, period_s)
+        while time.perf_counter() + pause < until:
+            await asyncio.sleep(pause)
+            self.lon += self.rng.uniform(-1e-4, 1e-4)
+            self.lat += self.rng.uniform(-1e-4, 1e-4)
+            point = {"lon": self.lon, "lat": self.lat, "accuracy_m": 8.0, "age_s": 0.0}
+            started = time.perf_counter()
+            try:
+                answer = await self.http.post(
+                    "/call/send_positions",
+                    json={"args": {"points": [point]}},
+                    headers={"X-Request-Id": uuid.uuid4().hex},
+                )
+            except httpx.HTTPError:
+                self.results.error("phone position")
+            else:
+                if answer.status_code == 200:
+                    self.results.op("phone position", time.perf_counter() - started)
+                else:
+                    self.results.error(f"phone position {answer.status_code}")
+            pause = period_s
+        await asyncio.sleep(max(0.0, until - time.perf_counter()))
+
+    async def close(self) -> None:
+        if self.http is not None:
+            await self.http.aclose()
+
+
 # --- the run ------------------------------------------------------------------------------------
 
 
@@ -367,6 +420,13 @@ async def run_load(args, server, results: Results, accounts, case_scopes) -> dic
     print(
         f"{len(clients)} clients logged in and following in {time.perf_counter() - started:.1f} s"
     )
+    phones = [Phone(i, server.url, results, rng) for i in range(args.phones)]
+    started = time.perf_counter()
+    for offset in range(0, len(phones), 25):
+        await asyncio.gather(
+            *(p.start(devices[p.index % len(devices)]) for p in phones[offset : offset + 25])
+        )
+    print(f"{len(phones)} phones on a round in {time.perf_counter() - started:.1f} s")
     floor = await measure_floor(server.url)
 
     def period(client) -> float:
@@ -374,7 +434,10 @@ async def run_load(args, server, results: Results, accounts, case_scopes) -> dic
 
     # Warm-up, then the measured steady load with the server's memory sampled.
     warm_until = time.perf_counter() + args.warmup
-    await asyncio.gather(*(c.run(period(c), warm_until) for c in clients))
+    await asyncio.gather(
+        *(c.run(period(c), warm_until) for c in clients),
+        *(p.run(args.position_period, warm_until) for p in phones),
+    )
     results.measuring = True
     memory: list[tuple[float, int]] = []
 
@@ -386,7 +449,11 @@ async def run_load(args, server, results: Results, accounts, case_scopes) -> dic
 
     began = time.perf_counter()
     until = began + args.seconds
-    await asyncio.gather(sample_memory(until), *(c.run(period(c), until) for c in clients))
+    await asyncio.gather(
+        sample_memory(until),
+        *(c.run(period(c), until) for c in clients),
+        *(p.run(args.position_period, until) for p in phones),
+    )
     elapsed = time.perf_counter() - began
     results.measuring = False
     await asyncio.sleep(PUSH_GIVE_UP_S if args.seconds >= 60 else 1.0)  # late pushes
@@ -444,7 +511,7 @@ async def run_load(args, server, results: Results, accounts, case_scopes) -> dic
         "errors": dict(results.errors),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
-    for client in clients:
+    for client in [*clients, *phones]:
         await client.close()
     return {"steady": steady, "saturated": saturated}
 
@@ -520,9 +587,13 @@ def in_process_read(url: str, rounds: int = 100) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="4 consoles, 12 devices, < 30 s")
+    parser.add_argument(
+        "--quick", action="store_true", help="4 consoles, 12 devices, 8 phones, < 30 s"
+    )
     parser.add_argument("--consoles", type=int, default=50)
     parser.add_argument("--devices", type=int, default=200)
+    parser.add_argument("--phones", type=int, default=500, help="phones on a round")
+    parser.add_argument("--position-period", type=float, default=10.0)
     parser.add_argument("--seconds", type=float, default=300.0, help="the measured steady run")
     parser.add_argument("--warmup", type=float, default=15.0)
     parser.add_argument("--saturate", type=float, default=20.0)
@@ -531,9 +602,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="the server's uvicorn workers")
     args = parser.parse_args(argv)
     if args.quick:
-        args.consoles, args.devices = 4, 12
-        args.seconds, args.warmup, args.saturate = 4.0, 0.5, 2.0
-        args.console_period, args.device_period = 0.5, 2.0
+        args.consoles, args.devices, args.phones = 4, 12, 8
+        args.seconds, args.warmup, args.saturate = 3.5, 0.5, 1.5
+        args.console_period, args.device_period, args.position_period = 0.5, 2.0, 1.0
 
     from pg_server import PostgresServer
     from server_process import CenterServer
@@ -574,6 +645,8 @@ def main(argv: list[str] | None = None) -> int:
         "quick": args.quick,
         "consoles": args.consoles,
         "devices": args.devices,
+        "phones": args.phones,
+        "position_period_s": args.position_period,
         "workers": args.workers,
         "cpus": os.cpu_count(),
         **{f"steady_{k}": v for k, v in steady.items()},
