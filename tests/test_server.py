@@ -291,6 +291,7 @@ FILTERED = {
     "my_tasks",
     "households",
     "field_workers",
+    "my_grids",
     "take_bulk_step",  # refused case by case, in its answer
     "search_places",
     "figures_overview",
@@ -355,6 +356,9 @@ def test_a_leaders_reads_hold_only_the_community(server, outside):
     duty_day = duty.figures_trace_day(dt.date(2026, 11, 20), "intake", now)
     assert set(day.ids) < set(duty_day.ids)
     assert leader.monthly_report(period).center_id == own_center
+    status, answer = raw(server, leader, "my_grids")
+    assert status == 200 and answer["body"]
+    assert all(g["id"] != outside["grid_id"] for g in answer["body"])
     status, answer = raw(server, leader, "households", text="")
     assert status == 200 and answer["body"]
     assert all(h["grid_id"] != outside["grid_id"] for h in answer["body"])

@@ -38,6 +38,7 @@ from commandcenter.figures import series
 from commandcenter.figures.kpi import Period, report_actor
 from commandcenter.figures.monthly_report import MonthlyReport, monthly_report_data
 from commandcenter.geo.grid_import import ImportResult, import_grids
+from commandcenter.jurisdiction import field_map
 from commandcenter.jurisdiction.search import PlaceHit, search_places
 from commandcenter.storage.database import Database, open_database
 from commandcenter.storage.models import Camera, CameraCredential, Case
@@ -157,6 +158,9 @@ class LocalBackend:
         return self._write(
             lambda s: visits.record_visit(s, self.actor, now, visit), "recording a visit"
         )
+
+    def my_grids(self) -> list[field_map.GridShape]:
+        return self._read(lambda s: field_map.my_grids(s, self.actor), "loading your grids")
 
     # --- rounds (巡查) and positions ------------------------------------------------------------
 

@@ -78,6 +78,8 @@ log = logging.getLogger(__name__)
 API = "/api/v1"
 SESSION_CHECK_S = 60  # a feed re-checks its session (expiry, log-out) this often
 REQUEST_IDS_KEPT = dt.timedelta(hours=24)
+REQUEST_IDS_CLEANUP_S = 60.0
+_last_cleanup = [0.0]  # when this worker last deleted old request ids
 OPEN311_MAX_BODY_BYTES = 12 * 1024 * 1024
 HEAVY_AT_ONCE = 4  # big answers (a console's picture, the figures) computed at once per worker
 
@@ -334,7 +336,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         if not calls_limiter.allow(caller.token_hash):
             raise TooMany("Too many requests from this session; slow down.")
         arguments = _arguments(name, definition, body.args)
-        if definition.write:
+        if definition.write and not definition.replay_harmless:
             await run_in_threadpool(
                 _use_request_id, database(), caller, request.headers.get("x-request-id"), settings
             )
@@ -406,7 +408,11 @@ def _use_request_id(database: Database, caller: Caller, request_id: str | None, 
         ):
             session.add(used)
             session.flush()  # the same id twice: refused here, by the primary key
-            session.execute(delete(UsedRequestId).where(UsedRequestId.at < now - REQUEST_IDS_KEPT))
+            if time.monotonic() - _last_cleanup[0] > REQUEST_IDS_CLEANUP_S:  # now and then
+                _last_cleanup[0] = time.monotonic()
+                session.execute(
+                    delete(UsedRequestId).where(UsedRequestId.at < now - REQUEST_IDS_KEPT)
+                )
     except DatabaseMismatch:
         raise Replayed(
             "This request was sent before (the same X-Request-Id): not done again."

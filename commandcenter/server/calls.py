@@ -32,6 +32,7 @@ from commandcenter.figures.monthly_report import MonthlyReport
 from commandcenter.figures.period import Period
 from commandcenter.figures.series import Overview, Trace
 from commandcenter.geo.grid_import import ImportResult
+from commandcenter.jurisdiction.field_map import GridShape
 from commandcenter.jurisdiction.search import PlaceHit
 from commandcenter.patrols import FieldWorker, PhonePosition
 from commandcenter.video.wall import Tour
@@ -49,6 +50,9 @@ class Call:
     write: bool = False
     optional: frozenset[str] = frozenset()  # arguments that may be left out
     heavy: bool = False  # a big answer: a few at a time per worker (a shift logging in at once)
+    # A write that does no harm done twice (a position sent again is the same point): it
+    # needs no request id, and saves the transaction that keeps one.
+    replay_harmless: bool = False
 
 
 def _saved(file: FileData, folder: str) -> Path:
@@ -150,6 +154,7 @@ CALLS: dict[str, Call] = {
         lambda b, text="", limit=30: b.households(text[:50], max(1, min(limit, 100))),
         optional=frozenset({"text", "limit"}),
     ),
+    "my_grids": Call({}, list[GridShape], lambda b: b.my_grids()),
     "record_visit": Call(
         {"visit": NewVisit}, VisitDone, lambda b, visit: b.record_visit(visit), write=True
     ),
@@ -161,6 +166,7 @@ CALLS: dict[str, Call] = {
         int,
         lambda b, points: b.send_positions(points),
         write=True,
+        replay_harmless=True,
     ),
     "field_workers": Call({}, list[FieldWorker], lambda b: b.field_workers()),
     # figures

@@ -43,6 +43,7 @@ from commandcenter.errors import (
 from commandcenter.storage.database import Database
 from commandcenter.storage.models import AuthEvent, ServerSession, User
 
+SESSION_ROW_CACHE_S = 5.0
 ACTOR_CACHE_S = 60  # an actor's jurisdiction is read again after this (new units, role change)
 TOUCH_EVERY = dt.timedelta(seconds=60)  # last_seen_at is written at most this often
 
@@ -101,6 +102,9 @@ class Sessions:
     ):
         self.database, self.policy, self.clock = database, policy, clock
         self._actors: dict[str, tuple[float, Caller]] = {}
+        # The session's row for a few seconds: a request need not read it each time. A log-out
+        # at another worker of the port takes effect there within SESSION_ROW_CACHE_S.
+        self._rows: dict[str, tuple[float, tuple]] = {}
         self._lock = threading.Lock()
 
     # --- log-in ---------------------------------------------------------------------------------
@@ -222,11 +226,19 @@ class Sessions:
         digest = token_hash(token)
         now = self.clock.now()
         with database_errors("checking the session"):
-            with self.database.session() as session:
-                row = session.get(ServerSession, digest)
-                if row is None or row.ended_at is not None:
-                    raise NotLoggedIn("Not logged in (the session ended); log in again.")
-                user_id, last_seen, created = row.user_id, row.last_seen_at, row.created_at
+            known = self._rows.get(digest)
+            if known is not None and time.monotonic() - known[0] < SESSION_ROW_CACHE_S:
+                user_id, last_seen, created = known[1]
+            else:
+                with self.database.session() as session:
+                    row = session.get(ServerSession, digest)
+                    if row is None or row.ended_at is not None:
+                        self._forget(digest)
+                        raise NotLoggedIn("Not logged in (the session ended); log in again.")
+                    user_id, last_seen, created = row.user_id, row.last_seen_at, row.created_at
+                self._rows[digest] = (time.monotonic(), (user_id, last_seen, created))
+                if len(self._rows) > 50_000:
+                    self._rows.clear()
             expired = (
                 "idle"
                 if now - last_seen > self.policy.idle
@@ -247,6 +259,7 @@ class Sessions:
                         )
                     else:
                         row.last_seen_at = now
+                        self._rows[digest] = (time.monotonic(), (user_id, now, created))
             if expired:
                 self._forget(digest)
                 raise NotLoggedIn(f"The session expired ({expired}); log in again.")
@@ -272,6 +285,7 @@ class Sessions:
     def _forget(self, digest: str) -> None:
         with self._lock:
             self._actors.pop(digest, None)
+        self._rows.pop(digest, None)
 
     def logout(self, token: str) -> None:
         digest = token_hash(token)

@@ -82,6 +82,8 @@ async function write(name, args, label) {
   } catch (error) {
     if (!(error instanceof Offline)) throw error;
     setNet(false);
+    // Sent later, no one is there to be asked about near duplicates: the center merges them.
+    if (name === "report_case") item.args = { ...args, allow_duplicate: true };
     await outbox("readwrite", (store) => store.put(item));
     await showOutbox();
     return { sent: false };
@@ -128,7 +130,7 @@ function show(view) {
   }
   $("tabs").hidden = view === "login";
   if (view === "tasks") loadTasks();
-  if (view === "report") locate();
+  if (view === "report") { locate(); drawPickMap(); }
   if (view === "visit" && !$("house-list").children.length) findHouses();
   if (view === "patrol") showPatrol();
 }
@@ -259,12 +261,77 @@ function locate() {
   navigator.geolocation.getCurrentPosition(
     (found) => {
       position = { lon: found.coords.longitude, lat: found.coords.latitude };
-      $("position").textContent = `位置：${position.lon.toFixed(5)}, ${position.lat.toFixed(5)}（±${Math.round(found.coords.accuracy)} 米）`;
+      if (!picked) $("position").textContent = `位置：${position.lon.toFixed(5)}, ${position.lat.toFixed(5)}（±${Math.round(found.coords.accuracy)} 米）`;
+      drawPickMap();
     },
     (error) => { $("position").textContent = `未能定位：${error.message}`; },
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 30000 },
   );
 }
+
+// The small map: the user's grids, the phone's position (blue), the picked place (red). A tap
+// picks the place of the report; without a tap the phone's position is used.
+let myGrids = null;
+let picked = null;
+let frame = null; // {minX, maxY, scale} from lon/lat to canvas pixels
+
+async function drawPickMap() {
+  const canvas = $("pick-map");
+  if (myGrids === null) {
+    try { myGrids = await call("my_grids"); } catch (error) { myGrids = []; }
+  }
+  const rect = canvas.getBoundingClientRect();
+  canvas.width = Math.round(rect.width * devicePixelRatio);
+  canvas.height = Math.round(rect.height * devicePixelRatio);
+  const context = canvas.getContext("2d");
+  context.clearRect(0, 0, canvas.width, canvas.height);
+  const points = myGrids.flatMap((g) => g.rings.flat());
+  if (position) points.push([position.lon, position.lat]);
+  if (!points.length) { canvas.hidden = true; return; }
+  canvas.hidden = false;
+  const k = Math.cos((points[0][1] * Math.PI) / 180); // metres east per degree, relative
+  const xs = points.map((p) => p[0] * k), ys = points.map((p) => p[1]);
+  const minX = Math.min(...xs), maxX = Math.max(...xs), minY = Math.min(...ys), maxY = Math.max(...ys);
+  const margin = 12 * devicePixelRatio;
+  const scale = Math.min((canvas.width - 2 * margin) / (maxX - minX || 1e-4), (canvas.height - 2 * margin) / (maxY - minY || 1e-4));
+  frame = { k, minX, maxY, scale, margin };
+  const at = (lon, lat) => [margin + (lon * k - minX) * scale, margin + (maxY - lat) * scale];
+  context.lineWidth = 1.5 * devicePixelRatio;
+  for (const grid of myGrids) {
+    context.beginPath();
+    for (const ring of grid.rings) ring.forEach(([lon, lat], i) => (i ? context.lineTo(...at(lon, lat)) : context.moveTo(...at(lon, lat))));
+    context.fillStyle = "rgba(47, 140, 255, 0.12)";
+    context.strokeStyle = "#2f8cff";
+    context.fill("evenodd");
+    context.stroke();
+    const c = grid.rings[0].reduce((s, [lon, lat]) => [s[0] + lon / grid.rings[0].length, s[1] + lat / grid.rings[0].length], [0, 0]);
+    context.fillStyle = "#9fb2cc";
+    context.font = `${12 * devicePixelRatio}px sans-serif`;
+    context.fillText(grid.name.replace(/^.*社区/, ""), ...at(c[0], c[1]));
+  }
+  const dot = (lon, lat, colour) => {
+    context.beginPath();
+    context.arc(...at(lon, lat), 7 * devicePixelRatio, 0, 2 * Math.PI);
+    context.fillStyle = colour;
+    context.fill();
+    context.strokeStyle = "#ffffff";
+    context.stroke();
+  };
+  if (position) dot(position.lon, position.lat, "#2f8cff");
+  if (picked) dot(picked.lon, picked.lat, "#ff5a5a");
+}
+
+$("pick-map").addEventListener("click", (event) => {
+  if (!frame) return;
+  const rect = $("pick-map").getBoundingClientRect();
+  const x = (event.clientX - rect.left) * devicePixelRatio, y = (event.clientY - rect.top) * devicePixelRatio;
+  picked = {
+    lon: (frame.minX + (x - frame.margin) / frame.scale) / frame.k,
+    lat: frame.maxY - (y - frame.margin) / frame.scale,
+  };
+  $("position").textContent = `位置（地图选点）：${picked.lon.toFixed(5)}, ${picked.lat.toFixed(5)}`;
+  drawPickMap();
+});
 
 function photoFrom(input) {
   const file = input.files && input.files[0];
@@ -287,11 +354,15 @@ function photoFrom(input) {
   });
 }
 
+let duplicatesSeen = false;
+$("description").addEventListener("input", () => { duplicatesSeen = false; $("report-submit").textContent = "上报"; });
+
 $("report-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const description = $("description").value.trim();
-  if (!position) {
-    message("report-message", "还没有位置，请稍候或到开阔处再试。", "error");
+  const place = picked || position;
+  if (!place) {
+    message("report-message", "还没有位置：请稍候，或在地图上点选。", "error");
     locate();
     return;
   }
@@ -299,14 +370,27 @@ $("report-form").addEventListener("submit", async (event) => {
     const photo = await photoFrom($("photo"));
     const title = description.split("\n")[0].slice(0, 40);
     const args = {
-      case: { source: "grid_patrol", category: $("category").value, title, description, lon: position.lon, lat: position.lat },
-      allow_duplicate: true,
+      case: { source: "grid_patrol", category: $("category").value, title, description, lon: place.lon, lat: place.lat },
+      allow_duplicate: duplicatesSeen, // asked once: near cases of the same kind are offered first
       photos: photo ? [photo] : [],
     };
-    const done = await write("report_case", args, `上报：${title}`);
+    let done;
+    try {
+      done = await write("report_case", args, `上报：${title}`);
+    } catch (error) {
+      if (error.kind !== "DuplicateSuspected") throw error;
+      duplicatesSeen = true;
+      $("report-submit").textContent = "仍要上报";
+      message("report-message", `附近已有同类未结案件：${error.message.match(/\d{12}/g)?.join("、") || ""}。如是同一问题不必重复上报；不是则点「仍要上报」。`, "error");
+      return;
+    }
+    duplicatesSeen = false;
+    $("report-submit").textContent = "上报";
     const code = done.sent ? done.answer.body.value.code : "";
     message("report-message", done.sent ? `已上报，案件编号 ${code}` : "无网络：已保存，恢复后自动发送。", "done");
     $("report-form").reset();
+    picked = null;
+    drawPickMap();
   } catch (error) {
     message("report-message", error.message, "error");
   }
