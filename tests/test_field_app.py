@@ -292,10 +292,12 @@ def test_a_grid_manager_records_visits_one_becoming_a_case(center, browser):
     first = browser.find_elements("css selector", "#house-list li")[0]
     number = first.text.split(" · ")[0].rsplit(" ", 1)[-1]  # the house number, e.g. 2-301
     browser.find_element("id", "house-search").send_keys(number)
-    wait_for(
+    wait_for(  # read in the page at once: the list is redrawn as the search narrows
         browser,
-        lambda d: all(
-            number in li.text for li in d.find_elements("css selector", "#house-list li")
+        lambda d: d.execute_script(
+            "const items = [...document.querySelectorAll('#house-list li')];"
+            "return items.length > 0 && items.every((li) => li.textContent.includes(arguments[0]));",
+            number,
         ),
     )
     tap(browser, browser.find_elements("css selector", "#house-list li")[0])
