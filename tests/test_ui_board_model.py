@@ -171,7 +171,7 @@ def test_apply_changes_keeps_untouched_rows_and_fires_precise_signals(qtbot, che
     assert model.index(model.row_of(5), 0).data(CaseRole.TITLE) == "新标题"
 
 
-def test_roles_of_a_card(qtbot):
+def test_roles_of_a_card(qtbot, english_ui):  # the English texts, whatever ran before
     rng = random.Random(2)
     model = CaseStore(NOW)
     overdue = make_row(1, rng, state=CaseState.HANDLING, deadline=NOW - dt.timedelta(hours=3))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from commandcenter.access.accounts import Actor
 from commandcenter.domain.changes import Changes, Outcome
-from commandcenter.domain.enums import AttachmentKind, CaseCategory, CaseSource, Urgency
+from commandcenter.domain.enums import AttachmentKind, CaseCategory, CaseSource, Role, Urgency
 from commandcenter.errors import TransitionRefused
 from commandcenter.geo.locate import grid_at
 from commandcenter.storage.models import Case
@@ -88,10 +88,11 @@ def report_case(
     photos: Sequence[FileData] = (),
 ) -> Outcome[CaseChange]:
     """A new case (上报) with its photos. A point and no grid (a phone's position): the grid is
-    the one holding the point; a point in none is refused."""
+    the one holding the point. A grid manager reports in grids only; a center may report a
+    place outside every grid (a highway, a river) for itself."""
     if fields.get("grid_id") is None and fields.get("lon") is not None:
         fields = {**fields, "grid_id": grid_at(session, fields["lon"], fields["lat"])}
-        if fields["grid_id"] is None:
+        if fields["grid_id"] is None and actor.role is Role.GRID_MANAGER:
             raise TransitionRefused("The place is in no grid of this area.", "input")
     flow = CaseWorkflow(session, now=now)
     change = flow.report(actor, allow_duplicate=allow_duplicate, **fields)

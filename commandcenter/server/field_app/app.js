@@ -359,6 +359,7 @@ $("description").addEventListener("input", () => { duplicatesSeen = false; $("re
 
 $("report-form").addEventListener("submit", async (event) => {
   event.preventDefault();
+  message("report-message", "正在发送…");
   const description = $("description").value.trim();
   const place = picked || position;
   if (!place) {
@@ -432,6 +433,7 @@ $("visit-follow").addEventListener("change", () => {
 
 $("visit-form").addEventListener("submit", async (event) => {
   event.preventDefault();
+  message("visit-message", "正在发送…");
   if (!chosenHouse) {
     message("visit-message", "请先选择走访的住户。", "error");
     return;
