@@ -37,7 +37,7 @@ server (``/health``: the floor of a round trip on loopback). The bench's clients
 machine's cores with the server: the load average is printed with the figures.
 
     .venv/bin/python bench/server.py             # 50 consoles, 200 devices, 500 phones, 5 min
-    .venv/bin/python bench/server.py --quick     # 4 consoles, 12 devices, 8 phones, within 30 s
+    .venv/bin/python bench/server.py --quick     # 4 consoles, 8 devices, 6 phones, within 30 s
 
 The last line of the output is one line of JSON with every figure.
 """
@@ -602,8 +602,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="the server's uvicorn workers")
     args = parser.parse_args(argv)
     if args.quick:
-        args.consoles, args.devices, args.phones = 4, 12, 8
-        args.seconds, args.warmup, args.saturate = 3.5, 0.5, 1.5
+        args.consoles, args.devices, args.phones = 4, 8, 6
+        args.seconds, args.warmup, args.saturate = 3.0, 0.5, 1.0
         args.console_period, args.device_period, args.position_period = 0.5, 2.0, 1.0
 
     from pg_server import PostgresServer
@@ -625,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
         accounts = demo_accounts(database)
         database.dispose()
         print(f"demo district on PostgreSQL in {time.perf_counter() - began:.1f} s")
-        local_read = in_process_read(url)
+        local_read = in_process_read(url, 30 if args.quick else 100)
         server = CenterServer(url, "--workers", str(args.workers), "--login-rate", "1000").start()
         try:
             results = Results()
