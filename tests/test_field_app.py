@@ -341,3 +341,48 @@ def test_a_round_sends_the_phones_positions(center, browser):
     tap(browser, browser.find_element("id", "patrol-toggle"))
     wait_for(browser, lambda d: text_of(d, "patrol-state") == "未在巡查")
     assert all(p.ended_at is not None for p in rows(Patrol))
+
+
+def test_the_small_map_shows_the_centers_own_basemap(
+    postgres_server, demo_pg_template, browser, tmp_path
+):
+    """Tiles of the center's basemap (here an XYZ folder of plain magenta tiles) come through
+    the server (`serve --basemap`) and lie under the grids of the report's map."""
+    from commandcenter.geo.mapdata import lonlat_to_mercator
+    from commandcenter.geo.tiles import tile_containing
+
+    name = postgres_server.create_database(template=demo_pg_template)
+    url = postgres_server.url_for(name)
+    database = open_database(url, migrate=False)
+    try:
+        lon, lat = gridman_point(database)
+        tile = cv2.imencode(".png", np.full((256, 256, 3), (255, 0, 255), np.uint8))[1].tobytes()
+        for z in range(12, 19):
+            mx, my = lonlat_to_mercator(lon, lat)
+            cx, cy = tile_containing(z, float(mx), float(my))
+            for x in range(cx - 3, cx + 4):
+                for y in range(cy - 3, cy + 4):
+                    folder = tmp_path / "tiles" / str(z) / str(x)
+                    folder.mkdir(parents=True, exist_ok=True)
+                    (folder / f"{y}.png").write_bytes(tile)
+        with CenterServer(url, "--basemap", str(tmp_path / "tiles")) as server:
+            assert httpx_get(f"{server.url}/field/tiles/12/0/0").status_code == 404
+            place_phone(browser, server, lon, lat)
+            log_in(browser, server, "gridman")
+            tap(browser, browser.find_element("css selector", '#tabs [data-view="report"]'))
+            corner = (
+                "const c = document.getElementById('pick-map');"
+                "return Array.from(c.getContext('2d').getImageData(3, 3, 1, 1).data);"
+            )
+            wait_for(browser, lambda d: d.execute_script(corner)[3] > 0)  # a tile is drawn
+            red, green, blue, _alpha = browser.execute_script(corner)
+            assert red > 200 and green < 60 and blue > 200, (red, green, blue)
+    finally:
+        database.dispose()
+        postgres_server.drop_database(name)
+
+
+def httpx_get(url: str):
+    import httpx
+
+    return httpx.get(url)

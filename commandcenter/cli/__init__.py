@@ -638,6 +638,16 @@ def cmd_serve(args) -> int:
     os.environ["COMMANDCENTER_SESSION_IDLE_S"] = str(args.session_idle_minutes * 60)
     os.environ["COMMANDCENTER_SESSION_MAX_S"] = str(args.session_hours * 3600)
     os.environ["COMMANDCENTER_LOGIN_RATE"] = str(args.login_rate)
+    if args.basemap:
+        from commandcenter.geo.tiles import TileSourceError, open_tile_source
+
+        try:
+            open_tile_source(args.basemap, gcj02=args.basemap_gcj02).close()
+        except TileSourceError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        os.environ["COMMANDCENTER_BASEMAP"] = str(Path(args.basemap).resolve())
+        os.environ["COMMANDCENTER_BASEMAP_GCJ02"] = "1" if args.basemap_gcj02 else "0"
     scheme = "https" if args.tls_cert else "http"
     print(
         f"Serving {safe_url(url)} at {scheme}://{args.host}:{args.port} ({args.workers} worker(s))"
@@ -686,6 +696,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--session-idle-minutes", type=float, default=60, help="idle log-ins end (default 60)"
     )
     serve.add_argument("--session-hours", type=float, default=13, help="any log-in ends (13)")
+    serve.add_argument(
+        "--basemap", metavar="PATH", help="MBTiles file or XYZ folder for the field app's map"
+    )
+    serve.add_argument(
+        "--basemap-gcj02", action="store_true", help="the basemap is drawn in GCJ-02"
+    )
     serve.add_argument(
         "--login-rate",
         type=float,

@@ -35,7 +35,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import delete, text
+from sqlalchemy import delete, select, text
 
 from commandcenter import clock as clocks
 from commandcenter.backend.feed import (
@@ -65,6 +65,7 @@ from commandcenter.errors import (
     TooManyRequests,
     TransitionRefused,
 )
+from commandcenter.geo.tiles import open_tile_source
 from commandcenter.server import field as field_app
 from commandcenter.server import open311
 from commandcenter.server.calls import CALLS
@@ -97,6 +98,8 @@ class ServerSettings:
     login_rate_per_second: float = 2.0
     login_burst: float = 60.0
     statement_timeout_ms: int = 30_000
+    basemap: str | None = None  # an MBTiles file or XYZ folder for the field app's map
+    basemap_gcj02: bool = False
     clock: clocks.Clock = field(default=clocks.SYSTEM)
 
 
@@ -232,7 +235,12 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app = FastAPI(title="Grid Command Center", lifespan=lifespan, docs_url=None, redoc_url=None)
 
     app.include_router(open311.router(state, settings, signal.bump))
-    field_app.mount(app)
+    basemap = (
+        open_tile_source(settings.basemap, gcj02=settings.basemap_gcj02)
+        if settings.basemap
+        else None
+    )
+    field_app.mount(app, basemap, lambda: _area(state["database"]))
 
     @app.middleware("http")
     async def limit_bodies(request: Request, call_next):
@@ -419,6 +427,19 @@ def _use_request_id(database: Database, caller: Caller, request_id: str | None, 
         ) from None
 
 
+def _area(database: Database) -> tuple[float, float]:
+    """A point in the middle of the center's grids (where a GCJ-02 shift is measured)."""
+    from sqlalchemy import func
+
+    from commandcenter.storage.models import Grid
+
+    with database_errors("reading the area"), database.session() as session:
+        lon, lat = session.execute(
+            select(func.avg(Grid.centroid_lon), func.avg(Grid.centroid_lat))
+        ).one()
+    return (lon or 0.0, lat or 0.0)
+
+
 def _shared_reading(database: Database, clock, follower: CenterFollower):
     with database_errors("reading what changed"), database.session() as session:
         now = clock.now()
@@ -498,11 +519,15 @@ def app_from_environment() -> FastAPI:
         ),
     )
     login_rate = float(os.environ.get("COMMANDCENTER_LOGIN_RATE", 2.0))
+    basemap = os.environ.get("COMMANDCENTER_BASEMAP") or None
+    gcj02 = os.environ.get("COMMANDCENTER_BASEMAP_GCJ02") == "1"
     return create_app(
         ServerSettings(
             database_url=os.environ["COMMANDCENTER_DB"],
             policy=policy,
             login_rate_per_second=login_rate,
             login_burst=max(60.0, 30 * login_rate),
+            basemap=basemap,
+            basemap_gcj02=gcj02,
         )
     )

@@ -296,6 +296,7 @@ async function drawPickMap() {
   const scale = Math.min((canvas.width - 2 * margin) / (maxX - minX || 1e-4), (canvas.height - 2 * margin) / (maxY - minY || 1e-4));
   frame = { k, minX, maxY, scale, margin };
   const at = (lon, lat) => [margin + (lon * k - minX) * scale, margin + (maxY - lat) * scale];
+  drawTiles(context, canvas, at);
   context.lineWidth = 1.5 * devicePixelRatio;
   for (const grid of myGrids) {
     context.beginPath();
@@ -319,6 +320,46 @@ async function drawPickMap() {
   };
   if (position) dot(position.lon, position.lat, "#2f8cff");
   if (picked) dot(picked.lon, picked.lat, "#ff5a5a");
+}
+
+// The center's own basemap under the grids, tile by tile from the server (a center's network
+// has no internet). Small areas: the map's frame stands in for Web Mercator.
+const tiles = new Map();
+const lon2x = (lon, n) => Math.floor(((lon + 180) / 360) * n);
+const lat2y = (lat, n) => {
+  const r = (lat * Math.PI) / 180;
+  return Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
+};
+const x2lon = (x, n) => (x / n) * 360 - 180;
+const y2lat = (y, n) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / n))) * 180) / Math.PI;
+
+function drawTiles(context, canvas, at) {
+  const basemap = config.basemap;
+  if (!basemap || !frame) return;
+  const { k, minX, maxY, scale, margin } = frame;
+  const toLonLat = (x, y) => [(minX + (x - margin) / scale) / k, maxY - (y - margin) / scale];
+  const wanted = Math.log2((scale * k * 360) / 256);
+  const z = Math.max(basemap.min_zoom, Math.min(basemap.max_zoom, Math.round(wanted)));
+  const n = 2 ** z;
+  const [dlon, dlat] = basemap.shift || [0, 0]; // a GCJ-02 tile shows a point this far off
+  const [west, north] = toLonLat(0, 0), [east, south] = toLonLat(canvas.width, canvas.height);
+  for (let x = lon2x(west + dlon, n); x <= lon2x(east + dlon, n); x++) {
+    for (let y = lat2y(north + dlat, n); y <= lat2y(south + dlat, n); y++) {
+      const key = `${z}/${x}/${y}`;
+      let image = tiles.get(key);
+      if (!image) {
+        if (tiles.size > 400) tiles.clear(); // a day of panning stays bounded
+        image = new Image();
+        image.onload = () => drawPickMap();
+        image.src = `tiles/${key}`;
+        tiles.set(key, image);
+      }
+      if (!image.complete || !image.naturalWidth) continue;
+      const [x0, y0] = at(x2lon(x, n) - dlon, y2lat(y, n) - dlat);
+      const [x1, y1] = at(x2lon(x + 1, n) - dlon, y2lat(y + 1, n) - dlat);
+      context.drawImage(image, x0, y0, x1 - x0, y1 - y0);
+    }
+  }
 }
 
 $("pick-map").addEventListener("click", (event) => {
