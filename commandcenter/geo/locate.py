@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commandcenter.storage.models import Grid
@@ -30,3 +30,12 @@ def grid_at(session: Session, lon: float, lat: float) -> int | None:
         if wkb is not None and shapely.from_wkb(wkb).covers(point):
             return grid_id
     return None
+
+
+def area_centre(session: Session) -> tuple[float, float]:
+    """A point in the middle of the center's grids (the mean of their centroids; (0, 0) when
+    there are none): where an area-wide correction such as a GCJ-02 shift is measured."""
+    lon, lat = session.execute(
+        select(func.avg(Grid.centroid_lon), func.avg(Grid.centroid_lat))
+    ).one()
+    return (lon or 0.0, lat or 0.0)

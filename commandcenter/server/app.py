@@ -35,7 +35,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, text
 
 from commandcenter import clock as clocks
 from commandcenter.backend.feed import (
@@ -65,6 +65,7 @@ from commandcenter.errors import (
     TooManyRequests,
     TransitionRefused,
 )
+from commandcenter.geo.locate import area_centre
 from commandcenter.geo.tiles import open_tile_source
 from commandcenter.server import field as field_app
 from commandcenter.server import open311
@@ -428,16 +429,8 @@ def _use_request_id(database: Database, caller: Caller, request_id: str | None, 
 
 
 def _area(database: Database) -> tuple[float, float]:
-    """A point in the middle of the center's grids (where a GCJ-02 shift is measured)."""
-    from sqlalchemy import func
-
-    from commandcenter.storage.models import Grid
-
     with database_errors("reading the area"), database.session() as session:
-        lon, lat = session.execute(
-            select(func.avg(Grid.centroid_lon), func.avg(Grid.centroid_lat))
-        ).one()
-    return (lon or 0.0, lat or 0.0)
+        return area_centre(session)
 
 
 def _shared_reading(database: Database, clock, follower: CenterFollower):
