@@ -129,6 +129,7 @@ def changes_since(
         grids=frozenset(kinds[ChangeKind.GRID.value]),
         cameras=frozenset(camera_ids),
         tours=bool(kinds[ChangeKind.TOURS.value]),
+        admin=bool(kinds[ChangeKind.ADMIN.value]),
     )
     cameras: list[CameraRow] = []
     if camera_ids:
@@ -142,7 +143,7 @@ def changes_since(
         cameras=tuple(cameras),
         removed_camera_ids=tuple(sorted(camera_ids - {c.id for c in cameras})),
         tours=tuple(load_tours(session, actor)) if changes.tours else None,
-        tree=static_tree(session, actor) if changes.grids else None,
+        tree=static_tree(session, actor) if changes.grids or changes.admin else None,
         month=month_closures(session, actor, now) if closed else None,
         checked_at=now,
     )

@@ -21,6 +21,7 @@ from commandcenter import patrols
 from commandcenter.access import accounts
 from commandcenter.access.accounts import Actor
 from commandcenter.backend import feed
+from commandcenter.backend.local_admin import AdministrationCalls
 from commandcenter.backend.transactions import database_errors, read, write
 from commandcenter.cameras import csv_io, registry, url_test
 from commandcenter.cameras.registry import CameraImportResult, CameraInput, StoredCamera
@@ -101,7 +102,7 @@ class LocalCenter:
         self.database.dispose()
 
 
-class LocalBackend:
+class LocalBackend(AdministrationCalls):
     """What one actor's console can read and do, in-process. Thread-safe."""
 
     def __init__(self, database: Database, actor: Actor, clock: clocks.Clock = clocks.SYSTEM):

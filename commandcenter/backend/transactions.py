@@ -117,5 +117,7 @@ def record(session: Session, changes: Changes, at: dt.datetime) -> None:
         rows.append({"at": at, "kind": ChangeKind.TOURS.value, "entity_id": None})
     if changes.settings:
         rows.append({"at": at, "kind": ChangeKind.SETTINGS.value, "entity_id": None})
+    if changes.admin:
+        rows.append({"at": at, "kind": ChangeKind.ADMIN.value, "entity_id": None})
     if rows:
         session.execute(insert(ChangeLogEntry), rows)

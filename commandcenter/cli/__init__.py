@@ -785,6 +785,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_calendar_and_limits(sub, common)
     _add_cameras(sub, common)
     _add_export(sub, common)
+    from commandcenter.cli.admin_commands import add_admin_commands
+
+    add_admin_commands(sub, common)
     return parser
 
 

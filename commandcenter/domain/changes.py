@@ -23,6 +23,7 @@ class ChangeKind(StrEnum):
     CAMERA = "camera"
     TOURS = "tours"  # the wall's tours of a center
     SETTINGS = "settings"  # calendar, time limits, warning share: how deadlines are judged
+    ADMIN = "admin"  # units, centers, departments, staff, the list of matters: the tree again
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,16 @@ class Changes:
     cameras: frozenset[int] = frozenset()
     tours: bool = False
     settings: bool = False
+    admin: bool = False
 
     @classmethod
     def of_cases(cls, ids: Iterable[int]) -> Changes:
         return cls(cases=frozenset(ids))
 
     def __bool__(self) -> bool:
-        return bool(self.cases or self.grids or self.cameras or self.tours or self.settings)
+        return bool(
+            self.cases or self.grids or self.cameras or self.tours or self.settings or self.admin
+        )
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -49,6 +53,7 @@ class Changes:
             self.cameras | other.cameras,
             self.tours or other.tours,
             self.settings or other.settings,
+            self.admin or other.admin,
         )
 
 

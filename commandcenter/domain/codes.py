@@ -196,24 +196,37 @@ HOUSEHOLDS_MIN, HOUSEHOLDS_MAX = 300, 500
 POPULATION_TARGET, POPULATION_TOLERANCE = 1000, 0.2
 
 
-def sizing_problem(kind: GridKind, households: int, population: int) -> str | None:
+@dataclass(frozen=True)
+class SizingRule:
+    """About ``households_min``–``households_max`` resident households or about ``population``
+    people per grid. The standard's numbers by default; a local rule may differ (500–1000
+    households), kept as a setting (``admin.catalogue.sizing_rule``)."""
+
+    households_min: int = HOUSEHOLDS_MIN
+    households_max: int = HOUSEHOLDS_MAX
+    population: int = POPULATION_TARGET
+
+
+def sizing_problem(
+    kind: GridKind, households: int, population: int, rule: SizingRule | None = None
+) -> str | None:
     """Why a grid is outside the sizing rule, or None when it fits or is exempt.
 
-    The rule: about 300–500 resident households or about 1,000 people per grid (we read "about" as
-    ±20 %); dedicated grids (专属网格) are exempt.
+    We read "about" as ±20 % of the people; dedicated grids (专属网格) are exempt.
     """
+    rule = rule or SizingRule()
     if kind == GridKind.DEDICATED:
         return None
-    if HOUSEHOLDS_MIN <= households <= HOUSEHOLDS_MAX:
+    if rule.households_min <= households <= rule.households_max:
         return None
-    low = POPULATION_TARGET * (1 - POPULATION_TOLERANCE)
-    high = POPULATION_TARGET * (1 + POPULATION_TOLERANCE)
+    low = rule.population * (1 - POPULATION_TOLERANCE)
+    high = rule.population * (1 + POPULATION_TOLERANCE)
     if low <= population <= high:
         return None
-    side = "too small" if households < HOUSEHOLDS_MIN else "too large"
+    side = "too small" if households < rule.households_min else "too large"
     return (
         f"{side}: {households} households and {population} people; the rule is "
-        f"{HOUSEHOLDS_MIN}–{HOUSEHOLDS_MAX} households or about {POPULATION_TARGET} people"
+        f"{rule.households_min}–{rule.households_max} households or about {rule.population} people"
     )
 
 
@@ -299,3 +312,32 @@ def validate_gb28181_id(
                 CodeProblem("center", f"division {center[:6]} is not in the division list")
             )
     return problems
+
+
+# --- unified social credit codes (GB 32100, 统一社会信用代码, 18 characters) ----------------------
+
+_CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_check_char(first17: str) -> str:
+    total = sum(_CREDIT_CHARS.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
+    return _CREDIT_CHARS[(31 - total % 31) % 31]
+
+
+def validate_credit_code(code: str) -> list[CodeProblem]:
+    code = code.strip().upper()
+    if len(code) != 18:
+        return [CodeProblem("length", f"A credit code has 18 characters, this one has {len(code)}")]
+    bad = sorted({c for c in code if c not in _CREDIT_CHARS})
+    if bad:
+        return [CodeProblem("characters", f"characters {''.join(bad)} are not used in credit codes")]
+    expected = credit_check_char(code[:17])
+    if code[17] != expected:
+        return [CodeProblem("check", f"check character is {code[17]}, it should be {expected}")]
+    return []
+
+
+def make_credit_code(body17: str) -> str:
+    """A valid credit code from its first 17 characters (for samples and tests)."""
+    return body17 + credit_check_char(body17)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commandcenter.domain.codes import (
+    SizingRule,
     sizing_problem,
     validate_division_code,
     validate_gb28181_id,
@@ -15,7 +16,7 @@ from commandcenter.domain.codes import (
     validate_id_number,
 )
 from commandcenter.geo.divisions import known_division_codes
-from commandcenter.storage.models import AdminUnit, Camera, Grid, Person
+from commandcenter.storage.models import AdminUnit, Camera, Grid, Person, Setting
 
 
 @dataclass
@@ -70,10 +71,26 @@ def check_single_code(code: str) -> list[str]:
     return [f"read as {what}: " + "; ".join(problems)] if problems else []
 
 
+SIZING_SETTING = "grid_sizing"
+
+
+def sizing_rule(session: Session) -> SizingRule:
+    """The local grid-sizing rule (the standard says about 300–500 households; a local rule
+    may say 500–1000), set by the top center's administrators (``admin.catalogue``)."""
+    stored = session.get(Setting, SIZING_SETTING)
+    if stored is None or not isinstance(stored.value, dict):
+        return SizingRule()
+    try:
+        return SizingRule(**stored.value)
+    except (TypeError, ValueError):
+        return SizingRule()
+
+
 def check_database(session: Session) -> CheckReport:
     known = known_division_codes(session)
     lookup = known or None
     grids = CheckSection("Grids (codes and sizing rule)")
+    rule = sizing_rule(session)
     units = dict(session.execute(select(AdminUnit.id, AdminUnit.code)).all())
     for grid in session.scalars(select(Grid).order_by(Grid.code)):
         grids.checked += 1
@@ -84,7 +101,7 @@ def check_database(session: Session) -> CheckReport:
             known_divisions=lookup,
         ):
             grids.problems.append(f"{grid.code} {grid.name}: {problem}")
-        size = sizing_problem(grid.kind, grid.households, grid.population)
+        size = sizing_problem(grid.kind, grid.households, grid.population, rule)
         if size:
             grids.problems.append(f"{grid.code} {grid.name}: {size}")
 

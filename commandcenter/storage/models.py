@@ -198,7 +198,7 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
     house_id: Mapped[int | None] = mapped_column(ForeignKey("houses.id"), index=True)
-    name: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(50), index=True)
     id_number: Mapped[str] = mapped_column(String(18), index=True)
     phone: Mapped[str | None] = mapped_column(String(20))
     gender: Mapped[str] = mapped_column(String(1))  # "M" / "F", from the ID number's parity
@@ -232,6 +232,10 @@ class Department(Base):
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[DepartmentKind] = mapped_column(_enum(DepartmentKind))
     phone: Mapped[str | None] = mapped_column(String(32))
+    # the department it reports to (a police station under its public-security bureau); no cycles
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    # the case categories (事项清单) it takes; empty: none assigned yet
+    categories: Mapped[list[str] | None] = mapped_column(JSON, default=list)
 
 
 class User(Base):
@@ -351,6 +355,7 @@ class Case(Base):
     reporter_phone: Mapped[str | None] = mapped_column(String(20))
     reporter_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"))
+    case_type_id: Mapped[int | None] = mapped_column(ForeignKey("case_types.id"))  # 事项清单
     urgency: Mapped[Urgency] = mapped_column(_enum(Urgency), default=Urgency.NORMAL)
     state: Mapped[CaseState] = mapped_column(_enum(CaseState), default=CaseState.REPORTED)
     reported_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -471,6 +476,8 @@ class Visit(Base):
     grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     house_id: Mapped[int | None] = mapped_column(ForeignKey("houses.id"))
+    # the resident visited (a special group's due visit), when the visit was for one person
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime)
     note: Mapped[str] = mapped_column(Text, default="")
 
@@ -622,3 +629,54 @@ class Position(Base):
     lon: Mapped[float] = mapped_column(Float)
     lat: Mapped[float] = mapped_column(Float)
     accuracy_m: Mapped[float | None] = mapped_column(Float)
+
+
+# --- administration (issue 13) ---------------------------------------------------------------------
+
+
+class GridContact(Base):
+    """A grid's people who are not accounts of the system: the area's police officer (片警) and
+    the building heads (楼栋长). Grid managers and the leader are users (``grid_managers``,
+    ``Grid.leader_id``)."""
+
+    __tablename__ = "grid_contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id", ondelete="CASCADE"), index=True)
+    duty: Mapped[str] = mapped_column(String(16))  # GridDuty value: police / building_head
+    name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
+
+
+class CaseType(Base):
+    """One line of the center's list of matters (事项清单): a subcategory under one of the case
+    categories, with its default urgency, its time limit and the kind of department that takes
+    it."""
+
+    __tablename__ = "case_types"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    category: Mapped[CaseCategory] = mapped_column(_enum(CaseCategory))
+    name: Mapped[str] = mapped_column(String(60))
+    urgency: Mapped[Urgency] = mapped_column(_enum(Urgency), default=Urgency.NORMAL)
+    limit_days: Mapped[int | None] = mapped_column(Integer)  # working days; None: the general rule
+    limit_hours: Mapped[int | None] = mapped_column(Integer)
+    department_kind: Mapped[DepartmentKind | None] = mapped_column(_enum(DepartmentKind))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class OperationLogEntry(Base):
+    """Who did what, when, and why: log-ins, administrative changes, imports, exports and every
+    deliberate view of personal data in clear. Administrators search it; nothing edits it."""
+
+    __tablename__ = "operation_log"
+    __table_args__ = (Index("ix_operation_log_at", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    username: Mapped[str] = mapped_column(String(50), default="")
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"), index=True)
+    action: Mapped[str] = mapped_column(String(24))  # OperationKind value
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,141 @@
+"""Base data to Excel for the upper level: residents, houses or organisations of the grids the
+actor sees, in the columns the imports read (so the upper center can import the file as it
+is). ID numbers and phones are masked unless the role sees personal data and a reason is given;
+every export is recorded in the operation log, a clear one with its reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commandcenter.access.accounts import CLEAR_PERSONAL_DATA_ROLES, Actor
+from commandcenter.access.admin import basedata_grid_ids
+from commandcenter.access.oplog import OperationKind, record
+from commandcenter.basedata.imports import HOUSE_COLUMNS, ORGANISATION_COLUMNS, PEOPLE_COLUMNS
+from commandcenter.domain.enums import SpecialGroup
+from commandcenter.domain.file_words import file_name_zh
+from commandcenter.domain.privacy import mask_id_number, mask_phone
+from commandcenter.errors import CommandCenterError, PermissionDenied
+from commandcenter.storage.models import Building, Grid, House, Organisation, Person
+
+KINDS = ("people", "houses", "organisations")
+
+
+def export_basedata_xlsx(
+    session: Session,
+    actor: Actor,
+    path: Path | str,
+    kind: str,
+    at: dt.datetime,
+    *,
+    clear: bool = False,
+    reason: str = "",
+) -> int:
+    """Write one sheet of ``kind`` (one of KINDS); the number of rows written."""
+    if kind not in KINDS:
+        raise CommandCenterError(f"{kind!r} is not one of {', '.join(KINDS)}.")
+    if clear:
+        if actor.role not in CLEAR_PERSONAL_DATA_ROLES:
+            raise PermissionDenied("Your role does not export personal data in clear.")
+        if len(reason.strip()) < 2:
+            raise CommandCenterError("Say why the export needs personal data in clear.")
+    grids = basedata_grid_ids(session, actor)
+    id_text = (lambda v: v or "") if clear else mask_id_number
+    phone_text = (lambda v: v or "") if clear else mask_phone
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(kind)
+    count = 0
+    if kind == "people":
+        sheet.append([c.names[0] for c in PEOPLE_COLUMNS])
+        rows = session.execute(
+            select(Person, Grid.code, Building.name, House.number)
+            .join(Grid, Person.grid_id == Grid.id)
+            .outerjoin(House, Person.house_id == House.id)
+            .outerjoin(Building, House.building_id == Building.id)
+            .where(Person.grid_id.in_(grids))
+            .order_by(Grid.code, Person.id)
+            .execution_options(yield_per=5000)
+        )
+        for p, grid, building, number in rows:
+            groups = [
+                file_name_zh(SpecialGroup(t))
+                for t in p.tags or ()
+                if t in SpecialGroup._value2member_map_
+            ]
+            sheet.append(
+                [
+                    p.name,
+                    id_text(p.id_number),
+                    phone_text(p.phone),
+                    grid,
+                    building or "",
+                    number or "",
+                    file_name_zh(p.household_status),
+                    "、".join(groups),
+                ]
+            )
+            count += 1
+    elif kind == "houses":
+        sheet.append([c.names[0] for c in HOUSE_COLUMNS])
+        rows = session.execute(
+            select(House, Building, Grid.code)
+            .join(Building, House.building_id == Building.id)
+            .join(Grid, Building.grid_id == Grid.id)
+            .where(Building.grid_id.in_(grids))
+            .order_by(Grid.code, Building.name, House.number)
+        )
+        for h, b, grid in rows:
+            sheet.append(
+                [
+                    grid,
+                    b.name,
+                    b.address,
+                    file_name_zh(b.use),
+                    b.floors,
+                    b.lon,
+                    b.lat,
+                    h.number,
+                    file_name_zh(h.use),
+                    h.area_m2,
+                ]
+            )
+            count += 1
+    else:
+        sheet.append([c.names[0] for c in ORGANISATION_COLUMNS])
+        rows = session.execute(
+            select(Organisation, Grid.code)
+            .join(Grid, Organisation.grid_id == Grid.id)
+            .where(Organisation.grid_id.in_(grids))
+            .order_by(Grid.code, Organisation.name)
+        )
+        for o, grid in rows:
+            sheet.append(
+                [
+                    o.name,
+                    file_name_zh(o.kind),
+                    o.credit_code or "",
+                    grid,
+                    o.address or "",
+                    o.contact or "",
+                    phone_text(o.phone),
+                ]
+            )
+            count += 1
+    try:
+        workbook.save(Path(path))
+    except OSError as exc:
+        raise CommandCenterError(f"Cannot write {path}: {exc.strerror or exc}") from None
+    record(
+        session,
+        actor,
+        at,
+        OperationKind.EXPORT,
+        f"{kind} {Path(path).name}",
+        f"{count} rows, " + ("in clear" if clear else "masked"),
+        reason.strip() if clear else "",
+    )
+    return count

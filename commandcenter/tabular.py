@@ -1,0 +1,181 @@
+"""Reading the tables officers bring (staff, residents, houses, organisations, the list of
+matters): CSV in UTF-8 or GB18030, or the first sheet of an Excel workbook (.xlsx).
+
+Columns are found by their header, in Chinese or English (``Column.names``); the order does not
+matter and unknown columns are reported, not guessed. A sheet with merged cells is refused:
+a merged cell holds its value in one row only, and the rows below it would be read empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from commandcenter.textfiles import decode_text
+
+
+class TableError(ValueError):
+    """The file as a whole cannot be read (format, encoding, headers, merged cells)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the importer's name for it
+    names: tuple[str, ...]  # headers that mean it (first: the one exports write)
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # the row's number as the spreadsheet shows it (the header is 1)
+    values: dict[str, str]  # column key -> text, stripped ("" when empty)
+
+    def get(self, key: str) -> str:
+        return self.values.get(key, "")
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # the file's name, for the report
+    rows: list[Row]
+
+
+def _normal(header: str) -> str:
+    return re.sub(r"[\s_（）()*：:]", "", str(header)).lower()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 13800000000.0 from a number cell is the phone 13800000000
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        text = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00") else text
+    return str(value).strip()
+
+
+def _records_csv(path: Path) -> Iterator[list[str]]:
+    text = decode_text(path.read_bytes())
+    try:
+        yield from csv.reader(io.StringIO(text), strict=True)
+    except csv.Error as exc:
+        raise TableError(f"not a valid CSV file: {exc}") from None
+
+
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged_ranges(path: Path) -> list[str]:
+    """The merged ranges of the workbook's first sheet (read-only openpyxl does not tell)."""
+    with zipfile.ZipFile(path) as archive:
+        sheets = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+        if not sheets:
+            return []
+        with archive.open(sheets[0]) as sheet:
+            data = sheet.read()
+    return [m.decode() for m in _MERGE.findall(data)]
+
+
+def _records_xlsx(path: Path) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        merged = _merged_ranges(path)
+    except zipfile.BadZipFile:
+        raise TableError("is not an Excel workbook (.xlsx)") from None
+    if merged:
+        shown = ", ".join(merged[:5]) + (" …" if len(merged) > 5 else "")
+        raise TableError(f"has merged cells ({shown}); unmerge them and fill every row")
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise TableError(f"cannot be read as a workbook: {exc}") from None
+    try:
+        sheet = workbook.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield [_cell_text(v) for v in values]
+    finally:
+        workbook.close()
+
+
+def read_table(path: Path | str, columns: Sequence[Column]) -> Table:
+    """The rows of the file, by column key. ``TableError`` names what is wrong with the file as a
+    whole: unreadable, no header, a required column missing, an unknown or repeated column."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".xlsx":
+            records = _records_xlsx(path)
+        elif suffix in (".csv", ".txt"):
+            records = _records_csv(path)
+        else:
+            raise TableError("is neither .csv nor .xlsx")
+        header: list[str] | None = None
+        rows: list[Row] = []
+        keys: list[str | None] = []
+        for line, record in enumerate(records, start=1):
+            cells = [_cell_text(c) for c in record]
+            if not any(cells):
+                continue
+            if header is None:
+                header = cells
+                keys = _header_keys(header, columns)
+                continue
+            values = {}
+            for key, cell in zip(keys, cells, strict=False):
+                if key is not None:
+                    values[key] = cell
+            if len(cells) > len(keys) and any(cells[len(keys) :]):
+                values["__extra__"] = "more cells than headers"
+            rows.append(Row(line, values))
+    except OSError as exc:
+        raise TableError(f"cannot be read: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        if isinstance(exc, TableError):
+            raise
+        raise TableError(str(exc)) from None
+    if header is None:
+        raise TableError("is empty")
+    return Table(path.name, rows)
+
+
+def _header_keys(header: list[str], columns: Sequence[Column]) -> list[str | None]:
+    by_name = {_normal(name): column.key for column in columns for name in column.names}
+    keys: list[str | None] = []
+    unknown, seen, repeated = [], set(), []
+    for cell in header:
+        if not cell:
+            keys.append(None)
+            continue
+        key = by_name.get(_normal(cell))
+        if key is None:
+            unknown.append(cell)
+        elif key in seen:
+            repeated.append(cell)
+        if key is not None:
+            seen.add(key)
+        keys.append(key)
+    missing = [c.names[0] for c in columns if c.required and c.key not in seen]
+    problems = []
+    if missing:
+        problems.append("missing column(s): " + ", ".join(missing))
+    if unknown:
+        problems.append("unknown column(s): " + ", ".join(unknown))
+    if repeated:
+        problems.append("repeated column(s): " + ", ".join(repeated))
+    if problems:
+        expected = ", ".join(c.names[0] for c in columns)
+        raise TableError("; ".join(problems) + f" (the columns are: {expected})")
+    return keys
+
+
+def write_csv_template(path: Path | str, columns: Sequence[Column]) -> None:
+    """An empty file with the header row, for officers to fill."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as out:
+        csv.writer(out).writerow([c.names[0] for c in columns])
