@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from commandcenter import clock as clocks
 from commandcenter import patrols
-from commandcenter.access import accounts
+from commandcenter.access import accounts, oplog
 from commandcenter.access.accounts import Actor
 from commandcenter.backend import feed
 from commandcenter.backend.local_admin import AdministrationCalls
@@ -84,7 +84,14 @@ class LocalCenter:
             return self.database.is_empty()
 
     def login(self, username: str, password: str) -> LocalBackend:
-        actor = read(self.database, lambda s: accounts.authenticate(s, username, password))
+        now = self.clock.now()
+
+        def operation(session):
+            actor = accounts.authenticate(session, username, password)
+            oplog.record(session, actor, now, oplog.OperationKind.LOGIN, "console", self.kind)
+            return Outcome(actor)
+
+        actor = write(self.database, operation, now, "logging in").value
         return LocalBackend(self.database, actor, self.clock)
 
     def demo_login(self, username: str) -> LocalBackend:

@@ -30,6 +30,7 @@ import httpx
 from commandcenter import clock as clocks
 from commandcenter.access.accounts import Actor
 from commandcenter.backend.feed import ConsoleData, FeedMark, FeedUpdate
+from commandcenter.backend.remote_admin import RemoteAdministrationCalls
 from commandcenter.backend.wire import WireError, decode, encode
 from commandcenter.cameras.registry import (
     CameraImportResult,
@@ -177,7 +178,7 @@ class RemoteCenter:
         self._http.close()
 
 
-class RemoteBackend:
+class RemoteBackend(RemoteAdministrationCalls):
     """What one actor's console can read and do, through the center's server. Thread-safe
     (httpx's client is); blocking: call it from workers."""
 

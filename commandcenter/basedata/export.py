@@ -6,6 +6,7 @@ every export is recorded in the operation log, a clear one with its reason."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -23,6 +24,14 @@ from commandcenter.errors import CommandCenterError, PermissionDenied
 from commandcenter.storage.models import Building, Grid, House, Organisation, Person
 
 KINDS = ("people", "houses", "organisations")
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """An export as it travels from the server: the workbook's bytes and its rows."""
+
+    data: bytes
+    rows: int
 
 
 def export_basedata_xlsx(

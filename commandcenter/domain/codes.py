@@ -331,7 +331,9 @@ def validate_credit_code(code: str) -> list[CodeProblem]:
         return [CodeProblem("length", f"A credit code has 18 characters, this one has {len(code)}")]
     bad = sorted({c for c in code if c not in _CREDIT_CHARS})
     if bad:
-        return [CodeProblem("characters", f"characters {''.join(bad)} are not used in credit codes")]
+        return [
+            CodeProblem("characters", f"characters {''.join(bad)} are not used in credit codes")
+        ]
     expected = credit_check_char(code[:17])
     if code[17] != expected:
         return [CodeProblem("check", f"check character is {code[17]}, it should be {expected}")]

@@ -244,3 +244,12 @@ CALLS: dict[str, Call] = {
         optional=frozenset({"gcj02", "replace"}),
     ),
 }
+
+
+def _with_administration() -> None:
+    from commandcenter.server.admin_calls import admin_calls
+
+    CALLS.update(admin_calls())
+
+
+_with_administration()

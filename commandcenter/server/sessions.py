@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commandcenter import clock as clocks
+from commandcenter.access import oplog
 from commandcenter.access.accounts import (
     Actor,
     actor_for,
@@ -151,6 +152,9 @@ class Sessions:
                     self._record(session, AuthEventKind.LOGIN, username, address, now)
                     actor = actor_for(session, user)
                     must_change = bool(user.must_change_password)
+                    oplog.record(
+                        session, actor, now, oplog.OperationKind.LOGIN, "server", f"from {address}"
+                    )
         if not ok:
             raise AuthenticationFailed("Wrong user name or password.")
         return Login(
