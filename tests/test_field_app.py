@@ -318,6 +318,37 @@ def test_a_grid_manager_records_visits_one_becoming_a_case(center, browser):
         )
 
 
+def test_special_groups_due_for_a_visit_are_in_the_queue_and_leave_it_when_visited(center, browser):
+    server, database = center
+    from commandcenter.storage.models import Person, Visit
+
+    log_in(browser, server, "gridman")
+    wait_for(browser, lambda d: "应走访" in text_of(d, "due-visits"))
+    count = int(text_of(browser, "due-visits").split("应走访 ")[1].split(" ")[0])
+    assert count > 0
+    tap(browser, browser.find_element("id", "due-visits"))
+    wait_for(browser, lambda d: len(d.find_elements("css selector", "#due-list li")) == count)
+    # picked in the page at once: the list may be redrawn as the tab opens
+    first = wait_for(
+        browser,
+        lambda d: d.execute_script(
+            "const li = document.querySelector('#due-list li');"
+            "if (!li) return null; li.click(); return li.textContent;"
+        ),
+    )
+    name = first.split(" · ")[0]
+    assert "从未走访" in first or "逾期" in first
+    assert name in text_of(browser, "house-chosen")
+    browser.find_element("id", "visit-note").send_keys("定期走访：情绪稳定，按时报到")
+    tap(browser, browser.find_element("css selector", "#visit-form button"))
+    wait_for(browser, lambda d: "已记录走访" in text_of(d, "visit-message"))
+    wait_for(browser, lambda d: len(d.find_elements("css selector", "#due-list li")) == count - 1)
+    with database.session() as session:
+        visit = session.scalar(select(Visit).order_by(Visit.id.desc()).limit(1))
+        assert visit.person_id is not None
+        assert session.get(Person, visit.person_id).name == name
+
+
 def test_a_round_sends_the_phones_positions(center, browser):
     server, database = center
     from commandcenter.storage.models import Patrol, Position

@@ -33,6 +33,7 @@ from commandcenter.storage.models import (
     Camera,
     Case,
     CaseEvent,
+    CaseType,
     Center,
     Department,
     Grid,
@@ -111,6 +112,8 @@ class DispatchTarget:
     kind: str  # "department" or "center"
     id: int
     name: str
+    # the department takes this matter (事项清单's department kind) or this category: listed first
+    suggested: bool = False
 
 
 @dataclass(frozen=True)
@@ -242,12 +245,18 @@ def load_case_detail(
     )
     targets: list[DispatchTarget] = []
     if any(a.action is Action.DISPATCH for a in actions):
+        case_type = session.get(CaseType, case.case_type_id) if case.case_type_id else None
+        departments = []
         for department in session.scalars(
             select(Department)
             .where(Department.center_id.in_(actor.jurisdiction_center_ids))
             .order_by(Department.name)
         ):
-            targets.append(DispatchTarget("department", department.id, department.name))
+            takes = case.category.value in (department.categories or ()) or (
+                case_type is not None and case_type.department_kind is department.kind
+            )
+            departments.append(DispatchTarget("department", department.id, department.name, takes))
+        targets += sorted(departments, key=lambda t: not t.suggested)
         for center in session.scalars(
             select(Center).where(
                 Center.parent_id == actor.center_id,

@@ -54,6 +54,7 @@ class NewCase:
     reporter_name: str | None = None
     reporter_phone: str | None = None
     camera_id: int | None = None
+    case_type_id: int | None = None  # a matter of the list (事项清单)
 
     def fields(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}

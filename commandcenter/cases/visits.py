@@ -16,7 +16,7 @@ from commandcenter.access.grids import grids_in_hand
 from commandcenter.domain.changes import Changes, Outcome
 from commandcenter.domain.enums import CaseCategory, CaseSource
 from commandcenter.errors import TransitionRefused
-from commandcenter.storage.models import Building, Grid, House, Visit
+from commandcenter.storage.models import Building, Grid, House, Person, Visit
 from commandcenter.workflow.engine import CaseWorkflow
 
 MAX_NOTE = 2000
@@ -38,6 +38,7 @@ class NewVisit:
     note: str
     follow_up: bool = False  # something needs doing: a case is reported from the visit
     category: CaseCategory = CaseCategory.LIVELIHOOD
+    person_id: int | None = None  # the resident visited (a special group's due visit)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,18 @@ def record_visit(
     _, grid_id, address, number, lon, lat = found
     if grid_id not in grids_in_hand(session, actor):
         raise TransitionRefused("That household is not in one of your grids.", "jurisdiction")
-    row = Visit(grid_id=grid_id, user_id=actor.user_id, house_id=visit.house_id, at=now, note=note)
+    if visit.person_id is not None:
+        person_house = session.scalar(select(Person.house_id).where(Person.id == visit.person_id))
+        if person_house != visit.house_id:
+            raise TransitionRefused("That resident does not live in this household.", "input")
+    row = Visit(
+        grid_id=grid_id,
+        user_id=actor.user_id,
+        house_id=visit.house_id,
+        person_id=visit.person_id,
+        at=now,
+        note=note,
+    )
     session.add(row)
     session.flush()
     code, changes = None, Changes()

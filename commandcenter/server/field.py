@@ -12,7 +12,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from commandcenter.domain.enums import CaseCategory, CaseState, DeadlineStatus
+from commandcenter.domain.enums import CaseCategory, CaseState, DeadlineStatus, SpecialGroup
+from commandcenter.domain.file_words import file_name_zh
 from commandcenter.domain.labels_zh import label_zh
 from commandcenter.geo.gcj02 import wgs84_to_gcj02
 from commandcenter.geo.tiles import TileSource
@@ -40,6 +41,7 @@ def config() -> dict:
         "states": {s.value: label_zh(s) for s in CaseState},
         "deadline_statuses": {d.value: label_zh(d) for d in DeadlineStatus},
         "actions": {a.value: name for a, name in ACTION_ZH.items()},
+        "groups": {g.value: file_name_zh(g) for g in SpecialGroup},
     }
 
 

@@ -29,6 +29,7 @@ from commandcenter.access.grids import manages_grid
 from commandcenter.domain.enums import (
     AdminLevel,
     AttachmentKind,
+    CaseCategory,
     CaseSource,
     CaseState,
     Role,
@@ -41,6 +42,7 @@ from commandcenter.storage.models import (
     AdminUnit,
     Case,
     CaseEvent,
+    CaseType,
     Center,
     Department,
     Grid,
@@ -124,11 +126,25 @@ class CaseWorkflow:
         reporter_name: str | None = None,
         reporter_phone: str | None = None,
         camera_id: int | None = None,
+        case_type_id: int | None = None,
         allow_duplicate: bool = False,
     ) -> CaseChange:
-        """A new case (上报). Offers near open cases of the same category for merging first."""
+        """A new case (上报). Offers near open cases of the same category for merging first.
+        A matter of the list (事项清单, ``case_type_id``) gives the category and at least its
+        default urgency; its time limit then counts once the case is filed."""
         if not title.strip():
             raise TransitionRefused("A case needs a title saying what happened.", "input")
+        if case_type_id is not None:
+            case_type = self.session.get(CaseType, case_type_id)
+            if case_type is None or not case_type.active:
+                raise TransitionRefused("That matter is not on the list of matters.", "input")
+            if category is not None and CaseCategory(category) is not case_type.category:
+                raise TransitionRefused(
+                    f"Matter {case_type.name} belongs to another category.", "input"
+                )
+            category = case_type.category
+            order = list(Urgency)
+            urgency = max(Urgency(urgency), case_type.urgency, key=order.index)
         now = self.now()
         grid = self.session.get(Grid, grid_id) if grid_id is not None else None
         if grid_id is not None and grid is None:
@@ -165,6 +181,7 @@ class CaseWorkflow:
             reporter_phone=reporter_phone,
             reporter_user_id=actor.user_id,
             camera_id=camera_id,
+            case_type_id=case_type_id,
             urgency=urgency,
             state=S.REPORTED,
             reported_at=now,
@@ -556,6 +573,9 @@ class CaseWorkflow:
     def _start_clock(self, case: Case, step: _Step, place: TimeLimitPlace, start=None) -> None:
         start = start or step.now
         days, hours = self.limits.limit_for(place, case.category, case.urgency)
+        case_type = self.session.get(CaseType, case.case_type_id) if case.case_type_id else None
+        if case_type is not None and case_type.limit_days is not None:
+            days, hours = case_type.limit_days, case_type.limit_hours or 0  # the matter's own
         case.limit_place = place.value
         case.deadline = self.calendar.add(start, days=days, hours=hours)
         case.time_limit_minutes = self.calendar.working_minutes(start, case.deadline)

@@ -131,7 +131,10 @@ function show(view) {
   $("tabs").hidden = view === "login";
   if (view === "tasks") loadTasks();
   if (view === "report") { locate(); drawPickMap(); }
-  if (view === "visit" && !$("house-list").children.length) findHouses();
+  if (view === "visit") {
+    loadDueVisits();
+    if (!$("house-list").children.length) findHouses();
+  }
   if (view === "patrol") showPatrol();
 }
 
@@ -198,6 +201,7 @@ async function loadTasks() {
       list.append(item);
     }
     $("tasks-empty").hidden = rows.length > 0;
+    loadDueVisits();
   } catch (error) {
     if (!(error instanceof Offline)) message("case-message", error.message, "error");
     else setNet(false);
@@ -441,7 +445,54 @@ $("report-form").addEventListener("submit", async (event) => {
 // --- visits (走访 / 民情日志) --------------------------------------------------------------------------
 
 let chosenHouse = null;
+let chosenPerson = null; // a due visit picked from the list: the visit names the resident
 let searchTimer = null;
+
+function dueText(due) {
+  const groups = due.groups.map((g) => config.groups[g] || g).join("、");
+  const when = due.last_visit ? `逾期 ${due.days_overdue} 天` : "从未走访";
+  return { groups, when };
+}
+
+// Special-group residents whose visit is due: a line in the task queue, a list in the visit tab.
+async function loadDueVisits() {
+  try {
+    const due = await call("visits_due");
+    const button = $("due-visits");
+    button.hidden = due.length === 0;
+    button.textContent = `特殊人群应走访 ${due.length} 人 ›`;
+    $("due-title").hidden = due.length === 0;
+    const list = $("due-list");
+    list.replaceChildren();
+    for (const person of due) {
+      const { groups, when } = dueText(person);
+      const item = document.createElement("li");
+      item.innerHTML = `<div class="title"></div><div class="meta"></div>`;
+      item.children[0].textContent = `${person.name} · ${groups}`;
+      const meta = item.children[1];
+      const late = document.createElement("span");
+      late.className = "overdue";
+      late.textContent = when;
+      meta.append(late, ` · 每 ${person.every_days} 天 · ${person.address || "无住址"}`);
+      item.addEventListener("click", () => {
+        if (person.house_id === null) {
+          message("visit-message", "此人没有登记住址，请按住户查找。", "error");
+          return;
+        }
+        chosenHouse = { id: person.house_id, address: person.address };
+        chosenPerson = person.person_id;
+        for (const other of list.children) other.classList.toggle("chosen", other === item);
+        for (const other of $("house-list").children) other.classList.remove("chosen");
+        $("house-chosen").textContent = `住户：${person.address}（${person.name}）`;
+      });
+      list.append(item);
+    }
+  } catch (error) {
+    if (error instanceof Offline) setNet(false);
+  }
+}
+
+$("due-visits").addEventListener("click", () => show("visit"));
 
 async function findHouses() {
   try {
@@ -454,6 +505,8 @@ async function findHouses() {
       item.dataset.houseId = house.id;
       item.addEventListener("click", () => {
         chosenHouse = house;
+        chosenPerson = null;
+        for (const other of $("due-list").children) other.classList.remove("chosen");
         for (const other of list.children) other.classList.toggle("chosen", other === item);
         $("house-chosen").textContent = `住户：${house.address}`;
       });
@@ -484,6 +537,7 @@ $("visit-form").addEventListener("submit", async (event) => {
     note: $("visit-note").value.trim(),
     follow_up: $("visit-follow").checked,
     category: $("visit-category").value,
+    person_id: chosenPerson,
   };
   try {
     const done = await write("record_visit", { visit }, `走访：${chosenHouse.address}`);
@@ -496,6 +550,8 @@ $("visit-form").addEventListener("submit", async (event) => {
     $("visit-note").value = "";
     $("visit-follow").checked = false;
     $("visit-category-label").hidden = true;
+    chosenPerson = null;
+    if (done.sent) loadDueVisits();
   } catch (error) {
     message("visit-message", error.message, "error");
   }
