@@ -135,6 +135,42 @@ def test_new_case_placed_on_the_map_with_a_photo(qtbot, writable_demo, tmp_path)
         assert attachment.filename == "现场.jpg" and attachment.media_type == "image/jpeg"
 
 
+def test_a_new_case_under_a_matter_of_the_list(qtbot, writable_demo):
+    """The report form offers the list of matters (事项清单): a matter sets the category and
+    raises the urgency to its own, and the case keeps it."""
+    import datetime as dt
+
+    from PySide6.QtCore import QPointF
+
+    from commandcenter.admin.catalogue import load_standard_list
+    from commandcenter.domain.enums import CaseCategory, Urgency
+    from commandcenter.storage.models import CaseType
+
+    with writable_demo.session() as s, s.begin():
+        load_standard_list(s, None, dt.datetime(2026, 11, 26, 9))
+    window = open_window(qtbot, writable_demo, "duty")
+    window.pick_place_for_new_case()
+    map_view = window.map_view
+    qtbot.waitUntil(map_view.is_idle, timeout=LOAD_TIMEOUT_MS)
+    layer = map_view.grid_layer
+    x, y = layer.label_point(int(layer.ids[0]))
+    map_view.click(QPointF(*map_view.viewport.to_screen(x, y)))
+    dialog = window.new_case_dialog
+    qtbot.waitUntil(lambda: dialog.matter.isEnabled(), timeout=10_000)
+    index = next(i for i in range(dialog.matter.count()) if "消防安全" in dialog.matter.itemText(i))
+    dialog.matter.setCurrentIndex(index)
+    assert dialog.category.currentData() == CaseCategory.SAFETY_HAZARD
+    assert not dialog.category.isEnabled()
+    assert dialog.urgency.currentData() == Urgency.URGENT
+    dialog.title_edit.setText("楼道电动车充电")
+    dialog.submit(allow_duplicate=True)
+    qtbot.waitUntil(lambda: dialog.state == "done", timeout=10_000)
+    with writable_demo.session() as s:
+        case = s.scalars(select(Case).where(Case.title == "楼道电动车充电")).one()
+        assert s.get(CaseType, case.case_type_id).name == "消防安全"
+        assert case.urgency is Urgency.URGENT
+
+
 def test_exports_from_the_console(qtbot, demo_database, tmp_path):
     import openpyxl
     import pypdf

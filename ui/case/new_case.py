@@ -27,6 +27,7 @@ from commandcenter.errors import DuplicateSuspected, TransitionRefused
 from ui.common.errors import describe
 from ui.common.labels import label
 from ui.common.style import set_tone
+from ui.common.tasks import run_in_background
 
 PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
@@ -71,6 +72,13 @@ class NewCaseDialog(QDialog):
         self.category = QComboBox(self)
         for value in CaseCategory:
             self.category.addItem(label(value), value)
+        # 事项清单: a matter sets the category, at least its urgency and (once filed) its limit
+        self.matter = QComboBox(self)
+        self.matter.setObjectName("newCaseMatter")
+        self.matter.addItem(self.tr("(none: the category's general rules)"), None)
+        self.matter.setEnabled(False)
+        self.matter.currentIndexChanged.connect(self._matter_chosen)
+        self._matters: dict[int, object] = {}
         self.urgency = QComboBox(self)
         for value in Urgency:
             self.urgency.addItem(label(value), value)
@@ -90,6 +98,7 @@ class NewCaseDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Place"), place)
         form.addRow(self.tr("Title"), self.title_edit)
+        form.addRow(self.tr("Matter"), self.matter)
         form.addRow(self.tr("Category"), self.category)
         form.addRow(self.tr("Source"), self.source)
         form.addRow(self.tr("Urgency"), self.urgency)
@@ -124,6 +133,25 @@ class NewCaseDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(520, self.sizeHint().height())
         self.title_edit.setFocus()
+        run_in_background(console.backend.case_types, self._show_matters, owner=self)
+
+    def _show_matters(self, types) -> None:
+        for matter in types:
+            if matter.active:
+                self._matters[matter.id] = matter
+                text = f"{matter.code} {label(matter.category)} · {matter.name}"
+                self.matter.addItem(text, matter.id)
+        self.matter.setEnabled(bool(self._matters))
+
+    def _matter_chosen(self) -> None:
+        matter = self._matters.get(self.matter.currentData())
+        self.category.setEnabled(matter is None)
+        if matter is None:
+            return
+        self.category.setCurrentIndex(self.category.findData(matter.category))
+        order = list(Urgency)
+        if order.index(matter.urgency) > order.index(self.urgency.currentData()):
+            self.urgency.setCurrentIndex(self.urgency.findData(matter.urgency))
 
     def _choose_photos(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
@@ -149,6 +177,7 @@ class NewCaseDialog(QDialog):
             "lon": self.lon,
             "lat": self.lat,
             "camera_id": self.camera.id if self.camera is not None else None,
+            "case_type_id": self.matter.currentData(),
         }
 
     def submit(self, allow_duplicate: bool = False) -> None:
