@@ -48,7 +48,7 @@ class ContactRow:
 class ContactInput:
     duty: str
     name: str
-    phone: str = ""
+    phone: str | None = ""  # None: keep the stored phone of this grid's contact (duty, name)
     building_id: int | None = None
 
 
@@ -176,14 +176,23 @@ def assign_grid(
             insert(grid_managers), [{"grid_id": grid.id, "user_id": u} for u in manager_ids]
         )
     grid.leader_id = assignment.leader_id
+    stored_phones = {
+        (c.duty, c.name): c.phone
+        for c in session.scalars(select(GridContact).where(GridContact.grid_id == grid.id))
+    }
     session.execute(delete(GridContact).where(GridContact.grid_id == grid.id))
     for contact in assignment.contacts:
+        phone = (
+            stored_phones.get((contact.duty, contact.name.strip()))
+            if contact.phone is None
+            else contact.phone.strip() or None
+        )
         session.add(
             GridContact(
                 grid_id=grid.id,
                 duty=contact.duty,
                 name=contact.name.strip(),
-                phone=contact.phone.strip() or None,
+                phone=phone,
                 building_id=contact.building_id,
             )
         )

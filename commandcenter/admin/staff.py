@@ -68,7 +68,7 @@ class StaffInput:
     role: Role
     center_id: int
     department_id: int | None = None
-    phone: str = ""
+    phone: str | None = ""  # None on an edit: keep the stored one (screens see it masked)
     grid_ids: tuple[int, ...] = ()  # a grid manager's grids; the grids a grid leader leads
 
 
@@ -185,7 +185,8 @@ def _apply(session: Session, user: User, data: StaffInput) -> None:
     user.role = data.role
     user.center_id = data.center_id
     user.department_id = data.department_id
-    user.phone = data.phone or None
+    if data.phone is not None:
+        user.phone = data.phone or None
     session.flush()
     session.execute(delete(grid_managers).where(grid_managers.c.user_id == user.id))
     session.execute(update(Grid).where(Grid.leader_id == user.id).values(leader_id=None))
@@ -200,6 +201,9 @@ def _apply(session: Session, user: User, data: StaffInput) -> None:
 def create_user(
     session: Session, actor: Actor, data: StaffInput, password: str, at: dt.datetime
 ) -> int:
+    require_administrator(actor)
+    if not data.center_id or session.get(Center, data.center_id) is None:
+        raise CommandCenterError("The account has no center (or no such center). Nothing changed.")
     require_administrator(actor, data.center_id)
     problems = _staff_problems(session, actor, data)
     if session.scalar(select(User.id).where(User.username == data.username)) is not None:
@@ -345,6 +349,12 @@ def import_staff(
         except ValueError as exc:
             row_problems.append(f"role: {exc}")
             role = None
+        if username == actor.username and role not in (None, Role.ADMINISTRATOR):
+            row_problems.append("you cannot take your own administrator role away")
+        if username in known:
+            existing = session.get(User, known[username])
+            if not actor.governs_center(existing.center_id):
+                row_problems.append(f"user {username} exists in a center outside your jurisdiction")
         center_text = row.get("center")
         center_id = centers.get(center_text) or centers.get(center_text.rstrip("0") or "-")
         if not center_text:
@@ -403,12 +413,7 @@ def import_staff(
             session.add(user)
             created += 1
         else:
-            user = session.get(User, user_id)
-            if not actor.governs_center(user.center_id):
-                raise ImportRejected(
-                    f"{table.name}: nothing imported.",
-                    [f"user {data.username} exists in a center outside your jurisdiction"],
-                )
+            user = session.get(User, user_id)  # of the jurisdiction: checked with its row
             updated += 1
         _apply(session, user, data)
     record(

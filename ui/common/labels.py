@@ -11,13 +11,20 @@ from enum import Enum
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from commandcenter.access.oplog import OperationKind
 from commandcenter.domain.enums import (
     AdminLevel,
+    BuildingUse,
     CaseCategory,
     CaseSource,
     CaseState,
+    DepartmentKind,
     GridKind,
+    HouseholdStatus,
+    HouseUse,
+    OrganisationKind,
     Role,
+    SpecialGroup,
     Urgency,
 )
 from commandcenter.schedule.deadlines import DeadlineStatus
@@ -106,6 +113,61 @@ _TABLES: dict[type[Enum], dict[Enum, str]] = {
         Action.REOPEN: QT_TRANSLATE_NOOP("Labels", "Reopen"),
         Action.MERGE: QT_TRANSLATE_NOOP("Labels", "Merge into another case"),
         Action.ATTACH: QT_TRANSLATE_NOOP("Labels", "Add photos or documents"),
+    },
+    DepartmentKind: {
+        DepartmentKind.PUBLIC_SECURITY: QT_TRANSLATE_NOOP("Labels", "Public security"),
+        DepartmentKind.URBAN_MANAGEMENT: QT_TRANSLATE_NOOP("Labels", "Urban management"),
+        DepartmentKind.MARKET_SUPERVISION: QT_TRANSLATE_NOOP("Labels", "Market supervision"),
+        DepartmentKind.EMERGENCY: QT_TRANSLATE_NOOP("Labels", "Emergency management"),
+        DepartmentKind.HEALTH: QT_TRANSLATE_NOOP("Labels", "Health"),
+        DepartmentKind.CIVIL_AFFAIRS: QT_TRANSLATE_NOOP("Labels", "Civil affairs"),
+        DepartmentKind.HOUSING: QT_TRANSLATE_NOOP("Labels", "Housing and construction"),
+        DepartmentKind.ENVIRONMENT: QT_TRANSLATE_NOOP("Labels", "Ecology and environment"),
+        DepartmentKind.OTHER: QT_TRANSLATE_NOOP("Labels", "Other department"),
+    },
+    HouseholdStatus: {
+        HouseholdStatus.REGISTERED: QT_TRANSLATE_NOOP("Labels", "Registered"),
+        HouseholdStatus.FLOATING: QT_TRANSLATE_NOOP("Labels", "Floating"),
+    },
+    SpecialGroup: {
+        SpecialGroup.COMMUNITY_CORRECTION: QT_TRANSLATE_NOOP("Labels", "Community correction"),
+        SpecialGroup.RELEASED_PRISONER: QT_TRANSLATE_NOOP("Labels", "Released prisoner"),
+        SpecialGroup.DRUG_USER: QT_TRANSLATE_NOOP("Labels", "Drug user"),
+        SpecialGroup.MENTAL_DISORDER: QT_TRANSLATE_NOOP("Labels", "Severe mental disorder"),
+        SpecialGroup.KEY_PETITIONER: QT_TRANSLATE_NOOP("Labels", "Key petitioner"),
+        SpecialGroup.AT_RISK_YOUTH: QT_TRANSLATE_NOOP("Labels", "At-risk youth"),
+        SpecialGroup.ELDERLY_ALONE: QT_TRANSLATE_NOOP("Labels", "Elderly living alone"),
+        SpecialGroup.LEFT_BEHIND: QT_TRANSLATE_NOOP("Labels", "Left behind"),
+        SpecialGroup.DISABLED: QT_TRANSLATE_NOOP("Labels", "Disabled"),
+    },
+    BuildingUse: {
+        BuildingUse.RESIDENTIAL: QT_TRANSLATE_NOOP("Labels", "Residential"),
+        BuildingUse.COMMERCIAL: QT_TRANSLATE_NOOP("Labels", "Commercial"),
+        BuildingUse.MIXED: QT_TRANSLATE_NOOP("Labels", "Mixed use"),
+        BuildingUse.PUBLIC: QT_TRANSLATE_NOOP("Labels", "Public"),
+        BuildingUse.INDUSTRIAL: QT_TRANSLATE_NOOP("Labels", "Industrial"),
+    },
+    HouseUse: {
+        HouseUse.OWNER_OCCUPIED: QT_TRANSLATE_NOOP("Labels", "Owner-occupied"),
+        HouseUse.RENTAL: QT_TRANSLATE_NOOP("Labels", "Rented out"),
+        HouseUse.VACANT: QT_TRANSLATE_NOOP("Labels", "Vacant"),
+        HouseUse.BUSINESS: QT_TRANSLATE_NOOP("Labels", "Business"),
+    },
+    OrganisationKind: {
+        OrganisationKind.ENTERPRISE: QT_TRANSLATE_NOOP("Labels", "Enterprise"),
+        OrganisationKind.SOCIAL: QT_TRANSLATE_NOOP("Labels", "Social organisation"),
+        OrganisationKind.NON_PUBLIC: QT_TRANSLATE_NOOP(
+            "Labels", "Non-public economic organisation"
+        ),
+        OrganisationKind.PUBLIC_INSTITUTION: QT_TRANSLATE_NOOP("Labels", "Public institution"),
+    },
+    OperationKind: {
+        OperationKind.LOGIN: QT_TRANSLATE_NOOP("Labels", "Log-in"),
+        OperationKind.ADMIN: QT_TRANSLATE_NOOP("Labels", "Administration"),
+        OperationKind.IMPORT: QT_TRANSLATE_NOOP("Labels", "Import"),
+        OperationKind.EXPORT: QT_TRANSLATE_NOOP("Labels", "Export"),
+        OperationKind.CLEAR_VIEW: QT_TRANSLATE_NOOP("Labels", "Personal data in clear"),
+        OperationKind.BASE_DATA: QT_TRANSLATE_NOOP("Labels", "Base data edited"),
     },
     DeadlineStatus: {
         DeadlineStatus.NONE: QT_TRANSLATE_NOOP("Labels", "No deadline"),

@@ -31,6 +31,8 @@ from commandcenter.domain.enums import Role
 from commandcenter.errors import CommandCenterError
 from commandcenter.jurisdiction.tree import UnitNode
 from commandcenter.video import StreamRegistry
+from ui.admin.administration import AdministrationDialog
+from ui.admin.basedata_browser import BaseDataBrowser, sees_base_data
 from ui.admin.camera_registry import CameraRegistryDialog
 from ui.admin.grid_import import GridImportDialog
 from ui.board.case_list import CaseBoard
@@ -187,6 +189,15 @@ class MainWindow(QMainWindow):
         registry = QAction(self.tr("Camera registry…"), self)
         registry.triggered.connect(self.open_camera_registry)
         console.addAction(registry)
+        # Only for the roles the core would answer (it checks again in every call).
+        self.basedata_action = QAction(self.tr("Base data…"), self)
+        self.basedata_action.triggered.connect(self.open_basedata)
+        if sees_base_data(self.actor.role):
+            console.addAction(self.basedata_action)
+        self.administration_action = QAction(self.tr("Administration…"), self)
+        self.administration_action.triggered.connect(self.open_administration)
+        if self.actor.role is Role.ADMINISTRATOR:
+            console.addAction(self.administration_action)
         # The sound of a report from a phone or the 12345 hotline (remembered).
         self.report_sound = QAction(self.tr("Sound for new reports"), self)
         self.report_sound.setCheckable(True)
@@ -323,9 +334,15 @@ class MainWindow(QMainWindow):
             return
         shown = self.board_view if self.board_tab.mode == "board" else self.board
         rows, title = shown.shown_rows(), shown.filter_description()
-        now = self.console.now()
+        now, backend = self.console.now(), self.backend
+
+        def write():
+            written = export_cases_xlsx(rows, path, now=now, title=title)
+            backend.record_export(f"case list {written.name}", len(rows))  # the operation log
+            return written
+
         run_in_background(
-            lambda: export_cases_xlsx(rows, path, now=now, title=title),
+            write,
             lambda written: self.statusBar().showMessage(
                 self.tr("%1 cases written to %2")
                 .replace("%1", str(len(rows)))
@@ -349,7 +366,9 @@ class MainWindow(QMainWindow):
         backend = self.backend
 
         def write():
-            return write_monthly_report_pdf(backend.monthly_report(period), path)
+            written = write_monthly_report_pdf(backend.monthly_report(period), path)
+            backend.record_export(f"monthly report {period}", 1)  # the operation log
+            return written
 
         run_in_background(
             write,
@@ -365,6 +384,20 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.camera_registry_dialog = dialog
         dialog.open()
+        return dialog
+
+    def open_administration(self) -> AdministrationDialog:
+        dialog = AdministrationDialog(self.console, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.administration_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def open_basedata(self) -> BaseDataBrowser:
+        dialog = BaseDataBrowser(self.console, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.basedata_browser = dialog
+        dialog.show()
         return dialog
 
     def open_grid_import(self) -> GridImportDialog:

@@ -1,0 +1,245 @@
+"""事项清单: the matters under each case category with their default urgency, time limit and
+the kind of department that takes them; a form for one, and the import of a whole list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commandcenter.admin.catalogue import CaseTypeInput, CaseTypeRow
+from commandcenter.domain.enums import CaseCategory, DepartmentKind, Urgency
+from ui.admin.table_import import TableImportDialog
+from ui.admin.tables import Column, RowTable
+from ui.common.errors import describe
+from ui.common.labels import label
+from ui.common.tasks import run_in_background
+
+
+class CaseTypeForm(QDialog):
+    """A new matter (``stored`` None) or a change to one (its code stays)."""
+
+    saved = Signal(str)
+
+    def __init__(self, console, stored: CaseTypeRow | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("caseTypeForm")
+        self.console, self.stored = console, stored
+        self.state = "idle"
+        self.setWindowTitle(self.tr("Edit matter") if stored else self.tr("New matter"))
+        self.code_edit = QLineEdit(self)
+        self.code_edit.setPlaceholderText(self.tr("e.g. 0104"))
+        self.code_edit.setMaxLength(20)
+        self.category_combo = QComboBox(self)
+        for category in CaseCategory:
+            self.category_combo.addItem(label(category), category.value)
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setMaxLength(100)
+        self.urgency_combo = QComboBox(self)
+        for urgency in Urgency:
+            self.urgency_combo.addItem(label(urgency), urgency.value)
+        self.own_limit = QCheckBox(self.tr("Own time limit (else the general rules)"), self)
+        self.days_spin = QSpinBox(self)
+        self.days_spin.setRange(0, 365)
+        self.days_spin.setSuffix(self.tr(" working day(s)"))
+        self.hours_spin = QSpinBox(self)
+        self.hours_spin.setRange(0, 23)
+        self.hours_spin.setSuffix(self.tr(" h"))
+        self.own_limit.toggled.connect(self.days_spin.setEnabled)
+        self.own_limit.toggled.connect(self.hours_spin.setEnabled)
+        self.days_spin.setEnabled(False)
+        self.hours_spin.setEnabled(False)
+        self.department_combo = QComboBox(self)
+        self.department_combo.addItem(self.tr("(any)"), None)
+        for kind in DepartmentKind:
+            self.department_combo.addItem(label(kind), kind.value)
+        self.active_box = QCheckBox(self.tr("In use"), self)
+        self.active_box.setChecked(True)
+        self.status = QLabel(self)
+        self.status.setObjectName("caseTypeStatus")
+        self.status.setWordWrap(True)
+        limit = QHBoxLayout()
+        limit.addWidget(self.days_spin)
+        limit.addWidget(self.hours_spin)
+        form = QFormLayout()
+        form.addRow(self.tr("Code"), self.code_edit)
+        form.addRow(self.tr("Category"), self.category_combo)
+        form.addRow(self.tr("Matter"), self.name_edit)
+        form.addRow(self.tr("Urgency"), self.urgency_combo)
+        form.addRow("", self.own_limit)
+        form.addRow(self.tr("Time limit"), limit)
+        form.addRow(self.tr("Department kind"), self.department_combo)
+        form.addRow("", self.active_box)
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton(
+            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button.clicked.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(480)
+        if stored is not None:
+            self.code_edit.setText(stored.code)
+            self.code_edit.setReadOnly(True)
+            self.category_combo.setCurrentIndex(self.category_combo.findData(stored.category.value))
+            self.name_edit.setText(stored.name)
+            self.urgency_combo.setCurrentIndex(self.urgency_combo.findData(stored.urgency.value))
+            if stored.limit_days is not None or stored.limit_hours is not None:
+                self.own_limit.setChecked(True)
+                self.days_spin.setValue(stored.limit_days or 0)
+                self.hours_spin.setValue(stored.limit_hours or 0)
+            if stored.department_kind is not None:
+                self.department_combo.setCurrentIndex(
+                    self.department_combo.findData(stored.department_kind.value)
+                )
+            self.active_box.setChecked(stored.active)
+
+    def case_type_input(self) -> CaseTypeInput:
+        own = self.own_limit.isChecked()
+        kind = self.department_combo.currentData()
+        return CaseTypeInput(
+            code=self.code_edit.text().strip(),
+            category=CaseCategory(self.category_combo.currentData()),
+            name=self.name_edit.text().strip(),
+            urgency=Urgency(self.urgency_combo.currentData()),
+            limit_days=self.days_spin.value() if own else None,
+            limit_hours=self.hours_spin.value() if own else None,
+            department_kind=DepartmentKind(kind) if kind else None,
+            active=self.active_box.isChecked(),
+        )
+
+    def save(self) -> None:
+        if self.state == "saving":
+            return
+        data = self.case_type_input()
+        self.state = "saving"
+        self.save_button.setEnabled(False)
+        self.status.setText(self.tr("Saving…"))
+        self.console.operations.run(
+            lambda b: b.save_case_type(data), self._saved, self._failed, owner=self
+        )
+
+    def _saved(self, code: str) -> None:
+        self.state = "saved"
+        self.saved.emit(code)
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.state = "rejected"
+        self.save_button.setEnabled(True)
+        self.status.setText(
+            self.tr("Not saved: %1").replace("%1", describe(error, doing="saving a matter").full())
+        )
+
+
+class MattersTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, console, parent=None):
+        super().__init__(parent)
+        self.setObjectName("mattersTab")
+        self.console = console
+        self.loaded = False
+        self.form: CaseTypeForm | None = None
+        self.import_dialog: TableImportDialog | None = None
+        self.table = RowTable(
+            [
+                Column(self.tr("Code"), lambda t: t.code, 80),
+                Column(self.tr("Category"), lambda t: label(t.category), 160),
+                Column(self.tr("Matter"), lambda t: t.name, 200),
+                Column(self.tr("Urgency"), lambda t: label(t.urgency), 90),
+                Column(self.tr("Time limit"), self._limit_text, 150),
+                Column(self.tr("Department kind"), lambda t: label(t.department_kind), 150),
+                Column(self.tr("In use"), lambda t: self.tr("Yes") if t.active else self.tr("No")),
+            ],
+            self,
+            name="mattersTable",
+        )
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.new_button = QPushButton(self.tr("New matter…"), self)
+        self.new_button.clicked.connect(self.open_new_form)
+        self.edit_button = QPushButton(self.tr("Edit…"), self)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.import_button = QPushButton(self.tr("Import…"), self)
+        self.import_button.clicked.connect(self.open_import)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        actions = QHBoxLayout()
+        actions.addWidget(self.new_button)
+        actions.addWidget(self.edit_button)
+        actions.addStretch(1)
+        actions.addWidget(self.import_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        layout.addWidget(self.status)
+
+    def _limit_text(self, row: CaseTypeRow) -> str:
+        if row.limit_days is None and row.limit_hours is None:
+            return self.tr("General rules")
+        return (
+            self.tr("%1 d %2 h")
+            .replace("%1", str(row.limit_days or 0))
+            .replace("%2", str(row.limit_hours or 0))
+        )
+
+    def reload(self) -> None:
+        run_in_background(self.console.backend.case_types, self._show, self._failed, owner=self)
+
+    def _show(self, rows) -> None:
+        self.table.set_rows(rows)
+        self.loaded = True
+        self.status.setText(self.tr("%1 matter(s)").replace("%1", str(len(rows))))
+
+    def _failed(self, error: Exception) -> None:
+        self.status.setText(describe(error, doing="loading the list of matters").full())
+
+    def open_new_form(self) -> CaseTypeForm:
+        return self._open(CaseTypeForm(self.console, None, self))
+
+    def edit_selected(self) -> CaseTypeForm | None:
+        row = self.table.selected()
+        return None if row is None else self._open(CaseTypeForm(self.console, row, self))
+
+    def _open(self, form: CaseTypeForm) -> CaseTypeForm:
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.saved.connect(self._written)
+        self.form = form
+        form.open()
+        return form
+
+    def _written(self, *_args) -> None:
+        self.reload()
+        self.changed.emit()
+
+    def open_import(self) -> TableImportDialog:
+        dialog = TableImportDialog(
+            self.console,
+            self.tr("Import the list of matters"),
+            lambda backend, path, _progress: backend.import_case_types(path),
+            lambda count: self.tr("Imported %1 matter(s).").replace("%1", str(count)),
+            self,
+            hint=self.tr("Columns: 编码, 大类, 事项, 紧急程度, 时限天数, 时限小时, 承办部门."),
+            progress=False,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(self._written)
+        self.import_dialog = dialog
+        dialog.open()
+        return dialog
