@@ -171,11 +171,13 @@ def test_a_new_case_under_a_matter_of_the_list(qtbot, writable_demo):
         assert case.urgency is Urgency.URGENT
 
 
-def test_exports_from_the_console(qtbot, demo_database, tmp_path):
+def test_exports_from_the_console(qtbot, writable_demo, tmp_path):
     import openpyxl
     import pypdf
 
-    window = open_window(qtbot, demo_database, "duty")
+    from commandcenter.storage.models import OperationLogEntry
+
+    window = open_window(qtbot, writable_demo, "duty")
     window.show_alert("overdue")  # the list of overdue cases, as the alert strip opens it
     assert window.board_tab.mode == "list"
     shown = [r.code for r in window.board.shown_rows()]
@@ -190,3 +192,8 @@ def test_exports_from_the_console(qtbot, demo_database, tmp_path):
     window.export_monthly_report(str(report), "2026-10")
     qtbot.waitUntil(lambda: "report.pdf" in window.statusBar().currentMessage(), timeout=30_000)
     assert len(pypdf.PdfReader(report).pages) >= 3
+    with writable_demo.session() as s:  # each export has its line in the operation log
+        lines = s.scalars(select(OperationLogEntry).where(OperationLogEntry.action == "export"))
+        targets = {(line.username, line.target, line.detail) for line in lines}
+    assert ("duty", "case list list.xlsx", f"{len(shown)} rows") in targets
+    assert ("duty", "monthly report 2026-10", "1 rows") in targets

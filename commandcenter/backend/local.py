@@ -387,16 +387,38 @@ class LocalBackend(AdministrationCalls):
     def import_cameras_csv(
         self, path: Path | str, *, replace: bool = False
     ) -> Outcome[CameraImportResult]:
+        now = self.clock.now()
+
         def operation(session):
             result = csv_io.import_cameras_csv(session, self.actor, path, replace=replace)
+            self._log(session, now, oplog.OperationKind.IMPORT, "cameras", result.summary())
             return Outcome(result, Changes(cameras=result.camera_ids))
 
         return self._write(operation, "importing cameras")
 
     def export_cameras_csv(self, path: Path | str) -> int:
-        return self._read(
-            lambda s: csv_io.export_cameras_csv(s, self.actor, path), "exporting cameras"
-        )
+        now = self.clock.now()
+
+        def operation(session):
+            count = csv_io.export_cameras_csv(session, self.actor, path)
+            self._log(session, now, oplog.OperationKind.EXPORT, "cameras", f"{count} rows")
+            return Outcome(count)
+
+        return self._write(operation, "exporting cameras").value
+
+    def record_export(self, what: str, rows: int) -> Outcome[int]:
+        """An export the console wrote itself from what it had read (the case list to Excel,
+        the monthly report's PDF): its line in the operation log."""
+        now = self.clock.now()
+
+        def operation(session):
+            self._log(session, now, oplog.OperationKind.EXPORT, what[:100], f"{rows} rows")
+            return Outcome(rows)
+
+        return self._write(operation, "recording an export")
+
+    def _log(self, session, now, kind, target: str, detail: str) -> None:
+        oplog.record(session, self.actor, now, kind, target, detail)
 
     def test_camera_url(
         self, data: CameraInput, camera_id: int | None = None, *, timeout: float = 3.0
@@ -423,10 +445,13 @@ class LocalBackend(AdministrationCalls):
         replace: bool = False,
         progress: Callable[[float, str], None] | None = None,
     ) -> Outcome[ImportResult]:
+        now = self.clock.now()
+
         def operation(session):
             result = import_grids(
                 session, path, gcj02=gcj02, replace=replace, progress=progress, actor=self.actor
             )
+            self._log(session, now, oplog.OperationKind.IMPORT, "grids", result.summary())
             return Outcome(result, Changes(grids=result.grid_ids))
 
         return self._write(operation, "importing grids")

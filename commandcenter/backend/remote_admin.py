@@ -144,5 +144,8 @@ class RemoteAdministrationCalls:
             raise CommandCenterError(f"Cannot write {path}: {error.strerror or error}") from None
         return outcome.value.rows
 
+    def record_export(self, what: str, rows: int) -> Outcome[int]:
+        return self._write("record_export", int, what=what, rows=rows)
+
     def visits_due(self) -> list[VisitDue]:
         return self._read("visits_due", list[VisitDue])

@@ -81,10 +81,14 @@ def cmd_import_divisions(args) -> int:
 
 
 def cmd_import_grids(args) -> int:
+    from commandcenter import clock
+    from commandcenter.access import oplog
     from commandcenter.geo.grid_import import import_grids
 
     def operation(session):
         result = import_grids(session, Path(args.file), gcj02=args.gcj02, replace=args.replace)
+        kind = oplog.OperationKind.IMPORT
+        oplog.record(session, None, clock.now(), kind, "grids", result.summary())
         return Outcome(result, Changes(grids=result.grid_ids))
 
     result = _write(_database(args), operation, "importing grids")

@@ -228,6 +228,12 @@ CALLS: dict[str, Call] = {
         optional=frozenset({"replace"}),
     ),
     "cameras_csv": Call({}, str, _cameras_csv),
+    "record_export": Call(
+        {"what": str, "rows": int},
+        int,
+        lambda b, what, rows: b.record_export(what, rows),
+        write=True,
+    ),
     "test_camera_url": Call(
         {"data": CameraInput, "camera_id": int | None, "timeout": float},
         UrlVerdict,
