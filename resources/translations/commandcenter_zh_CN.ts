@@ -65,6 +65,68 @@
     </message>
 </context>
 <context>
+    <name>AddUnitsDialog</name>
+    <message>
+        <source>Add units</source>
+        <translation>添加辖区</translation>
+    </message>
+    <message>
+        <source>12-digit division codes, e.g. 321202002000 (one per line or separated by spaces)</source>
+        <translation>12 位区划代码，如 321202002000（每行一个或以空格分隔）</translation>
+    </message>
+    <message>
+        <source>With every unit below them in the division list</source>
+        <translation>连同区划代码表中其下所有单位</translation>
+    </message>
+    <message>
+        <source>Each unit gets its center. The codes come from the imported division list.</source>
+        <translation>每个单位同时建立其网格化服务管理中心。代码取自已导入的区划代码表。</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>No unit was added.</source>
+        <translation>未添加任何单位。</translation>
+    </message>
+</context>
+<context>
+    <name>AdministrationDialog</name>
+    <message>
+        <source>Administration</source>
+        <translation>系统管理</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <source>Departments</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Grid people</source>
+        <translation>网格人员</translation>
+    </message>
+    <message>
+        <source>Matters</source>
+        <translation>事项清单</translation>
+    </message>
+    <message>
+        <source>Operation log</source>
+        <translation>操作日志</translation>
+    </message>
+</context>
+<context>
     <name>AlertStrip</name>
     <message>
         <source>Show these cases on the board (%1)</source>
@@ -97,6 +159,73 @@
     <message>
         <source>Data as of %1</source>
         <translation>数据更新于 %1</translation>
+    </message>
+</context>
+<context>
+    <name>BaseDataBrowser</name>
+    <message>
+        <source>Base data</source>
+        <translation>基础数据</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>人口</translation>
+    </message>
+    <message>
+        <source>Houses</source>
+        <translation>房屋</translation>
+    </message>
+    <message>
+        <source>Organisations</source>
+        <translation>组织</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Residents…</source>
+        <translation>人口…</translation>
+    </message>
+    <message>
+        <source>Houses and buildings…</source>
+        <translation>楼栋与房屋…</translation>
+    </message>
+    <message>
+        <source>Organisations…</source>
+        <translation>组织…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Import residents</source>
+        <translation>导入人口</translation>
+    </message>
+    <message>
+        <source>Import houses and buildings</source>
+        <translation>导入楼栋与房屋</translation>
+    </message>
+    <message>
+        <source>Import organisations</source>
+        <translation>导入组织</translation>
+    </message>
+    <message>
+        <source>Columns: 姓名, 身份证号, 电话, 网格编码, 楼栋, 房号, 户籍类型, 特殊人群. A known ID number updates the resident.</source>
+        <translation>列：姓名、身份证号、电话、网格编码、楼栋、房号、户籍类型、特殊人群。已有的身份证号更新该人员。</translation>
+    </message>
+    <message>
+        <source>Columns: 网格编码, 楼栋, 地址, 楼栋用途, 层数, 经度, 纬度, 房号, 房屋用途, 面积.</source>
+        <translation>列：网格编码、楼栋、地址、楼栋用途、层数、经度、纬度、房号、房屋用途、面积。</translation>
+    </message>
+    <message>
+        <source>Columns: 名称, 类型, 统一社会信用代码, 网格编码, 地址, 联系人, 电话.</source>
+        <translation>列：名称、类型、统一社会信用代码、网格编码、地址、联系人、电话。</translation>
+    </message>
+    <message>
+        <source>Imported %1 row(s): %2 new, %3 updated.</source>
+        <translation>已导入 %1 行：新增 %2，更新 %3。</translation>
     </message>
 </context>
 <context>
@@ -211,6 +340,57 @@
     <message>
         <source>%1 refused: %2</source>
         <translation>%1 件被拒：%2</translation>
+    </message>
+</context>
+<context>
+    <name>BuildingsTab</name>
+    <message>
+        <source>Building name or address</source>
+        <translation>楼栋名称或地址</translation>
+    </message>
+    <message>
+        <source>Building</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <source>Grid code</source>
+        <translation>网格编码</translation>
+    </message>
+    <message>
+        <source>Houses</source>
+        <translation>房屋数</translation>
+    </message>
+    <message>
+        <source>Rented</source>
+        <translation>出租</translation>
+    </message>
+    <message>
+        <source>Vacant</source>
+        <translation>空置</translation>
+    </message>
+    <message>
+        <source>Residents</source>
+        <translation>居住人数</translation>
+    </message>
+    <message>
+        <source>House</source>
+        <translation>房号</translation>
+    </message>
+    <message>
+        <source>Area (m²)</source>
+        <translation>面积（㎡）</translation>
+    </message>
+    <message>
+        <source>%1 building(s)</source>
+        <translation>%1 栋</translation>
     </message>
 </context>
 <context>
@@ -773,6 +953,206 @@
     </message>
 </context>
 <context>
+    <name>CaseTypeForm</name>
+    <message>
+        <source>Edit matter</source>
+        <translation>编辑事项</translation>
+    </message>
+    <message>
+        <source>New matter</source>
+        <translation>新建事项</translation>
+    </message>
+    <message>
+        <source>e.g. 0104</source>
+        <translation>如 0104</translation>
+    </message>
+    <message>
+        <source>Own time limit (else the general rules)</source>
+        <translation>单独时限（否则按通用规则）</translation>
+    </message>
+    <message>
+        <source> working day(s)</source>
+        <translation> 个工作日</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> 小时</translation>
+    </message>
+    <message>
+        <source>(any)</source>
+        <translation>（不限）</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>大类</translation>
+    </message>
+    <message>
+        <source>Matter</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Time limit</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <source>Department kind</source>
+        <translation>承办部门类别</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ClearViewDialog</name>
+    <message>
+        <source>Show in clear: %1</source>
+        <translation>显示明文：%1</translation>
+    </message>
+    <message>
+        <source>Why you need it, e.g. case 20261126-0012</source>
+        <translation>查看事由，如 案件 20261126-0012</translation>
+    </message>
+    <message>
+        <source>Your name, the resident, the time and the reason go into the operation log.</source>
+        <translation>您的姓名、查看对象、时间和事由将记入操作日志。</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>事由</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Say why you need to see it in clear.</source>
+        <translation>请说明查看明文的事由。</translation>
+    </message>
+    <message>
+        <source>Shown in clear; recorded in the operation log.</source>
+        <translation>已显示明文，并记入操作日志。</translation>
+    </message>
+</context>
+<context>
+    <name>DepartmentForm</name>
+    <message>
+        <source>Edit department</source>
+        <translation>编辑部门</translation>
+    </message>
+    <message>
+        <source>New department</source>
+        <translation>新建部门</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Center</source>
+        <translation>中心</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Reports to</source>
+        <translation>上级部门</translation>
+    </message>
+    <message>
+        <source>Case categories</source>
+        <translation>承办案件大类</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DepartmentsTab</name>
+    <message>
+        <source>Center</source>
+        <translation>中心</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Reports to</source>
+        <translation>上级部门</translation>
+    </message>
+    <message>
+        <source>Case categories</source>
+        <translation>承办案件大类</translation>
+    </message>
+    <message>
+        <source>New department…</source>
+        <translation>新建部门…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>%1 department(s)</source>
+        <translation>%1 个部门</translation>
+    </message>
+</context>
+<context>
     <name>DetailsPanel</name>
     <message>
         <source>Details</source>
@@ -1031,6 +1411,65 @@
     </message>
 </context>
 <context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export base data</source>
+        <translation>导出基础数据</translation>
+    </message>
+    <message>
+        <source>Residents</source>
+        <translation>人口</translation>
+    </message>
+    <message>
+        <source>Houses</source>
+        <translation>楼栋与房屋</translation>
+    </message>
+    <message>
+        <source>Organisations</source>
+        <translation>组织</translation>
+    </message>
+    <message>
+        <source>ID numbers and phones in clear</source>
+        <translation>身份证号和电话导出明文</translation>
+    </message>
+    <message>
+        <source>Why the file needs them in clear</source>
+        <translation>导出明文的事由</translation>
+    </message>
+    <message>
+        <source>Masked unless asked otherwise; recorded in the operation log.</source>
+        <translation>默认脱敏导出；导出记入操作日志。</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>事由</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Say why the file needs personal data in clear.</source>
+        <translation>请说明导出明文个人信息的事由。</translation>
+    </message>
+    <message>
+        <source>Writing %1…</source>
+        <translation>正在写入 %1…</translation>
+    </message>
+    <message>
+        <source>Wrote %1 row(s) to %2.</source>
+        <translation>已写入 %1 行至 %2。</translation>
+    </message>
+</context>
+<context>
     <name>Feed</name>
     <message>
         <source>%1 since %2</source>
@@ -1101,6 +1540,13 @@
     </message>
 </context>
 <context>
+    <name>GridFilter</name>
+    <message>
+        <source>All grids</source>
+        <translation>全部网格</translation>
+    </message>
+</context>
+<context>
     <name>GridImportDialog</name>
     <message>
         <source>Import grid boundaries</source>
@@ -1157,6 +1603,120 @@
     <message>
         <source>Nothing was imported: %1</source>
         <translation>未导入任何数据：%1</translation>
+    </message>
+</context>
+<context>
+    <name>GridPeopleForm</name>
+    <message>
+        <source>People of %1 %2</source>
+        <translation>%1 %2 的网格人员</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Duty</source>
+        <translation>职责</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Add police officer</source>
+        <translation>添加片警</translation>
+    </message>
+    <message>
+        <source>Add building head</source>
+        <translation>添加楼栋长</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Grid managers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Grid leader</source>
+        <translation>网格长</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Police officer</source>
+        <translation>片警</translation>
+    </message>
+    <message>
+        <source>Building head</source>
+        <translation>楼栋长</translation>
+    </message>
+    <message>
+        <source>Stored (masked); leave it to keep the number</source>
+        <translation>已存（脱敏显示）；不改动则保留原号码</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>GridPeopleTab</name>
+    <message>
+        <source>Filter by grid, community or name</source>
+        <translation>按网格、社区或姓名筛选</translation>
+    </message>
+    <message>
+        <source>Grid code</source>
+        <translation>网格编码</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Grid managers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Grid leader</source>
+        <translation>网格长</translation>
+    </message>
+    <message>
+        <source>Police officer</source>
+        <translation>片警</translation>
+    </message>
+    <message>
+        <source>Building heads</source>
+        <translation>楼栋长</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>%1 grid(s)</source>
+        <translation>%1 个网格</translation>
     </message>
 </context>
 <context>
@@ -1844,6 +2404,162 @@
         <translation>添加照片或文件</translation>
     </message>
     <message>
+        <source>Public security</source>
+        <translation>公安</translation>
+    </message>
+    <message>
+        <source>Urban management</source>
+        <translation>城管</translation>
+    </message>
+    <message>
+        <source>Market supervision</source>
+        <translation>市场监管</translation>
+    </message>
+    <message>
+        <source>Emergency management</source>
+        <translation>应急管理</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>卫生健康</translation>
+    </message>
+    <message>
+        <source>Civil affairs</source>
+        <translation>民政</translation>
+    </message>
+    <message>
+        <source>Housing and construction</source>
+        <translation>住建</translation>
+    </message>
+    <message>
+        <source>Ecology and environment</source>
+        <translation>生态环境</translation>
+    </message>
+    <message>
+        <source>Other department</source>
+        <translation>其他部门</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>户籍</translation>
+    </message>
+    <message>
+        <source>Floating</source>
+        <translation>流动</translation>
+    </message>
+    <message>
+        <source>Community correction</source>
+        <translation>社区矫正</translation>
+    </message>
+    <message>
+        <source>Released prisoner</source>
+        <translation>刑满释放</translation>
+    </message>
+    <message>
+        <source>Drug user</source>
+        <translation>吸毒人员</translation>
+    </message>
+    <message>
+        <source>Severe mental disorder</source>
+        <translation>严重精神障碍</translation>
+    </message>
+    <message>
+        <source>Key petitioner</source>
+        <translation>重点信访</translation>
+    </message>
+    <message>
+        <source>At-risk youth</source>
+        <translation>重点青少年</translation>
+    </message>
+    <message>
+        <source>Elderly living alone</source>
+        <translation>独居老人</translation>
+    </message>
+    <message>
+        <source>Left behind</source>
+        <translation>留守人员</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>Residential</source>
+        <translation>住宅</translation>
+    </message>
+    <message>
+        <source>Commercial</source>
+        <translation>商业</translation>
+    </message>
+    <message>
+        <source>Mixed use</source>
+        <translation>商住</translation>
+    </message>
+    <message>
+        <source>Public</source>
+        <translation>公共</translation>
+    </message>
+    <message>
+        <source>Industrial</source>
+        <translation>工业</translation>
+    </message>
+    <message>
+        <source>Owner-occupied</source>
+        <translation>自住</translation>
+    </message>
+    <message>
+        <source>Rented out</source>
+        <translation>出租</translation>
+    </message>
+    <message>
+        <source>Vacant</source>
+        <translation>空置</translation>
+    </message>
+    <message>
+        <source>Business</source>
+        <translation>经营</translation>
+    </message>
+    <message>
+        <source>Enterprise</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <source>Social organisation</source>
+        <translation>社会组织</translation>
+    </message>
+    <message>
+        <source>Non-public economic organisation</source>
+        <translation>非公有制经济组织</translation>
+    </message>
+    <message>
+        <source>Public institution</source>
+        <translation>机关事业单位</translation>
+    </message>
+    <message>
+        <source>Log-in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Administration</source>
+        <translation>系统管理</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Personal data in clear</source>
+        <translation>查看明文</translation>
+    </message>
+    <message>
+        <source>Base data edited</source>
+        <translation>基础数据修改</translation>
+    </message>
+    <message>
         <source>No deadline</source>
         <translation>无时限</translation>
     </message>
@@ -2016,6 +2732,14 @@
     <message>
         <source>Camera registry…</source>
         <translation>摄像机台账…</translation>
+    </message>
+    <message>
+        <source>Base data…</source>
+        <translation>基础数据…</translation>
+    </message>
+    <message>
+        <source>Administration…</source>
+        <translation>系统管理…</translation>
     </message>
     <message>
         <source>Sound for new reports</source>
@@ -2303,10 +3027,89 @@
     </message>
 </context>
 <context>
+    <name>MattersTab</name>
+    <message>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>大类</translation>
+    </message>
+    <message>
+        <source>Matter</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Time limit</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <source>Department kind</source>
+        <translation>承办部门类别</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>New matter…</source>
+        <translation>新建事项…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>General rules</source>
+        <translation>通用规则</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
+        <source>%1 matter(s)</source>
+        <translation>%1 项事项</translation>
+    </message>
+    <message>
+        <source>Import the list of matters</source>
+        <translation>导入事项清单</translation>
+    </message>
+    <message>
+        <source>Imported %1 matter(s).</source>
+        <translation>已导入 %1 项事项。</translation>
+    </message>
+    <message>
+        <source>Columns: 编码, 大类, 事项, 紧急程度, 时限天数, 时限小时, 承办部门.</source>
+        <translation>列：编码、大类、事项、紧急程度、时限天数、时限小时、承办部门。</translation>
+    </message>
+</context>
+<context>
     <name>NewCaseDialog</name>
     <message>
         <source>New case</source>
         <translation>新建案件</translation>
+    </message>
+    <message>
+        <source>(none: the category&apos;s general rules)</source>
+        <translation>（无：按大类通用规则）</translation>
     </message>
     <message>
         <source>What happened, in a few words</source>
@@ -2335,6 +3138,10 @@
     <message>
         <source>Title</source>
         <translation>案件标题</translation>
+    </message>
+    <message>
+        <source>Matter</source>
+        <translation>事项</translation>
     </message>
     <message>
         <source>Category</source>
@@ -2386,6 +3193,88 @@
     </message>
 </context>
 <context>
+    <name>OperationLogTab</name>
+    <message>
+        <source>Search user, target, detail or reason</source>
+        <translation>搜索用户、对象、内容或事由</translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation>全部操作</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Center</source>
+        <translation>中心</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>事由</translation>
+    </message>
+    <message>
+        <source>%1 line(s)</source>
+        <translation>%1 条</translation>
+    </message>
+</context>
+<context>
+    <name>OrganisationsTab</name>
+    <message>
+        <source>Name, credit code or address</source>
+        <translation>名称、信用代码或地址</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <source>Grid code</source>
+        <translation>网格编码</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>%1 organisation(s)</source>
+        <translation>%1 个组织</translation>
+    </message>
+</context>
+<context>
     <name>PasswordChangeDialog</name>
     <message>
         <source>Choose your own password</source>
@@ -2410,6 +3299,369 @@
     <message>
         <source>The two new passwords differ.</source>
         <translation>两次输入的新密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>New password for %1</source>
+        <translation>为 %1 设置新密码</translation>
+    </message>
+    <message>
+        <source>The owner must change it at the next log-in; open sessions end.</source>
+        <translation>本人下次登录时须修改；其已登录的会话随即结束。</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>Repeat it</source>
+        <translation>再次输入</translation>
+    </message>
+    <message>
+        <source>Set password</source>
+        <translation>设置密码</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+</context>
+<context>
+    <name>PeopleTab</name>
+    <message>
+        <source>Name, address or a full ID number</source>
+        <translation>姓名、地址或完整身份证号</translation>
+    </message>
+    <message>
+        <source>All residents</source>
+        <translation>全部人员</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Born</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>户籍类型</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Building</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <source>House</source>
+        <translation>房号</translation>
+    </message>
+    <message>
+        <source>Special groups</source>
+        <translation>特殊人群</translation>
+    </message>
+    <message>
+        <source>New resident…</source>
+        <translation>新增人员…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Show in clear…</source>
+        <translation>显示明文…</translation>
+    </message>
+    <message>
+        <source>M</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>F</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / 共 %2</translation>
+    </message>
+</context>
+<context>
+    <name>PersonForm</name>
+    <message>
+        <source>Edit resident</source>
+        <translation>编辑人员</translation>
+    </message>
+    <message>
+        <source>New resident</source>
+        <translation>新增人员</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>户籍类型</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>House</source>
+        <translation>房号</translation>
+    </message>
+    <message>
+        <source>Special groups</source>
+        <translation>特殊人群</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>(none; set by a residents&apos; import)</source>
+        <translation>（无；由人口导入设置）</translation>
+    </message>
+    <message>
+        <source>Stored: %1 (leave blank to keep it)</source>
+        <translation>已存：%1（留空则保留）</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>StaffForm</name>
+    <message>
+        <source>Edit account</source>
+        <translation>编辑账号</translation>
+    </message>
+    <message>
+        <source>New account</source>
+        <translation>新建账号</translation>
+    </message>
+    <message>
+        <source>Letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;</source>
+        <translation>字母、数字、“.”“_”或“-”</translation>
+    </message>
+    <message>
+        <source>Filter grids by code or name</source>
+        <translation>按编码或名称筛选网格</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Center</source>
+        <translation>中心</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>First password</source>
+        <translation>初始密码</translation>
+    </message>
+    <message>
+        <source>Repeat it</source>
+        <translation>再次输入</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Stored: %1 (leave blank to keep it)</source>
+        <translation>已存：%1（留空则保留）</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Not saved: correct what is listed and save again.</source>
+        <translation>未保存：请修改所列问题后再保存。</translation>
+    </message>
+</context>
+<context>
+    <name>StaffTab</name>
+    <message>
+        <source>Search by user name or name</source>
+        <translation>按用户名或姓名搜索</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Center</source>
+        <translation>中心</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>New account…</source>
+        <translation>新建账号…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>New password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <source>Import XLSX/CSV…</source>
+        <translation>导入 XLSX/CSV…</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>Must change password</source>
+        <translation>待改初始密码</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>%1 account(s)</source>
+        <translation>%1 个账号</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>%1 has a new password, to be changed at the next log-in.</source>
+        <translation>%1 已设置新密码，下次登录时须修改。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Import staff</source>
+        <translation>导入人员</translation>
+    </message>
+    <message>
+        <source>Columns: 用户名, 姓名, 角色, 中心 (division code or name), 部门, 电话, 网格, 初始密码. New user names are created, known ones updated (never their password).</source>
+        <translation>列：用户名、姓名、角色、中心（区划代码或名称）、部门、电话、网格、初始密码。新用户名新建账号，已有的更新（不改其密码）。</translation>
+    </message>
+    <message>
+        <source>Save the first passwords…</source>
+        <translation>保存初始密码…</translation>
+    </message>
+    <message>
+        <source>Imported: %1 account(s) created, %2 updated.</source>
+        <translation>已导入：新建 %1 个账号，更新 %2 个。</translation>
+    </message>
+    <message>
+        <source>%1 new account(s) got a generated first password: save them to a file now to hand them over (they are shown nowhere else).</source>
+        <translation>%1 个新账号获得了系统生成的初始密码：请立即保存到文件以便交付（不会在其他任何地方显示）。</translation>
+    </message>
+    <message>
+        <source>Save the first passwords</source>
+        <translation>保存初始密码</translation>
+    </message>
+    <message>
+        <source>Wrote %1 first password(s) to %2.</source>
+        <translation>已将 %1 个初始密码写入 %2。</translation>
     </message>
 </context>
 <context>
@@ -2464,6 +3716,45 @@
     </message>
 </context>
 <context>
+    <name>TableImportDialog</name>
+    <message>
+        <source>No file chosen</source>
+        <translation>未选择文件</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Choose an XLSX or CSV file to import.</source>
+        <translation>请选择要导入的 XLSX 或 CSV 文件。</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Tables (*.xlsx *.csv);;Excel (*.xlsx);;CSV (*.csv);;All files (*)</source>
+        <translation>表格 (*.xlsx *.csv);;Excel (*.xlsx);;CSV (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>正在导入 %1…</translation>
+    </message>
+    <message>
+        <source>Importing: %1 (%2 %)</source>
+        <translation>正在导入：%1（%2%）</translation>
+    </message>
+    <message>
+        <source>Nothing was imported. Correct the file and import it again.</source>
+        <translation>未导入任何数据。请修改文件后重新导入。</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: %1</source>
+        <translation>未导入任何数据：%1</translation>
+    </message>
+</context>
+<context>
     <name>TraceModel</name>
     <message>
         <source>Counted</source>
@@ -2504,6 +3795,45 @@
     <message>
         <source>Ended</source>
         <translation>结束时间</translation>
+    </message>
+</context>
+<context>
+    <name>UnitsTab</name>
+    <message>
+        <source>Division code</source>
+        <translation>区划代码</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Center</source>
+        <translation>中心</translation>
+    </message>
+    <message>
+        <source>Grids</source>
+        <translation>网格数</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>人员数</translation>
+    </message>
+    <message>
+        <source>Add units…</source>
+        <translation>添加辖区…</translation>
+    </message>
+    <message>
+        <source>%1 unit(s)</source>
+        <translation>%1 个单位</translation>
+    </message>
+    <message>
+        <source>Added %1 unit(s): %2</source>
+        <translation>已添加 %1 个单位：%2</translation>
     </message>
 </context>
 <context>
