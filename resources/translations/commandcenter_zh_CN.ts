@@ -3404,7 +3404,7 @@
     </message>
     <message>
         <source>%1 of %2</source>
-        <translation>%1 / 共 %2</translation>
+        <translation>显示 %1 条 / 共 %2 条</translation>
     </message>
 </context>
 <context>

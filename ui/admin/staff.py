@@ -333,7 +333,7 @@ class StaffTab(QWidget):
             [
                 Column(self.tr("User name"), lambda r: r.username, 120),
                 Column(self.tr("Name"), lambda r: r.display_name, 90),
-                Column(self.tr("Role"), lambda r: label(r.role), 100),
+                Column(self.tr("Role"), lambda r: label(r.role), 140),
                 Column(self.tr("Center"), lambda r: r.center_name, 220),
                 Column(self.tr("Department"), lambda r: r.department_name, 130),
                 Column(self.tr("Phone"), lambda r: r.phone, 110),
