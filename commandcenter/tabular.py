@@ -68,16 +68,38 @@ def _records_csv(path: Path) -> Iterator[list[str]]:
         raise TableError(f"not a valid CSV file: {exc}") from None
 
 
-_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+_MERGE = re.compile(rb'<(?:[A-Za-z0-9_]+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_PACKAGE = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
+    """The part of the workbook's first sheet as openpyxl reads it (the first of the workbook's
+    list, whatever its file is called: a sheet moved to the front keeps its file name)."""
+    from xml.etree import ElementTree
+
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        first = book.find(f"{_MAIN}sheets/{_MAIN}sheet")
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PACKAGE}Relationship")}
+        target = targets.get(first.get(_RELATIONSHIP_ID)) if first is not None else None
+    except (KeyError, ElementTree.ParseError):
+        target = None
+    if target:
+        return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    sheets = [n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
+    return min(sheets, key=lambda n: int(re.sub(r"\D", "", n.rsplit("/", 1)[1])), default=None)
 
 
 def _merged_ranges(path: Path) -> list[str]:
     """The merged ranges of the workbook's first sheet (read-only openpyxl does not tell)."""
     with zipfile.ZipFile(path) as archive:
-        sheets = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
-        if not sheets:
+        part = _first_sheet_part(archive)
+        if part is None or part not in archive.namelist():
             return []
-        with archive.open(sheets[0]) as sheet:
+        with archive.open(part) as sheet:
             data = sheet.read()
     return [m.decode() for m in _MERGE.findall(data)]
 

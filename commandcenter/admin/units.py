@@ -139,32 +139,35 @@ def add_units(
         elif code in existing:
             problems.append(f"{code} {divisions[code].name}: is set up already")
     planned: dict[str, AdminUnit] = {}
-    for code in ordered:
-        if code in existing:
-            continue
-        division = divisions[code]
-        parent = None
-        if division.parent_code:
-            parent = planned.get(division.parent_code) or session.scalar(
-                select(AdminUnit).where(AdminUnit.code == division.parent_code)
-            )
-        root = not planned and empty and code == ordered[0]
-        if parent is None and not root:
-            problems.append(
-                f"{code} {division.name}: its parent {division.parent_code or '(none)'} is not "
-                "set up; a unit's code must be under a unit of the center's tree"
-            )
-            continue
-        if (
-            parent is not None
-            and parent.id is not None
-            and actor is not None
-            and not actor.governs_unit(parent.id)
-        ):
-            problems.append(f"{code} {division.name}: its parent is outside your jurisdiction")
-            continue
-        unit = AdminUnit(code=code, name=division.name, level=division.level, parent=parent)
-        planned[code] = unit
+    # no flush while planning: a planned unit joins the session through its parent, and is
+    # written only once every code has passed
+    with session.no_autoflush:
+        for code in ordered:
+            if code in existing:
+                continue
+            division = divisions[code]
+            parent = None
+            if division.parent_code:
+                parent = planned.get(division.parent_code) or session.scalar(
+                    select(AdminUnit).where(AdminUnit.code == division.parent_code)
+                )
+            root = not planned and empty and code == ordered[0]
+            if parent is None and not root:
+                problems.append(
+                    f"{code} {division.name}: its parent {division.parent_code or '(none)'} is not "
+                    "set up; a unit's code must be under a unit of the center's tree"
+                )
+                continue
+            if (
+                parent is not None
+                and parent.id is not None
+                and actor is not None
+                and not actor.governs_unit(parent.id)
+            ):
+                problems.append(f"{code} {division.name}: its parent is outside your jurisdiction")
+                continue
+            unit = AdminUnit(code=code, name=division.name, level=division.level, parent=parent)
+            planned[code] = unit
     if problems:
         raise ImportRejected(f"No unit set up: {len(problems)} problem(s).", problems)
     for code in ordered:

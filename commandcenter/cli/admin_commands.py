@@ -292,8 +292,10 @@ def cmd_basedata(args) -> int:
         def progress(fraction: float, text: str) -> None:
             print(f"\r{fraction:4.0%} {text:<40}", end="", file=sys.stderr, flush=True)
 
-        result = backend.import_basedata(args.kind, Path(args.file), progress).value
-        print(file=sys.stderr)
+        try:
+            result = backend.import_basedata(args.kind, Path(args.file), progress).value
+        finally:  # end the progress line, before the report of a refused file too
+            print(file=sys.stderr)
         print(f"{args.file}: {result.rows} row(s): {result.created} new, {result.updated} updated.")
     elif command == "export":
         if args.clear and not args.reason:
