@@ -587,3 +587,19 @@ def test_the_menu_offers_administration_to_administrators_only(qtbot, demo_datab
     qtbot.waitUntil(dialog.is_loaded, timeout=TIMEOUT_MS)
     assert dialog.tabs.count() == 6
     dialog.close()
+
+
+def test_the_screens_speak_chinese(qapp):
+    from PySide6.QtCore import QCoreApplication
+
+    from commandcenter.domain.enums import SpecialGroup
+    from ui.common import i18n
+    from ui.common.labels import label
+
+    i18n.install_language(qapp, "zh_CN")
+    assert QCoreApplication.translate("AdministrationDialog", "Administration") == "系统管理"
+    assert QCoreApplication.translate("BaseDataBrowser", "Base data") == "基础数据"
+    assert QCoreApplication.translate("PeopleTab", "Show in clear…") == "显示明文…"
+    # the same English word, two meanings
+    assert label(SpecialGroup.DISABLED) == "残疾人"
+    assert QCoreApplication.translate("StaffTab", "Disabled") == "已停用"

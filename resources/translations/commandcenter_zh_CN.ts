@@ -389,6 +389,10 @@
         <translation>面积（㎡）</translation>
     </message>
     <message>
+        <source>The first %1 building(s); narrow the search</source>
+        <translation>前 %1 栋（请缩小搜索范围）</translation>
+    </message>
+    <message>
         <source>%1 building(s)</source>
         <translation>%1 栋</translation>
     </message>
@@ -2481,7 +2485,7 @@
     </message>
     <message>
         <source>Disabled</source>
-        <translation>已停用</translation>
+        <translation>残疾人</translation>
     </message>
     <message>
         <source>Residential</source>
@@ -3268,6 +3272,10 @@
     <message>
         <source>Phone</source>
         <translation>电话</translation>
+    </message>
+    <message>
+        <source>The first %1 organisation(s); narrow the search</source>
+        <translation>前 %1 个组织（请缩小搜索范围）</translation>
     </message>
     <message>
         <source>%1 organisation(s)</source>

@@ -50,6 +50,7 @@ from ui.common.tasks import run_in_background
 
 BASEDATA_ROLES = BASEDATA_BY_JURISDICTION | BASEDATA_BY_GRID
 PEOPLE_LIMIT = 200
+PLACES_LIMIT = 200  # the core's answer for buildings and organisations stops here
 
 
 def sees_base_data(role: Role) -> bool:
@@ -562,7 +563,12 @@ class BuildingsTab(QWidget):
         self.buildings.set_rows(rows)
         self.houses.set_rows([])
         self.houses_of = None
-        self.count_label.setText(self.tr("%1 building(s)").replace("%1", f"{len(rows):,}"))
+        text = (
+            self.tr("The first %1 building(s); narrow the search")
+            if len(rows) >= PLACES_LIMIT
+            else self.tr("%1 building(s)")
+        )
+        self.count_label.setText(text.replace("%1", f"{len(rows):,}"))
 
     def _failed(self, error: Exception) -> None:
         self.status.setText(describe(error, doing="searching buildings").full())
@@ -631,7 +637,12 @@ class OrganisationsTab(QWidget):
 
     def _show(self, rows) -> None:
         self.table.set_rows(rows)
-        self.count_label.setText(self.tr("%1 organisation(s)").replace("%1", f"{len(rows):,}"))
+        text = (
+            self.tr("The first %1 organisation(s); narrow the search")
+            if len(rows) >= PLACES_LIMIT
+            else self.tr("%1 organisation(s)")
+        )
+        self.count_label.setText(text.replace("%1", f"{len(rows):,}"))
 
 
 class BaseDataBrowser(QDialog):
