@@ -138,48 +138,45 @@ def add_units(
             )
         elif code in existing:
             problems.append(f"{code} {divisions[code].name}: is set up already")
-    planned: dict[str, AdminUnit] = {}
-    # no flush while planning: a planned unit joins the session through its parent, and is
-    # written only once every code has passed
-    with session.no_autoflush:
-        for code in ordered:
-            if code in existing:
-                continue
-            division = divisions[code]
-            parent = None
-            if division.parent_code:
-                parent = planned.get(division.parent_code) or session.scalar(
-                    select(AdminUnit).where(AdminUnit.code == division.parent_code)
-                )
-            root = not planned and empty and code == ordered[0]
-            if parent is None and not root:
-                problems.append(
-                    f"{code} {division.name}: its parent {division.parent_code or '(none)'} is not "
-                    "set up; a unit's code must be under a unit of the center's tree"
-                )
-                continue
-            if (
-                parent is not None
-                and parent.id is not None
-                and actor is not None
-                and not actor.governs_unit(parent.id)
-            ):
-                problems.append(f"{code} {division.name}: its parent is outside your jurisdiction")
-                continue
-            unit = AdminUnit(code=code, name=division.name, level=division.level, parent=parent)
-            planned[code] = unit
+    # planned: code -> its parent's code (None: the root); nothing is written while planning
+    planned: dict[str, str | None] = {}
+    for code in ordered:
+        if code in existing:
+            continue
+        division = divisions[code]
+        parent_code = division.parent_code
+        parent_id = None
+        if parent_code and parent_code not in planned:
+            parent_id = session.scalar(select(AdminUnit.id).where(AdminUnit.code == parent_code))
+        known_parent = bool(parent_code) and (parent_code in planned or parent_id is not None)
+        root = not planned and empty and code == ordered[0]
+        if not known_parent and not root:
+            problems.append(
+                f"{code} {division.name}: its parent {parent_code or '(none)'} is not set up; "
+                "a unit's code must be under a unit of the center's tree"
+            )
+            continue
+        if parent_id is not None and actor is not None and not actor.governs_unit(parent_id):
+            problems.append(f"{code} {division.name}: its parent is outside your jurisdiction")
+            continue
+        planned[code] = parent_code if known_parent else None
     if problems:
         raise ImportRejected(f"No unit set up: {len(problems)} problem(s).", problems)
-    for code in ordered:
-        unit = planned.get(code)
-        if unit is None:
-            continue
+    made: dict[str, AdminUnit] = {}
+    for code, parent_code in planned.items():  # parents first: ``ordered`` is by level
+        division = divisions[code]
+        parent_id = None
+        if parent_code is not None:
+            parent = made.get(parent_code) or session.scalar(
+                select(AdminUnit).where(AdminUnit.code == parent_code)
+            )
+            parent_id = parent.id
+        unit = AdminUnit(code=code, name=division.name, level=division.level, parent_id=parent_id)
         session.add(unit)
         session.flush()
+        made[code] = unit
         parent_center = (
-            session.scalar(select(Center).where(Center.unit_id == unit.parent_id))
-            if unit.parent_id
-            else None
+            session.scalar(select(Center).where(Center.unit_id == parent_id)) if parent_id else None
         )
         session.add(
             Center(
@@ -196,6 +193,6 @@ def add_units(
         at,
         OperationKind.ADMIN,
         f"units {added[0]}" + (f" … ({len(added)})" if len(added) > 1 else ""),
-        "set up " + ", ".join(f"{c} {planned[c].name}" for c in added[:20]),
+        "set up " + ", ".join(f"{c} {made[c].name}" for c in added[:20]),
     )
     return added
