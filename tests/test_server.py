@@ -15,16 +15,29 @@ import uuid
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from commandcenter.access.accounts import set_password
+from commandcenter.admin.catalogue import CaseTypeInput
+from commandcenter.admin.departments import DepartmentInput
+from commandcenter.admin.grid_people import GridAssignment
+from commandcenter.admin.staff import StaffInput
 from commandcenter.backend.remote import RemoteBackend, RemoteCenter
 from commandcenter.backend.wire import encode
+from commandcenter.basedata.people import PersonInput
 from commandcenter.cameras.registry import CameraInput
 from commandcenter.cases.operations import FileData, NewCase
 from commandcenter.cases.visits import NewVisit
 from commandcenter.demo.accounts import DEMO_PASSWORD
-from commandcenter.domain.enums import AttachmentKind, CaseCategory, CaseSource
+from commandcenter.domain.codes import make_id_number
+from commandcenter.domain.enums import (
+    AttachmentKind,
+    CaseCategory,
+    CaseSource,
+    DepartmentKind,
+    HouseholdStatus,
+    Role,
+)
 from commandcenter.errors import (
     AccountLocked,
     AuthenticationFailed,
@@ -35,7 +48,23 @@ from commandcenter.errors import (
 from commandcenter.figures.period import Period
 from commandcenter.server.calls import CALLS
 from commandcenter.storage import open_database
-from commandcenter.storage.models import AuthEvent, Building, Case, CaseEvent, House
+from commandcenter.storage.models import (
+    AdminUnit,
+    AuthEvent,
+    Building,
+    Case,
+    CaseEvent,
+    CaseType,
+    Department,
+    Grid,
+    GridContact,
+    House,
+    OperationLogEntry,
+    Organisation,
+    Person,
+    User,
+    grid_managers,
+)
 from commandcenter.video.wall import Tour
 from commandcenter.workflow.rules import Action
 
@@ -220,11 +249,28 @@ def outside(server, database):
     photo = duty.attach(case.id, FileData("scene.jpg", b"\xff\xd8\xff photo"), AttachmentKind.PHOTO)
     attachment_id = duty.case_detail(case.id).attachments[-1].id
     camera = next(camera for camera in everything.cameras if camera.id not in own_cameras)
+    own_grids = {grid["id"] for grid in raw(server, leader, "my_grids")[1]["body"]}
+    assert case.grid_id not in own_grids
     with database.session() as session:
-        house_id = session.scalar(  # a household of another community's grid
-            select(House.id)
+        house_id, building_id = session.execute(  # a household of another community's grid
+            select(House.id, Building.id)
             .join(Building, House.building_id == Building.id)
             .where(Building.grid_id == case.grid_id)
+            .order_by(House.id)
+            .limit(1)
+        ).one()
+        person = session.scalars(
+            select(Person).where(Person.grid_id == case.grid_id).order_by(Person.id).limit(1)
+        ).one()
+        grid_code = session.get(Grid, case.grid_id).code
+        own_codes = set(session.scalars(select(Grid.code).where(Grid.id.in_(own_grids))))
+        other_user = session.scalars(  # an account of another center (the street's duty officer)
+            select(User).where(User.center_id != leader.actor.center_id).order_by(User.id)
+        ).first()
+        department_id = session.scalar(
+            select(Department.id)
+            .where(Department.center_id != leader.actor.center_id)
+            .order_by(Department.id)
             .limit(1)
         )
     return {
@@ -233,8 +279,17 @@ def outside(server, database):
         "attachment_id": attachment_id,
         "camera": camera,
         "grid_id": case.grid_id,
+        "grid_code": grid_code,
         "house_id": house_id,
+        "building_id": building_id,
+        "person_id": person.id,
+        "person_name": person.name,
+        "user_id": other_user.id,
+        "user_center": other_user.center_id,
+        "department_id": department_id,
         "leader_center": leader.actor.center_id,
+        "own_grids": own_grids,
+        "own_grid_codes": own_codes,
     }
 
 
@@ -282,7 +337,59 @@ REFUSED = {
     "import_cameras_csv": lambda o: dict(file=FileData("cameras.csv", CAMERAS_CSV.encode())),
     "test_camera_url": lambda o: dict(data=camera_input(o["camera"]), camera_id=o["camera"].id),
     "import_grids": lambda o: dict(file=FileData("grids.geojson", GRIDS_GEOJSON), replace=True),
+    # administration: an administrator's, inside their jurisdiction (a grid leader is refused
+    # by role; a community's administrator outside it: test_admin_server.py)
+    "units": lambda o: dict(),
+    "add_units": lambda o: dict(codes=("321202001009",)),
+    "departments": lambda o: dict(),
+    "save_department": lambda o: dict(
+        department_id=o["department_id"],
+        data=DepartmentInput(o["user_center"], "外面的部门", DepartmentKind.URBAN_MANAGEMENT),
+    ),
+    "staff": lambda o: dict(text=""),
+    "create_user": lambda o: dict(
+        data=StaffInput("outsider-new", "外人", Role.ADMINISTRATOR, o["user_center"]),
+        password="Outside-2026",
+    ),
+    "update_user": lambda o: dict(
+        user_id=o["user_id"],
+        data=StaffInput("outsider-renamed", "改名", Role.ADMINISTRATOR, o["user_center"]),
+    ),
+    "set_user_active": lambda o: dict(user_id=o["user_id"], active=False),
+    "reset_user_password": lambda o: dict(user_id=o["user_id"], password="Taken-over-2026"),
+    "import_staff": lambda o: dict(
+        file=FileData(
+            "staff.csv",
+            f"用户名,姓名,角色,中心\noutsider2,外人,管理员,{o['user_center']}\n".encode(),
+        )
+    ),
+    "grid_people": lambda o: dict(),
+    "assign_grid": lambda o: dict(grid_id=o["grid_id"], assignment=GridAssignment(())),
+    "save_case_type": lambda o: dict(
+        data=CaseTypeInput("0999", CaseCategory.OTHER, "网格长自定事项")
+    ),
+    "import_case_types": lambda o: dict(
+        file=FileData("matters.csv", "编码,大类,事项\n0999,其他,网格长自定事项\n".encode())
+    ),
+    "operation_log": lambda o: dict(),
+    # base data: a grid leader's own grids only
+    "person_in_clear": lambda o: dict(person_id=o["person_id"], reason="想看看"),
+    "save_person": lambda o: dict(
+        person_id=o["person_id"],
+        data=PersonInput(o["person_name"], o["grid_id"], HouseholdStatus.REGISTERED),
+    ),
+    "import_basedata": lambda o: dict(kind="people", file=FileData("people.csv", PEOPLE_CSV(o))),
 }
+
+# A refusal that is an import's report rather than a 403: the rows naming what is not the
+# caller's are listed, nothing is written.
+REFUSED_AS_REPORT = {"import_basedata"}
+
+
+def PEOPLE_CSV(o) -> bytes:  # noqa: N802 (a file's contents, named like the constants above)
+    number = make_id_number("321202", dt.date(1980, 5, 17), 123)
+    return f"姓名,身份证号,网格编码\n外来人,{number},{o['grid_code']}\n".encode()
+
 
 # The reads that answer a leader, with only what is theirs in it (checked below).
 FILTERED = {
@@ -301,33 +408,89 @@ FILTERED = {
     "tours",
     "camera_list",
     "cameras_csv",
+    "search_people",
+    "search_buildings",
+    "building_houses",  # another grid's building: no houses
+    "search_organisations",
+    "basedata_xlsx",
+    "visits_due",
 }
 
+# What every account reads, the same for all (the list of matters: the report form offers it).
+SHARED = {"case_types"}
 
-# What a caller does only for itself (its own rounds and positions): no one else's to reach.
-OWN = {"start_patrol", "end_patrol", "send_positions"}
+
+# What a caller does only for itself (its own rounds and positions, the log line of an export
+# it wrote from what it had read): no one else's to reach.
+OWN = {"start_patrol", "end_patrol", "send_positions", "record_export"}
 
 
 def test_every_call_is_listed_here():
-    assert set(REFUSED) | FILTERED | OWN == set(CALLS), "a new call needs its jurisdiction test"
-    assert not set(REFUSED) & FILTERED and not OWN & (set(REFUSED) | FILTERED)
+    kinds = (set(REFUSED), FILTERED, OWN, SHARED)
+    assert set().union(*kinds) == set(CALLS), "a new call needs its jurisdiction test"
+    assert sum(map(len, kinds)) == len(CALLS), "a call is listed twice"
+    assert set(REFUSED) >= REFUSED_AS_REPORT
+
+
+@pytest.fixture(scope="module")
+def leader(server):
+    """The grid leader's session, for the table of refusals (one log-in, not one a call)."""
+    return log_in(server, "leader")
+
+
+def footprint(database) -> dict:
+    """What a refused call must leave as it was: the newest case event and operation-log line
+    (every administrative change writes one) and the size of the administrative tables."""
+
+    def newest(column):
+        return session.scalar(select(column).order_by(column.desc()).limit(1))
+
+    def count(table):
+        return session.scalar(select(func.count()).select_from(table))
+
+    with database.session() as session:
+        return {
+            "case_event": newest(CaseEvent.id),
+            "oplog": newest(OperationLogEntry.id),
+            "people": newest(Person.id),
+            **{
+                table.__tablename__: count(table)
+                for table in (AdminUnit, Department, User, CaseType, GridContact, Organisation)
+            },
+            "grid_managers": count(grid_managers),
+            "leaders": tuple(session.execute(select(Grid.id, Grid.leader_id)).all()),
+            "accounts": tuple(
+                session.execute(
+                    select(User.id, User.username, User.active, User.password_hash, User.center_id)
+                ).all()
+            ),
+            "people_rows": hash(
+                tuple(
+                    session.execute(
+                        select(
+                            Person.id, Person.grid_id, Person.house_id, Person.name, Person.phone
+                        )
+                    ).all()
+                )
+            ),
+        }
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
-def test_a_leader_is_refused_outside_the_community(server, database, outside, name):
-    leader = log_in(server, "leader")
+def test_a_leader_is_refused_outside_the_community(server, database, outside, leader, name):
     case = outside["case"]
     before = versions(database, case.id)
-    with database.session() as session:
-        events_before = session.scalar(select(CaseEvent.id).order_by(CaseEvent.id.desc()).limit(1))
+    written_before = footprint(database)
     status, answer = raw(server, leader, name, **REFUSED[name](outside))
-    assert status == 403, (name, status, answer)
-    assert answer["error"] in ("PermissionDenied", "TransitionRefused", "OutsideJurisdiction")
+    if name in REFUSED_AS_REPORT:
+        assert status == 422 and answer["error"] == "ImportRejected", (name, status, answer)
+        assert answer["problems"] and all("not one of your grids" in p for p in answer["problems"])
+    else:
+        assert status == 403, (name, status, answer)
+        assert answer["error"] in ("PermissionDenied", "TransitionRefused", "OutsideJurisdiction")
     assert answer["message"]
     assert versions(database, case.id) == before
-    with database.session() as session:
-        events_after = session.scalar(select(CaseEvent.id).order_by(CaseEvent.id.desc()).limit(1))
-    assert events_after == events_before  # nothing written anywhere
+    assert footprint(database) == written_before  # nothing written anywhere
     # Credentials never leave in an answer that refuses.
     assert "password" not in json.dumps(answer).lower() or name == "test_camera_url"
 
@@ -368,6 +531,53 @@ def test_a_leaders_reads_hold_only_the_community(server, outside):
     csv_text = answer["body"]
     assert status == 200 and csv_text.count("\n") == len(leader.camera_list()) + 1
     assert camera.device_id not in csv_text
+
+
+def test_a_leaders_base_data_holds_only_their_grids(server, outside, leader, tmp_path):
+    admin = log_in(server, "admin")
+    own, other = outside["own_grids"], outside["grid_id"]
+    people = leader.search_people(limit=500)
+    assert people.rows and all(row.grid_id in own for row in people.rows)
+    assert people.total < admin.search_people(limit=1).total
+    assert all("*" in row.id_number for row in people.rows)  # masked in a list
+    assert admin.search_people(grid_id=other).total > 0
+    assert leader.search_people(grid_id=other).total == 0
+    assert leader.search_people(outside["person_name"]).rows == tuple(
+        row
+        for row in admin.search_people(outside["person_name"], limit=500).rows
+        if row.grid_id in own
+    )
+    buildings = leader.search_buildings()
+    assert buildings and all(building.grid_id in own for building in buildings)
+    assert admin.search_buildings(grid_id=other) and leader.search_buildings(grid_id=other) == []
+    assert admin.building_houses(outside["building_id"])
+    assert leader.building_houses(outside["building_id"]) == []  # another grid's building
+    assert leader.building_houses(buildings[0].id)
+    organisations = leader.search_organisations()
+    assert all(row.grid_code in outside["own_grid_codes"] for row in organisations)
+    assert leader.search_organisations(grid_id=other) == []
+    assert len(organisations) < len(admin.search_organisations())
+    due = leader.visits_due()
+    assert all(visit.grid_id in own for visit in due)
+    assert any(visit.grid_id not in own for visit in admin.visits_due())
+    # The export: a workbook of their grids only, masked.
+    from openpyxl import load_workbook
+
+    path = tmp_path / "people.xlsx"
+    rows = leader.export_basedata("people", path)
+    assert rows == people.total
+    sheet = load_workbook(path, read_only=True).active
+    lines = list(sheet.iter_rows(values_only=True))
+    assert lines[0][:4] == ("姓名", "身份证号", "电话", "网格编码") and len(lines) == rows + 1
+    assert {line[3] for line in lines[1:]} <= outside["own_grid_codes"]
+    assert all("*" in line[1] for line in lines[1:])
+
+
+def test_the_list_of_matters_is_the_same_for_everyone(server, leader):
+    admin = log_in(server, "admin")  # the top center's: it keeps the list
+    admin.save_case_type(CaseTypeInput("0601", CaseCategory.LIVELIHOOD, "民生救助"))
+    matters = leader.case_types()
+    assert [m.code for m in matters] == ["0601"] and matters == admin.case_types()
 
 
 # --- bad input ----------------------------------------------------------------------------------

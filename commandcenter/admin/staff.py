@@ -239,6 +239,7 @@ def update_user(
     session: Session, actor: Actor, user_id: int, data: StaffInput, at: dt.datetime
 ) -> None:
     user = _own_user(session, actor, user_id)
+    require_administrator(actor, data.center_id)  # nor moved out of the jurisdiction
     problems = _staff_problems(session, actor, data)
     taken = session.scalar(select(User.id).where(User.username == data.username))
     if taken is not None and taken != user_id:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from commandcenter.access.oplog import LogLine
+from commandcenter.access.oplog import LogLine, OperationKind
 from commandcenter.admin.catalogue import CaseTypeInput, CaseTypeRow
 from commandcenter.admin.departments import DepartmentInput, DepartmentRow
 from commandcenter.admin.grid_people import GridAssignment, GridPeople
@@ -107,7 +107,7 @@ def admin_calls():
             write=True,
         ),
         "operation_log": Call(
-            {"text": str, "action": str | None, "limit": int},
+            {"text": str, "action": OperationKind | None, "limit": int},
             list[LogLine],
             lambda b, text="", action=None, limit=500: b.operation_log(text, action, limit),
             optional=frozenset({"text", "action", "limit"}),

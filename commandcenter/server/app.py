@@ -48,6 +48,7 @@ from commandcenter.backend.feed import (
 from commandcenter.backend.local import LocalBackend
 from commandcenter.backend.transactions import database_errors
 from commandcenter.backend.wire import WireError, decode, decode_value, encode
+from commandcenter.domain.changes import Outcome
 from commandcenter.errors import (
     AccountLocked,
     AuthenticationFailed,
@@ -352,7 +353,10 @@ def create_app(settings: ServerSettings) -> FastAPI:
         backend = LocalBackend(database(), caller.actor, settings.clock)
 
         def run() -> str:  # the answer made into JSON in the thread too, not in the loop
-            return json.dumps(encode(definition.run(backend, **arguments)), ensure_ascii=False)
+            answer = definition.run(backend, **arguments)
+            if isinstance(answer, Outcome) and answer.changes.admin:
+                sessions().forget_all()  # accounts or jurisdictions changed: read them again
+            return json.dumps(encode(answer), ensure_ascii=False)
 
         if definition.heavy:
             async with heavy_calls:  # their memory and CPU stay bounded whoever asks at once

@@ -286,6 +286,15 @@ class Sessions:
             return None
         return found[1]
 
+    def forget_all(self) -> None:
+        """Read every session and actor again at its next request: after an administrative
+        change (an account disabled, a password reset, a role, a center or new units), which
+        this worker then applies at once; other workers within SESSION_ROW_CACHE_S (an ended
+        session) and ACTOR_CACHE_S (a changed jurisdiction)."""
+        with self._lock:
+            self._actors.clear()
+        self._rows.clear()
+
     def _forget(self, digest: str) -> None:
         with self._lock:
             self._actors.pop(digest, None)
