@@ -9,6 +9,7 @@ their grid by its code and a house by its building's name and number, as officer
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -229,15 +230,61 @@ def import_houses(
     return BaseImportResult(len(table.rows), len(rows), 0)
 
 
-def _groups(text: str, line: int, report: _Report) -> list[str]:
+_GROUP_SEPARATORS = re.compile(r"[\s,;，；、/]+")
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def _plainly_valid(number: str, today: dt.date) -> bool:
+    """True for an ID number ``validate_id_number`` finds no problem with; False: ask it for
+    the problems. The same checks without ``strptime`` and generators: a file's 100,000 rows
+    in a fraction of the time."""
+    if len(number) != 18 or not _ID_SHAPE.fullmatch(number) or not "11" <= number[:2] <= "91":
+        return False
+    try:
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    if born.year < 1900 or born > today:
+        return False
+    total = sum(map(operator.mul, map(int, number[:17]), _ID_WEIGHTS))
+    return _ID_CHECK[total % 11] == number[17]
+
+
+class _Words:
+    """``parse_word`` for one enumeration, each distinct word of a file parsed once."""
+
+    def __init__(self, cls):
+        self.cls, self.known = cls, {}
+
+    def __call__(self, text: str) -> tuple:
+        """(the member, None), or (None, the ValueError's message) when the word names none."""
+        try:
+            return self.known[text]
+        except KeyError:
+            pass
+        try:
+            found = (parse_word(self.cls, text), None)
+        except ValueError as exc:
+            found = (None, str(exc))
+        self.known[text] = found
+        return found
+
+
+def _groups(text: str, line: int, report: _Report, words: _Words | None = None) -> list[str]:
+    if not text:
+        return []
+    words = words or _Words(SpecialGroup)
     groups = []
-    for word in re.split(r"[\s,;，；、/]+", text):
+    for word in _GROUP_SEPARATORS.split(text):
         if not word:
             continue
-        try:
-            groups.append(parse_word(SpecialGroup, word).value)
-        except ValueError as exc:
-            report.add(line, f"special group: {exc}")
+        found, problem = words(word)
+        if problem is None:
+            groups.append(found.value)
+        else:
+            report.add(line, f"special group: {problem}")
     return groups
 
 
@@ -274,37 +321,43 @@ def import_people(
     seen: dict[str, int] = {}
     new_rows: list[dict] = []
     updates: list[dict] = []
+    statuses, group_words = _Words(HouseholdStatus), _Words(SpecialGroup)
     total = len(table.rows)
     for index, row in enumerate(table.rows):
         if index % 20000 == 0 and index:
             _progress(progress, 0.2 + 0.5 * index / total, f"checking row {index:,}")
-        line = row.line
-        if "__extra__" in row.values:
+        line, cells = row.line, row.values
+        if "__extra__" in cells:
             report.add(line, "more cells than headers")
-        name = row.get("name")
+        name = cells.get("name", "")
         if not name or len(name) > 50:
             report.add(line, "a name (at most 50 characters) is needed")
-        number = row.get("id_number").upper()
-        id_problems = validate_id_number(number, today=today)
+        number = cells.get("id_number", "").upper()
+        id_problems = (
+            [] if _plainly_valid(number, today) else validate_id_number(number, today=today)
+        )
         if id_problems:
             shown = mask_id_number(number) if len(number) == 18 else repr(number)
             report.add(line, f"ID number {shown}: " + "; ".join(map(str, id_problems)))
         elif number in seen:
             report.add(line, f"ID number {mask_id_number(number)} is also on row {seen[number]}")
         seen.setdefault(number, line)
-        phone = row.get("phone").replace(" ", "")
-        if phone and not PHONE.match(phone):
-            report.add(line, "phone is not a mobile or landline number")
+        phone = cells.get("phone", "")
+        if phone:
+            phone = phone.replace(" ", "")
+            if not PHONE.match(phone):
+                report.add(line, "phone is not a mobile or landline number")
         grid_id = _grid(row, grids, report)
         status = HouseholdStatus.REGISTERED
-        if row.get("household_status"):
-            try:
-                status = parse_word(HouseholdStatus, row.get("household_status"))
-            except ValueError as exc:
-                report.add(line, f"household: {exc}")
-        groups = _groups(row.get("groups"), line, report)
+        if cells.get("household_status"):
+            found, problem = statuses(cells["household_status"])
+            if problem is None:
+                status = found
+            else:
+                report.add(line, f"household: {problem}")
+        groups = _groups(cells.get("groups", ""), line, report, group_words)
         house_id = None
-        building, house = row.get("building"), row.get("house")
+        building, house = cells.get("building", ""), cells.get("house", "")
         if (building or house) and grid_id is not None:
             house_id = houses.get((grid_id, building, house))
             if house_id is None:
@@ -317,7 +370,6 @@ def import_people(
             report.add(line, f"ID number {mask_id_number(number)} is a resident of another grid")
         if report.count or id_problems or grid_id is None:
             continue
-        born, gender = birth_and_gender(number)
         values = {
             "grid_id": grid_id,
             "house_id": house_id,
@@ -327,6 +379,7 @@ def import_people(
             "tags": groups,
         }
         if previous is None:
+            born, gender = birth_and_gender(number)
             new_rows.append({**values, "id_number": number, "gender": gender, "birth_date": born})
         else:
             updates.append({**values, "person_id": previous[0]})

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from commandcenter.access.accounts import CLEAR_PERSONAL_DATA_ROLES, Actor
@@ -20,6 +20,7 @@ from commandcenter.errors import CommandCenterError, PermissionDenied
 from commandcenter.storage.models import Building, Grid, House, Person, Setting, Visit
 
 MAX_HITS = 500
+SEARCH_PASS = 2000  # a search with fewer matches is answered from its first pass (search_people)
 PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")
 VISIT_SETTING = "visit_intervals"
 # How often a special group is visited, in days, unless the center sets its own.
@@ -105,39 +106,72 @@ def search_people(
     limit: int = 200,
 ) -> PeopleHits:
     """The residents the actor sees whose name, address or full ID number matches ``text``,
-    in a grid / building / special group when given. Masked."""
+    in a grid / building / special group when given. Masked. Ordered by grid code, name, id.
+
+    So that a search of 100,000 residents stays well within 100 ms on either engine: a name or
+    address (``LIKE '%…%'``, which no index can seek) is first looked for in one pass that stops
+    at ``SEARCH_PASS`` matches, reading ``ix_people_grid_name_house`` alone on SQLite and the
+    table once on PostgreSQL; when it found fewer, those are all the hits (their rows are
+    fetched by id, in order). Only a broader search counts its matches, grid by grid, and sorts
+    the matches of the first grids (by code) that hold the first ``limit``."""
     grids = basedata_grid_ids(session, actor)
+    if isinstance(grids, Select):  # a jurisdiction's: their ids, so the plan sees how many
+        grids = list(session.scalars(grids))
     where = [Person.grid_id.in_(grids)]
     if grid_id is not None:
         where.append(Person.grid_id == grid_id)
     if tag is not None:
         where.append(_tag_filter(tag))
+    if building_id is not None:
+        where.append(Person.house_id.in_(select(House.id).where(House.building_id == building_id)))
     text = text.strip()[:50]
-    if building_id is not None or text:
-        house_ids = select(House.id).join(Building, House.building_id == Building.id)
-        if building_id is not None:
-            where.append(Person.house_id.in_(house_ids.where(Building.id == building_id)))
-        if text:
-            if len(text) == 18 and not validate_id_number(text):
-                where.append(Person.id_number == text.upper())
-            else:
-                pattern = f"%{text}%"
-                address = house_ids.where(
-                    or_(Building.name.like(pattern), Building.address.like(pattern))
-                )
-                where.append(or_(Person.name.like(pattern), Person.house_id.in_(address)))
-    total = session.scalar(select(func.count()).select_from(Person).where(*where)) or 0
+    if text:
+        if len(text) == 18 and not validate_id_number(text):
+            where.append(Person.id_number == text.upper())
+        else:
+            pattern = f"%{text}%"
+            buildings = select(Building.id).where(
+                or_(Building.name.like(pattern), Building.address.like(pattern))
+            )
+            address = select(House.id).where(House.building_id.in_(buildings))
+            where.append(or_(Person.name.like(pattern), Person.house_id.in_(address)))
     limit = max(1, min(limit, MAX_HITS))
-    found = session.execute(
+    found = session.scalars(select(Person.id).where(*where).limit(SEARCH_PASS + 1)).all()
+    if len(found) <= SEARCH_PASS:
+        total = len(found)
+    else:  # counted grid by grid; then only the first grids (by code) holding the first hits
+        by_grid = dict(
+            session.execute(
+                select(Person.grid_id, func.count()).where(*where).group_by(Person.grid_id)
+            ).all()
+        )
+        total, first, running = sum(by_grid.values()), [], 0
+        for gid in session.scalars(
+            select(Grid.id).where(Grid.id.in_(list(by_grid))).order_by(Grid.code)
+        ):
+            first.append(gid)
+            running += by_grid[gid]
+            if running >= limit:
+                break
+        found = session.scalars(
+            select(Person.id)
+            .join(Grid, Person.grid_id == Grid.id)
+            .where(*where, Person.grid_id.in_(first))
+            .order_by(Grid.code, Person.name, Person.id)
+            .limit(limit)
+        ).all()
+    if not found:
+        return PeopleHits((), total)
+    rows = session.execute(
         select(Person, Grid.code, Grid.name, Building.name, House.number)
         .join(Grid, Person.grid_id == Grid.id)
         .outerjoin(House, Person.house_id == House.id)
         .outerjoin(Building, House.building_id == Building.id)
-        .where(*where)
+        .where(Person.id.in_(found))
         .order_by(Grid.code, Person.name, Person.id)
         .limit(limit)
     ).all()
-    return PeopleHits(tuple(_row(*r) for r in found), total)
+    return PeopleHits(tuple(_row(*r) for r in rows), total)
 
 
 def _row(p: Person, grid_code, grid_name, building, house) -> PersonRow:
