@@ -80,6 +80,7 @@ class _Ids:
     """Explicit primary keys, handed out in order so the same seed gives the same rows."""
 
     counters: dict[str, int] = field(default_factory=dict)
+    id_numbers: set[str] = field(default_factory=set)  # residents' ID numbers are unique
 
     def next(self, table: str) -> int:
         self.counters[table] = self.counters.get(table, 0) + 1
@@ -523,7 +524,12 @@ def _write_base_data(conn, world: DemoWorld) -> None:
 def _person(rng, ids, grid_id, house_id, floating, born_limit) -> dict:
     born = born_limit - dt.timedelta(days=rng.randint(0, 365 * 85))
     region = rng.choice(FLOATING_REGIONS) if floating else "321202"
-    id_number = make_id_number(region, born, rng.randrange(1000))
+    sequence = rng.randrange(1000)
+    id_number = make_id_number(region, born, sequence)
+    while id_number in ids.id_numbers:  # another sequence of the same sex, no draw of the rng
+        sequence = (sequence + 2) % 1000
+        id_number = make_id_number(region, born, sequence)
+    ids.id_numbers.add(id_number)
     age = (born_limit - born).days / 365 + 2
     tags = []
     if rng.random() < 0.012:
