@@ -67,15 +67,27 @@ def main() -> None:
     features = []
     for index, (_, code, name) in enumerate(grids):
         lon0, lat0 = 119.925 + 0.006 * index, 32.490
-        ring = [[lon0, lat0], [lon0 + 0.005, lat0], [lon0 + 0.005, lat0 + 0.004],
-                [lon0, lat0 + 0.004], [lon0, lat0]]
-        features.append({
-            "type": "Feature",
-            "properties": {"code": code, "name": name, "households": 400, "population": 1000},
-            "geometry": {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]},
-        })
+        ring = [
+            [lon0, lat0],
+            [lon0 + 0.005, lat0],
+            [lon0 + 0.005, lat0 + 0.004],
+            [lon0, lat0 + 0.004],
+            [lon0, lat0],
+        ]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": code, "name": name, "households": 400, "population": 1000},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]],
+                },
+            }
+        )
     (OUT / "grids.geojson").write_text(
-        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1),
+        json.dumps(
+            {"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1
+        ),
         encoding="utf-8",
     )
 
@@ -88,12 +100,48 @@ def main() -> None:
             ["cd.duty", "陈值班", "值班员", STREET, "", "13800000001", "", ""],
             ["cd.dispatch", "周派遣", "派遣员", STREET, "", "13800000002", "", ""],
             ["cd.lead", "吴主任", "督办领导", STREET, "", "13800000003", "", ""],
-            ["cd.police", "郑警官", "职能部门处置人员", STREET, "城东派出所", "13800000004", "", ""],
-            ["cd.urban", "冯队长", "职能部门处置人员", STREET, "城东城管中队", "13800000005", "", ""],
-            ["da.leader", "王网格长", "网格长", "321202001002", "", "13800000011", f"{codes[0]};{codes[1]}", ""],
+            [
+                "cd.police",
+                "郑警官",
+                "职能部门处置人员",
+                STREET,
+                "城东派出所",
+                "13800000004",
+                "",
+                "",
+            ],
+            [
+                "cd.urban",
+                "冯队长",
+                "职能部门处置人员",
+                STREET,
+                "城东城管中队",
+                "13800000005",
+                "",
+                "",
+            ],
+            [
+                "da.leader",
+                "王网格长",
+                "网格长",
+                "321202001002",
+                "",
+                "13800000011",
+                f"{codes[0]};{codes[1]}",
+                "",
+            ],
             ["da.li", "李网格", "网格员", "321202001002", "", "13800000012", codes[0], ""],
             ["da.zhang", "张网格", "网格员", "321202001002", "", "13800000013", codes[1], ""],
-            ["dk.liu", "刘网格", "网格员", "321202001003", "", "13800000021", f"{codes[2]};{codes[3]}", ""],
+            [
+                "dk.liu",
+                "刘网格",
+                "网格员",
+                "321202001003",
+                "",
+                "13800000021",
+                f"{codes[2]};{codes[3]}",
+                "",
+            ],
             ["df.yang", "杨网格", "网格员", "321202001004", "", "13800000031", codes[4], ""],
             ["df.huang", "黄网格", "网格员", "321202001004", "", "13800000032", codes[5], ""],
         ],
@@ -109,12 +157,35 @@ def main() -> None:
                 for floor in (1, 2, 3):
                     number = f"{unit}-{floor}01"
                     use = rng.choice(["自住", "自住", "自住", "出租", "空置"])
-                    house_rows.append([code, building, f"泰州市海陵区城东街道{building}", "住宅", 6,
-                                       round(lon0 + 0.001 * b, 6), 32.492, number, use, 85])
+                    house_rows.append(
+                        [
+                            code,
+                            building,
+                            f"泰州市海陵区城东街道{building}",
+                            "住宅",
+                            6,
+                            round(lon0 + 0.001 * b, 6),
+                            32.492,
+                            number,
+                            use,
+                            85,
+                        ]
+                    )
                     houses.append((code, building, number, use))
     write_xlsx(
         OUT / "houses.xlsx",
-        ["网格编码", "楼栋", "地址", "楼栋用途", "层数", "经度", "纬度", "房号", "房屋用途", "面积"],
+        [
+            "网格编码",
+            "楼栋",
+            "地址",
+            "楼栋用途",
+            "层数",
+            "经度",
+            "纬度",
+            "房号",
+            "房屋用途",
+            "面积",
+        ],
         house_rows,
     )
 
@@ -139,14 +210,42 @@ def main() -> None:
     )
 
     organisations = [
-        ["泰州市城东便民超市有限公司", "企业", make_credit_code("91321202MA1X0001C"), codes[0],
-         "城东街道东安路 8 号", "钱经理", "13900000101"],
-        ["城东街道东安社区志愿者协会", "社会组织", make_credit_code("51321202MJ0000012"), codes[1],
-         "东安社区服务中心", "孙会长", "13900000102"],
-        ["海陵区东康幼儿园", "机关事业单位", make_credit_code("12321202466000013"), codes[2],
-         "东康路 15 号", "周园长", "05238600103"],
-        ["泰州东风汽车修理厂", "非公有制经济组织", make_credit_code("92321202MA2Y0001X"), codes[4],
-         "东风路 66 号", "郑师傅", "13900000104"],
+        [
+            "泰州市城东便民超市有限公司",
+            "企业",
+            make_credit_code("91321202MA1X0001C"),
+            codes[0],
+            "城东街道东安路 8 号",
+            "钱经理",
+            "13900000101",
+        ],
+        [
+            "城东街道东安社区志愿者协会",
+            "社会组织",
+            make_credit_code("51321202MJ0000012"),
+            codes[1],
+            "东安社区服务中心",
+            "孙会长",
+            "13900000102",
+        ],
+        [
+            "海陵区东康幼儿园",
+            "机关事业单位",
+            make_credit_code("12321202466000013"),
+            codes[2],
+            "东康路 15 号",
+            "周园长",
+            "05238600103",
+        ],
+        [
+            "泰州东风汽车修理厂",
+            "非公有制经济组织",
+            make_credit_code("92321202MA2Y0001X"),
+            codes[4],
+            "东风路 66 号",
+            "郑师傅",
+            "13900000104",
+        ],
     ]
     # GB18030, as spreadsheets on Chinese Windows save CSV
     with open(OUT / "organisations.csv", "w", encoding="gb18030", newline="") as out:
