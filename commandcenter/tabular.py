@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 from commandcenter.textfiles import decode_text
 
@@ -77,8 +78,6 @@ _PACKAGE = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
     """The part of the workbook's first sheet as openpyxl reads it (the first of the workbook's
     list, whatever its file is called: a sheet moved to the front keeps its file name)."""
-    from xml.etree import ElementTree
-
     try:
         book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
@@ -104,9 +103,7 @@ def _merged_ranges(path: Path) -> list[str]:
     return [m.decode() for m in _MERGE.findall(data)]
 
 
-def _records_xlsx(path: Path) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
+def _records_xlsx(path: Path) -> Iterator[list]:
     try:
         merged = _merged_ranges(path)
     except zipfile.BadZipFile:
@@ -115,15 +112,145 @@ def _records_xlsx(path: Path) -> Iterator[list[str]]:
         shown = ", ".join(merged[:5]) + (" …" if len(merged) > 5 else "")
         raise TableError(f"has merged cells ({shown}); unmerge them and fill every row")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        yield from _sheet_rows(path)
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
         raise TableError(f"cannot be read as a workbook: {exc}") from None
+
+
+# --- the first sheet's rows, streamed from its XML ----------------------------------------------
+#
+# openpyxl's reader makes an object per cell and took 17 of the 22 s a 100,000-row residents'
+# workbook needed; reading the sheet's XML as it streams past takes a few seconds. The cells
+# are what openpyxl (data_only) gives: shared, inline and formula strings, numbers, booleans,
+# and dates where the cell's style is a date format (openpyxl's own test and conversion).
+
+_CELL, _ROW, _VALUE = f"{_MAIN}c", f"{_MAIN}row", f"{_MAIN}v"
+_TEXT, _RUN, _INLINE = f"{_MAIN}t", f"{_MAIN}r", f"{_MAIN}is"
+_SHARED_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+_STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+
+
+def _string_item(item) -> str:
+    """The text of a shared string or an inline string: plain, or rich text's runs (without
+    the phonetic guide, ``rPh``)."""
+    parts = []
+    for child in item:
+        if child.tag == _TEXT:
+            parts.append(child.text or "")
+        elif child.tag == _RUN:
+            parts.extend(t.text or "" for t in child.iter(_TEXT))
+    return "".join(parts)
+
+
+def _workbook_parts(archive: zipfile.ZipFile) -> tuple[str, str]:
+    """The shared strings' and the styles' parts."""
+    shared, styles = "xl/sharedStrings.xml", "xl/styles.xml"
     try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell_text(v) for v in values]
-    finally:
-        workbook.close()
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        return shared, styles
+    for rel in rels.iter(f"{_PACKAGE}Relationship"):
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        if rel.get("Type") == _SHARED_TYPE:
+            shared = target
+        elif rel.get("Type") == _STYLES_TYPE:
+            styles = target
+    return shared, styles
+
+
+def _date_styles(archive: zipfile.ZipFile, part: str) -> set[int]:
+    """The indexes of the cell styles (``s``) whose number format shows a date or a time."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+    if part not in archive.namelist():
+        return set()
+    root = ElementTree.fromstring(archive.read(part))
+    formats = dict(BUILTIN_FORMATS)
+    for fmt in root.iter(f"{_MAIN}numFmt"):
+        formats[int(fmt.get("numFmtId", "0"))] = fmt.get("formatCode", "")
+    cell_xfs = root.find(f"{_MAIN}cellXfs")
+    if cell_xfs is None:
+        return set()
+    return {
+        index
+        for index, xf in enumerate(cell_xfs.iter(f"{_MAIN}xf"))
+        if is_date_format(formats.get(int(xf.get("numFmtId", "0")), ""))
+    }
+
+
+def _column_index(reference: str) -> int:
+    """0 for A1, 27 for AB3 …"""
+    index = 0
+    for char in reference:
+        if not char.isalpha():
+            break
+        index = index * 26 + ord(char.upper()) - 64
+    return index - 1
+
+
+def _sheet_rows(path: Path) -> Iterator[list]:
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+    with zipfile.ZipFile(path) as archive:
+        part = _first_sheet_part(archive)
+        if part is None:
+            raise TableError("has no sheet")
+        shared_part, styles_part = _workbook_parts(archive)
+        shared: list[str] = []
+        if shared_part in archive.namelist():
+            with archive.open(shared_part) as source:
+                for _, item in ElementTree.iterparse(source):
+                    if item.tag == f"{_MAIN}si":
+                        shared.append(_string_item(item))
+                        item.clear()
+        dates = _date_styles(archive, styles_part)
+        book = archive.read("xl/workbook.xml")
+        epoch = (
+            CALENDAR_MAC_1904
+            if re.search(rb'date1904="(1|true)"', book)
+            else (CALENDAR_WINDOWS_1900)
+        )
+        with archive.open(part) as source:
+            expected = 1  # rows the sheet leaves out are empty rows: line numbers stay right
+            for _, element in ElementTree.iterparse(source):
+                if element.tag != _ROW:
+                    continue
+                number = int(element.get("r") or expected)
+                while expected < number:
+                    yield []
+                    expected += 1
+                cells: list = []
+                for cell in element.iter(_CELL):
+                    reference = cell.get("r")
+                    if reference:
+                        column = _column_index(reference)
+                        cells.extend([None] * (column - len(cells)))
+                    kind = cell.get("t", "n")
+                    if kind == "inlineStr":
+                        inline = cell.find(_INLINE)
+                        cells.append(_string_item(inline) if inline is not None else None)
+                        continue
+                    found = cell.find(_VALUE)
+                    text = found.text if found is not None else None
+                    if text is None:
+                        cells.append(None)
+                    elif kind == "s":
+                        cells.append(shared[int(text)])
+                    elif kind in ("str", "e"):
+                        cells.append(text)
+                    elif kind == "b":
+                        cells.append(text.strip() in ("1", "true"))
+                    else:
+                        value = float(text)
+                        if int(cell.get("s", "0")) in dates:
+                            value = from_excel(value, epoch)
+                        elif value.is_integer() and "E" not in text.upper():
+                            value = int(text) if text.lstrip("-").isdigit() else int(value)
+                        cells.append(value)
+                element.clear()
+                yield cells
+                expected = number + 1
 
 
 def read_table(path: Path | str, columns: Sequence[Column]) -> Table:

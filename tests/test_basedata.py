@@ -325,13 +325,19 @@ def test_reimporting_the_residents_file_updates(center, log_in, tmp_path):
     person = admin.search_people(number).rows[0]
     assert person.phone == "137****1111" and person.house == "2-301"
     assert count_rows(center.database.url, Person) == before
-    # houses are not updated: a second import of the houses file is refused whole
+    # houses are updated: a changed use (now rented) and area, no house or building twice
     houses_before = count_rows(center.database.url, Building, House)
-    with pytest.raises(ImportRejected) as refused:
-        admin.import_basedata("houses", SAMPLES / "houses.xlsx")
-    assert len(refused.value.problems) == 72
-    assert "houses.xlsx row 2: house 东安新村1幢 1-101 is stored already" in refused.value.problems
+    houses = load_workbook(SAMPLES / "houses.xlsx")
+    sheet = houses.active
+    building, number = sheet["B2"].value, sheet["H2"].value
+    sheet["I2"], sheet["J2"] = "出租", 92
+    houses.save(tmp_path / "houses.xlsx")
+    again = admin.import_basedata("houses", tmp_path / "houses.xlsx").value
+    assert (again.created, again.updated) == (0, 72)
     assert count_rows(center.database.url, Building, House) == houses_before
+    (row,) = [b for b in admin.search_buildings(building) if b.name == building]
+    (house,) = [h for h in admin.building_houses(row.id) if h.number == number]
+    assert house.use.value == "rental" and house.area_m2 == 92
     # organisations with a credit code are updated
     orgs = admin.import_basedata("organisations", SAMPLES / "organisations.csv").value
     assert (orgs.created, orgs.updated) == (0, 4)

@@ -113,31 +113,27 @@ def test_bad_demo_date_is_a_usage_error_and_creates_nothing(tmp_path):
     assert not (tmp_path / "x.db").exists()
 
 
-def test_set_password_lets_a_staff_member_log_in(demo_database):
+def test_set_password_lets_a_staff_member_log_in(writable_demo):
     from sqlalchemy import select
 
     from commandcenter.access.accounts import authenticate
     from commandcenter.storage.models import User
 
-    with demo_database.session() as s:
+    with writable_demo.session() as s:
         username = s.scalar(select(User.username).where(User.password_hash.is_(None)))
     command = [sys.executable, "-m", "commandcenter", "set-password", username, "--stdin"]
-    command += ["--db", demo_database.url]
-    try:
-        short = subprocess.run(command, input="short\n", capture_output=True, text=True, timeout=60)
-        assert short.returncode == 1 and "at least 8" in short.stderr
-        done = subprocess.run(
-            command, input="a-long-pass\n", capture_output=True, text=True, timeout=60
-        )
-        assert done.returncode == 0, done.stderr
-        assert "a-long-pass" not in done.stdout
-        with demo_database.session() as s:
-            assert authenticate(s, username, "a-long-pass").username == username
-    finally:  # the shared demo district goes back to how it was
-        with demo_database.session() as s, s.begin():
-            s.execute(
-                User.__table__.update().where(User.username == username).values(password_hash=None)
-            )
+    command += ["--db", writable_demo.url]
+    short = subprocess.run(command, input="short\n", capture_output=True, text=True, timeout=60)
+    assert short.returncode == 1 and "at least 8" in short.stderr
+    done = subprocess.run(
+        command, input="a-long-pass\n", capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "a-long-pass" not in done.stdout
+    with writable_demo.session() as s:
+        assert authenticate(s, username, "a-long-pass").username == username
+        # set by the command line (an administrator): changed at the first log-in at a server
+        assert s.scalar(select(User.must_change_password).where(User.username == username))
 
 
 def test_audit_verify_names_the_first_broken_entry(writable_demo):

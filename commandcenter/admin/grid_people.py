@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from commandcenter.access.accounts import Actor, descendant_unit_ids
 from commandcenter.access.admin import require_administrator, require_unit
 from commandcenter.access.oplog import OperationKind, record
+from commandcenter.domain.codes import PHONE_NUMBER
 from commandcenter.domain.enums import Role
 from commandcenter.domain.privacy import mask_phone
 from commandcenter.errors import CommandCenterError
@@ -162,6 +163,8 @@ def assign_grid(
             problems.append(f"{contact.duty!r} is not one of {', '.join(DUTIES)}")
         if not contact.name.strip() or len(contact.name.strip()) > 50:
             problems.append("a contact needs a name (at most 50 characters)")
+        if contact.phone and not PHONE_NUMBER.match(contact.phone.strip()):
+            problems.append(f"{contact.name}'s phone is not a mobile or landline number")
         if contact.building_id is not None:
             building_grid = session.scalar(
                 select(Building.grid_id).where(Building.id == contact.building_id)

@@ -148,7 +148,9 @@ def import_houses(
     at: dt.datetime,
     progress: Progress | None = None,
 ) -> BaseImportResult:
-    """Houses (``HOUSE_COLUMNS``), one per row; a building is made once per grid and name."""
+    """Houses (``HOUSE_COLUMNS``), one per row; a building is made once per grid and name. A
+    stored house (same grid, building and number) is updated — its use (出租, 空置 …) and area,
+    and its building's address, use, floors and position — so a grid's list can come again."""
     grids = _editable_grids(session, actor)
     table = _table(path, HOUSE_COLUMNS)
     report = _Report(table)
@@ -158,12 +160,16 @@ def import_houses(
         for b in session.scalars(select(Building).where(Building.grid_id.in_(grids.values())))
     }
     houses = {
-        (b, n)
-        for b, n in session.execute(
-            select(House.building_id, House.number).where(House.building_id.in_(buildings.values()))
+        (b, n): h
+        for h, b, n in session.execute(
+            select(House.id, House.building_id, House.number).where(
+                House.building_id.in_(buildings.values())
+            )
         )
     }
     new_buildings: dict[tuple[int, str], dict] = {}
+    changed_buildings: dict[int, dict] = {}
+    changed_houses: list[dict] = []
     new_houses: list[tuple[tuple[int, str], dict]] = []
     seen: dict[tuple, int] = {}
     for row in table.rows:
@@ -195,20 +201,26 @@ def import_houses(
         if grid_id is None or lon is None or lat is None:
             continue
         building_key = (grid_id, name)
-        if building_key in buildings and (buildings[building_key], number) in houses:
-            report.add(row.line, f"house {name} {number} is stored already")
-            continue
-        if building_key not in buildings and building_key not in new_buildings:
-            new_buildings[building_key] = {
-                "grid_id": grid_id,
-                "name": name,
-                "address": row.get("address"),
-                "use": building_use,
-                "floors": floors,
-                "lon": lon,
-                "lat": lat,
-            }
-        new_houses.append((building_key, {"number": number, "use": house_use, "area_m2": area}))
+        building_values = {
+            "address": row.get("address"),
+            "use": building_use,
+            "floors": floors,
+            "lon": lon,
+            "lat": lat,
+        }
+        house_values = {"use": house_use, "area_m2": area}
+        stored_building = buildings.get(building_key)
+        if stored_building is not None:
+            changed_buildings.setdefault(
+                stored_building, {"b_id": stored_building, **building_values}
+            )
+            stored_house = houses.get((stored_building, number))
+            if stored_house is not None:
+                changed_houses.append({"h_id": stored_house, **house_values})
+                continue
+        elif building_key not in new_buildings:
+            new_buildings[building_key] = {"grid_id": grid_id, "name": name, **building_values}
+        new_houses.append((building_key, {"number": number, **house_values}))
     report.raise_if_any()
     _progress(progress, 0.6, "writing")
     for key, values in new_buildings.items():
@@ -217,17 +229,28 @@ def import_houses(
         session.flush()
         buildings[key] = building.id
     rows = [{"building_id": buildings[key], **values} for key, values in new_houses]
-    bulk_insert(session.connection(), House, rows)
+    connection = session.connection()
+    bulk_insert(connection, House, rows)
+    if changed_buildings:
+        table_b = Building.__table__
+        connection.execute(
+            update(table_b).where(table_b.c.id == bindparam("b_id")),
+            list(changed_buildings.values()),
+        )
+    if changed_houses:
+        table_h = House.__table__
+        connection.execute(update(table_h).where(table_h.c.id == bindparam("h_id")), changed_houses)
     record(
         session,
         actor,
         at,
         OperationKind.IMPORT,
         f"houses {table.name}",
-        f"{len(new_buildings)} buildings, {len(rows)} houses",
+        f"{len(new_buildings)} new buildings, {len(rows)} new houses, "
+        f"{len(changed_houses)} updated",
     )
     _progress(progress, 1.0, "done")
-    return BaseImportResult(len(table.rows), len(rows), 0)
+    return BaseImportResult(len(table.rows), len(rows), len(changed_houses))
 
 
 _GROUP_SEPARATORS = re.compile(r"[\s,;，；、/]+")

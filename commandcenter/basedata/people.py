@@ -4,7 +4,6 @@ special groups are due (特殊人群 are visited at set intervals)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import Select, String, cast, func, or_, select
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 from commandcenter.access.accounts import CLEAR_PERSONAL_DATA_ROLES, Actor
 from commandcenter.access.admin import basedata_grid_ids, require_basedata_grid
 from commandcenter.access.oplog import OperationKind, record
-from commandcenter.domain.codes import validate_id_number
+from commandcenter.domain.codes import PHONE_NUMBER, validate_id_number
 from commandcenter.domain.enums import HouseholdStatus, SpecialGroup
 from commandcenter.domain.privacy import mask_id_number, mask_phone
 from commandcenter.errors import CommandCenterError, PermissionDenied
@@ -21,7 +20,7 @@ from commandcenter.storage.models import Building, Grid, House, Person, Setting,
 
 MAX_HITS = 500
 SEARCH_PASS = 2000  # a search with fewer matches is answered from its first pass (search_people)
-PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")
+PHONE = PHONE_NUMBER  # one rule for every phone typed or imported
 VISIT_SETTING = "visit_intervals"
 # How often a special group is visited, in days, unless the center sets its own.
 DEFAULT_VISIT_DAYS: dict[SpecialGroup, int] = {

@@ -343,3 +343,8 @@ def validate_credit_code(code: str) -> list[CodeProblem]:
 def make_credit_code(body17: str) -> str:
     """A valid credit code from its first 17 characters (for samples and tests)."""
     return body17 + credit_check_char(body17)
+
+
+# --- phone numbers: a mobile (11 digits from 13–19) or a landline with its area code --------------
+
+PHONE_NUMBER = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")
