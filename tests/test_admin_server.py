@@ -499,8 +499,11 @@ def test_new_units_are_governed_at_once(server, database, scene, community_admin
     administrator's next calls (its jurisdiction grew)."""
     top = log_in(server, "admin")
     assert top.units()  # the server knows this session now
+    before = top.actor.jurisdiction_unit_ids
     assert top.add_units((NEW_COMMUNITY,)).value == [NEW_COMMUNITY]
     unit = next(u for u in top.units() if u.code == NEW_COMMUNITY)
+    # the console's own copy of who it is follows the server's
+    assert top.actor.jurisdiction_unit_ids == before | {unit.id}
     assert unit.center_id is not None and unit.parent_id is not None
     top.create_user(
         StaffInput("c-new-admin", "新社区管理员", Role.ADMINISTRATOR, unit.center_id), GIVEN

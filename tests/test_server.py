@@ -422,7 +422,7 @@ SHARED = {"case_types"}
 
 # What a caller does only for itself (its own rounds and positions, the log line of an export
 # it wrote from what it had read): no one else's to reach.
-OWN = {"start_patrol", "end_patrol", "send_positions", "record_export"}
+OWN = {"start_patrol", "end_patrol", "send_positions", "record_export", "me"}
 
 
 def test_every_call_is_listed_here():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from commandcenter.access.accounts import Actor
 from commandcenter.access.oplog import LogLine
 from commandcenter.admin.catalogue import CaseTypeInput, CaseTypeRow
 from commandcenter.admin.departments import DepartmentInput, DepartmentRow
@@ -33,11 +34,18 @@ def _file(path: Path | str) -> FileData:
 class RemoteAdministrationCalls:
     """Needs ``_read(name, type, **args)`` and ``_write(name, type, **args)``."""
 
+    def _admin_write(self, name: str, value_type, **args) -> Outcome:
+        """An administrative write; then who the caller is, read again (new units, a changed
+        account change the caller's own jurisdiction), as the in-process backend does."""
+        outcome = self._write(name, value_type, **args)
+        self.actor = self._read("me", Actor)
+        return outcome
+
     def units(self) -> list[UnitRow]:
         return self._read("units", list[UnitRow])
 
     def add_units(self, codes: tuple[str, ...], with_children: bool = False) -> Outcome[list[str]]:
-        outcome = self._write(
+        outcome = self._admin_write(
             "add_units", list[str], codes=tuple(codes), with_children=with_children
         )
         return outcome
@@ -46,25 +54,25 @@ class RemoteAdministrationCalls:
         return self._read("departments", list[DepartmentRow])
 
     def save_department(self, department_id: int | None, data: DepartmentInput) -> Outcome[int]:
-        return self._write("save_department", int, department_id=department_id, data=data)
+        return self._admin_write("save_department", int, department_id=department_id, data=data)
 
     def staff(self, text: str = "") -> list[StaffRow]:
         return self._read("staff", list[StaffRow], text=text)
 
     def create_user(self, data: StaffInput, password: str) -> Outcome[int]:
-        return self._write("create_user", int, data=data, password=password)
+        return self._admin_write("create_user", int, data=data, password=password)
 
     def update_user(self, user_id: int, data: StaffInput) -> Outcome[int]:
-        return self._write("update_user", int, user_id=user_id, data=data)
+        return self._admin_write("update_user", int, user_id=user_id, data=data)
 
     def set_user_active(self, user_id: int, active: bool) -> Outcome[int]:
-        return self._write("set_user_active", int, user_id=user_id, active=active)
+        return self._admin_write("set_user_active", int, user_id=user_id, active=active)
 
     def reset_user_password(self, user_id: int, password: str) -> Outcome[int]:
-        return self._write("reset_user_password", int, user_id=user_id, password=password)
+        return self._admin_write("reset_user_password", int, user_id=user_id, password=password)
 
     def import_staff(self, path: Path | str) -> Outcome[StaffImportResult]:
-        return self._write("import_staff", StaffImportResult, file=_file(path))
+        return self._admin_write("import_staff", StaffImportResult, file=_file(path))
 
     def grid_people(self) -> list[GridPeople]:
         return self._read("grid_people", list[GridPeople])
@@ -76,10 +84,10 @@ class RemoteAdministrationCalls:
         return self._read("case_types", list[CaseTypeRow])
 
     def save_case_type(self, data: CaseTypeInput) -> Outcome[str]:
-        return self._write("save_case_type", str, data=data)
+        return self._admin_write("save_case_type", str, data=data)
 
     def import_case_types(self, path: Path | str) -> Outcome[int]:
-        return self._write("import_case_types", int, file=_file(path))
+        return self._admin_write("import_case_types", int, file=_file(path))
 
     def operation_log(
         self, text: str = "", action: str | None = None, limit: int = 500

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from commandcenter.access.accounts import Actor
 from commandcenter.access.oplog import LogLine, OperationKind
 from commandcenter.admin.catalogue import CaseTypeInput, CaseTypeRow
 from commandcenter.admin.departments import DepartmentInput, DepartmentRow
@@ -171,4 +172,7 @@ def admin_calls():
             optional=frozenset({"clear", "reason"}),
         ),
         "visits_due": Call({}, list[VisitDue], lambda b: b.visits_due()),
+        # who the caller is now, as the server's session sees it (after an administrative
+        # change widened or narrowed their jurisdiction)
+        "me": Call({}, Actor, lambda b: b.actor),
     }
