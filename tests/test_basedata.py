@@ -550,6 +550,29 @@ def test_special_groups_are_due_until_visited(center, log_in):
         assert s.scalar(select(Person.name).where(Person.id == visited.person_id)) == visited.name
 
 
+def test_the_top_administrator_sets_how_often_groups_are_visited(center, log_in):
+    url = center.database.url
+    liu = log_in("dk.liu")
+    groups = {d.person_id: d.groups[0].value for d in liu.visits_due()}
+    expected = {"community_correction": 3, "left_behind": 60}
+    assert {d.every_days for d in liu.visits_due()} == {7, 30}  # 社区矫正 7 days, 留守人员 30
+    done = run_cli("basedata", "visit-intervals", "社区矫正=3", "留守人员=60", db=url)
+    assert done.returncode == 0, done.stderr
+    assert "社区矫正（community_correction）: every 3 days" in done.stdout
+    assert all(d.every_days == expected[groups[d.person_id]] for d in liu.visits_due())
+    refused = [
+        run_cli("basedata", "visit-intervals", "社区矫正=0", db=url),
+        run_cli("basedata", "visit-intervals", "厨师=5", db=url),
+        run_cli("basedata", "visit-intervals", "--user", "cd.duty", "社区矫正=9", db=url),
+    ]
+    assert all(r.returncode == 1 for r in refused)
+    assert "1–366 days" in refused[0].stderr and "GROUP=DAYS" in refused[1].stderr
+    assert "administrator" in refused[2].stderr
+    assert all(d.every_days == expected[groups[d.person_id]] for d in liu.visits_due())
+    lines = log_in("cd.admin").operation_log(text="visit intervals")
+    assert len(lines) == 1 and "community_correction" in lines[0].detail
+
+
 # --- the table reader's merged cells -----------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from commandcenter.access.accounts import Actor
 from commandcenter.access.grids import grids_in_hand
 from commandcenter.domain.enums import Role
 from commandcenter.errors import PermissionDenied
-from commandcenter.storage.models import Grid
+from commandcenter.storage.models import Center, Grid
 
 BASEDATA_BY_JURISDICTION = frozenset(
     {Role.ADMINISTRATOR, Role.SUPERVISOR, Role.DUTY_OFFICER, Role.DISPATCHER}
@@ -33,6 +33,17 @@ def require_administrator(actor: Actor, center_id: int | None = None) -> None:
         raise PermissionDenied("Only an administrator may do this.")
     if center_id is not None and not actor.governs_center(center_id):
         raise PermissionDenied("That center is outside your jurisdiction.")
+
+
+def require_top_administrator(session: Session, actor: Actor | None, what: str) -> None:
+    """Refused unless an administrator of a top center (one without a parent) — the keepers of
+    what the whole tree works to (the list of matters, the sizing rule, the visit intervals).
+    ``actor`` None is the command line (whoever holds the database URL)."""
+    if actor is None:
+        return
+    require_administrator(actor)
+    if session.scalar(select(Center.parent_id).where(Center.id == actor.center_id)) is not None:
+        raise PermissionDenied(f"{what} is kept by the top center's administrators.")
 
 
 def require_unit(actor: Actor, unit_id: int) -> None:

@@ -13,14 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commandcenter.access.accounts import Actor
-from commandcenter.access.admin import require_administrator
+from commandcenter.access.admin import require_top_administrator
 from commandcenter.access.oplog import OperationKind, record
 from commandcenter.domain.codes import SizingRule
 from commandcenter.domain.enums import CaseCategory, DepartmentKind, Urgency
 from commandcenter.domain.file_words import parse_word
-from commandcenter.errors import CommandCenterError, ImportRejected, PermissionDenied
+from commandcenter.errors import CommandCenterError, ImportRejected
 from commandcenter.jurisdiction.checks import SIZING_SETTING
-from commandcenter.storage.models import CaseType, Center, Setting
+from commandcenter.storage.models import CaseType, Setting
 from commandcenter.tabular import Column, TableError, read_table
 
 
@@ -119,11 +119,7 @@ def case_types(session: Session, *, active_only: bool = False) -> list[CaseTypeR
 
 
 def _require_top_administrator(session: Session, actor: Actor | None) -> None:
-    if actor is None:  # the command line
-        return
-    require_administrator(actor)
-    if session.scalar(select(Center.parent_id).where(Center.id == actor.center_id)) is not None:
-        raise PermissionDenied("The list of matters is kept by the top center's administrators.")
+    require_top_administrator(session, actor, "The list of matters")
 
 
 def _problems(data: CaseTypeInput) -> list[str]:

@@ -10,7 +10,11 @@ from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from commandcenter.access.accounts import CLEAR_PERSONAL_DATA_ROLES, Actor
-from commandcenter.access.admin import basedata_grid_ids, require_basedata_grid
+from commandcenter.access.admin import (
+    basedata_grid_ids,
+    require_basedata_grid,
+    require_top_administrator,
+)
 from commandcenter.access.oplog import OperationKind, record
 from commandcenter.domain.codes import PHONE_NUMBER, validate_id_number
 from commandcenter.domain.enums import HouseholdStatus, SpecialGroup
@@ -298,6 +302,25 @@ def visit_intervals(session: Session) -> dict[SpecialGroup, int]:
             if key in SpecialGroup._value2member_map_ and isinstance(days, int) and days > 0:
                 intervals[SpecialGroup(key)] = days
     return intervals
+
+
+def set_visit_intervals(
+    session: Session, actor: Actor | None, days: dict[SpecialGroup, int], at: dt.datetime
+) -> dict[SpecialGroup, int]:
+    """The center's own intervals (days) for the groups given; the others keep theirs."""
+    require_top_administrator(session, actor, "How often special groups are visited")
+    if any(not 1 <= d <= 366 for d in days.values()):
+        raise CommandCenterError("An interval is 1–366 days; nothing changed.")
+    stored = session.get(Setting, VISIT_SETTING)
+    value = dict(stored.value) if stored is not None and isinstance(stored.value, dict) else {}
+    value.update({SpecialGroup(g).value: int(d) for g, d in days.items()})
+    if stored is None:
+        session.add(Setting(key=VISIT_SETTING, value=value))
+    else:
+        stored.value = value
+    session.flush()
+    record(session, actor, at, OperationKind.ADMIN, "visit intervals", str(value))
+    return visit_intervals(session)
 
 
 def visits_due(session: Session, actor: Actor, today: dt.date, limit: int = 200) -> list[VisitDue]:

@@ -311,6 +311,37 @@ def cmd_basedata(args) -> int:
     return 0
 
 
+def cmd_visit_intervals(args) -> int:
+    """Show, or set (GROUP=DAYS …), how often each special group is visited."""
+    from commandcenter import clock
+    from commandcenter.basedata import people
+    from commandcenter.cli import _database, _write
+    from commandcenter.domain.changes import Changes, Outcome
+    from commandcenter.domain.enums import SpecialGroup
+    from commandcenter.domain.file_words import file_name_zh, parse_word
+
+    wanted = {}
+    for item in args.set or ():
+        group, _, days = item.partition("=")
+        try:
+            wanted[parse_word(SpecialGroup, group)] = int(days)
+        except ValueError as exc:
+            raise CommandCenterError(f"{item!r}: GROUP=DAYS, e.g. 社区矫正=7 ({exc})") from None
+    backend = _backend(args)
+
+    def operation(session):
+        if wanted:
+            value = people.set_visit_intervals(session, backend.actor, wanted, clock.now())
+        else:
+            value = people.visit_intervals(session)
+        return Outcome(value, Changes())  # read when asked: no console reloads
+
+    intervals = _write(_database(args), operation, "setting the visit intervals")
+    for group, days in intervals.items():
+        print(f"{file_name_zh(group)}（{group.value}）: every {days} days")
+    return 0
+
+
 def cmd_oplog(args) -> int:
     lines = _backend(args).operation_log(args.text or "", args.action, args.limit)
     for line in lines:
@@ -436,6 +467,15 @@ def add_admin_commands(sub, common) -> None:
     bexp.add_argument("file", metavar="FILE.xlsx")
     bexp.add_argument("--clear", action="store_true", help="ID numbers and phones in clear")
     bexp.add_argument("--reason", help="why in clear (recorded)")
+    intervals = add(
+        basedata,
+        "visit-intervals",
+        cmd_visit_intervals,
+        "how often each special group is visited: show, or set GROUP=DAYS …",
+    )
+    intervals.add_argument(
+        "set", nargs="*", metavar="GROUP=DAYS", help="e.g. 社区矫正=7 独居老人=14"
+    )
     search = add(basedata, "search", cmd_basedata, "search residents by name, address or ID")
     search.add_argument("text")
 
