@@ -87,10 +87,6 @@
         <translation>添加</translation>
     </message>
     <message>
-        <source>Saving…</source>
-        <translation>正在保存…</translation>
-    </message>
-    <message>
         <source>No unit was added.</source>
         <translation>未添加任何单位。</translation>
     </message>
@@ -507,10 +503,6 @@
         <translation>密码</translation>
     </message>
     <message>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
         <source>Live: the camera answers</source>
         <translation>在线：摄像机有应答</translation>
     </message>
@@ -531,20 +523,12 @@
         <translation>正在测试…</translation>
     </message>
     <message>
-        <source>Saving…</source>
-        <translation>正在保存…</translation>
-    </message>
-    <message>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
         <source>Not saved: correct what is listed and save again.</source>
         <translation>未保存：请修正所列问题后再保存。</translation>
-    </message>
-    <message>
-        <source>Not saved: %1</source>
-        <translation>未保存：%1</translation>
     </message>
 </context>
 <context>
@@ -1014,18 +998,6 @@
         <source>Department kind</source>
         <translation>承办部门类别</translation>
     </message>
-    <message>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>正在保存…</translation>
-    </message>
-    <message>
-        <source>Not saved: %1</source>
-        <translation>未保存：%1</translation>
-    </message>
 </context>
 <context>
     <name>ClearViewDialog</name>
@@ -1103,18 +1075,6 @@
     <message>
         <source>Case categories</source>
         <translation>承办案件大类</translation>
-    </message>
-    <message>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>正在保存…</translation>
-    </message>
-    <message>
-        <source>Not saved: %1</source>
-        <translation>未保存：%1</translation>
     </message>
 </context>
 <context>
@@ -1544,6 +1504,21 @@
     </message>
 </context>
 <context>
+    <name>FormDialog</name>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
     <name>GridFilter</name>
     <message>
         <source>All grids</source>
@@ -1557,14 +1532,6 @@
         <translation>导入网格边界</translation>
     </message>
     <message>
-        <source>No file chosen</source>
-        <translation>未选择文件</translation>
-    </message>
-    <message>
-        <source>Choose file…</source>
-        <translation>选择文件…</translation>
-    </message>
-    <message>
         <source>Coordinates are GCJ-02 (most Chinese sources)</source>
         <translation>坐标为 GCJ-02（国内多数数据源）</translation>
     </message>
@@ -1575,10 +1542,6 @@
     <message>
         <source>Choose a GeoJSON file or a shapefile to import.</source>
         <translation>请选择要导入的 GeoJSON 文件或 Shapefile。</translation>
-    </message>
-    <message>
-        <source>Import</source>
-        <translation>导入</translation>
     </message>
     <message>
         <source>Grid boundaries</source>
@@ -1603,10 +1566,6 @@
     <message>
         <source>Nothing was imported. Correct the file and import it again.</source>
         <translation>未导入任何数据。请修正文件后重新导入。</translation>
-    </message>
-    <message>
-        <source>Nothing was imported: %1</source>
-        <translation>未导入任何数据：%1</translation>
     </message>
 </context>
 <context>
@@ -1656,10 +1615,6 @@
         <translation>联系人</translation>
     </message>
     <message>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
         <source>Police officer</source>
         <translation>片警</translation>
     </message>
@@ -1670,14 +1625,6 @@
     <message>
         <source>Stored (masked); leave it to keep the number</source>
         <translation>已存（脱敏显示）；不改动则保留原号码</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>正在保存…</translation>
-    </message>
-    <message>
-        <source>Not saved: %1</source>
-        <translation>未保存：%1</translation>
     </message>
 </context>
 <context>
@@ -1721,6 +1668,25 @@
     <message>
         <source>%1 grid(s)</source>
         <translation>%1 个网格</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>No file chosen</source>
+        <translation>未选择文件</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: %1</source>
+        <translation>未导入任何数据：%1</translation>
     </message>
 </context>
 <context>
@@ -3335,10 +3301,6 @@
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
-    <message>
-        <source>Saving…</source>
-        <translation>正在保存…</translation>
-    </message>
 </context>
 <context>
     <name>PeopleTab</name>
@@ -3454,24 +3416,12 @@
         <translation>特殊人群</translation>
     </message>
     <message>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
         <source>(none; set by a residents&apos; import)</source>
         <translation>（无；由人口导入设置）</translation>
     </message>
     <message>
         <source>Stored: %1 (leave blank to keep it)</source>
         <translation>已存：%1（留空则保留）</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>正在保存…</translation>
-    </message>
-    <message>
-        <source>Not saved: %1</source>
-        <translation>未保存：%1</translation>
     </message>
 </context>
 <context>
@@ -3529,10 +3479,6 @@
         <translation>再次输入</translation>
     </message>
     <message>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
         <source>Stored: %1 (leave blank to keep it)</source>
         <translation>已存：%1（留空则保留）</translation>
     </message>
@@ -3543,10 +3489,6 @@
     <message>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>正在保存…</translation>
     </message>
     <message>
         <source>Not saved: correct what is listed and save again.</source>
@@ -3726,20 +3668,8 @@
 <context>
     <name>TableImportDialog</name>
     <message>
-        <source>No file chosen</source>
-        <translation>未选择文件</translation>
-    </message>
-    <message>
-        <source>Choose file…</source>
-        <translation>选择文件…</translation>
-    </message>
-    <message>
         <source>Choose an XLSX or CSV file to import.</source>
         <translation>请选择要导入的 XLSX 或 CSV 文件。</translation>
-    </message>
-    <message>
-        <source>Import</source>
-        <translation>导入</translation>
     </message>
     <message>
         <source>Tables (*.xlsx *.csv);;Excel (*.xlsx);;CSV (*.csv);;All files (*)</source>
@@ -3756,10 +3686,6 @@
     <message>
         <source>Nothing was imported. Correct the file and import it again.</source>
         <translation>未导入任何数据。请修改文件后重新导入。</translation>
-    </message>
-    <message>
-        <source>Nothing was imported: %1</source>
-        <translation>未导入任何数据：%1</translation>
     </message>
 </context>
 <context>

@@ -42,6 +42,7 @@ from commandcenter.access.admin import (
 )
 from commandcenter.basedata.people import PersonInput, PersonRow
 from commandcenter.domain.enums import HouseholdStatus, Role, SpecialGroup
+from ui.admin.forms import FormDialog, StatusDialog
 from ui.admin.table_import import TableImportDialog
 from ui.admin.tables import Column, RowTable, Search
 from ui.common.errors import describe
@@ -95,15 +96,13 @@ class GridFilter(QComboBox):
         self.setCurrentIndex(max(self.findData(grid_id), 0))
 
 
-class ClearViewDialog(QDialog):
+class ClearViewDialog(StatusDialog):
     """One resident's ID number and phone in clear, after a reason (recorded in the operation
     log by the core). ``state``: "idle", "asking", "shown", "refused"."""
 
     def __init__(self, console, person: PersonRow, parent=None):
-        super().__init__(parent)
-        self.setObjectName("clearViewDialog")
-        self.console, self.person = console, person
-        self.state = "idle"
+        super().__init__(console, parent, name="clearViewDialog")
+        self.person = person
         self.setWindowTitle(self.tr("Show in clear: %1").replace("%1", person.name))
         self.reason_edit = QLineEdit(self)
         self.reason_edit.setObjectName("clearReason")
@@ -115,25 +114,14 @@ class ClearViewDialog(QDialog):
         self.phone_label = QLabel(person.phone or "—", self)
         self.phone_label.setObjectName("clearPhone")
         self.phone_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status = QLabel(
-            self.tr("Your name, the resident, the time and the reason go into the operation log."),
-            self,
+        self.status.setText(
+            self.tr("Your name, the resident, the time and the reason go into the operation log.")
         )
-        self.status.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("Reason"), self.reason_edit)
         form.addRow(self.tr("ID number"), self.id_label)
         form.addRow(self.tr("Phone"), self.phone_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.show_button = self.buttons.addButton(
-            self.tr("Show"), QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.show_button.clicked.connect(self.ask)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
+        self.show_button = self.arrange(form, action=self.tr("Show"), slot=self.ask, closing=True)
         self.setMinimumWidth(460)
 
     def ask(self) -> None:
@@ -167,17 +155,15 @@ class ClearViewDialog(QDialog):
         self.status.setText(describe(error, doing="showing personal data").full())
 
 
-class PersonForm(QDialog):
+class PersonForm(FormDialog):
     """A new resident (``stored`` None) or a change to one. On an edit the ID number and phone
     fields start blank: blank keeps what is stored (the console only ever saw them masked)."""
 
-    saved = Signal(int)
+    doing = "saving a resident"
 
     def __init__(self, console, stored: PersonRow | None = None, parent=None):
-        super().__init__(parent)
-        self.setObjectName("personForm")
-        self.console, self.stored = console, stored
-        self.state = "idle"
+        super().__init__(console, parent, name="personForm", status_name="personStatus")
+        self.stored = stored
         self.setWindowTitle(self.tr("Edit resident") if stored else self.tr("New resident"))
         self.name_edit = QLineEdit(self)
         self.name_edit.setMaxLength(50)
@@ -197,9 +183,6 @@ class PersonForm(QDialog):
             box = QCheckBox(label(group), self)
             self.group_boxes[group] = box
             groups.addWidget(box, i // 3, i % 3)
-        self.status = QLabel(self)
-        self.status.setObjectName("personStatus")
-        self.status.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("Name"), self.name_edit)
         form.addRow(self.tr("Grid"), self.grid_combo)
@@ -208,17 +191,7 @@ class PersonForm(QDialog):
         form.addRow(self.tr("Phone"), self.phone_edit)
         form.addRow(self.tr("House"), self.house_label)
         form.addRow(self.tr("Special groups"), groups)
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(
-            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button.clicked.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
+        self.lay_out(form)
         self.setMinimumWidth(560)
         if stored is None:
             self.house_label.setText(self.tr("(none; set by a residents' import)"))
@@ -249,41 +222,17 @@ class PersonForm(QDialog):
             tags=tuple(g for g, box in self.group_boxes.items() if box.isChecked()),
         )
 
-    def save(self) -> None:
-        if self.state == "saving":
-            return
+    def write(self):
         data, person_id = self.person_input(), self.stored.id if self.stored else None
-        self.state = "saving"
-        self.save_button.setEnabled(False)
-        self.status.setText(self.tr("Saving…"))
-        self.console.operations.run(
-            lambda b: b.save_person(person_id, data), self._saved, self._failed, owner=self
-        )
-
-    def _saved(self, person_id: int) -> None:
-        self.state = "saved"
-        self.saved.emit(person_id)
-        self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        self.state = "rejected"
-        self.save_button.setEnabled(True)
-        self.status.setText(
-            self.tr("Not saved: %1").replace(
-                "%1", describe(error, doing="saving a resident").full()
-            )
-        )
+        return lambda b: b.save_person(person_id, data)
 
 
-class ExportDialog(QDialog):
+class ExportDialog(StatusDialog):
     """Residents, houses or organisations to an .xlsx; in clear only for the roles that may
     read personal data, with a reason. ``state``: "idle", "running", "done", "failed"."""
 
     def __init__(self, console, parent=None):
-        super().__init__(parent)
-        self.setObjectName("basedataExportDialog")
-        self.console = console
-        self.state = "idle"
+        super().__init__(console, parent, name="basedataExportDialog", status_name="exportStatus")
         self.written = 0
         self.setWindowTitle(self.tr("Export base data"))
         self.kind_combo = QComboBox(self)
@@ -301,26 +250,17 @@ class ExportDialog(QDialog):
         may_clear = console.actor.role in CLEAR_PERSONAL_DATA_ROLES
         self.clear_box.setVisible(may_clear)
         self.reason_edit.setVisible(may_clear)
-        self.status = QLabel(
+        self.status.setText(
             self.tr("Masked unless asked otherwise; recorded in the operation log.")
         )
-        self.status.setObjectName("exportStatus")
-        self.status.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("What"), self.kind_combo)
         if may_clear:
             form.addRow("", self.clear_box)
             form.addRow(self.tr("Reason"), self.reason_edit)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.export_button = self.buttons.addButton(
-            self.tr("Export…"), QDialogButtonBox.ButtonRole.ActionRole
+        self.export_button = self.arrange(
+            form, action=self.tr("Export…"), slot=self.choose_file, closing=True
         )
-        self.export_button.clicked.connect(self.choose_file)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
         self.setMinimumWidth(460)
 
     def choose_file(self) -> None:

@@ -43,6 +43,7 @@ from commandcenter.cameras.rows import CameraRow
 from commandcenter.cameras.urls import display_url
 from commandcenter.domain.enums import Role, StreamTransport
 from commandcenter.errors import ImportRejected
+from ui.admin.forms import FormDialog
 from ui.common.errors import describe
 from ui.common.tasks import run_in_background
 
@@ -110,18 +111,18 @@ class CameraTableModel(QAbstractTableModel):
         return None
 
 
-class CameraForm(QDialog):
+class CameraForm(FormDialog):
     """Add (``stored`` None) or edit one camera. ``state``: "idle", "saving", "rejected",
-    "failed" or "saved"; ``test_state``: "idle", "testing" or the last verdict."""
+    "failed" or "saved"; ``test_state``: "idle", "testing" or the last verdict. ``saved``
+    gives the camera's id."""
 
-    saved = Signal(int)  # the camera's id
+    doing = "saving a camera"
 
     def __init__(self, console, stored=None, parent=None):
-        super().__init__(parent)
-        self.setObjectName("cameraForm")
-        self.console, self.actor, self.stored = console, console.actor, stored
+        super().__init__(console, parent, name="cameraForm", status_name="cameraFormStatus")
+        self.actor, self.stored = console.actor, stored
         self.camera_id = stored.id if stored is not None else None
-        self.state, self.test_state = "idle", "idle"
+        self.test_state = "idle"
         self.last_verdict: camera_registry.UrlVerdict | None = None
         self.setWindowTitle(self.tr("Edit camera") if stored else self.tr("Add camera"))
 
@@ -166,14 +167,7 @@ class CameraForm(QDialog):
         self.verdict_label = QLabel(self)
         self.verdict_label.setObjectName("cameraVerdict")
         self.verdict_label.setWordWrap(True)
-        self.problems = QPlainTextEdit(self)
-        self.problems.setObjectName("cameraProblems")
-        self.problems.setReadOnly(True)
-        self.problems.setFixedHeight(110)
-        self.problems.hide()
-        self.status = QLabel(self)
-        self.status.setObjectName("cameraFormStatus")
-        self.status.setWordWrap(True)
+        self.add_problems_box("cameraProblems", 110)
 
         form = QFormLayout()
         form.addRow(self.tr("Device ID (GB/T 28181)"), self.device_edit)
@@ -192,19 +186,7 @@ class CameraForm(QDialog):
         tester.addWidget(self.test_button)
         tester.addWidget(self.verdict_label, 1)
 
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(
-            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button.clicked.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(tester)
-        layout.addWidget(self.status)
-        layout.addWidget(self.problems)
-        layout.addWidget(self.buttons)
+        self.lay_out(form, tester, below=[self.problems])
         self.resize(560, self.sizeHint().height())
         if stored is not None:
             self._fill(stored.data)
@@ -280,9 +262,7 @@ class CameraForm(QDialog):
 
     # --- save ------------------------------------------------------------------------------
 
-    def save(self) -> None:
-        if self.state == "saving":
-            return
+    def write(self):
         data, camera_id = self.camera_input(), self.camera_id
 
         def work(backend):
@@ -290,41 +270,25 @@ class CameraForm(QDialog):
                 return backend.add_camera(data)
             return backend.update_camera(camera_id, data)
 
-        self._set_state("saving")
-        self.status.setText(self.tr("Saving…"))
-        self.problems.hide()
-        self.console.operations.run(work, self._saved, self._save_failed, owner=self)
+        return work
 
-    def _saved(self, camera_id: int) -> None:
+    def was_saved(self, camera_id: int) -> None:
         self.camera_id = camera_id
         self.password_edit.clear()
-        self._set_state("saved")
         self.status.setText(self.tr("Saved."))
-        self.saved.emit(camera_id)
-        self.accept()
 
-    def _save_failed(self, error: Exception) -> None:
+    def refused(self, error: Exception) -> None:
         if isinstance(error, camera_registry.CameraRejected):
-            self.problems.setPlainText("\n".join(error.problems))
-            self.problems.show()
-            self.status.setText(self.tr("Not saved: correct what is listed and save again."))
-            self._set_state("rejected")
+            self.show_problems(
+                error.problems, self.tr("Not saved: correct what is listed and save again.")
+            )
             return
-        self.status.setText(
-            self.tr("Not saved: %1").replace("%1", describe(error, doing="saving a camera").full())
-        )
-        self._set_state("failed")
-
-    def problem_text(self) -> str:
-        return self.problems.toPlainText()
+        super().refused(error)
+        self.set_state("failed")
 
     def reject(self) -> None:
         if self.state != "saving":
             super().reject()
-
-    def _set_state(self, state: str) -> None:
-        self.state = state
-        self.save_button.setEnabled(state != "saving")
 
 
 class CameraRegistryDialog(QDialog):

@@ -9,8 +9,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -25,23 +23,21 @@ from PySide6.QtWidgets import (
 from commandcenter.admin.departments import DepartmentInput, DepartmentRow
 from commandcenter.domain.enums import CaseCategory, DepartmentKind
 from commandcenter.errors import ImportRejected
+from ui.admin.forms import FormDialog
 from ui.admin.tables import Column, RowTable
-from ui.common.errors import describe
 from ui.common.labels import label
 
 
-class AddUnitsDialog(QDialog):
+class AddUnitsDialog(FormDialog):
     """Division codes, one or more (space, comma or line separated), optionally with every
     unit below them in the imported division list. ``state``: "idle", "saving", "rejected",
-    "saved"; the core's report of every code it refused stays in ``report``."""
+    "saved"; the core's report of every code it refused stays in ``report``. ``saved`` gives
+    the new units' codes."""
 
-    saved = Signal(object)  # the new units' codes
+    doing = "adding units"
 
     def __init__(self, console, parent=None):
-        super().__init__(parent)
-        self.setObjectName("addUnitsDialog")
-        self.console = console
-        self.state = "idle"
+        super().__init__(console, parent, name="addUnitsDialog")
         self.setWindowTitle(self.tr("Add units"))
         self.codes_edit = QPlainTextEdit(self)
         self.codes_edit.setPlaceholderText(
@@ -51,59 +47,36 @@ class AddUnitsDialog(QDialog):
         )
         self.codes_edit.setFixedHeight(90)
         self.children_box = QCheckBox(self.tr("With every unit below them in the division list"))
-        self.status = QLabel(
-            self.tr("Each unit gets its center. The codes come from the imported division list."),
-            self,
+        self.status.setText(
+            self.tr("Each unit gets its center. The codes come from the imported division list.")
         )
-        self.status.setWordWrap(True)
         self.report = QPlainTextEdit(self)
         self.report.setObjectName("addUnitsReport")
         self.report.setReadOnly(True)
         self.report.hide()
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(
-            self.tr("Add"), QDialogButtonBox.ButtonRole.AcceptRole
+        self.lay_out(
+            self.codes_edit, self.children_box, below=[(self.report, 1)], save_text=self.tr("Add")
         )
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button.clicked.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.codes_edit)
-        layout.addWidget(self.children_box)
-        layout.addWidget(self.status)
-        layout.addWidget(self.report, 1)
-        layout.addWidget(self.buttons)
         self.resize(560, 360)
 
     def codes(self) -> tuple[str, ...]:
         return tuple(c for c in re.split(r"[\s,;，；、]+", self.codes_edit.toPlainText()) if c)
 
-    def save(self) -> None:
+    def write(self):
         codes, children = self.codes(), self.children_box.isChecked()
-        if self.state == "saving" or not codes:
-            return
-        self.state = "saving"
-        self.save_button.setEnabled(False)
+        if not codes:
+            return None
         self.report.hide()
-        self.status.setText(self.tr("Saving…"))
-        self.console.operations.run(
-            lambda b: b.add_units(codes, children), self._saved, self._failed, owner=self
-        )
+        return lambda b: b.add_units(codes, children)
 
-    def _saved(self, added) -> None:
-        self.state = "saved"
-        self.saved.emit(added)
-        self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        self.state = "rejected"
-        self.save_button.setEnabled(True)
+    def refused(self, error: Exception) -> None:
+        self.set_state("rejected")
         if isinstance(error, ImportRejected):
             self.report.setPlainText(error.report(limit=max(1, len(error.problems))))
             self.report.show()
             self.status.setText(self.tr("No unit was added."))
         else:
-            self.status.setText(describe(error, doing="adding units").full())
+            self.status.setText(self.why(error))
 
 
 class UnitsTab(QWidget):
@@ -160,16 +133,14 @@ class UnitsTab(QWidget):
         self.changed.emit()  # the administration reads its reference again
 
 
-class DepartmentForm(QDialog):
+class DepartmentForm(FormDialog):
     """A new department (``stored`` None) or a change to one; the core's refusal is shown here."""
 
-    saved = Signal(int)
+    doing = "saving a department"
 
     def __init__(self, console, reference, stored: DepartmentRow | None = None, parent=None):
-        super().__init__(parent)
-        self.setObjectName("departmentForm")
-        self.console, self.reference, self.stored = console, reference, stored
-        self.state = "idle"
+        super().__init__(console, parent, name="departmentForm", status_name="departmentStatus")
+        self.reference, self.stored = reference, stored
         self.setWindowTitle(self.tr("Edit department") if stored else self.tr("New department"))
         self.center_combo = QComboBox(self)
         for center_id, name in reference.centers():
@@ -194,9 +165,6 @@ class DepartmentForm(QDialog):
             box = QCheckBox(label(category), self)
             self.category_boxes[category] = box
             categories.addWidget(box, i // 2, i % 2)
-        self.status = QLabel(self)
-        self.status.setObjectName("departmentStatus")
-        self.status.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("Center"), self.center_combo)
         form.addRow(self.tr("Name"), self.name_edit)
@@ -204,17 +172,7 @@ class DepartmentForm(QDialog):
         form.addRow(self.tr("Phone"), self.phone_edit)
         form.addRow(self.tr("Reports to"), self.parent_combo)
         form.addRow(self.tr("Case categories"), categories)
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(
-            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button.clicked.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
+        self.lay_out(form)
         self.setMinimumWidth(520)
         if stored is not None:
             self.center_combo.setCurrentIndex(self.center_combo.findData(stored.center_id))
@@ -236,33 +194,9 @@ class DepartmentForm(QDialog):
             categories=tuple(c for c, box in self.category_boxes.items() if box.isChecked()),
         )
 
-    def save(self) -> None:
-        if self.state == "saving":
-            return
+    def write(self):
         data, department_id = self.department_input(), self.stored.id if self.stored else None
-        self.state = "saving"
-        self.save_button.setEnabled(False)
-        self.status.setText(self.tr("Saving…"))
-        self.console.operations.run(
-            lambda b: b.save_department(department_id, data),
-            self._saved,
-            self._failed,
-            owner=self,
-        )
-
-    def _saved(self, department_id: int) -> None:
-        self.state = "saved"
-        self.saved.emit(department_id)
-        self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        self.state = "rejected"
-        self.save_button.setEnabled(True)
-        self.status.setText(
-            self.tr("Not saved: %1").replace(
-                "%1", describe(error, doing="saving a department").full()
-            )
-        )
+        return lambda b: b.save_department(department_id, data)
 
 
 class DepartmentsTab(QWidget):

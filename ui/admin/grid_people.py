@@ -10,8 +10,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -28,20 +26,20 @@ from PySide6.QtWidgets import (
 
 from commandcenter.admin.grid_people import ContactInput, GridAssignment, GridPeople
 from commandcenter.domain.enums import Role
+from ui.admin.forms import FormDialog
 from ui.admin.tables import Column, RowTable
-from ui.common.errors import describe
 
 MASKED = Qt.ItemDataRole.UserRole + 2  # the masked phone a stored contact was shown with
 
 
-class GridPeopleForm(QDialog):
-    saved = Signal(int)
+class GridPeopleForm(FormDialog):
+    """Who serves one grid; saving replaces who was there. ``saved`` gives the grid's id."""
+
+    doing = "assigning a grid's people"
 
     def __init__(self, console, reference, grid: GridPeople, parent=None):
-        super().__init__(parent)
-        self.setObjectName("gridPeopleForm")
-        self.console, self.reference, self.grid = console, reference, grid
-        self.state = "idle"
+        super().__init__(console, parent, name="gridPeopleForm", status_name="gridPeopleStatus")
+        self.reference, self.grid = reference, grid
         self.setWindowTitle(
             self.tr("People of %1 %2").replace("%1", grid.grid_code).replace("%2", grid.grid_name)
         )
@@ -87,9 +85,6 @@ class GridPeopleForm(QDialog):
         self.head_button.clicked.connect(lambda: self.add_contact("building_head"))
         self.remove_button = QPushButton(self.tr("Remove"), self)
         self.remove_button.clicked.connect(self._remove_contact)
-        self.status = QLabel(self)
-        self.status.setObjectName("gridPeopleStatus")
-        self.status.setWordWrap(True)
 
         form = QFormLayout()
         form.addRow(self.tr("Grid managers"), self.manager_list)
@@ -102,17 +97,7 @@ class GridPeopleForm(QDialog):
         contacts.addWidget(self.contacts)
         contacts.addLayout(contact_buttons)
         form.addRow(self.tr("Contacts"), contacts)
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(
-            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button.clicked.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
+        self.lay_out(form)
         self.resize(620, 620)
 
     def duty_name(self, duty: str) -> str:
@@ -172,30 +157,9 @@ class GridPeopleForm(QDialog):
             contacts.append(ContactInput(duty, name, None if keep else phone))
         return GridAssignment(managers, self.leader_combo.currentData(), tuple(contacts))
 
-    def save(self) -> None:
-        if self.state == "saving":
-            return
+    def write(self):
         grid_id, assignment = self.grid.grid_id, self.assignment()
-        self.state = "saving"
-        self.save_button.setEnabled(False)
-        self.status.setText(self.tr("Saving…"))
-        self.console.operations.run(
-            lambda b: b.assign_grid(grid_id, assignment), self._saved, self._failed, owner=self
-        )
-
-    def _saved(self, grid_id: int) -> None:
-        self.state = "saved"
-        self.saved.emit(grid_id)
-        self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        self.state = "rejected"
-        self.save_button.setEnabled(True)
-        self.status.setText(
-            self.tr("Not saved: %1").replace(
-                "%1", describe(error, doing="assigning a grid's people").full()
-            )
-        )
+        return lambda b: b.assign_grid(grid_id, assignment)
 
 
 def _people(refs) -> str:

@@ -7,8 +7,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from commandcenter.admin.catalogue import CaseTypeInput, CaseTypeRow
 from commandcenter.domain.enums import CaseCategory, DepartmentKind, Urgency
+from ui.admin.forms import FormDialog
 from ui.admin.table_import import TableImportDialog
 from ui.admin.tables import Column, RowTable
 from ui.common.errors import describe
@@ -28,16 +27,15 @@ from ui.common.labels import label
 from ui.common.tasks import run_in_background
 
 
-class CaseTypeForm(QDialog):
-    """A new matter (``stored`` None) or a change to one (its code stays)."""
+class CaseTypeForm(FormDialog):
+    """A new matter (``stored`` None) or a change to one (its code stays); ``saved`` gives
+    its code."""
 
-    saved = Signal(str)
+    doing = "saving a matter"
 
     def __init__(self, console, stored: CaseTypeRow | None = None, parent=None):
-        super().__init__(parent)
-        self.setObjectName("caseTypeForm")
-        self.console, self.stored = console, stored
-        self.state = "idle"
+        super().__init__(console, parent, name="caseTypeForm", status_name="caseTypeStatus")
+        self.stored = stored
         self.setWindowTitle(self.tr("Edit matter") if stored else self.tr("New matter"))
         self.code_edit = QLineEdit(self)
         self.code_edit.setPlaceholderText(self.tr("e.g. 0104"))
@@ -67,9 +65,6 @@ class CaseTypeForm(QDialog):
             self.department_combo.addItem(label(kind), kind.value)
         self.active_box = QCheckBox(self.tr("In use"), self)
         self.active_box.setChecked(True)
-        self.status = QLabel(self)
-        self.status.setObjectName("caseTypeStatus")
-        self.status.setWordWrap(True)
         limit = QHBoxLayout()
         limit.addWidget(self.days_spin)
         limit.addWidget(self.hours_spin)
@@ -82,17 +77,7 @@ class CaseTypeForm(QDialog):
         form.addRow(self.tr("Time limit"), limit)
         form.addRow(self.tr("Department kind"), self.department_combo)
         form.addRow("", self.active_box)
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(
-            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button.clicked.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
+        self.lay_out(form)
         self.setMinimumWidth(480)
         if stored is not None:
             self.code_edit.setText(stored.code)
@@ -124,28 +109,9 @@ class CaseTypeForm(QDialog):
             active=self.active_box.isChecked(),
         )
 
-    def save(self) -> None:
-        if self.state == "saving":
-            return
+    def write(self):
         data = self.case_type_input()
-        self.state = "saving"
-        self.save_button.setEnabled(False)
-        self.status.setText(self.tr("Saving…"))
-        self.console.operations.run(
-            lambda b: b.save_case_type(data), self._saved, self._failed, owner=self
-        )
-
-    def _saved(self, code: str) -> None:
-        self.state = "saved"
-        self.saved.emit(code)
-        self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        self.state = "rejected"
-        self.save_button.setEnabled(True)
-        self.status.setText(
-            self.tr("Not saved: %1").replace("%1", describe(error, doing="saving a matter").full())
-        )
+        return lambda b: b.save_case_type(data)
 
 
 class MattersTab(QWidget):

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from commandcenter.admin.staff import StaffImportResult, StaffInput, StaffRow
 from commandcenter.domain.enums import Role
+from ui.admin.forms import FormDialog
 from ui.admin.table_import import TableImportDialog
 from ui.admin.tables import Column, RowTable, Search
 from ui.common.errors import describe
@@ -39,81 +38,55 @@ from ui.common.labels import label
 GRID_ROLES = (Role.GRID_MANAGER, Role.GRID_LEADER)
 
 
-class PasswordDialog(QDialog):
+class PasswordDialog(FormDialog):
     """A new password for one account (its owner changes it at the next log-in)."""
 
+    doing = "resetting a password"
+
     def __init__(self, console, row: StaffRow, parent=None):
-        super().__init__(parent)
-        self.setObjectName("passwordDialog")
-        self.console, self.row = console, row
-        self.state = "idle"
+        super().__init__(console, parent, name="passwordDialog")
+        self.row = row
         self.setWindowTitle(self.tr("New password for %1").replace("%1", row.username))
         self.password_edit = QLineEdit(self)
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat_edit = QLineEdit(self)
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.status = QLabel(
-            self.tr("The owner must change it at the next log-in; open sessions end."), self
+        self.status.setText(
+            self.tr("The owner must change it at the next log-in; open sessions end.")
         )
-        self.status.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("New password"), self.password_edit)
         form.addRow(self.tr("Repeat it"), self.repeat_edit)
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(
-            self.tr("Set password"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button.clicked.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
+        self.lay_out(form, save_text=self.tr("Set password"))
         self.setMinimumWidth(420)
 
-    def save(self) -> None:
-        if self.state == "saving":
-            return
+    def write(self):
         password = self.password_edit.text()
         if password != self.repeat_edit.text():
             self.status.setText(self.tr("The two passwords differ."))
             self.state = "rejected"
-            return
+            return None
         user_id = self.row.id
-        self.state = "saving"
-        self.save_button.setEnabled(False)
-        self.status.setText(self.tr("Saving…"))
-        self.console.operations.run(
-            lambda b: b.reset_user_password(user_id, password),
-            self._saved,
-            self._failed,
-            owner=self,
-        )
+        return lambda b: b.reset_user_password(user_id, password)
 
-    def _saved(self, _user_id) -> None:
+    def was_saved(self, _user_id) -> None:
         self.password_edit.clear()
         self.repeat_edit.clear()
-        self.state = "saved"
-        self.accept()
 
-    def _failed(self, error: Exception) -> None:
-        self.state = "rejected"
-        self.save_button.setEnabled(True)
-        self.status.setText(describe(error, doing="resetting a password").full())
+    def refused(self, error: Exception) -> None:
+        self.set_state("rejected")
+        self.status.setText(self.why(error))
 
 
-class StaffForm(QDialog):
+class StaffForm(FormDialog):
     """A new account (``stored`` None) or a change to one. ``state``: "idle", "saving",
     "rejected" or "saved"."""
 
-    saved = Signal(int)
+    doing = "saving an account"
 
     def __init__(self, console, reference, stored: StaffRow | None = None, parent=None):
-        super().__init__(parent)
-        self.setObjectName("staffForm")
-        self.console, self.reference, self.stored = console, reference, stored
-        self.state = "idle"
+        super().__init__(console, parent, name="staffForm")
+        self.reference, self.stored = reference, stored
         self.setWindowTitle(self.tr("Edit account") if stored else self.tr("New account"))
 
         self.username_edit = QLineEdit(self)
@@ -142,13 +115,7 @@ class StaffForm(QDialog):
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat_edit = QLineEdit(self)
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        self.problems = QPlainTextEdit(self)
-        self.problems.setObjectName("staffProblems")
-        self.problems.setReadOnly(True)
-        self.problems.setFixedHeight(90)
-        self.problems.hide()
+        self.add_problems_box("staffProblems", 90)
 
         form = QFormLayout()
         form.addRow(self.tr("User name"), self.username_edit)
@@ -167,18 +134,7 @@ class StaffForm(QDialog):
         else:
             self.password_edit.hide()
             self.repeat_edit.hide()
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(
-            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button.clicked.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.problems)
-        layout.addWidget(self.buttons)
+        self.lay_out(form, below=[self.problems])
         self.resize(560, 640)
 
         self.role_combo.currentIndexChanged.connect(self._role_or_center_changed)
@@ -264,50 +220,26 @@ class StaffForm(QDialog):
             grid_ids=tuple(self.checked_grid_ids()) if role in GRID_ROLES else (),
         )
 
-    def save(self) -> None:
-        if self.state == "saving":
-            return
+    def write(self):
         data = self.staff_input()
         if self.stored is None:
             password = self.password_edit.text()
             if password != self.repeat_edit.text():
                 self._show_problems([self.tr("The two passwords differ.")])
-                return
+                return None
+            return lambda backend: backend.create_user(data, password)
+        user_id = self.stored.id
+        return lambda backend: backend.update_user(user_id, data)
 
-            def work(backend):
-                return backend.create_user(data, password)
-        else:
-            user_id = self.stored.id
-
-            def work(backend):
-                return backend.update_user(user_id, data)
-
-        self.state = "saving"
-        self.save_button.setEnabled(False)
-        self.problems.hide()
-        self.status.setText(self.tr("Saving…"))
-        self.console.operations.run(work, self._saved, self._failed, owner=self)
-
-    def _saved(self, user_id: int) -> None:
+    def was_saved(self, _user_id) -> None:
         self.password_edit.clear()
         self.repeat_edit.clear()
-        self.state = "saved"
-        self.saved.emit(user_id)
-        self.accept()
 
-    def _failed(self, error: Exception) -> None:
-        message = describe(error, doing="saving an account")
-        self._show_problems([p.strip() for p in message.full().split("; ") if p.strip()])
+    def refused(self, error: Exception) -> None:
+        self._show_problems([p.strip() for p in self.why(error).split("; ") if p.strip()])
 
     def _show_problems(self, problems: list[str]) -> None:
-        self.state = "rejected"
-        self.save_button.setEnabled(True)
-        self.problems.setPlainText("\n".join(problems))
-        self.problems.show()
-        self.status.setText(self.tr("Not saved: correct what is listed and save again."))
-
-    def problem_text(self) -> str:
-        return self.problems.toPlainText()
+        self.show_problems(problems, self.tr("Not saved: correct what is listed and save again."))
 
 
 class StaffTab(QWidget):
