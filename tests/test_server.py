@@ -29,7 +29,7 @@ from commandcenter.cameras.registry import CameraInput
 from commandcenter.cases.operations import FileData, NewCase
 from commandcenter.cases.visits import NewVisit
 from commandcenter.demo.accounts import DEMO_PASSWORD
-from commandcenter.domain.codes import make_id_number
+from commandcenter.domain.codes import SizingRule, make_id_number
 from commandcenter.domain.enums import (
     AttachmentKind,
     CaseCategory,
@@ -37,7 +37,9 @@ from commandcenter.domain.enums import (
     DepartmentKind,
     HouseholdStatus,
     Role,
+    SpecialGroup,
 )
+from commandcenter.domain.local_rules import LocalRules, VisitInterval
 from commandcenter.errors import (
     AccountLocked,
     AuthenticationFailed,
@@ -372,6 +374,9 @@ REFUSED = {
         file=FileData("matters.csv", "编码,大类,事项\n0999,其他,网格长自定事项\n".encode())
     ),
     "operation_log": lambda o: dict(),
+    "set_local_rules": lambda o: dict(
+        rules=LocalRules(SizingRule(1, 2, 3), (VisitInterval(SpecialGroup.DISABLED, 1),))
+    ),
     # base data: a grid leader's own grids only
     "person_in_clear": lambda o: dict(person_id=o["person_id"], reason="想看看"),
     "save_person": lambda o: dict(
@@ -417,7 +422,7 @@ FILTERED = {
 }
 
 # What every account reads, the same for all (the list of matters: the report form offers it).
-SHARED = {"case_types"}
+SHARED = {"case_types", "local_rules"}
 
 
 # What a caller does only for itself (its own rounds and positions, the log line of an export
@@ -578,6 +583,20 @@ def test_the_list_of_matters_is_the_same_for_everyone(server, leader):
     admin.save_case_type(CaseTypeInput("0601", CaseCategory.LIVELIHOOD, "民生救助"))
     matters = leader.case_types()
     assert [m.code for m in matters] == ["0601"] and matters == admin.case_types()
+
+
+def test_the_local_rules_are_the_same_for_everyone_and_kept_at_the_top(server, leader):
+    admin = log_in(server, "admin")
+    rules = admin.local_rules()
+    assert rules == leader.local_rules() and rules.sizing == SizingRule()
+    visits = tuple(
+        VisitInterval(v.group, 5) if v.group is SpecialGroup.ELDERLY_ALONE else v
+        for v in rules.visits
+    )
+    changed = admin.set_local_rules(LocalRules(SizingRule(500, 1000, 2000), visits)).value
+    assert changed.sizing == SizingRule(500, 1000, 2000) and changed.visits == visits
+    assert leader.local_rules() == changed
+    admin.set_local_rules(rules)  # as it was, for the other tests of the module
 
 
 # --- bad input ----------------------------------------------------------------------------------

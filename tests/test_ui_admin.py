@@ -554,6 +554,35 @@ def test_a_matter_is_added_and_edited(qtbot, writable_demo, backend_of, tmp_path
     assert not tab.table.select_where(lambda t: t.code == "0902")
 
 
+def test_the_local_rules_are_set_in_their_form(qtbot, writable_demo, backend_of):
+    from commandcenter.domain.codes import SizingRule
+    from commandcenter.domain.enums import SpecialGroup
+
+    admin = backend_of(writable_demo, "admin")
+    dialog = open_admin(qtbot, admin)
+    form = dialog.matters.open_local_rules()
+    assert not form.save_button.isEnabled()
+    qtbot.waitUntil(lambda: form.loaded, timeout=TIMEOUT_MS)
+    assert form.households_min.value() == 300 and form.households_max.value() == 500
+    assert form.visit_days[SpecialGroup.COMMUNITY_CORRECTION].value() == 7
+    form.households_min.setValue(500)
+    form.households_max.setValue(1000)
+    form.visit_days[SpecialGroup.ELDERLY_ALONE].setValue(5)
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form.state == "saved", timeout=TIMEOUT_MS)
+    rules = admin.local_rules()
+    assert rules.sizing == SizingRule(500, 1000, 1000)
+    days = {v.group: v.days for v in rules.visits}
+    assert days[SpecialGroup.ELDERLY_ALONE] == 5 and days[SpecialGroup.DISABLED] == 30
+    # a minimum above the maximum: the core's refusal in the form, nothing changed
+    again = dialog.matters.open_local_rules()
+    qtbot.waitUntil(lambda: again.loaded, timeout=TIMEOUT_MS)
+    again.households_min.setValue(2000)
+    again.save_button.click()
+    qtbot.waitUntil(lambda: again.state == "rejected", timeout=TIMEOUT_MS)
+    assert "min ≤ max" in again.status.text() and admin.local_rules() == rules
+
+
 def test_units_refused_by_the_core_show_the_report(qtbot, writable_demo, backend_of):
     dialog = open_admin(qtbot, backend_of(writable_demo, "admin"))
     units = dialog.units

@@ -35,6 +35,7 @@ from commandcenter.cases.operations import BulkResult, FileData
 from commandcenter.clock import Clock
 from commandcenter.domain.changes import Outcome
 from commandcenter.domain.enums import AttachmentKind, SpecialGroup
+from commandcenter.domain.local_rules import LocalRules
 from commandcenter.figures.kpi import Period
 from commandcenter.figures.monthly_report import MonthlyReport
 from commandcenter.figures.series import Overview, Trace
@@ -145,6 +146,8 @@ class Backend(Protocol):
     def case_types(self) -> list[CaseTypeRow]: ...
     def save_case_type(self, data: CaseTypeInput) -> Outcome[str]: ...
     def import_case_types(self, path: Path | str) -> Outcome[int]: ...
+    def local_rules(self) -> LocalRules: ...  # the sizing rule, the visit intervals
+    def set_local_rules(self, rules: LocalRules) -> Outcome[LocalRules]: ...
     def operation_log(
         self, text: str = "", action: str | None = None, limit: int = 500
     ) -> list[LogLine]: ...

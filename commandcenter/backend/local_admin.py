@@ -12,7 +12,9 @@ from commandcenter.admin import catalogue, departments, grid_people, staff, unit
 from commandcenter.basedata import export, imports, people, places
 from commandcenter.domain.changes import Changes, Outcome
 from commandcenter.domain.enums import SpecialGroup
+from commandcenter.domain.local_rules import LocalRules, VisitInterval
 from commandcenter.errors import CommandCenterError
+from commandcenter.jurisdiction.checks import sizing_rule
 from commandcenter.storage.models import User
 
 ADMIN = Changes(admin=True)
@@ -21,6 +23,14 @@ BASEDATA_IMPORTS = {
     "houses": imports.import_houses,
     "organisations": imports.import_organisations,
 }
+
+
+def _local_rules(session) -> LocalRules:
+    intervals = people.visit_intervals(session)
+    return LocalRules(
+        sizing_rule(session),
+        tuple(VisitInterval(group, intervals[group]) for group in SpecialGroup),
+    )
 
 
 class AdministrationCalls:
@@ -138,6 +148,18 @@ class AdministrationCalls:
             lambda s, now: catalogue.import_case_types(s, self.actor, path, now),
             "importing the list of matters",
         )
+
+    def local_rules(self) -> LocalRules:
+        return self._read(_local_rules, "loading the local rules")
+
+    def set_local_rules(self, rules: LocalRules) -> Outcome[LocalRules]:
+        def operation(s, now):
+            catalogue.set_sizing_rule(s, self.actor, rules.sizing, now)
+            days = {v.group: v.days for v in rules.visits}
+            people.set_visit_intervals(s, self.actor, days, now)
+            return _local_rules(s)
+
+        return self._admin_write(operation, "setting the local rules")
 
     def operation_log(
         self, text: str = "", action: str | None = None, limit: int = 500

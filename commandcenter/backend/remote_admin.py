@@ -20,6 +20,7 @@ from commandcenter.basedata.places import BuildingRow, HouseRow, OrganisationRow
 from commandcenter.cases.operations import FileData
 from commandcenter.domain.changes import Outcome
 from commandcenter.domain.enums import SpecialGroup
+from commandcenter.domain.local_rules import LocalRules
 from commandcenter.errors import CommandCenterError
 
 
@@ -88,6 +89,12 @@ class RemoteAdministrationCalls:
 
     def import_case_types(self, path: Path | str) -> Outcome[int]:
         return self._admin_write("import_case_types", int, file=_file(path))
+
+    def local_rules(self) -> LocalRules:
+        return self._read("local_rules", LocalRules)
+
+    def set_local_rules(self, rules: LocalRules) -> Outcome[LocalRules]:
+        return self._admin_write("set_local_rules", LocalRules, rules=rules)
 
     def operation_log(
         self, text: str = "", action: str | None = None, limit: int = 500

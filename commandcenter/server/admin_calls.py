@@ -21,6 +21,7 @@ from commandcenter.basedata.places import BuildingRow, HouseRow, OrganisationRow
 from commandcenter.cases.operations import FileData
 from commandcenter.domain.changes import Outcome
 from commandcenter.domain.enums import SpecialGroup
+from commandcenter.domain.local_rules import LocalRules
 
 
 def _with_file(file: FileData, run):
@@ -106,6 +107,10 @@ def admin_calls():
             int,
             lambda b, file: _with_file(file, b.import_case_types),
             write=True,
+        ),
+        "local_rules": Call({}, LocalRules, lambda b: b.local_rules()),
+        "set_local_rules": Call(
+            {"rules": LocalRules}, LocalRules, lambda b, rules: b.set_local_rules(rules), write=True
         ),
         "operation_log": Call(
             {"text": str, "action": OperationKind | None, "limit": int},

@@ -2575,6 +2575,41 @@
     </message>
 </context>
 <context>
+    <name>LocalRulesForm</name>
+    <message>
+        <source>Local rules</source>
+        <translation>本地规则</translation>
+    </message>
+    <message>
+        <source>households</source>
+        <translation>户</translation>
+    </message>
+    <message>
+        <source>Grid size</source>
+        <translation>网格规模</translation>
+    </message>
+    <message>
+        <source>or about (people)</source>
+        <translation>或约（人）</translation>
+    </message>
+    <message>
+        <source> day(s)</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Visit %1 every</source>
+        <translation>%1走访周期</translation>
+    </message>
+    <message>
+        <source>Reading the rules…</source>
+        <translation>正在读取规则…</translation>
+    </message>
+    <message>
+        <source>Kept by the top center&apos;s administrators.</source>
+        <translation>由最上级中心的管理员维护。</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Log in — Grid Command Center</source>
@@ -3045,6 +3080,10 @@
     <message>
         <source>Import…</source>
         <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Grid size and visits…</source>
+        <translation>网格规模与走访周期…</translation>
     </message>
     <message>
         <source>General rules</source>

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from commandcenter.admin.catalogue import CaseTypeInput, CaseTypeRow
-from commandcenter.domain.enums import CaseCategory, DepartmentKind, Urgency
+from commandcenter.domain.codes import SizingRule
+from commandcenter.domain.enums import CaseCategory, DepartmentKind, SpecialGroup, Urgency
+from commandcenter.domain.local_rules import LocalRules, VisitInterval
 from ui.admin.forms import FormDialog
 from ui.admin.table_import import TableImportDialog
 from ui.admin.tables import Column, RowTable
@@ -114,6 +116,71 @@ class CaseTypeForm(FormDialog):
         return lambda b: b.save_case_type(data)
 
 
+class LocalRulesForm(FormDialog):
+    """The local rules the whole tree works to: the grid sizing rule (the standard's 300–500
+    households; a local rule may say 500–1000) and how often each special group is visited.
+    The current rules are read first (in a worker); Save stays off until they are here."""
+
+    doing = "setting the local rules"
+
+    def __init__(self, console, parent=None):
+        super().__init__(console, parent, name="localRulesForm", status_name="localRulesStatus")
+        self.setWindowTitle(self.tr("Local rules"))
+        self.households_min = QSpinBox(self)
+        self.households_max = QSpinBox(self)
+        self.population = QSpinBox(self)
+        for box in (self.households_min, self.households_max, self.population):
+            box.setRange(1, 100_000)
+            box.setSingleStep(50)
+        households = QHBoxLayout()
+        households.addWidget(self.households_min)
+        households.addWidget(QLabel("–", self))
+        households.addWidget(self.households_max)
+        households.addWidget(QLabel(self.tr("households"), self), 1)
+        form = QFormLayout()
+        form.addRow(self.tr("Grid size"), households)
+        form.addRow(self.tr("or about (people)"), self.population)
+        self.visit_days: dict[SpecialGroup, QSpinBox] = {}
+        for group in SpecialGroup:
+            box = QSpinBox(self)
+            box.setRange(1, 366)
+            box.setSuffix(self.tr(" day(s)"))
+            self.visit_days[group] = box
+            form.addRow(self.tr("Visit %1 every").replace("%1", label(group)), box)
+        self.lay_out(form)
+        self.setMinimumWidth(460)
+        self.save_button.setEnabled(False)
+        self.status.setText(self.tr("Reading the rules…"))
+        self.loaded = False
+        run_in_background(console.backend.local_rules, self._show, self._unread, owner=self)
+
+    def _unread(self, error: Exception) -> None:
+        self.status.setText(describe(error, doing="reading the local rules").full())
+
+    def _show(self, rules: LocalRules) -> None:
+        self.households_min.setValue(rules.sizing.households_min)
+        self.households_max.setValue(rules.sizing.households_max)
+        self.population.setValue(rules.sizing.population)
+        for visit in rules.visits:
+            self.visit_days[visit.group].setValue(visit.days)
+        self.status.setText(self.tr("Kept by the top center's administrators."))
+        self.save_button.setEnabled(True)
+        self.loaded = True
+
+    def rules(self) -> LocalRules:
+        sizing = SizingRule(
+            self.households_min.value(), self.households_max.value(), self.population.value()
+        )
+        visits = tuple(VisitInterval(g, box.value()) for g, box in self.visit_days.items())
+        return LocalRules(sizing, visits)
+
+    def write(self):
+        if not self.loaded:
+            return None
+        rules = self.rules()
+        return lambda b: b.set_local_rules(rules)
+
+
 class MattersTab(QWidget):
     changed = Signal()
 
@@ -123,6 +190,7 @@ class MattersTab(QWidget):
         self.console = console
         self.loaded = False
         self.form: CaseTypeForm | None = None
+        self.rules_form: LocalRulesForm | None = None
         self.import_dialog: TableImportDialog | None = None
         self.table = RowTable(
             [
@@ -144,12 +212,15 @@ class MattersTab(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.import_button = QPushButton(self.tr("Import…"), self)
         self.import_button.clicked.connect(self.open_import)
+        self.rules_button = QPushButton(self.tr("Grid size and visits…"), self)
+        self.rules_button.clicked.connect(self.open_local_rules)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         actions = QHBoxLayout()
         actions.addWidget(self.new_button)
         actions.addWidget(self.edit_button)
         actions.addStretch(1)
+        actions.addWidget(self.rules_button)
         actions.addWidget(self.import_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
@@ -193,6 +264,14 @@ class MattersTab(QWidget):
     def _written(self, *_args) -> None:
         self.reload()
         self.changed.emit()
+
+    def open_local_rules(self) -> LocalRulesForm:
+        form = LocalRulesForm(self.console, self)
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.saved.connect(self._written)
+        self.rules_form = form
+        form.open()
+        return form
 
     def open_import(self) -> TableImportDialog:
         dialog = TableImportDialog(
