@@ -168,6 +168,7 @@ class AttachmentKind(StrEnum):
     PHOTO = "photo"
     SNAPSHOT = "snapshot"
     DOCUMENT = "document"
+    VIDEO = "video"  # a clip recorded from a camera (MP4 or Matroska, the camera's own coding)
 
 
 class DeadlineStatus(StrEnum):
