@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTabWidget,
     QToolBar,
+    QToolButton,
 )
 
 from commandcenter.cases.export import export_cases_xlsx
@@ -50,6 +52,7 @@ from ui.figures.performance import KpiView
 from ui.map.basemap import open_basemap, save_basemap, saved_basemap
 from ui.map.panel import MapPanel
 from ui.shell.alert_strip import AlertStrip
+from ui.shell.detach import ViewDetacher
 from ui.shell.details_panel import DetailsPanel
 from ui.shell.tree_panel import JurisdictionTree
 from ui.video.wall import VideoWall
@@ -104,6 +107,16 @@ class MainWindow(QMainWindow):
         for i in range(len(VIEWS)):
             self.tabs.setTabToolTip(i, f"Ctrl+{i + 1}")
         self.setCentralWidget(self.tabs)
+        # Any view to a window of its own (another monitor) and back; remembered.
+        self.detacher = ViewDetacher(self, self.tabs, VIEWS)
+        self.detacher.changed.connect(self._on_detached_changed)
+        self.tabs.tabBar().setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tabs.tabBar().customContextMenuRequested.connect(self._tab_menu)
+        self.detach_button = QToolButton(self.tabs)
+        self.detach_button.setObjectName("detachButton")
+        self.detach_button.setAutoRaise(True)
+        self.detach_button.clicked.connect(self._toggle_current_detached)
+        self.tabs.setCornerWidget(self.detach_button, Qt.Corner.TopRightCorner)
 
         # Left: jurisdiction tree.
         self.tree = JurisdictionTree(self)
@@ -137,6 +150,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         self._connect()
+        self._on_detached_changed()
 
         self._details_picture_at = 0.0
         self._clock = QTimer(self)
@@ -242,6 +256,14 @@ class MainWindow(QMainWindow):
         show_all.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         show_all.triggered.connect(self._show_all_cases)
         view.addAction(show_all)
+        view.addSeparator()
+        self.detach_action = QAction(self.tr("Detach the current view to its own window"), self)
+        self.detach_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.detach_action.triggered.connect(lambda: self.detach_view(self.current_view()))
+        view.addAction(self.detach_action)
+        self.attach_all_action = QAction(self.tr("Attach all views back"), self)
+        self.attach_all_action.triggered.connect(self.attach_all_views)
+        view.addAction(self.attach_all_action)
         view.addSeparator()
         view.addAction(self.tree_dock.toggleViewAction())
         view.addAction(self.details_dock.toggleViewAction())
@@ -462,8 +484,13 @@ class MainWindow(QMainWindow):
         self.console.start()
         self.wall_actions.start()
         self._clock.start()
+        # The views the officer had in windows of their own, where they were (not for a
+        # window that is not shown on screen: a screenshot).
+        if not self.testAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen):
+            self.detacher.restore()
 
     def closeEvent(self, event) -> None:
+        self.detacher.close_all()  # the layout remembered, every view back in its tab
         self.console.stop()
         self.wall_actions.stop()
         self._clock.stop()
@@ -473,13 +500,66 @@ class MainWindow(QMainWindow):
     # --- views ---------------------------------------------------------------------------------
 
     def show_view(self, name: str) -> None:
-        self.tabs.setCurrentIndex(VIEWS.index(name))
+        """The view's tab, or its own window brought forward when it is detached."""
+        if self.detacher.is_detached(name):
+            self.detacher.show_window(name)
+        else:
+            self.tabs.setCurrentIndex(VIEWS.index(name))
+
+    def detach_view(self, name: str):
+        """The view to a window of its own (the same widget: it keeps working)."""
+        return self.detacher.detach(name)
+
+    def attach_view(self, name: str) -> None:
+        self.detacher.attach(name)
+
+    def attach_all_views(self) -> None:
+        for name in VIEWS:
+            self.detacher.attach(name)
+
+    def _toggle_current_detached(self) -> None:
+        name = self.current_view()
+        if self.detacher.is_detached(name):
+            self.attach_view(name)
+        else:
+            self.detach_view(name)
+
+    def _on_detached_changed(self) -> None:
+        """The corner button and the menu follow the current tab."""
+        detached = self.detacher.is_detached(self.current_view())
+        self.detach_button.setText("⇤" if detached else "⧉")
+        self.detach_button.setToolTip(
+            self.tr("Attach this view back")
+            if detached
+            else self.tr("Detach this view to its own window (another monitor)")
+        )
+        self.detach_action.setEnabled(not detached)
+        self.attach_all_action.setEnabled(bool(self.detacher.windows))
+
+    def _tab_menu(self, pos) -> None:
+        index = self.tabs.tabBar().tabAt(pos)
+        if index >= 0:
+            self.tab_menu(VIEWS[index]).exec(self.tabs.tabBar().mapToGlobal(pos))
+
+    def tab_menu(self, name: str) -> QMenu:
+        """A tab's context menu: detach its view, or bring its window forward / attach back."""
+        menu = QMenu(self)
+        if self.detacher.is_detached(name):
+            menu.addAction(self.tr("Show the window"), lambda: self.detacher.show_window(name))
+            action = menu.addAction(self.tr("Attach back"), lambda: self.attach_view(name))
+            action.setObjectName("attachBack")
+        else:
+            action = menu.addAction(self.tr("Detach to window"), lambda: self.detach_view(name))
+            action.setObjectName("detachToWindow")
+        return menu
 
     def _on_tab_changed(self, index: int) -> None:
         """The board's seven columns and the performance tab (its own tree and lists) take the
-        whole width; the docks come back as they were when the officer leaves them."""
+        whole width; the docks come back as they were when the officer leaves them. (Not when
+        that view is in a window of its own: its tab holds only a note.)"""
+        self._on_detached_changed()
         docks = (self.tree_dock, self.details_dock)
-        if VIEWS[index] in ("board", "kpi"):
+        if VIEWS[index] in ("board", "kpi") and not self.detacher.is_detached(VIEWS[index]):
             if self._docks_before_kpi is None:
                 self._docks_before_kpi = [d.isVisible() for d in docks]
                 for dock in docks:

@@ -3,7 +3,9 @@
 Decoding happens in the core (``commandcenter.video``): each camera on a visible tile gets a
 ``StreamWorker`` thread from the wall's ``StreamRegistry``; nothing else is decoded. Changing the
 page, the layout or the maximised tile stops the workers of the cameras that left the screen;
-hiding the wall (another tab) or closing the window stops them all. Which stream a tile plays
+hiding the wall (another tab, its window minimised) or closing the window stops them all. In a
+window of its own (detached from its tab) the wall plays whatever tab the console shows; moving
+between the tab and that window does not interrupt it (``moving``). Which stream a tile plays
 follows its size (``commandcenter.video.wall.choose_stream``): the sub stream in small tiles,
 the main stream in a large or maximised one, unless the officer chose one in the tile's menu.
 
@@ -18,6 +20,7 @@ or by dragging one from the camera list or the map onto a tile.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 
@@ -417,6 +420,7 @@ class VideoWall(QWidget):
         self.tour_page = 0
         self._active = False  # on screen: only then does anything decode
         self._closed = False
+        self._moving = False  # between its tab and a window of its own: keep playing
         self._settled = True
         self._last: dict[int, tuple[QImage, np.ndarray]] = {}  # last picture per camera
         self._looks = 0  # timer ticks, for the slower health updates
@@ -880,9 +884,22 @@ class VideoWall(QWidget):
 
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
-        if self._active:
+        if self._active and not self._moving:
             self._active = False
             self._sync_streams()  # off screen: nothing decodes
+
+    @contextlib.contextmanager
+    def moving(self):
+        """The wall is being reparented (Qt hides it for a moment): the streams go on, and
+        stop afterwards only if the wall did not land on screen."""
+        self._moving = True
+        try:
+            yield
+        finally:
+            self._moving = False
+            if self._active and not self.isVisible():
+                self._active = False
+                self._sync_streams()
 
     def shutdown(self, timeout: float = STOP_TIMEOUT_S) -> bool:
         """Stop every stream and wait for the threads (closing the window)."""
