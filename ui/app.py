@@ -58,6 +58,31 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         help="the view shown in the screenshot (default: map)",
     )
     parser.add_argument(
+        "--wall",
+        action="store_true",
+        help="the video-wall display: read-only, borderless, full screen (with --screenshot: "
+        "rendered at --size)",
+    )
+    parser.add_argument(
+        "--screen",
+        metavar="NAME|INDEX",
+        action="append",
+        default=[],
+        help="wall: the screen to cover, by name (else index); repeat it to span several",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        type=Path,
+        help="wall: the wall profile (JSON or TOML) — pages and panels; default: built in",
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        default="3840x1080",
+        help="wall screenshot: the size rendered (default: 3840x1080)",
+    )
+    parser.add_argument(
         "--user",
         metavar="NAME",
         help="screenshot: the demo user to render as (default: duty); otherwise the name "
@@ -104,6 +129,17 @@ def _run(argv: list[str], args: argparse.Namespace, qt_args: list[str], open_cen
     url = resolve_database_url(args.db)
     if args.server:  # a client of the center's server: no database here
         url, open_center = args.server, server_opener(args.server_ca)
+    if args.wall:
+        from commandcenter.display import load_profile
+
+        profile = load_profile(args.profile)
+        if args.screenshot is not None:
+            width, height = (int(n) for n in args.size.lower().split("x"))
+            return take_wall_screenshot(
+                app, url, args.screenshot, (width, height), profile, args.user or "duty",
+                open_center,
+            )  # fmt: skip
+        return run_wall(app, url, args.user or "", open_center, profile, args.screen)
     if args.screenshot is not None:
         return take_screenshot(
             app, url, args.screenshot, args.view, args.user or "duty", open_center
@@ -263,6 +299,111 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str, open_
         tasks.wait_for_all()
         if center is not None:
             center.close()
+
+
+def take_wall_screenshot(app, url, target: Path, size, profile, username: str, open_center):
+    """The wall display at ``size`` (its first page) as a PNG, once its data and the map are
+    in and the video tiles settled."""
+    from PySide6.QtCore import Qt
+
+    from ui.common import tasks
+    from ui.display.window import WallDisplay
+
+    center = window = None
+    try:
+        center = open_center(url)
+        backend = _display_login(center, username)
+        window = WallDisplay(backend, profile)
+        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        window.setFixedSize(*size)
+        if profile.screen_height_mm is None:  # two 55" screens side by side (684 mm high)
+            window.set_type_size(profile.type_size_px(size[1], 684.0))
+        window.show()
+        window.start()
+        window._rotation.stop()  # the first page, whatever its seconds
+        wait_until(lambda: window.console.dashboard is not None, SCREENSHOT_TIMEOUT_MS)
+        maps = [p.map for p in window.panels_of("map", window.page_index)]
+        walls = [p.wall for p in window.panels_of("video", window.page_index)]
+        wait_until(lambda: all(m.prepared_geometry is not None and m.is_idle() for m in maps))
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        pause = QEventLoop()
+        QTimer.singleShot(WALL_PLAY_MS, pause.quit)
+        pause.exec()
+        wait_until(lambda: all(w.is_settled() for w in walls), 20_000)
+        wait_until(lambda: all(m.is_idle() for m in maps))
+        window.tick()
+        for _ in range(5):
+            app.processEvents()
+        for wall in walls:
+            wall.refresh()
+        image = window.grab()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if image.isNull() or not image.save(str(target), "PNG"):
+            raise RuntimeError(f"cannot write {target}")
+        print(f"screenshot written to {target} ({image.width()}×{image.height()}, wall)")
+        return 0
+    except Exception as exc:
+        traceback.print_exc()
+        print(f"error: the screenshot failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if window is not None:
+            window.close()
+        tasks.wait_for_all()
+        if center is not None:
+            center.close()
+
+
+def _display_login(center, username: str):
+    """A demo account on the demo database (no dialog); a server's account from
+    $COMMANDCENTER_PASSWORD (scripted runs)."""
+    if hasattr(center, "demo_login"):
+        return center.demo_login(username or "duty")
+    return center.login(username, os.environ.get("COMMANDCENTER_PASSWORD", ""))
+
+
+def run_wall(app, url: str, username: str, open_center, profile, screens: list[str]) -> int:
+    """The video-wall display: the demo's account on the demo database, else the log-in
+    dialog (a display account of the center), then the wall full screen on ``screens``."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from commandcenter.errors import CommandCenterError
+    from ui.common import tasks
+    from ui.display.window import WallDisplay
+    from ui.shell.login import LoginDialog
+
+    backend = None
+    try:
+        center = tasks.run_and_wait(lambda: open_center(url))
+    except CommandCenterError as exc:
+        QMessageBox.critical(
+            None, QCoreApplication.translate("Startup", "Cannot open the database"), str(exc)
+        )
+        return 1
+    try:
+        try:
+            backend = (
+                center.demo_login(username or "duty") if hasattr(center, "demo_login") else None
+            )
+        except CommandCenterError:  # not the demo: log in as the center's display account
+            backend = None
+        if backend is None:
+            login = LoginDialog(center, username)
+            if login.exec() != QDialog.DialogCode.Accepted or login.backend is None:
+                return 0
+            backend = login.backend
+        window = WallDisplay(backend, profile)
+        window.place_on(screens)
+        window.show()
+        window.start()
+        return app.exec()
+    finally:
+        tasks.wait_for_all()
+        if backend is not None and hasattr(backend, "logout"):
+            backend.logout()
+        center.close()
 
 
 # --- the interactive console -----------------------------------------------------------------

@@ -1,0 +1,296 @@
+"""The video-wall display mode (``run.py --wall``): profiles, screens, rotation, freshness,
+and that nothing on it edits."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QAbstractButton, QMenuBar  # noqa: E402
+
+from commandcenter.display import (  # noqa: E402
+    DEFAULT_PROFILE,
+    ProfileError,
+    Rect,
+    ScreenError,
+    choose_screens,
+    load_profile,
+    parse_profile,
+    type_size_px,
+    union,
+)
+from ui.display.window import WallDisplay  # noqa: E402
+
+WIDE = """
+title = "指挥中心"
+viewing_distance_m = 6
+pause_after_input_s = 30
+
+[[pages]]
+name = "地图与视频"
+seconds = 45
+rows = 4
+columns = 24
+panels = [
+  { kind = "map", row = 0, col = 0, row_span = 4, col_span = 8 },
+  { kind = "board", row = 0, col = 8, row_span = 3, col_span = 4 },
+  { kind = "ticker", row = 3, col = 8, col_span = 4 },
+  { kind = "video", row = 0, col = 12, row_span = 3, col_span = 8, layout = "9" },
+  { kind = "clock", row = 3, col = 12, col_span = 8 },
+  { kind = "kpi", row = 0, col = 20, row_span = 4, col_span = 4 },
+]
+
+[[pages]]
+name = "考核"
+seconds = 30
+panels = [ { kind = "kpi", row = 0, col = 0, row_span = 6, col_span = 12 } ]
+"""
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def two_pages(seconds_pause: int = 60) -> dict:
+    return {
+        "pause_after_input_s": seconds_pause,
+        "pages": [
+            {"name": "A", "panels": [{"kind": "clock", "row": 0, "col": 0}]},
+            {"name": "B", "panels": [{"kind": "kpi", "row": 0, "col": 0}]},
+        ],
+    }
+
+
+def open_display(qtbot, backend, profile, size=(1920, 1080), **kwargs) -> WallDisplay:
+    display = WallDisplay(backend, profile, type_px=18, **kwargs)
+    qtbot.addWidget(display)
+    display.setFixedSize(*size)
+    display.show()
+    display.start()
+    qtbot.waitUntil(lambda: display.console.dashboard is not None, timeout=60_000)
+    return display
+
+
+def close(display: WallDisplay) -> None:
+    from ui.common import tasks
+
+    display.close()
+    tasks.wait_for_all()
+
+
+# --- the profile (GUI-free) ------------------------------------------------------------------
+
+
+def test_the_default_profile_is_valid_and_has_every_kind_of_panel():
+    profile = load_profile(None)
+    kinds = {panel.kind for page in profile.pages for panel in page.panels}
+    assert kinds == {"map", "board", "kpi", "ticker", "clock", "video"}
+    assert profile == parse_profile(DEFAULT_PROFILE)
+
+
+def test_a_toml_profile_for_two_screens(tmp_path: Path):
+    path = tmp_path / "wall.toml"
+    path.write_text(WIDE, encoding="utf-8")
+    profile = load_profile(path)
+    assert [p.name for p in profile.pages] == ["地图与视频", "考核"]
+    assert profile.pages[0].columns == 24 and profile.pages[0].seconds == 45
+    video = profile.pages[0].panels[3]
+    assert (video.kind, video.layout, video.col_span) == ("video", "9", 8)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["pages"][1]["panels"][0].update(kind="mapp"),
+            "pages[1].panels[0].kind: 'mapp' is not one of map, board, kpi, ticker, clock, video",
+        ),
+        (lambda d: d["pages"][0].update(seconds=1), "pages[0].seconds: 1 is not between 5"),
+        (
+            lambda d: d["pages"][0]["panels"][0].update(col_span=20),
+            "pages[0].panels[0].col_span: 20 is not between 1 and 12",
+        ),
+        (
+            lambda d: d["pages"][0]["panels"][1].update(col=0),
+            "pages[0].panels[1]: overlaps panels[0] at row 0, col 0",
+        ),
+        (lambda d: d["pages"][1]["panels"][0].update(layout="7"), "pages[1].panels[0].layout"),
+        (lambda d: d["pages"][0]["panels"][1].update(tour="x"), "only a video panel takes it"),
+        (lambda d: d.update(colour="red"), "colour: unknown field"),
+        (lambda d: d.update(pages=[]), "pages: must be a list of at least one page"),
+        (lambda d: d.update(viewing_distance_m="far"), "viewing_distance_m: must be a number"),
+    ],
+)
+def test_profile_errors_name_the_field(change, message):
+    import copy
+
+    data = copy.deepcopy(DEFAULT_PROFILE)
+    change(data)
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(data)
+    assert message in str(caught.value)
+
+
+def test_a_broken_file_says_which_file(tmp_path: Path):
+    path = tmp_path / "wall.json"
+    path.write_text("{pages: ", encoding="utf-8")
+    with pytest.raises(ProfileError, match="wall.json: is not valid JSON"):
+        load_profile(path)
+
+
+def test_type_size_follows_distance_and_screen_size():
+    # 5 m away: a 25 mm em; a 55" 1080p screen is 684 mm high (1.58 px/mm) → 39 px.
+    assert type_size_px(5, 1080, 684) == 39
+    assert type_size_px(10, 1080, 684) == 79  # twice as far, twice as large
+    assert type_size_px(5, 2160, 684) == 79  # twice the pixels on the same screen
+    assert type_size_px(5, 1080, None) == 94  # unknown size: 96 dpi
+    assert type_size_px(0.5, 1080, 5000) == 14  # never below the minimum
+
+
+def test_screens_by_name_else_index_and_their_union():
+    names = ["HDMI-1", "HDMI-2"]
+    assert choose_screens([], names) == [0]
+    assert choose_screens(["HDMI-2", "0"], names) == [1, 0]
+    with pytest.raises(ScreenError, match="'DP-9' is neither"):
+        choose_screens(["DP-9"], names)
+    left, right = Rect(0, 0, 1920, 1080), Rect(1920, 0, 1920, 1080)
+    assert union([left, right]) == Rect(0, 0, 3840, 1080)
+    assert union([right]) == right
+
+
+# --- the window --------------------------------------------------------------------------------
+
+
+def test_the_default_profile_opens_with_its_data(qtbot, demo_database, backend_of, english_ui):
+    display = open_display(qtbot, backend_of(demo_database), load_profile(None))
+    try:
+        kpi = display.panels_of("kpi", 0)[0]
+        dashboard = display.console.dashboard
+        assert kpi.value("overdue") == str(dashboard.overdue)
+        assert kpi.value("open") == str(dashboard.open_cases)
+        board = display.panels_of("board", 0)[0]
+        assert sum(int(label.text()) for label in board.counts.values()) > 0
+        assert board.overdue_title.text() == f"▲ Overdue: {dashboard.overdue}"
+        ticker = display.panels_of("ticker", 0)[0]
+        assert ticker.items and ticker.line.text().startswith("1/")
+        clock = display.panels_of("clock", 0)[0]
+        assert clock.time.text() == "16:00:00" and "2026-11-26" in clock.date.text()
+        map_panel = display.panels_of("map", 0)[0]
+        qtbot.waitUntil(lambda: map_panel.map.prepared_geometry is not None, timeout=30_000)
+        assert map_panel.map.case_rows
+        assert display.freshness.text() == "● Data updated at 16:00:00"
+    finally:
+        close(display)
+
+
+def test_a_custom_profile_over_two_screens_lays_out_without_overlap(
+    qtbot, demo_database, backend_of, tmp_path
+):
+    path = tmp_path / "wall.toml"
+    path.write_text(WIDE, encoding="utf-8")
+    display = open_display(qtbot, backend_of(demo_database), load_profile(path), (3840, 1080))
+    try:
+        panels = display.panels[0]
+        rects = [p.geometry() for p in panels]
+        page = display.stack.currentWidget().rect()
+        for i, rect in enumerate(rects):
+            assert page.contains(rect), (panels[i].kind, rect)
+            for other in rects[i + 1 :]:
+                assert not rect.intersects(other)
+        map_rect = rects[0]
+        assert map_rect.width() > 3840 * 8 / 24 * 0.9  # 8 of 24 columns
+        assert map_rect.height() > 900
+        video = display.panels_of("video", 0)[0]
+        assert video.wall.layout_name == "9"
+    finally:
+        close(display)
+
+
+def test_pages_rotate_and_pause_while_someone_uses_the_wall(
+    qtbot, demo_database, backend_of, english_ui
+):
+    fake = FakeTime()
+    display = open_display(
+        qtbot, backend_of(demo_database), parse_profile(two_pages()), page_ms=150, monotonic=fake
+    )
+    try:
+        with qtbot.waitSignal(display.pageChanged, timeout=5_000) as changed:
+            pass
+        assert changed.args == [1]
+        qtbot.waitUntil(lambda: display.page_index == 0, timeout=5_000)  # and round again
+
+        QTest.keyClick(display, Qt.Key.Key_A)  # someone at the room's keyboard
+        assert display.paused_for() == 60
+        assert "paused" in display.page_label.text()
+        shown = display.page_index
+        qtbot.wait(600)  # four page times: it stays
+        assert display.page_index == shown
+
+        fake.now += 61  # a minute without anyone touching it
+        qtbot.waitUntil(lambda: display.page_index != shown, timeout=5_000)
+
+        display.next_page()  # → by hand
+        assert display.stack.currentIndex() == display.page_index
+    finally:
+        close(display)
+
+
+def test_nothing_on_the_wall_edits(qtbot, demo_database, backend_of, english_ui):
+    display = open_display(qtbot, backend_of(demo_database), load_profile(None))
+    try:
+        assert not display.findChildren(QMenuBar)
+        texts = [a.text() for a in display.findChildren(QAction)]
+        for word in ("case", "step", "admin", "tour", "snapshot", "import", "registry"):
+            assert not [t for t in texts if word in t.lower()], (word, texts)
+        visible = [b for b in display.findChildren(QAbstractButton) if b.isVisibleTo(display)]
+        assert not visible, [b.text() for b in visible]
+        map_view = display.panels_of("map")[0].map
+        assert map_view.context_menu(map_view.rect().center()) is None
+        map_view.start_picking()
+        assert not map_view.picking
+        for panel in display.panels_of("video"):
+            assert not panel.wall.side_panel.isVisibleTo(display)
+            for tile in panel.wall.tiles:
+                assert not tile.acceptDrops()
+                assert tile.receivers("2menuRequested(QObject*,QPoint)") == 0
+    finally:
+        close(display)
+
+
+def test_the_stale_line_when_the_database_goes_away_and_comes_back(
+    qtbot, writable_demo, backend_of, english_ui
+):
+    display = open_display(
+        qtbot, backend_of(writable_demo), parse_profile(two_pages()), feed_interval_ms=100
+    )
+    try:
+        assert display.freshness_state() == "ok"
+        assert display.freshness.text() == "● Data updated at 16:00:00"
+        path = Path(writable_demo.url.split("sqlite:///", 1)[1])
+        away = path.with_name("away.db")
+        writable_demo.dispose()
+        path.rename(away)
+        qtbot.waitUntil(lambda: display.freshness_state() == "error", timeout=10_000)
+        assert display.freshness.text() == "✖ Connection lost since 16:00:00"
+        assert display.freshness.property("state") == "error"
+
+        writable_demo.dispose()
+        for leftover in path.parent.glob(path.name + "*"):
+            leftover.unlink()
+        away.rename(path)
+        qtbot.waitUntil(lambda: display.freshness_state() == "ok", timeout=10_000)
+        assert display.freshness.text() == "● Data updated at 16:00:00"
+        assert display.lost_since is None
+    finally:
+        close(display)

@@ -1,0 +1,1 @@
+"""The video-wall display mode: a read-only window of panels for the room's big screens."""
