@@ -885,6 +885,10 @@
         <source>%1: done — now %2.</source>
         <translation>%1：已完成，当前状态：%2。</translation>
     </message>
+    <message>
+        <source>Video clip: double-click to play</source>
+        <translation>视频录像：双击播放</translation>
+    </message>
 </context>
 <context>
     <name>CaseStore</name>
@@ -1039,6 +1043,21 @@
     </message>
 </context>
 <context>
+    <name>ClipPlayerDialog</name>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>The clip cannot be played: %1</source>
+        <translation>录像无法播放：%1</translation>
+    </message>
+</context>
+<context>
     <name>DepartmentForm</name>
     <message>
         <source>Edit department</source>
@@ -1114,6 +1133,32 @@
     <message>
         <source>%1 department(s)</source>
         <translation>%1 个部门</translation>
+    </message>
+</context>
+<context>
+    <name>DetachedPlaceholder</name>
+    <message>
+        <source>%1 is in its own window.</source>
+        <translation>%1 已在单独的窗口中显示。</translation>
+    </message>
+    <message>
+        <source>Show the window</source>
+        <translation>显示该窗口</translation>
+    </message>
+    <message>
+        <source>Attach back</source>
+        <translation>放回主窗口</translation>
+    </message>
+</context>
+<context>
+    <name>DetachedWindow</name>
+    <message>
+        <source>⇤ Attach back to the console</source>
+        <translation>⇤ 放回控制台主窗口</translation>
+    </message>
+    <message>
+        <source>Put this view back into its tab in the console&apos;s window</source>
+        <translation>把此视图放回控制台主窗口中原来的标签页</translation>
     </message>
 </context>
 <context>
@@ -2775,6 +2820,14 @@
         <translation>全部在办案件</translation>
     </message>
     <message>
+        <source>Detach the current view to its own window</source>
+        <translation>将当前视图分离为独立窗口</translation>
+    </message>
+    <message>
+        <source>Attach all views back</source>
+        <translation>所有视图放回主窗口</translation>
+    </message>
+    <message>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
@@ -2833,6 +2886,26 @@
     <message>
         <source>Monthly report written to %1</source>
         <translation>月报已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Attach this view back</source>
+        <translation>把此视图放回主窗口</translation>
+    </message>
+    <message>
+        <source>Detach this view to its own window (another monitor)</source>
+        <translation>将此视图分离为独立窗口（可移到另一台显示器）</translation>
+    </message>
+    <message>
+        <source>Show the window</source>
+        <translation>显示该窗口</translation>
+    </message>
+    <message>
+        <source>Attach back</source>
+        <translation>放回主窗口</translation>
+    </message>
+    <message>
+        <source>Detach to window</source>
+        <translation>分离为独立窗口</translation>
     </message>
     <message>
         <source>Language</source>
@@ -3464,6 +3537,56 @@
     </message>
 </context>
 <context>
+    <name>RecordDialog</name>
+    <message>
+        <source>Record %1</source>
+        <translation>录像：%1</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>the case the clip is evidence for</source>
+        <translation>录像作为证据所属的案件</translation>
+    </message>
+    <message>
+        <source>Case number:</source>
+        <translation>案件编号：</translation>
+    </message>
+    <message>
+        <source>The camera&apos;s stream is kept as it comes (not re-encoded), at most 48 MB.</source>
+        <translation>按摄像机原始码流保存（不重新编码），最大 48 MB。</translation>
+    </message>
+</context>
+<context>
+    <name>Recording</name>
+    <message>
+        <source>Recording</source>
+        <translation>录像</translation>
+    </message>
+    <message>
+        <source>Recording %1: %2 s left</source>
+        <translation>正在录像 %1：还剩 %2 秒</translation>
+    </message>
+    <message>
+        <source>Attaching the clip to case %1…</source>
+        <translation>正在将录像附加到案件 %1…</translation>
+    </message>
+    <message>
+        <source>Clip of %1 s attached to case %2 (SHA-256 %3…)</source>
+        <translation>%1 秒录像已附加到案件 %2（SHA-256 %3…）</translation>
+    </message>
+    <message>
+        <source>The clip is kept in %1</source>
+        <translation>录像文件保存在 %1</translation>
+    </message>
+</context>
+<context>
     <name>StaffForm</name>
     <message>
         <source>Edit account</source>
@@ -3953,6 +4076,14 @@
     <message>
         <source>Snapshot attached to case %1</source>
         <translation>截图已附加到案件 %1</translation>
+    </message>
+    <message>
+        <source>Record to a case…</source>
+        <translation>录像并附加到案件…</translation>
+    </message>
+    <message>
+        <source>Recording %1 …</source>
+        <translation>正在录像 %1 …</translation>
     </message>
 </context>
 <context>
