@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyle,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -42,6 +43,7 @@ from commandcenter.domain.enums import AttachmentKind
 from commandcenter.errors import ConflictError, TransitionRefused
 from commandcenter.schedule.deadlines import DeadlineStatus, judged_at
 from commandcenter.workflow.rules import Action
+from ui.case.clip_player import ClipPlayerDialog, write_temporary
 from ui.common.errors import describe
 from ui.common.labels import format_datetime, label, time_left_text
 from ui.common.style import Colors, scaled_font, set_tone
@@ -205,6 +207,7 @@ class CaseDetailView(QScrollArea):
         self.camera_positions: dict[int, tuple[float, float]] = {}
         self._contents: dict[int, bytes] = {}  # attachment bytes by id, for the viewer
         self._keep_message = False
+        self.clip_player: ClipPlayerDialog | None = None
         body = QWidget(self)
         self.title = QLabel(self.tr("Open a case from the board, the map or the work list."), body)
         self.title.setObjectName("caseTitle")
@@ -422,6 +425,10 @@ class CaseDetailView(QScrollArea):
         for item_info in d.attachments:
             item = QListWidgetItem(item_info.filename)
             item.setData(Qt.ItemDataRole.UserRole, item_info.id)
+            item.setData(MEDIA_TYPE_ROLE, item_info.media_type)
+            if item_info.media_type.startswith("video/"):
+                item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+                item.setToolTip(self.tr("Video clip: double-click to play"))
             self.attachments.addItem(item)
         self._load_thumbnails(d)
 
@@ -561,6 +568,9 @@ class CaseDetailView(QScrollArea):
                     )
 
     def _open_attachment(self, item: QListWidgetItem) -> None:
+        if str(item.data(MEDIA_TYPE_ROLE) or "").startswith("video/"):
+            self.play_clip(item.data(Qt.ItemDataRole.UserRole), item.text())
+            return
         data = self._contents.get(item.data(Qt.ItemDataRole.UserRole))
         if not data:
             return
@@ -580,6 +590,30 @@ class CaseDetailView(QScrollArea):
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.open()
 
+    def play_clip(self, attachment_id: int, title: str) -> None:
+        """Fetch the clip and write it to a temporary file in a worker, then play it."""
+        backend = self.console.backend
+        suffix = Path(title).suffix or ".mp4"
+
+        def fetch():
+            return write_temporary(
+                backend.attachment_contents([attachment_id])[attachment_id], suffix
+            )
+
+        def show(path: Path) -> None:
+            player = ClipPlayerDialog(path, title, self)
+            player.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.clip_player = player
+            player.open()
+
+        def failed(error: Exception) -> None:
+            message = describe(error, doing="loading attachments")
+            self._say(f"{message.text} {message.hint}".strip(), "alarm")
+
+        run_in_background(fetch, show, failed, owner=self)
+
+
+MEDIA_TYPE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _PICTURES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 

@@ -1,5 +1,6 @@
 """What the video wall asks of the center: tours saved for every console, snapshots kept on disk
-and attached to cases, and the cameras' online check for the map and the list.
+and attached to cases, clips recorded as evidence for a case (``ui.video.recording``), and the
+cameras' online check for the map and the list.
 
 Writes go through the console's one writer; the tours every console shows come back through
 the change feed (``Console.toursChanged``). The camera check runs in its own pool a minute
@@ -8,7 +9,8 @@ apart, with the credentials looked up in the worker (the window never holds a pa
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog
 
 from commandcenter.cases.operations import FileData
@@ -20,6 +22,7 @@ from commandcenter.video.snapshot import save_snapshot, snapshot_filename, snaps
 from commandcenter.video.wall import Tour, TourProblem
 from ui.common.errors import describe
 from ui.common.tasks import run_in_background
+from ui.video.recording import RecordDialog, Recording
 
 CAMERA_CHECK_MS = 60_000  # how often the cameras are checked online/offline
 
@@ -42,6 +45,17 @@ class WallActions(QObject):
         wall.deleteTourRequested.connect(self.delete_tour)
         console.toursChanged.connect(wall.set_tours)
         console.camerasChanged.connect(lambda _rows: self.check_cameras())
+        self.recordings: list[Recording] = []
+        self.record_dialog: RecordDialog | None = None
+        tile_menu = wall.tile_menu  # the wall's menu, with "Record…" added for a camera's tile
+
+        def with_record(tile):
+            menu = tile_menu(tile)
+            if tile.camera is not None:
+                self.add_record_action(menu, tile.camera)
+            return menu
+
+        wall.tile_menu = with_record
 
     def start(self) -> None:
         self._timer.start()
@@ -142,3 +156,43 @@ class WallActions(QObject):
             self._failed,
             owner=self,
         )
+
+    # --- evidence clips --------------------------------------------------------------------------
+
+    def add_record_action(self, menu, camera) -> None:
+        action = QAction(self.tr("Record to a case…"), menu)
+        separator = next((a for a in menu.actions() if a.isSeparator()), None)
+        menu.insertAction(separator, action)  # after the snapshots (None: at the end)
+        action.setObjectName("record_case")
+        action.setEnabled(camera.enabled)
+        action.triggered.connect(lambda _=False, c=camera.id: self.ask_recording(c))
+
+    def ask_recording(self, camera_id: int) -> None:
+        """Ask the duration and the case, then record (the dialog does not block)."""
+        camera = self.console.cameras.get(camera_id)
+        if camera is None:
+            return
+        dialog = RecordDialog(camera.name, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.record_dialog = dialog
+        dialog.accepted.connect(
+            lambda: self.record(camera_id, dialog.seconds.value(), dialog.case_code.text().strip())
+        )
+        dialog.open()
+
+    def record(self, camera_id: int, seconds: int, case_code: str) -> Recording | None:
+        camera = self.console.cameras.get(camera_id)
+        if camera is None:
+            return None
+        recording = Recording(self.console, camera, seconds, case_code, self.window)
+        self.recordings.append(recording)
+        recording.finished.connect(lambda ok, text, r=recording: self._recording_over(r, ok, text))
+        recording.start()
+        self.said.emit(self.tr("Recording %1 …").replace("%1", camera.name), 5000)
+        return recording
+
+    def _recording_over(self, recording: Recording, ok: bool, text: str) -> None:
+        self.said.emit(text, 20_000 if ok else 30_000)
+        if recording in self.recordings:
+            self.recordings.remove(recording)
+        recording.deleteLater()
