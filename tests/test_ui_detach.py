@@ -192,3 +192,65 @@ def test_a_screen_gone_puts_the_window_on_the_primary_screen(qtbot, demo_databas
     window.close()
     assert set(read_layout()) == {"wall", "board"}  # now remembered on the primary screen
     assert read_layout()["wall"].screen == primary.name()
+
+
+TWO_SCREENS_SCRIPT = r"""
+import datetime as dt, sys
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QRect, QSettings
+from PySide6.QtWidgets import QApplication
+from commandcenter.backend import LocalCenter
+from commandcenter.clock import ManualClock
+from ui.shell.main_window import MainWindow
+
+app = QApplication([])
+QCoreApplication.setOrganizationName(sys.argv[2])
+QCoreApplication.setApplicationName("GridCommandCenter")
+center = LocalCenter.open_existing(sys.argv[1], ManualClock(dt.datetime(2026, 11, 26, 16, 0)))
+
+def opened():
+    window = MainWindow(center.demo_login("duty"))
+    window.show()
+    window.start()
+    deadline = QDeadlineTimer(60_000)
+    while not window.is_ready and not deadline.hasExpired():
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    return window
+
+first = opened()
+second_screen = next(s for s in app.screens() if s.name() == "HDMI-2")
+wall = first.detach_view("wall")
+wall.setScreen(second_screen)
+wall.setGeometry(QRect(second_screen.geometry().topLeft(), second_screen.size()).adjusted(100, 50, -100, -50))
+first.close()
+again = opened()
+restored = again.detacher.windows["wall"]
+print("restored", restored.screen().name(), *restored.geometry().getRect())
+again.close()
+QSettings().clear()
+center.close()
+"""
+
+
+def test_the_wall_comes_back_on_its_named_second_screen(tmp_path, demo_database):
+    """Two screens (offscreen, named like monitors): the wall left on the second one opens
+    there again, where it was."""
+    import json
+    import subprocess
+    import sys
+
+    config = tmp_path / "screens.json"
+    screens = [
+        {"name": name, "x": i * 1920, "y": 0, "width": 1920, "height": 1080}
+        for i, name in enumerate(("DP-1", "HDMI-2"))
+    ]
+    config.write_text(json.dumps({"screens": screens}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+    result = subprocess.run(
+        [sys.executable, "-c", TWO_SCREENS_SCRIPT, demo_database.url, f"Test-{uuid.uuid4().hex}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "restored HDMI-2 2020 50 1720 980" in result.stdout.splitlines(), result.stdout
