@@ -143,3 +143,40 @@ def test_safe_url_hides_passwords_wherever_they_are():
 
     shown = safe_url("postgresql+psycopg://cc:pw1@db/x?password=pw2&sslmode=require")
     assert "pw1" not in shown and "pw2" not in shown and "sslmode=require" in shown
+
+
+def test_an_old_sqlite_database_with_data_upgrades(tmp_path):
+    """A console's SQLite file from an earlier version, with rows that point at the tables a
+    migration rebuilds (SQLite's batch mode copies, drops and renames a table): the upgrade
+    keeps every row and every reference."""
+    from commandcenter.storage.database import create_engine_for
+    from commandcenter.storage.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine_for(url)  # as the console opens it: foreign keys on
+    upgrade(engine, "0009")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO admin_units (id, code, name, level) "
+            "VALUES (1, '321202001000', '城东街道', 'township')"
+        )
+        conn.exec_driver_sql("INSERT INTO centers (id, unit_id, name) VALUES (1, 1, '城东中心')")
+        conn.exec_driver_sql(
+            "INSERT INTO departments (id, center_id, name, kind) "
+            "VALUES (1, 1, '城东派出所', 'public_security')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO users (id, username, display_name, role, center_id, department_id, active, "
+            "must_change_password) VALUES (1, 'police', '警官', 'department_handler', 1, 1, 1, 0)"
+        )
+    engine.dispose()
+    database = open_database(url)
+    try:
+        assert current_revision(database.engine) == head_revision()
+        with database.engine.connect() as conn:
+            assert conn.execute(text("SELECT department_id FROM users")).scalar() == 1
+            assert conn.execute(text("SELECT name FROM departments")).scalar() == "城东派出所"
+            assert conn.execute(text("PRAGMA foreign_key_check")).fetchall() == []
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    finally:
+        database.dispose()

@@ -22,8 +22,29 @@ def alembic_config(connection=None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
+    """Bring the schema to ``revision``. On SQLite, with foreign keys off while it runs: batch
+    mode rebuilds a table (copy, drop, rename), and dropping a table other rows point at fails
+    with the keys on. Every reference is checked before the migration commits."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+        return
+    with engine.connect() as connection:
+        # on the driver's connection: SQLAlchemy would BEGIN first, and inside a transaction
+        # SQLite ignores this pragma
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), revision)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(
+                        f"the upgrade would leave {len(broken)} broken reference(s), first in "
+                        f"table {broken[0][0]}; nothing changed"
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def current_revision(engine: Engine) -> str | None:
