@@ -215,3 +215,44 @@ def test_only_mp4_or_matroska_is_a_video(world):
     with database.session() as s:
         row = s.query(Attachment).filter_by(case_id=case_id).one()
         assert row.media_type == "video/x-matroska"
+
+
+def test_a_clip_plays_back_at_its_rate_pauses_and_ends(clip):
+    import time
+
+    from commandcenter.video.playback import ClipPlayer
+
+    made, _ = clip
+    player = ClipPlayer(made.path).start()
+    try:
+        deadline = time.monotonic() + 5
+        while (
+            player.latest() is None or player.latest().index < 10
+        ) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert player.latest().index >= 10 and abs(player.fps - FPS) < 0.5 and not player.error
+        assert player.latest().image.shape == (360, 640, 3)
+        player.pause()
+        time.sleep(0.1)
+        held = player.latest().index
+        time.sleep(0.2)
+        assert player.latest().index == held and not player.playing
+        player.play()
+        while not player.ended and time.monotonic() < deadline + 6:
+            time.sleep(0.05)
+        assert player.ended and player.latest().index == player.frame_count - 1
+        player.play()  # from the beginning again
+        time.sleep(0.2)
+        assert player.playing and player.latest().index < 20
+    finally:
+        assert player.stop()
+
+
+def test_a_file_that_is_no_video_plays_nothing(tmp_path):
+    from commandcenter.video.playback import ClipPlayer
+
+    bad = tmp_path / "x.mp4"
+    bad.write_bytes(b"not a video")
+    player = ClipPlayer(bad).start()
+    assert player.stop(3.0)
+    assert player.error and player.latest() is None
