@@ -405,6 +405,8 @@ class VideoWall(QWidget):
 
     def __init__(self, parent=None, registry: StreamRegistry | None = None):
         super().__init__(parent)
+        # what others add to a camera tile's menu after the snapshots: extend(menu, camera)
+        self.menu_extensions: list = []
         self.setObjectName("videoWall")
         self.registry = registry if registry is not None else StreamRegistry()
         self.cameras: tuple[CameraRow, ...] = ()  # those the wall pages through
@@ -791,6 +793,8 @@ class VideoWall(QWidget):
             action.triggered.connect(
                 lambda _=False, k=kind, c=camera.id: self.snapshotRequested.emit(c, k)
             )
+        for extend in self.menu_extensions:
+            extend(menu, camera)
         menu.addSeparator()
         streams = menu.addMenu(self.tr("Stream"))
         for choice, text in (

@@ -47,15 +47,7 @@ class WallActions(QObject):
         console.camerasChanged.connect(lambda _rows: self.check_cameras())
         self.recordings: list[Recording] = []
         self.record_dialog: RecordDialog | None = None
-        tile_menu = wall.tile_menu  # the wall's menu, with "Record…" added for a camera's tile
-
-        def with_record(tile):
-            menu = tile_menu(tile)
-            if tile.camera is not None:
-                self.add_record_action(menu, tile.camera)
-            return menu
-
-        wall.tile_menu = with_record
+        wall.menu_extensions.append(self.add_record_action)  # "Record…" after the snapshots
 
     def start(self) -> None:
         self._timer.start()
@@ -161,8 +153,7 @@ class WallActions(QObject):
 
     def add_record_action(self, menu, camera) -> None:
         action = QAction(self.tr("Record to a case…"), menu)
-        separator = next((a for a in menu.actions() if a.isSeparator()), None)
-        menu.insertAction(separator, action)  # after the snapshots (None: at the end)
+        menu.addAction(action)
         action.setObjectName("record_case")
         action.setEnabled(camera.enabled)
         action.triggered.connect(lambda _=False, c=camera.id: self.ask_recording(c))
