@@ -225,6 +225,21 @@
     </message>
 </context>
 <context>
+    <name>BoardPanel</name>
+    <message>
+        <source>Cases by stage</source>
+        <translation>案件各环节数量</translation>
+    </message>
+    <message>
+        <source>▲ Overdue: %1</source>
+        <translation>▲ 超期：%1</translation>
+    </message>
+    <message>
+        <source>overdue %1</source>
+        <translation>超期 %1</translation>
+    </message>
+</context>
+<context>
     <name>BoardTab</name>
     <message>
         <source>Columns by stage</source>
@@ -284,34 +299,6 @@
     <message>
         <source>%1 the selected</source>
         <translation>批量%1</translation>
-    </message>
-    <message>
-        <source>Reported</source>
-        <translation>待受理</translation>
-    </message>
-    <message>
-        <source>Filed</source>
-        <translation>待派遣</translation>
-    </message>
-    <message>
-        <source>Dispatched</source>
-        <translation>待签收</translation>
-    </message>
-    <message>
-        <source>Handling</source>
-        <translation>处置中</translation>
-    </message>
-    <message>
-        <source>Awaiting verification</source>
-        <translation>待核查</translation>
-    </message>
-    <message>
-        <source>Call-back</source>
-        <translation>待回访</translation>
-    </message>
-    <message>
-        <source>Closed today</source>
-        <translation>今日结案</translation>
     </message>
     <message>
         <source>Needs my action (%1)</source>
@@ -1058,6 +1045,37 @@
     </message>
 </context>
 <context>
+    <name>ClockPanel</name>
+    <message>
+        <source>Monday</source>
+        <translation>星期一</translation>
+    </message>
+    <message>
+        <source>Tuesday</source>
+        <translation>星期二</translation>
+    </message>
+    <message>
+        <source>Wednesday</source>
+        <translation>星期三</translation>
+    </message>
+    <message>
+        <source>Thursday</source>
+        <translation>星期四</translation>
+    </message>
+    <message>
+        <source>Friday</source>
+        <translation>星期五</translation>
+    </message>
+    <message>
+        <source>Saturday</source>
+        <translation>星期六</translation>
+    </message>
+    <message>
+        <source>Sunday</source>
+        <translation>星期日</translation>
+    </message>
+</context>
+<context>
     <name>DepartmentForm</name>
     <message>
         <source>Edit department</source>
@@ -1346,6 +1364,17 @@
     <message>
         <source>Show on the video wall</source>
         <translation>在视频墙上查看</translation>
+    </message>
+</context>
+<context>
+    <name>DisplayMapPanel</name>
+    <message>
+        <source>Grid map: open cases per grid</source>
+        <translation>网格地图：各网格在办案件</translation>
+    </message>
+    <message>
+        <source>Darker grids: more open cases · ▲ overdue · ● near due · ■ camera</source>
+        <translation>颜色越深在办案件越多 · ▲ 超期 · ● 临期 · ■ 摄像头</translation>
     </message>
 </context>
 <context>
@@ -1747,6 +1776,45 @@
     <message>
         <source>Overdue</source>
         <translation>超期</translation>
+    </message>
+</context>
+<context>
+    <name>KpiPanel</name>
+    <message>
+        <source>Today and this month</source>
+        <translation>今日与本月</translation>
+    </message>
+    <message>
+        <source>Reported today</source>
+        <translation>今日上报</translation>
+    </message>
+    <message>
+        <source>Closed today</source>
+        <translation>今日结案</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>在办</translation>
+    </message>
+    <message>
+        <source>● Near due</source>
+        <translation>● 临期</translation>
+    </message>
+    <message>
+        <source>▲ Overdue</source>
+        <translation>▲ 超期</translation>
+    </message>
+    <message>
+        <source>Closed this month</source>
+        <translation>本月结案</translation>
+    </message>
+    <message>
+        <source>On time this month</source>
+        <translation>本月按期结案率</translation>
+    </message>
+    <message>
+        <source>Cameras</source>
+        <translation>摄像头</translation>
     </message>
 </context>
 <context>
@@ -2573,6 +2641,30 @@
     <message>
         <source>Base data edited</source>
         <translation>基础数据修改</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>待受理</translation>
+    </message>
+    <message>
+        <source>Filed</source>
+        <translation>待派遣</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>待签收</translation>
+    </message>
+    <message>
+        <source>Handling</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>Call-back</source>
+        <translation>待回访</translation>
+    </message>
+    <message>
+        <source>Closed today</source>
+        <translation>今日结案</translation>
     </message>
     <message>
         <source>No deadline</source>
@@ -3851,6 +3943,25 @@
     </message>
 </context>
 <context>
+    <name>TickerPanel</name>
+    <message>
+        <source>Overdue and supervised (督办) cases</source>
+        <translation>超期与督办案件</translation>
+    </message>
+    <message>
+        <source>督办</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>overdue %1</source>
+        <translation>超期 %1</translation>
+    </message>
+    <message>
+        <source>✓ No overdue or supervised case</source>
+        <translation>✓ 无超期或督办案件</translation>
+    </message>
+</context>
+<context>
     <name>TraceModel</name>
     <message>
         <source>Counted</source>
@@ -3930,6 +4041,13 @@
     <message>
         <source>Added %1 unit(s): %2</source>
         <translation>已添加 %1 个单位：%2</translation>
+    </message>
+</context>
+<context>
+    <name>VideoPanel</name>
+    <message>
+        <source>Video</source>
+        <translation>视频</translation>
     </message>
 </context>
 <context>
@@ -4084,156 +4202,6 @@
     <message>
         <source>Recording %1 …</source>
         <translation>正在录像 %1 …</translation>
-    </message>
-</context>
-<context>
-    <name>BoardPanel</name>
-    <message>
-        <source>Cases by stage</source>
-        <translation>案件各环节数量</translation>
-    </message>
-    <message>
-        <source>Reported</source>
-        <translation>待受理</translation>
-    </message>
-    <message>
-        <source>Filed</source>
-        <translation>待派遣</translation>
-    </message>
-    <message>
-        <source>Dispatched</source>
-        <translation>待签收</translation>
-    </message>
-    <message>
-        <source>Handling</source>
-        <translation>处置中</translation>
-    </message>
-    <message>
-        <source>Awaiting verification</source>
-        <translation>待核查</translation>
-    </message>
-    <message>
-        <source>Call-back</source>
-        <translation>待回访</translation>
-    </message>
-    <message>
-        <source>Closed today</source>
-        <translation>今日结案</translation>
-    </message>
-    <message>
-        <source>▲ Overdue: %1</source>
-        <translation>▲ 超期：%1</translation>
-    </message>
-    <message>
-        <source>overdue %1</source>
-        <translation>超期 %1</translation>
-    </message>
-</context>
-<context>
-    <name>ClockPanel</name>
-    <message>
-        <source>Monday</source>
-        <translation>星期一</translation>
-    </message>
-    <message>
-        <source>Tuesday</source>
-        <translation>星期二</translation>
-    </message>
-    <message>
-        <source>Wednesday</source>
-        <translation>星期三</translation>
-    </message>
-    <message>
-        <source>Thursday</source>
-        <translation>星期四</translation>
-    </message>
-    <message>
-        <source>Friday</source>
-        <translation>星期五</translation>
-    </message>
-    <message>
-        <source>Saturday</source>
-        <translation>星期六</translation>
-    </message>
-    <message>
-        <source>Sunday</source>
-        <translation>星期日</translation>
-    </message>
-</context>
-<context>
-    <name>KpiPanel</name>
-    <message>
-        <source>Today and this month</source>
-        <translation>今日与本月</translation>
-    </message>
-    <message>
-        <source>Reported today</source>
-        <translation>今日上报</translation>
-    </message>
-    <message>
-        <source>Closed today</source>
-        <translation>今日结案</translation>
-    </message>
-    <message>
-        <source>Open</source>
-        <translation>在办</translation>
-    </message>
-    <message>
-        <source>● Near due</source>
-        <translation>● 临期</translation>
-    </message>
-    <message>
-        <source>▲ Overdue</source>
-        <translation>▲ 超期</translation>
-    </message>
-    <message>
-        <source>Closed this month</source>
-        <translation>本月结案</translation>
-    </message>
-    <message>
-        <source>On time this month</source>
-        <translation>本月按期结案率</translation>
-    </message>
-    <message>
-        <source>Cameras</source>
-        <translation>摄像头</translation>
-    </message>
-</context>
-<context>
-    <name>DisplayMapPanel</name>
-    <message>
-        <source>Grid map: open cases per grid</source>
-        <translation>网格地图：各网格在办案件</translation>
-    </message>
-    <message>
-        <source>Darker grids: more open cases · ▲ overdue · ● near due · ■ camera</source>
-        <translation>颜色越深在办案件越多 · ▲ 超期 · ● 临期 · ■ 摄像头</translation>
-    </message>
-</context>
-<context>
-    <name>TickerPanel</name>
-    <message>
-        <source>Overdue and supervised (督办) cases</source>
-        <translation>超期与督办案件</translation>
-    </message>
-    <message>
-        <source>督办</source>
-        <translation>督办</translation>
-    </message>
-    <message>
-        <source>overdue %1</source>
-        <translation>超期 %1</translation>
-    </message>
-    <message>
-        <source>✓ No overdue or supervised case</source>
-        <translation>✓ 无超期或督办案件</translation>
-    </message>
-</context>
-<context>
-    <name>VideoPanel</name>
-    <message>
-        <source>Video</source>
-        <translation>视频</translation>
     </message>
 </context>
 <context>

@@ -414,15 +414,7 @@ class BoardView(QWidget):
 
     def _update_headers(self) -> None:
         counts = self.columns.counts()
-        names = {
-            Stage.REPORTED: self.tr("Reported"),
-            Stage.FILED: self.tr("Filed"),
-            Stage.DISPATCHED: self.tr("Dispatched"),
-            Stage.HANDLING: self.tr("Handling"),
-            Stage.AWAITING_VERIFICATION: self.tr("Awaiting verification"),
-            Stage.FOLLOW_UP: self.tr("Call-back"),
-            Stage.CLOSED_TODAY: self.tr("Closed today"),
-        }
+        names = {stage: label(stage) for stage in Stage}
         for stage, header in self.headers.items():
             header.setText(f"{names[stage]}  ({counts[stage]})")
         self.mine.setText(self.tr("Needs my action (%1)").replace("%1", str(len(self._mine_ids))))

@@ -12,6 +12,7 @@ from enum import Enum
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from commandcenter.access.oplog import OperationKind
+from commandcenter.cases.board import Stage
 from commandcenter.domain.enums import (
     AdminLevel,
     BuildingUse,
@@ -168,6 +169,16 @@ _TABLES: dict[type[Enum], dict[Enum, str]] = {
         OperationKind.EXPORT: QT_TRANSLATE_NOOP("Labels", "Export"),
         OperationKind.CLEAR_VIEW: QT_TRANSLATE_NOOP("Labels", "Personal data in clear"),
         OperationKind.BASE_DATA: QT_TRANSLATE_NOOP("Labels", "Base data edited"),
+    },
+    # the case board's columns (a stage: where a case waits, as the board groups them)
+    Stage: {
+        Stage.REPORTED: QT_TRANSLATE_NOOP("Labels", "Reported"),
+        Stage.FILED: QT_TRANSLATE_NOOP("Labels", "Filed"),
+        Stage.DISPATCHED: QT_TRANSLATE_NOOP("Labels", "Dispatched"),
+        Stage.HANDLING: QT_TRANSLATE_NOOP("Labels", "Handling"),
+        Stage.AWAITING_VERIFICATION: QT_TRANSLATE_NOOP("Labels", "Awaiting verification"),
+        Stage.FOLLOW_UP: QT_TRANSLATE_NOOP("Labels", "Call-back"),
+        Stage.CLOSED_TODAY: QT_TRANSLATE_NOOP("Labels", "Closed today"),
     },
     DeadlineStatus: {
         DeadlineStatus.NONE: QT_TRANSLATE_NOOP("Labels", "No deadline"),

@@ -24,7 +24,7 @@ from commandcenter.cases.board import Stage, stage_counts
 from commandcenter.cases.rows import CaseRow
 from commandcenter.domain.enums import DeadlineStatus
 from commandcenter.video.wall import LAYOUTS
-from ui.common.labels import format_rate
+from ui.common.labels import format_rate, label
 from ui.common.style import set_tone
 from ui.map.view import MapView
 from ui.video.wall import CameraTile, VideoWall
@@ -144,15 +144,7 @@ class BoardPanel(DisplayPanel):
     def __init__(self, console, title: str = "", parent=None):
         super().__init__(title or self.tr("Cases by stage"), parent)
         self.console = console
-        names = {
-            Stage.REPORTED: self.tr("Reported"),
-            Stage.FILED: self.tr("Filed"),
-            Stage.DISPATCHED: self.tr("Dispatched"),
-            Stage.HANDLING: self.tr("Handling"),
-            Stage.AWAITING_VERIFICATION: self.tr("Awaiting verification"),
-            Stage.FOLLOW_UP: self.tr("Call-back"),
-            Stage.CLOSED_TODAY: self.tr("Closed today"),
-        }
+        names = {stage: label(stage) for stage in Stage}
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
@@ -177,8 +169,8 @@ class BoardPanel(DisplayPanel):
     def refresh(self, *_args) -> None:
         rows = self.console.store.rows()
         counts = stage_counts(rows)
-        for stage, label in self.counts.items():
-            label.setText(str(counts[stage]))
+        for stage, count_label in self.counts.items():
+            count_label.setText(str(counts[stage]))
         overdue = overdue_rows(rows)
         self.overdue_title.setText(self.tr("▲ Overdue: %1").replace("%1", str(len(overdue))))
         set_tone(self.overdue_title, "alarm" if overdue else "ok")
