@@ -172,3 +172,30 @@ def count_rows(url: str, *models) -> tuple[int, ...]:
             )
     finally:
         database.dispose()
+
+
+# The fixtures of the modules that use the walkthrough (imported there by name).
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def street_template(request, tmp_path_factory):
+    """The walkthrough's database on each engine, built once per module."""
+    template = build_street(request, tmp_path_factory.mktemp("street"))
+    yield template
+    template.close()
+
+
+@pytest.fixture
+def street(street_template):
+    """A private copy of the walkthrough's database: its URL."""
+    url = street_template.copy()
+    yield url
+    street_template.drop(url)
+
+
+@pytest.fixture
+def center(street):
+    """The copy opened as a ``LocalCenter`` (log in to get a backend)."""
+    opened = open_center(street)
+    yield opened
+    opened.close()

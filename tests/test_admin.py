@@ -31,62 +31,39 @@ from commandcenter.storage.models import (
 
 try:  # tests/ as a package or as a plain folder on sys.path
     from .cli_runner import run_cli
-    from .street_center import (
+    from .street_center import (  # noqa: F401 - fixtures
         ADMIN,
         DONGAN,
         DONGFENG,
         DONGKANG,
-        ENGINES,
         GRIDS,
         SAMPLES,
         STREET,
-        build_street,
+        center,
         count_rows,
-        open_center,
         residents_by_grid,
+        street,
+        street_template,
     )
 except ImportError:
     from cli_runner import run_cli
-    from street_center import (
+    from street_center import (  # noqa: F401 - fixtures
         ADMIN,
         DONGAN,
         DONGFENG,
         DONGKANG,
-        ENGINES,
         GRIDS,
         SAMPLES,
         STREET,
-        build_street,
+        center,
         count_rows,
-        open_center,
         residents_by_grid,
+        street,
+        street_template,
     )
 
 STAFF_HEADER = ["用户名", "姓名", "角色", "中心", "部门", "电话", "网格", "初始密码"]
 STREET_STAFF = {"cd.admin", "cd.duty", "cd.dispatch", "cd.lead", "cd.police", "cd.urban"}
-
-
-@pytest.fixture(scope="module", params=ENGINES)
-def street_template(request, tmp_path_factory):
-    template = build_street(request, tmp_path_factory.mktemp("street"))
-    yield template
-    template.close()
-
-
-@pytest.fixture
-def street(street_template):
-    """A private copy of the walkthrough's database: its URL."""
-    url = street_template.copy()
-    yield url
-    street_template.drop(url)
-
-
-@pytest.fixture
-def center(street):
-    """The copy opened as a ``LocalCenter`` (log in to get a backend)."""
-    opened = open_center(street)
-    yield opened
-    opened.close()
 
 
 def login(center, street_template, username):

@@ -29,57 +29,36 @@ from commandcenter.tabular import read_table
 
 try:  # tests/ as a package or as a plain folder on sys.path
     from .cli_runner import run_cli
-    from .street_center import (
+    from .street_center import (  # noqa: F401 - fixtures
         ADMIN,
         DONGAN,
         DONGKANG,
-        ENGINES,
         GRIDS,
         SAMPLES,
-        build_street,
+        center,
         count_rows,
-        open_center,
         residents_by_grid,
+        street,
+        street_template,
     )
 except ImportError:
     from cli_runner import run_cli
-    from street_center import (
+    from street_center import (  # noqa: F401 - fixtures
         ADMIN,
         DONGAN,
         DONGKANG,
-        ENGINES,
         GRIDS,
         SAMPLES,
-        build_street,
+        center,
         count_rows,
-        open_center,
         residents_by_grid,
+        street,
+        street_template,
     )
 
 PEOPLE_HEADER = ["姓名", "身份证号", "电话", "网格编码", "楼栋", "房号", "户籍类型", "特殊人群"]
 BASE_TABLES = (Person, Building, House, Organisation, OperationLogEntry)
 G1, G2 = GRIDS[DONGAN, 1], GRIDS[DONGAN, 2]
-
-
-@pytest.fixture(scope="module", params=ENGINES)
-def street_template(request, tmp_path_factory):
-    template = build_street(request, tmp_path_factory.mktemp("street"))
-    yield template
-    template.close()
-
-
-@pytest.fixture
-def street(street_template):
-    url = street_template.copy()
-    yield url
-    street_template.drop(url)
-
-
-@pytest.fixture
-def center(street):
-    opened = open_center(street)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
