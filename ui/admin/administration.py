@@ -31,7 +31,7 @@ from ui.admin.centers import DepartmentsTab, UnitsTab
 from ui.admin.grid_people import GridPeopleTab
 from ui.admin.matters import MattersTab
 from ui.admin.staff import StaffTab
-from ui.admin.tables import Column, RowTable, Search
+from ui.admin.tables import Column, RowTable, Search, lay_out_tab
 from ui.common.errors import describe
 from ui.common.labels import format_datetime, label
 from ui.common.tasks import run_in_background
@@ -140,13 +140,7 @@ class OperationLogTab(QWidget):
         )
         self.search_edit.textChanged.connect(self.search.request)
         self.action_combo.currentIndexChanged.connect(self.search.now)
-        top = QHBoxLayout()
-        top.addWidget(self.search_edit, 1)
-        top.addWidget(self.action_combo)
-        top.addWidget(self.count_label)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
+        lay_out_tab(self, self.table, top=(self.search_edit, self.action_combo, self.count_label))
 
     def reload(self) -> None:
         self.search.now()

@@ -44,7 +44,7 @@ from commandcenter.basedata.people import PersonInput, PersonRow
 from commandcenter.domain.enums import HouseholdStatus, Role, SpecialGroup
 from ui.admin.forms import FormDialog, StatusDialog
 from ui.admin.table_import import TableImportDialog
-from ui.admin.tables import Column, RowTable, Search
+from ui.admin.tables import Column, RowTable, Search, lay_out_tab
 from ui.common.errors import describe
 from ui.common.labels import label
 from ui.common.tasks import run_in_background
@@ -363,20 +363,13 @@ class PeopleTab(QWidget):
         self.status = QLabel(self)
         self.status.setWordWrap(True)
 
-        top = QHBoxLayout()
-        top.addWidget(self.search_edit, 1)
-        top.addWidget(self.grid_filter)
-        top.addWidget(self.group_filter)
-        top.addWidget(self.count_label)
-        actions = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.clear_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
-        layout.addWidget(self.status)
+        lay_out_tab(
+            self,
+            self.table,
+            top=(self.search_edit, self.grid_filter, self.group_filter, self.count_label),
+            left=(self.new_button, self.edit_button, self.clear_button),
+            status=self.status,
+        )
 
     def _gender(self, person: PersonRow) -> str:
         return {"M": self.tr("M"), "F": self.tr("F")}.get(person.gender, person.gender)
@@ -562,13 +555,7 @@ class OrganisationsTab(QWidget):
         )
         self.search_edit.textChanged.connect(self.search.request)
         self.grid_filter.currentIndexChanged.connect(self.search.now)
-        top = QHBoxLayout()
-        top.addWidget(self.search_edit, 1)
-        top.addWidget(self.grid_filter)
-        top.addWidget(self.count_label)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
+        lay_out_tab(self, self.table, top=(self.search_edit, self.grid_filter, self.count_label))
 
     def _query(self):
         backend = self.console.backend

@@ -11,12 +11,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,7 +22,7 @@ from commandcenter.admin.departments import DepartmentInput, DepartmentRow
 from commandcenter.domain.enums import CaseCategory, DepartmentKind
 from commandcenter.errors import ImportRejected
 from ui.admin.forms import FormDialog
-from ui.admin.tables import Column, RowTable
+from ui.admin.tables import Column, RowTable, lay_out_tab
 from ui.common.labels import label
 
 
@@ -103,13 +101,7 @@ class UnitsTab(QWidget):
         self.add_button.clicked.connect(self.open_add)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        actions = QHBoxLayout()
-        actions.addWidget(self.add_button)
-        actions.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
-        layout.addWidget(self.status)
+        lay_out_tab(self, self.table, left=(self.add_button,), status=self.status)
         reference.loaded.connect(self._show)
 
     def _show(self) -> None:
@@ -229,14 +221,7 @@ class DepartmentsTab(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        actions = QHBoxLayout()
-        actions.addWidget(self.new_button)
-        actions.addWidget(self.edit_button)
-        actions.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
-        layout.addWidget(self.status)
+        lay_out_tab(self, self.table, left=(self.new_button, self.edit_button), status=self.status)
         reference.loaded.connect(self._show)
 
     def _show(self) -> None:

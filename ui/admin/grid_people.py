@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from commandcenter.admin.grid_people import ContactInput, GridAssignment, GridPeople
 from commandcenter.domain.enums import Role
 from ui.admin.forms import FormDialog
-from ui.admin.tables import Column, RowTable
+from ui.admin.tables import Column, RowTable, lay_out_tab
 
 MASKED = Qt.ItemDataRole.UserRole + 2  # the masked phone a stored contact was shown with
 
@@ -206,14 +206,9 @@ class GridPeopleTab(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        actions = QHBoxLayout()
-        actions.addWidget(self.edit_button)
-        actions.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.filter_edit)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
-        layout.addWidget(self.status)
+        lay_out_tab(
+            self, self.table, top=(self.filter_edit,), left=(self.edit_button,), status=self.status
+        )
         reference.loaded.connect(self._show)
 
     def _show(self) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,7 +22,7 @@ from commandcenter.domain.enums import CaseCategory, DepartmentKind, SpecialGrou
 from commandcenter.domain.local_rules import LocalRules, VisitInterval
 from ui.admin.forms import FormDialog
 from ui.admin.table_import import TableImportDialog
-from ui.admin.tables import Column, RowTable
+from ui.admin.tables import Column, RowTable, lay_out_tab
 from ui.common.errors import describe
 from ui.common.labels import label
 from ui.common.tasks import run_in_background
@@ -216,16 +215,13 @@ class MattersTab(QWidget):
         self.rules_button.clicked.connect(self.open_local_rules)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        actions = QHBoxLayout()
-        actions.addWidget(self.new_button)
-        actions.addWidget(self.edit_button)
-        actions.addStretch(1)
-        actions.addWidget(self.rules_button)
-        actions.addWidget(self.import_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
-        layout.addWidget(self.status)
+        lay_out_tab(
+            self,
+            self.table,
+            left=(self.new_button, self.edit_button),
+            right=(self.rules_button, self.import_button),
+            status=self.status,
+        )
 
     def _limit_text(self, row: CaseTypeRow) -> str:
         if row.limit_days is None and row.limit_hours is None:

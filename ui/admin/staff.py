@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -31,7 +30,7 @@ from commandcenter.admin.staff import StaffImportResult, StaffInput, StaffRow
 from commandcenter.domain.enums import Role
 from ui.admin.forms import FormDialog
 from ui.admin.table_import import TableImportDialog
-from ui.admin.tables import Column, RowTable, Search
+from ui.admin.tables import Column, RowTable, Search, lay_out_tab
 from ui.common.errors import describe
 from ui.common.labels import label
 
@@ -296,24 +295,14 @@ class StaffTab(QWidget):
         self.status.setObjectName("staffStatus")
         self.status.setWordWrap(True)
 
-        top = QHBoxLayout()
-        top.addWidget(self.search_edit, 1)
-        top.addWidget(self.count_label)
-        actions = QHBoxLayout()
-        for button in (
-            self.new_button,
-            self.edit_button,
-            self.active_button,
-            self.password_button,
-        ):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.import_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
-        layout.addWidget(self.status)
+        lay_out_tab(
+            self,
+            self.table,
+            top=(self.search_edit, self.count_label),
+            left=(self.new_button, self.edit_button, self.active_button, self.password_button),
+            right=(self.import_button,),
+            status=self.status,
+        )
         self._selection_changed()
 
     def _active_text(self, row: StaffRow) -> str:

@@ -21,12 +21,49 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.common.tasks import run_in_background
 
 _ROOT = QModelIndex()
 SEARCH_PAUSE_MS = 250  # a search starts once the typing has paused this long
+
+
+def lay_out_tab(
+    widget: QWidget,
+    table: QWidget,
+    *,
+    top: Sequence[QWidget] = (),
+    left: Sequence[QWidget] = (),
+    right: Sequence[QWidget] = (),
+    status: QWidget | None = None,
+) -> None:
+    """A tab's shape, the same on every tab: a row on top (its first widget, the search field,
+    takes the width), the table, a row of buttons (``left``, space, ``right``), a status line."""
+    layout = QVBoxLayout(widget)
+    if top:
+        row = QHBoxLayout()
+        for index, item in enumerate(top):
+            row.addWidget(item, 1 if index == 0 else 0)
+        layout.addLayout(row)
+    layout.addWidget(table, 1)
+    if left or right:
+        row = QHBoxLayout()
+        for button in left:
+            row.addWidget(button)
+        row.addStretch(1)
+        for button in right:
+            row.addWidget(button)
+        layout.addLayout(row)
+    if status is not None:
+        layout.addWidget(status)
 
 
 @dataclass(frozen=True)
