@@ -519,7 +519,7 @@ def test_export_round_trips_without_credentials(site, tmp_path):
     text = raw.decode("utf-8-sig")
     assert (
         text.splitlines()[0]
-        == "device_id,name,main_url,sub_url,lon,lat,grid_code,enabled,transport"
+        == "device_id,name,main_url,sub_url,lon,lat,grid_code,enabled,key_site,transport"
     )
     assert SECRET not in text and "admin" not in text and "v:" not in text
     assert f"{device(3)},路口3,rtsp://10.0.0.3:554/h264/main,rtsp://10.0.0.3/sub" in text

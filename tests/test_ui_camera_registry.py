@@ -192,13 +192,18 @@ def test_edit_never_shows_the_password_and_a_blank_one_keeps_it(qtbot, site):
         qtbot.waitUntil(lambda: form.test_state not in ("idle", "testing"), timeout=TIMEOUT_MS)
         assert form.test_state == "live", form.verdict_label.text()
         form.name_edit.setText("new name")
+        assert not form.key_site_box.isChecked()
+        form.key_site_box.setChecked(True)  # 重点部位: its going offline is an alert
         with qtbot.waitSignal(dialog.changed, timeout=TIMEOUT_MS):
             form.save_button.click()
     finally:
         server.close()
     [(_, _, credential)] = cameras(database)
     assert (credential.username, credential.password) == ("admin", SECRET)
+    with database.session() as session:
+        assert session.scalars(select(Camera.key_site)).one() is True
     qtbot.waitUntil(lambda: dialog.proxy.index(0, 1).data() == "new name", timeout=TIMEOUT_MS)
+    assert "key site" in dialog.proxy.index(0, 4).data()
 
 
 def test_a_csv_import_shows_its_report_or_fills_the_table(qtbot, site, tmp_path):

@@ -145,7 +145,7 @@ def test_a_report_from_a_phone_makes_itself_noticed(qtbot, center):
     qtbot.waitUntil(
         lambda: window.console.store.row_of(own.value.case_id) is not None, timeout=5_000
     )
-    assert not window.alerts.news.isVisible()
+    assert not window.alerts.notice.isVisible()
     home = next(r for r in gridman.my_tasks() + list(gridman.load_console().rows) if r.grid_id)
     done = gridman.report_case(
         NewCase(
@@ -153,8 +153,8 @@ def test_a_report_from_a_phone_makes_itself_noticed(qtbot, center):
         ).fields(),
         allow_duplicate=True,
     )
-    qtbot.waitUntil(window.alerts.news.isVisible, timeout=5_000)
-    assert "井盖缺失" in window.alerts.news.text() and "网格员巡查" in window.alerts.news.text()
-    window.alerts.news.click()
+    qtbot.waitUntil(window.alerts.notice.isVisible, timeout=5_000)
+    assert "井盖缺失" in window.alerts.notice.text() and "网格员巡查" in window.alerts.notice.text()
+    window.alerts.notice.click()
     qtbot.waitUntil(lambda: window.case_view.case_id == done.value.case_id, timeout=5_000)
-    assert not window.alerts.news.isVisible()
+    assert not window.alerts.notice.isVisible()

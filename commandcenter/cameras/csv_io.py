@@ -11,6 +11,7 @@ or GBK/GB18030. Columns in any order, names in any case (Chinese names in bracke
     sub_url    (子码流)     the low-resolution stream                     optional
     grid_code  (网格编码)   19-digit grid code; empty: found from the point
     enabled    (启用)       1/0, true/false, yes/no, 是/否; empty: 1
+    key_site   (重点部位)   1/0 as above: offline is an alert; empty: 0
     transport  (传输协议)   tcp or udp; empty: tcp
     username   (用户名)     optional
     password   (密码)       optional
@@ -60,6 +61,7 @@ CSV_COLUMNS = (
     "lat",
     "grid_code",
     "enabled",
+    "key_site",
     "transport",
     "username",
     "password",
@@ -84,6 +86,8 @@ COLUMN_ALIASES = {
     "网格编码": "grid_code",
     "grid": "grid_code",
     "启用": "enabled",
+    "重点部位": "key_site",
+    "重点": "key_site",
     "传输协议": "transport",
     "用户名": "username",
     "user": "username",
@@ -98,6 +102,16 @@ def _column(name: str) -> str:
     key = COLUMN_ALIASES.get(key, key)
     key = key.replace(" ", "_").replace("-", "_")
     return COLUMN_ALIASES.get(key, key)
+
+
+def _flag(values: dict[str, str], key: str, default: bool, problems: list[str]) -> bool:
+    """A yes/no cell; empty is ``default``, anything else unknown is a problem."""
+    text = values.get(key, "").lower()
+    if not text:
+        return default
+    if text not in TRUE_WORDS | FALSE_WORDS:
+        problems.append(f"{key} {values[key]!r} should be 1 (yes, 是) or 0 (no, 否)")
+    return text in TRUE_WORDS
 
 
 def _reject_file(reason: str) -> ImportRejected:
@@ -170,10 +184,7 @@ def _parse_csv(path: Path) -> list[tuple[int, CameraInput | None, list[str]]]:
             )
             continue
         values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
-        enabled_text = values.get("enabled", "").lower()
-        problems = []
-        if enabled_text and enabled_text not in TRUE_WORDS | FALSE_WORDS:
-            problems.append(f"enabled {values['enabled']!r} should be 1 (yes, 是) or 0 (no, 否)")
+        problems: list[str] = []
         data = CameraInput(
             device_id=values["device_id"],
             name=values["name"],
@@ -182,7 +193,8 @@ def _parse_csv(path: Path) -> list[tuple[int, CameraInput | None, list[str]]]:
             lon=values["lon"],
             lat=values["lat"],
             grid_code=values.get("grid_code") or None,
-            enabled=enabled_text not in FALSE_WORDS,
+            enabled=_flag(values, "enabled", True, problems),
+            key_site=_flag(values, "key_site", False, problems),
             transport=values.get("transport") or None,
             username=values.get("username") or None,
             password=values.get("password") or None,
@@ -311,6 +323,7 @@ def export_cameras_csv(session: Session, actor: Actor, path: Path | str) -> int:
                 f"{camera.lat:.7f}",
                 grid_code or "",
                 1 if camera.enabled else 0,
+                1 if camera.key_site else 0,
                 StreamTransport(camera.transport).value,
             ]
         )

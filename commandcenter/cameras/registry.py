@@ -105,6 +105,7 @@ class CameraInput:
     sub_url: str | None = None
     grid_code: str | None = None
     enabled: bool = True
+    key_site: bool = False
     transport: StreamTransport | str | None = StreamTransport.TCP
     username: str | None = None
     password: str | None = field(default=None, repr=False)
@@ -122,6 +123,7 @@ class CameraInput:
                 ("lat", self.lat),
                 ("grid_code", self.grid_code),
                 ("enabled", self.enabled),
+                ("key_site", self.key_site),
                 ("transport", self.transport),
                 ("username", self.username),
                 ("password", "***" if self.password else None),
@@ -185,6 +187,7 @@ class Resolved:
     grid_id: int | None
     center_id: int
     enabled: bool
+    key_site: bool
     transport: StreamTransport
     username: str | None
     password: str | None = field(repr=False)
@@ -508,6 +511,7 @@ def check_one(
             grid_id=grid_id,
             center_id=center_id,
             enabled=bool(data.enabled),
+            key_site=bool(data.key_site),
             transport=transport,
             username=username,
             password=password,
@@ -550,6 +554,7 @@ def write_camera(session: Session, camera: Camera, resolved: Resolved) -> None:
     camera.grid_id = resolved.grid_id
     camera.center_id = resolved.center_id
     camera.enabled = resolved.enabled
+    camera.key_site = resolved.key_site
     camera.transport = resolved.transport
     if camera.id is None:
         session.add(camera)
@@ -635,6 +640,7 @@ def load_camera(session: Session, actor: Actor, camera_id: int) -> StoredCamera:
             lat=camera.lat,
             grid_code=grid.code if grid is not None else None,
             enabled=camera.enabled,
+            key_site=camera.key_site,
             transport=camera.transport,
         ),
         has_credentials=session.get(CameraCredential, camera.id) is not None,

@@ -26,6 +26,7 @@ class CameraRow:
     main_url: str
     sub_url: str | None
     enabled: bool
+    key_site: bool = False  # 重点部位: offline is an alert
 
 
 def camera_rows(session: Session, actor: Actor) -> list[CameraRow]:
@@ -47,6 +48,7 @@ def camera_rows(session: Session, actor: Actor) -> list[CameraRow]:
             main_url=c.main_url,
             sub_url=c.sub_url,
             enabled=c.enabled,
+            key_site=c.key_site,
         )
         for c, grid_name in rows
     ]

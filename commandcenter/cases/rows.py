@@ -68,6 +68,8 @@ class CaseRow:
     closed_at: dt.datetime | None = None  # only on rows of closed cases (board_rows)
     paused_since: dt.datetime | None = None  # the deadline clock stopped (suspension, extension)
     version: int = 0  # the case's version (= archive entries) when the row was read
+    # The centers whose supervision orders wait for a reply: one from above is an alert.
+    supervising_center_ids: frozenset[int] = frozenset()
 
     @cached_property
     def search_text(self) -> str:
@@ -217,11 +219,15 @@ def _case_rows(session: Session, shown, now: dt.datetime, rows) -> list[CaseRow]
     managers_of = {grid_id: frozenset(users) for grid_id, users in managers.items()}
     no_managers = frozenset()
     # Few orders wait for a reply at any time: read them all rather than per case.
-    supervised = set(
-        session.scalars(
-            select(SupervisionOrder.case_id).where(SupervisionOrder.replied_at.is_(None))
+    supervisors: dict[int, set[int]] = {}
+    for case_id, center_id in session.execute(
+        select(SupervisionOrder.case_id, SupervisionOrder.issuing_center_id).where(
+            SupervisionOrder.replied_at.is_(None)
         )
-    )
+    ):
+        supervisors.setdefault(case_id, set()).add(center_id)
+    supervised = {case_id: frozenset(centers) for case_id, centers in supervisors.items()}
+    unsupervised = frozenset()
     no_deadline, overdue = DeadlineStatus.NONE, DeadlineStatus.OVERDUE
     rule = DeadlineRule.load(session)
     terminal = frozenset(TERMINAL_STATES_IN_ORDER)
@@ -270,6 +276,7 @@ def _case_rows(session: Session, shown, now: dt.datetime, rows) -> list[CaseRow]
                 closed_at[0] if closed_at else None,
                 paused_since,
                 version,
+                supervised.get(case_id, unsupervised),
             )
         )
     return result

@@ -591,6 +591,8 @@ def _write_cameras(conn, world: DemoWorld, clips: Path) -> None:
     ordinary = [g for g in world.grids if g["kind"] != GridKind.DEDICATED]
     dedicated = [g for g in world.grids if g["kind"] == GridKind.DEDICATED]
     placed = dedicated + rng.sample(ordinary, CAMERA_COUNT - len(dedicated))
+    # Key sites (重点部位): the dedicated grids' gates and the next six (schools, markets …).
+    key_sites = len(dedicated) + 6
     for serial, grid in enumerate(placed, start=1):
         point = random_point_in(grid["polygon"], rng)
         place = rng.choice(names.CAMERA_PLACES).format(
@@ -617,11 +619,12 @@ def _write_cameras(conn, world: DemoWorld, clips: Path) -> None:
                 "sub_url": clip.as_uri(),
                 "transport": "tcp",
                 "enabled": True,
+                "key_site": serial <= key_sites,
             }
         )
     conn.execute(insert(Camera), world.cameras)
-    # Two tours (轮巡) for the wall: the dedicated grids' gates and schools first, and all.
-    key_places = [c["id"] for c in world.cameras[: len(dedicated) + 6]]
+    # Two tours (轮巡) for the wall: the key sites, and all.
+    key_places = [c["id"] for c in world.cameras if c["key_site"]]
     tours = [
         Tour("重点部位轮巡", tuple(key_places), 15),
         Tour("全部摄像机轮巡", tuple(c["id"] for c in world.cameras), 10),

@@ -281,6 +281,8 @@ class Camera(Base):
         _enum(StreamTransport), default=StreamTransport.TCP
     )
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A key site (重点部位: a school gate, a hospital, a station): its going offline is an alert.
+    key_site: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     grid: Mapped[Grid | None] = relationship()
 

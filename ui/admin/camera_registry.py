@@ -103,7 +103,8 @@ class CameraTableModel(QAbstractTableModel):
             if column == COL_URL:
                 return display_url(row.main_url)
             if column == COL_ENABLED:
-                return self.tr("Yes") if row.enabled else self.tr("No")
+                text = self.tr("Yes") if row.enabled else self.tr("No")
+                return f"{text} · {self.tr('key site')}" if row.key_site else text
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_URL and row.sub_url:
             return self.tr("Sub-stream: %1").replace("%1", display_url(row.sub_url))
         if role == Qt.ItemDataRole.UserRole:
@@ -143,6 +144,7 @@ class CameraForm(FormDialog):
         self.grid_edit.setPlaceholderText(self.tr("Optional: found from the point"))
         self.enabled_box = QCheckBox(self.tr("Enabled"), self)
         self.enabled_box.setChecked(True)
+        self.key_site_box = QCheckBox(self.tr("Key site (重点部位): offline is an alert"), self)
         self.transport_combo = QComboBox(self)
         self.transport_combo.addItem("TCP", StreamTransport.TCP.value)
         self.transport_combo.addItem("UDP", StreamTransport.UDP.value)
@@ -179,6 +181,7 @@ class CameraForm(FormDialog):
         form.addRow(self.tr("Grid code"), self.grid_edit)
         form.addRow(self.tr("Transport"), self.transport_combo)
         form.addRow("", self.enabled_box)
+        form.addRow("", self.key_site_box)
         form.addRow(self.tr("User name"), self.username_edit)
         form.addRow(self.tr("Password"), self.password_edit)
         form.addRow("", self.forget_box)
@@ -200,6 +203,7 @@ class CameraForm(FormDialog):
         self.lat_edit.setText("" if data.lat is None else f"{float(data.lat):.7f}")
         self.grid_edit.setText(data.grid_code or "")
         self.enabled_box.setChecked(bool(data.enabled))
+        self.key_site_box.setChecked(bool(data.key_site))
         transport = StreamTransport(data.transport or StreamTransport.TCP).value
         self.transport_combo.setCurrentIndex(self.transport_combo.findData(transport))
         # User name and password are never shown: blank keeps what is stored.
@@ -214,6 +218,7 @@ class CameraForm(FormDialog):
             lat=self.lat_edit.text().strip(),
             grid_code=self.grid_edit.text().strip() or None,
             enabled=self.enabled_box.isChecked(),
+            key_site=self.key_site_box.isChecked(),
             transport=self.transport_combo.currentData(),
             username=self.username_edit.text().strip() or None,
             password=self.password_edit.text() or None,

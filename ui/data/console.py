@@ -10,7 +10,9 @@ cameras and the tours — with one signal per kind of change:
 - ``treeChanged``, ``camerasChanged``, ``toursChanged``: that part is new;
 - ``countsChanged(Dashboard, counted tree)``: the counters and the tree with every grid's and
   unit's open and overdue cases, computed in a worker from the store's rows (after changes,
-  and as the clock moves on).
+  and as the clock moves on);
+- ``alerted([Alert])``: a critical case, a 督办 from above, a key-site camera offline — as
+  ``commandcenter.alerts`` decides from the rows before and after each change.
 
 Nothing here polls the database: the feed does, once for the whole console.
 """
@@ -22,6 +24,7 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from commandcenter.alerts import camera_alerts, case_alerts
 from commandcenter.backend import Backend, ConsoleData, FeedUpdate
 from commandcenter.cameras.rows import CameraRow
 from commandcenter.cases.dashboard import Dashboard, MonthClosures, dashboard
@@ -55,6 +58,8 @@ class Console(QObject):
     clockTicked = Signal(object)  # dt.datetime
     fieldWorkersChanged = Signal(object)  # list[FieldWorker]: positions and today's tracks
     newReports = Signal(object)  # [CaseRow]: reports that arrived from elsewhere (field, 12345)
+    alerted = Signal(object)  # [Alert]: critical case, 督办 from above, key-site camera offline
+    cameraStatusChanged = Signal(object)  # {camera id: online}, after each check
 
     def __init__(self, backend: Backend, parent: QObject | None = None, *, feed_interval_ms=None):
         super().__init__(parent)
@@ -68,6 +73,7 @@ class Console(QObject):
         self.grids: dict[int, GridSummary] = {}
         self.community_of_grid: dict[int, str] = {}
         self.cameras: dict[int, CameraRow] = {}
+        self.camera_online: dict[int, bool] = {}  # the last check's answer
         self.tours: tuple[Tour, ...] = ()
         self.month = MonthClosures("")
         self.dashboard: Dashboard | None = None
@@ -168,16 +174,24 @@ class Console(QObject):
             self.tours = update.tours
             self.toursChanged.emit(update.tours)
         if update.rows or update.removed_case_ids:
+            before = {
+                row.id: held
+                for row in update.rows
+                if (held := self.store.case_by_id(row.id)) is not None
+            }
             arrived = [
                 row
                 for row in update.rows
                 if row.state is CaseState.REPORTED
-                and self.store.row_of(row.id) is None
+                and row.id not in before
                 and row.id not in self._own_cases
             ]
+            alerts = case_alerts(self.actor, before, update.rows, self._own_cases)
             self.store.apply(update.rows, update.removed_case_ids)
             if arrived:
                 self.newReports.emit(arrived)
+            if alerts:
+                self.alerted.emit(alerts)
             self.casesChanged.emit(update.rows, update.removed_case_ids)
             self.recount()
 
@@ -186,6 +200,15 @@ class Console(QObject):
         self.units = {node.id: node for node in root.walk()}
         self.grids = {g.id: g for node in root.walk() for g in node.grids}
         self.community_of_grid = {g.id: node.name for node in root.walk() for g in node.grids}
+
+    def set_camera_status(self, online: dict[int, bool]) -> None:
+        """A check of the cameras answered (``ui.video.wall_actions``): every screen is told,
+        and a key site gone offline is an alert."""
+        alerts = camera_alerts(self.cameras.values(), self.camera_online, online)
+        self.camera_online = dict(online)
+        self.cameraStatusChanged.emit(online)
+        if alerts:
+            self.alerted.emit(alerts)
 
     # --- counting (in a worker: 100,000 rows take tens of milliseconds) ---------------------------
 

@@ -3,21 +3,58 @@ whether the data on screen is fresh.
 
 Each alert is a button with a symbol, a word and a number, so nothing rests on colour alone;
 clicking one (or its function key) shows those cases on the board.
+
+Beside them, the notice: what just happened that the officer must not miss — an alert
+(a critical case, a 督办 from above, a key-site camera offline; ``commandcenter.alerts``) or a
+report from a phone or the 12345 hotline. Clicking it opens that case or camera and shows the
+next notice waiting (alerts before reports, the newest first); ✕ clears them all. The sound
+switch (🔔/🔕) mutes the console's sounds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QWidget
 
+from commandcenter.alerts import Alert, AlertKind
 from commandcenter.cases.dashboard import Dashboard
 from ui.common.labels import format_datetime
+
+MAX_NOTICES = 50  # older ones are dropped: the board and the map still show every case
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    target: int  # a case id, or a camera id when ``camera``
+    camera: bool = False
+    alarm: bool = False  # an alert (before any report)
+
+
+def alert_notice(alert: Alert) -> Notice:
+    """An alert in the officer's words: a symbol and a word first, never colour alone."""
+    texts = {
+        AlertKind.CRITICAL_CASE: QCoreApplication.translate("AlertStrip", "◆ Critical case: %1"),
+        AlertKind.SUPERVISION: QCoreApplication.translate(
+            "AlertStrip", "⚑ Supervision order (督办) from above: %1"
+        ),
+        AlertKind.CAMERA_OFFLINE: QCoreApplication.translate(
+            "AlertStrip", "■ Key-site camera offline: %1"
+        ),
+    }
+    text = texts[alert.kind].replace("%1", alert.title)
+    if alert.where:
+        text += f" · {alert.where}"
+    return Notice(text, alert.subject_id, camera=alert.opens_camera, alarm=True)
 
 
 class AlertStrip(QWidget):
     alertClicked = Signal(str)  # "reported", "near_due", "overdue", "cameras"
+    caseRequested = Signal(int)  # a notice's case
+    cameraRequested = Signal(int)  # a notice's camera
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -47,33 +84,75 @@ class AlertStrip(QWidget):
             chip.clicked.connect(lambda _=False, k=key: self.alertClicked.emit(k))
             self.chips[key] = chip
             layout.addWidget(chip)
-        # A report that arrived from elsewhere (a phone, 12345): click to open it.
-        self.news = QPushButton(self)
-        self.news.setObjectName("newReport")
-        self.news.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.news.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.news.hide()
-        self.news.clicked.connect(self._open_news)
-        self._news_case: int | None = None
-        layout.addWidget(self.news)
+        # The notice: click to open its case or camera; ✕ to clear every notice.
+        self.notices: list[Notice] = []
+        self.notice = QPushButton(self)
+        self.notice.setObjectName("notice")
+        self.notice.setProperty("alarm", False)
+        self.notice.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.notice.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.notice.clicked.connect(self._open_notice)
+        layout.addWidget(self.notice)
+        self.clear_button = QToolButton(self)
+        self.clear_button.setObjectName("clearNotices")
+        self.clear_button.setText("✕")
+        self.clear_button.setToolTip(self.tr("Clear these notices"))
+        self.clear_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.clear_button.clicked.connect(self.clear_notices)
+        layout.addWidget(self.clear_button)
         layout.addStretch(1)
+        self.sound_button = QToolButton(self)  # given its action by the window (mute switch)
+        self.sound_button.setObjectName("soundSwitch")
+        self.sound_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(self.sound_button)
         self.freshness = QLabel(self)
         self.freshness.setObjectName("freshness")
         layout.addWidget(self.freshness)
         self.set_dashboard(None)
         self.set_freshness(None, None)
+        self._show_notice()
 
-    newsClicked = Signal(int)  # the case id of the newest report from elsewhere
+    # --- notices ---------------------------------------------------------------------------------
 
-    def show_news(self, case_id: int, text: str) -> None:
-        self._news_case = case_id
-        self.news.setText(text)
-        self.news.show()
+    def add_notice(self, notice: Notice) -> None:
+        self.notices.append(notice)
+        del self.notices[:-MAX_NOTICES]
+        self._show_notice()
 
-    def _open_news(self) -> None:
-        if self._news_case is not None:
-            self.newsClicked.emit(self._news_case)
-        self.news.hide()
+    def current_notice(self) -> Notice | None:
+        """The notice shown: the newest alert, else the newest report."""
+        alarms = [n for n in self.notices if n.alarm]
+        return (alarms or self.notices or [None])[-1]
+
+    def clear_notices(self) -> None:
+        self.notices.clear()
+        self._show_notice()
+
+    def _show_notice(self) -> None:
+        notice = self.current_notice()
+        self.notice.setVisible(notice is not None)
+        self.clear_button.setVisible(notice is not None)
+        if notice is None:
+            return
+        text = notice.text
+        if len(self.notices) > 1:
+            text += "  " + self.tr("(+%1 more)").replace("%1", str(len(self.notices) - 1))
+        self.notice.setText(text)
+        self.notice.setToolTip(
+            self.tr("Open this camera") if notice.camera else self.tr("Open this case")
+        )
+        if self.notice.property("alarm") != notice.alarm:
+            self.notice.setProperty("alarm", notice.alarm)
+            self.notice.style().unpolish(self.notice)
+            self.notice.style().polish(self.notice)
+
+    def _open_notice(self) -> None:
+        notice = self.current_notice()
+        if notice is None:
+            return
+        self.notices.remove(notice)
+        self._show_notice()
+        (self.cameraRequested if notice.camera else self.caseRequested).emit(notice.target)
 
     def set_dashboard(self, d: Dashboard | None) -> None:
         values = {

@@ -16,7 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -44,6 +43,7 @@ from ui.case.new_case import NewCaseDialog
 from ui.common import i18n
 from ui.common.errors import describe
 from ui.common.labels import format_datetime, label
+from ui.common.sound import ConsoleSound
 from ui.common.tasks import run_in_background
 from ui.data.console import Console
 from ui.figures.counters import FiguresView
@@ -51,7 +51,7 @@ from ui.figures.monthly_report import write_monthly_report_pdf
 from ui.figures.performance import KpiView
 from ui.map.basemap import open_basemap, save_basemap, saved_basemap
 from ui.map.panel import MapPanel
-from ui.shell.alert_strip import AlertStrip
+from ui.shell.alert_strip import AlertStrip, Notice, alert_notice
 from ui.shell.detach import ViewDetacher
 from ui.shell.details_panel import DetailsPanel
 from ui.shell.tree_panel import JurisdictionTree
@@ -212,15 +212,18 @@ class MainWindow(QMainWindow):
         self.administration_action.triggered.connect(self.open_administration)
         if self.actor.role is Role.ADMINISTRATOR:
             console.addAction(self.administration_action)
-        # The sound of a report from a phone or the 12345 hotline (remembered).
-        self.report_sound = QAction(self.tr("Sound for new reports"), self)
-        self.report_sound.setCheckable(True)
-        settings = QSettings()
-        self.report_sound.setChecked(settings.value("alerts/report_sound", True, type=bool))
-        self.report_sound.toggled.connect(
-            lambda on: QSettings().setValue("alerts/report_sound", on)
-        )
-        console.addAction(self.report_sound)
+        # The sounds of alerts and of reports from a phone or the 12345 hotline: one switch,
+        # here and on the alert strip, remembered.
+        self.sound_action = QAction(self.tr("Sounds for alerts and new reports"), self)
+        self.sound_action.setCheckable(True)
+        self.sound = ConsoleSound(self)
+        self.alerts.sound_button.setCheckable(True)
+        self.alerts.sound_button.toggled.connect(self.sound_action.setChecked)
+        self.sound_action.toggled.connect(self._set_sound)
+        sound_on = QSettings().value("alerts/report_sound", True, type=bool)
+        self.sound_action.setChecked(sound_on)
+        self._set_sound(sound_on)
+        console.addAction(self.sound_action)
         console.addSeparator()
         quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -442,13 +445,16 @@ class MainWindow(QMainWindow):
         console.camerasChanged.connect(self._on_cameras)
         console.fieldWorkersChanged.connect(self.map_view.set_field_workers)
         console.newReports.connect(self._on_new_reports)
-        self.alerts.newsClicked.connect(self.open_case)
+        console.alerted.connect(self._on_alerts)
+        console.cameraStatusChanged.connect(self._on_cameras_checked)
+        self.alerts.caseRequested.connect(self.open_case)
+        self.alerts.cameraRequested.connect(self.open_camera)
         console.countsChanged.connect(self._on_counts)
         console.clockTicked.connect(self._on_clock_ticked)
         console.feed.failed.connect(self._on_load_failed)
         console.feed.checked.connect(self._on_checked)
         self.board_view.connect_console()
-        self.wall_actions.camerasChecked.connect(self._on_cameras_checked)
+        self.wall_actions.camerasChecked.connect(console.set_camera_status)
         self.wall_actions.said.connect(self.statusBar().showMessage)
         self.tree.gridSelected.connect(self.select_grid)
         self.tree.unitSelected.connect(self.select_unit)
@@ -645,9 +651,23 @@ class MainWindow(QMainWindow):
         text = text.replace("%2", label(newest.source))
         if len(rows) > 1:
             text += "  " + self.tr("+%1 more").replace("%1", str(len(rows) - 1))
-        self.alerts.show_news(newest.id, text)
-        if self.report_sound.isChecked():
-            QApplication.beep()
+        self.alerts.add_notice(Notice(text, newest.id))
+        self.sound.play("report")
+
+    def _on_alerts(self, alerts) -> None:
+        """A critical case, a 督办 from above, a key-site camera offline: a red notice that
+        opens it, and the alert sound unless muted."""
+        for alert in alerts:
+            self.alerts.add_notice(alert_notice(alert))
+        self.sound.play("alert")
+
+    def _set_sound(self, on: bool) -> None:
+        QSettings().setValue("alerts/report_sound", on)
+        self.sound.enabled = on
+        button = self.alerts.sound_button
+        button.setChecked(on)
+        button.setText(self.tr("♪ Sound: on") if on else self.tr("♪ Sound: off"))
+        button.setToolTip(self.tr("Sounds for alerts and new reports (click to switch)"))
 
     def _on_cameras(self, rows) -> None:
         self.wall.set_cameras(rows)
@@ -731,6 +751,11 @@ class MainWindow(QMainWindow):
         if grid is not None and cameras:
             self.wall.show_group([c.id for c in cameras], grid.name)
             self.show_view("wall")
+
+    def open_camera(self, camera_id: int) -> None:
+        """A camera on the map with its last picture in the details (an offline one too)."""
+        self.show_view("map")
+        self.select_camera(camera_id)
 
     def show_camera_on_wall(self, camera_id: int) -> None:
         if camera_id in self.console.cameras:
