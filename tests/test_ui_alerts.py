@@ -124,6 +124,7 @@ def test_a_key_site_camera_gone_offline_rings_and_opens_the_camera(qtbot, writab
     assert strip.notice.property("alarm") is True
     # Checked again, still offline: no second alert, no sound.
     qtbot.waitUntil(lambda: not window.sound.is_playing, timeout=FEED_WAIT_MS)
+    played.clear()  # the first check may have answered before the test listened
     window.console.set_camera_status(dict(window.console.camera_online))
     assert len(strip.notices) == 1 and played == []
     # Back online, then gone again: a second alert, with its sound.
@@ -138,3 +139,37 @@ def test_a_key_site_camera_gone_offline_rings_and_opens_the_camera(qtbot, writab
     assert window.details.current == ("camera", key_site.id)
     assert [n.target for n in strip.notices] == [key_site.id]  # the second, still to see
     window.close()
+
+
+def test_the_wall_shows_the_newest_alert_for_ten_minutes(qtbot, writable_demo):
+    from test_ui_wall_display import close, open_display, two_pages
+
+    from commandcenter.display import parse_profile
+    from ui.display.window import ALERT_SHOWN_S
+
+    backend = demo_backend(writable_demo, "duty")
+    display = open_display(qtbot, backend, parse_profile(two_pages()), feed_interval_ms=200)
+    assert display.alert_label.isHidden()
+    dispatcher = demo_backend(writable_demo, "dispatcher")
+    grid_id = next(iter(display.console.grids))
+    dispatcher.report_case(
+        {
+            "source": CaseSource.HOTLINE_12345,
+            "category": CaseCategory.SAFETY_HAZARD,
+            "urgency": Urgency.CRITICAL,
+            "title": "大屏告警测试",
+            "grid_id": grid_id,
+        },
+        allow_duplicate=True,
+    )
+    qtbot.waitUntil(lambda: not display.alert_label.isHidden(), timeout=FEED_WAIT_MS)
+    assert "大屏告警测试" in display.alert_label.text() and "◆" in display.alert_label.text()
+    # It stays while the clock moves on, and goes after ALERT_SHOWN_S.
+    clock = backend.clock
+    clock.advance(seconds=ALERT_SHOWN_S - 60)
+    display.tick()
+    assert not display.alert_label.isHidden()
+    clock.advance(seconds=120)
+    display.tick()
+    assert display.alert_label.isHidden()
+    close(display)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from commandcenter.display import Page, Profile, Rect, choose_screens, union
+from ui.common.alert_text import alert_text
 from ui.common.style import set_tone
 from ui.data.console import Console
 from ui.display.panels import (
@@ -42,6 +43,7 @@ from ui.display.panels import (
 )
 
 TICK_MS = 1_000
+ALERT_SHOWN_S = 600  # an alert stays on the wall this long (the consoles keep theirs)
 INPUT_EVENTS = {
     QEvent.Type.MouseMove,
     QEvent.Type.MouseButtonPress,
@@ -90,6 +92,8 @@ def style_sheet(em: int) -> str:
     QLabel#wallTitle {{ font-size: {px(1.0)}; font-weight: bold; }}
     QLabel#wallPage {{ font-size: {px(0.9)}; color: #9fb0c2; }}
     QLabel#freshness {{ font-size: {px(0.9)}; color: #3ddc84; font-weight: bold; }}
+    QLabel#wallAlert {{ font-size: {px(1.0)}; font-weight: bold; color: #ffffff;
+                        background: #b0181e; padding: 0 {px(0.4)}; }}
     QLabel#freshness[state="stale"] {{ color: #ffb020; }}
     QLabel#freshness[state="error"] {{ color: #ffffff; background: #b0181e;
                                        padding: 0 {px(0.4)}; }}
@@ -132,6 +136,12 @@ class WallDisplay(QWidget):
         self.title.setObjectName("wallTitle")
         self.page_label = QLabel(self)
         self.page_label.setObjectName("wallPage")
+        # The newest alert (a critical case, a 督办 from above, a key-site camera offline) for
+        # ALERT_SHOWN_S, read from across the room; the consoles ring, the wall shows.
+        self.alert_label = QLabel(self)
+        self.alert_label.setObjectName("wallAlert")
+        self.alert_label.hide()
+        self.alert_at = None  # the backend clock's time of the alert shown
         self.freshness = QLabel(self)
         self.freshness.setObjectName("freshness")
         self.freshness.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -140,6 +150,8 @@ class WallDisplay(QWidget):
         bar.addWidget(self.title)
         bar.addSpacing(24)
         bar.addWidget(self.page_label, 1)
+        bar.addWidget(self.alert_label)
+        bar.addSpacing(24)
         bar.addWidget(self.freshness)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 4)
@@ -156,6 +168,7 @@ class WallDisplay(QWidget):
 
         self.console.feed.checked.connect(self._on_checked)
         self.console.feed.failed.connect(self._on_failed)
+        self.console.alerted.connect(self.show_alerts)
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self.tick)
@@ -242,6 +255,18 @@ class WallDisplay(QWidget):
         for panel in self.panels[self.page_index]:
             panel.set_now(now)
         self.update_freshness()
+        if self.alert_at is not None and (now - self.alert_at).total_seconds() > ALERT_SHOWN_S:
+            self.alert_at = None
+            self.alert_label.hide()
+
+    def show_alerts(self, alerts) -> None:
+        now = self.console.now()
+        text = f"{now:%H:%M}  {alert_text(alerts[-1])}"
+        if len(alerts) > 1:
+            text += "  " + self.tr("(+%1 more)").replace("%1", str(len(alerts) - 1))
+        self.alert_label.setText(text)
+        self.alert_label.show()
+        self.alert_at = now
 
     # --- pages ---------------------------------------------------------------------------------
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QWidget
 
-from commandcenter.alerts import Alert, AlertKind
+from commandcenter.alerts import Alert
 from commandcenter.cases.dashboard import Dashboard
+from ui.common.alert_text import alert_text
 from ui.common.labels import format_datetime
 
 MAX_NOTICES = 50  # older ones are dropped: the board and the map still show every case
@@ -35,20 +36,7 @@ class Notice:
 
 
 def alert_notice(alert: Alert) -> Notice:
-    """An alert in the officer's words: a symbol and a word first, never colour alone."""
-    texts = {
-        AlertKind.CRITICAL_CASE: QCoreApplication.translate("AlertStrip", "◆ Critical case: %1"),
-        AlertKind.SUPERVISION: QCoreApplication.translate(
-            "AlertStrip", "⚑ Supervision order (督办) from above: %1"
-        ),
-        AlertKind.CAMERA_OFFLINE: QCoreApplication.translate(
-            "AlertStrip", "■ Key-site camera offline: %1"
-        ),
-    }
-    text = texts[alert.kind].replace("%1", alert.title)
-    if alert.where:
-        text += f" · {alert.where}"
-    return Notice(text, alert.subject_id, camera=alert.opens_camera, alarm=True)
+    return Notice(alert_text(alert), alert.subject_id, camera=alert.opens_camera, alarm=True)
 
 
 class AlertStrip(QWidget):
