@@ -48,23 +48,29 @@ from commandcenter.errors import (
     SessionEnded,
 )
 from commandcenter.figures.period import Period
+from commandcenter.patrols import PhonePosition
 from commandcenter.server.calls import CALLS
 from commandcenter.storage import open_database
 from commandcenter.storage.models import (
     AdminUnit,
+    Attachment,
     AuthEvent,
     Building,
     Case,
     CaseEvent,
     CaseType,
+    ChangeLogEntry,
     Department,
     Grid,
     GridContact,
     House,
     OperationLogEntry,
     Organisation,
+    Patrol,
     Person,
+    Position,
     User,
+    Visit,
     grid_managers,
 )
 from commandcenter.video.wall import Tour
@@ -429,12 +435,68 @@ SHARED = {"case_types", "local_rules"}
 # it wrote from what it had read): no one else's to reach.
 OWN = {"start_patrol", "end_patrol", "send_positions", "record_export", "me"}
 
+# The display account (大屏展示账号) of the county center, the wall's: the whole district is its
+# jurisdiction, yet every write is refused (403, nothing changed), and so are the reads it has
+# no business with — administration, residents, the camera registry's form and the cameras'
+# CSV (an export). What it sends, where REFUSED does not say it already:
+DISPLAY_REFUSED = {
+    **{name: args for name, args in REFUSED.items() if CALLS[name].write},
+    "take_bulk_step": lambda o: dict(
+        versions={o["case"].id: o["version"]}, action=Action.URGE, comment="催办"
+    ),
+    "start_patrol": lambda o: dict(),
+    "end_patrol": lambda o: dict(),
+    "send_positions": lambda o: dict(points=(PhonePosition(o["camera"].lon, o["camera"].lat),)),
+    "record_export": lambda o: dict(what="案件列表", rows=3),
+    "basedata_xlsx": lambda o: dict(kind="people"),
+    "cameras_csv": lambda o: dict(),
+    "stored_camera": REFUSED["stored_camera"],
+    "test_camera_url": REFUSED["test_camera_url"],
+    **{name: lambda o: dict() for name in ("units", "departments", "staff", "grid_people")},
+    "operation_log": lambda o: dict(),
+    **{name: lambda o: dict() for name in ("search_people", "search_buildings")},
+    "building_houses": lambda o: dict(building_id=o["building_id"]),
+    "search_organisations": lambda o: dict(),
+    "visits_due": lambda o: dict(),
+}
+MONTH, AS_OF = Period.parse("2026-11"), dt.datetime(2026, 11, 26, 16)
+# What a display account reads: what its jurisdiction covers, as a duty officer reads it.
+DISPLAY_READS = {
+    "load_console": lambda o: dict(),
+    "changes_since": lambda o: dict(mark=o["wall_mark"]),
+    "my_tasks": lambda o: dict(),  # nothing waits for it
+    **{
+        name: REFUSED[name]  # the case outside the leader's community: inside the county's
+        for name in ("case_detail", "case_history", "attachment_contents", "dispatch_targets")
+    },
+    "search_places": lambda o: dict(text="网格"),
+    "households": lambda o: dict(),  # none in its hands
+    "my_grids": lambda o: dict(),
+    "field_workers": lambda o: dict(),
+    "figures_overview": lambda o: dict(period=MONTH, as_of=AS_OF),
+    "figures_trace": lambda o: dict(
+        period=MONTH, by="center", key=o["leader_center"], figure="intake", as_of=AS_OF
+    ),
+    "figures_trace_day": lambda o: dict(day=dt.date(2026, 11, 20), figure="intake", as_of=AS_OF),
+    "monthly_report": lambda o: dict(period=MONTH),
+    "tours": lambda o: dict(),
+    "camera_credentials": REFUSED["camera_credentials"],  # the wall plays the cameras
+    "camera_list": lambda o: dict(),
+    "case_types": lambda o: dict(),
+    "local_rules": lambda o: dict(),
+    "me": lambda o: dict(),
+}
+
 
 def test_every_call_is_listed_here():
     kinds = (set(REFUSED), FILTERED, OWN, SHARED)
     assert set().union(*kinds) == set(CALLS), "a new call needs its jurisdiction test"
     assert sum(map(len, kinds)) == len(CALLS), "a call is listed twice"
     assert set(REFUSED) >= REFUSED_AS_REPORT
+    display = (set(DISPLAY_REFUSED), set(DISPLAY_READS))
+    assert display[0] | display[1] == set(CALLS), "a new call needs its display-account test"
+    assert not display[0] & display[1]
+    assert {name for name, call in CALLS.items() if call.write} <= display[0]
 
 
 @pytest.fixture(scope="module")
@@ -463,6 +525,10 @@ def footprint(database) -> dict:
                 for table in (AdminUnit, Department, User, CaseType, GridContact, Organisation)
             },
             "grid_managers": count(grid_managers),
+            **{  # a case's material, the wall's tours (the change log), rounds, positions
+                table.__tablename__: count(table)
+                for table in (Attachment, ChangeLogEntry, Patrol, Position, Visit)
+            },
             "leaders": tuple(session.execute(select(Grid.id, Grid.leader_id)).all()),
             "accounts": tuple(
                 session.execute(
@@ -597,6 +663,77 @@ def test_the_local_rules_are_the_same_for_everyone_and_kept_at_the_top(server, l
     assert changed.sizing == SizingRule(500, 1000, 2000) and changed.visits == visits
     assert leader.local_rules() == changed
     admin.set_local_rules(rules)  # as it was, for the other tests of the module
+
+
+# --- the display account (大屏展示账号) --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wall(server):
+    """The county center's display account, the wall's session."""
+    return log_in(server, "wall")
+
+
+@pytest.mark.parametrize("name", sorted(DISPLAY_REFUSED))
+def test_a_display_account_is_refused_every_write(server, database, outside, wall, name):
+    case = outside["case"]
+    before = versions(database, case.id)
+    written_before = footprint(database)
+    status, answer = raw(server, wall, name, **DISPLAY_REFUSED[name](outside))
+    assert status == 403, (name, status, answer)
+    assert answer["error"] == "PermissionDenied" and answer["message"]
+    if CALLS[name].write:  # the one rule: a display account changes nothing
+        assert "display account" in answer["message"], (name, answer)
+    assert versions(database, case.id) == before
+    assert footprint(database) == written_before
+
+
+@pytest.fixture(scope="module")
+def for_wall(outside, wall):
+    """``outside`` and a mark of the wall's picture (to ask what changed since)."""
+    return {**outside, "wall_mark": wall.load_console().mark}
+
+
+@pytest.mark.parametrize("name", sorted(DISPLAY_READS))
+def test_a_display_account_reads_what_its_center_covers(server, for_wall, wall, name):
+    status, answer = raw(server, wall, name, **DISPLAY_READS[name](for_wall))
+    assert status == 200, (name, status, answer)
+
+
+def test_the_wall_sees_the_whole_district_and_may_take_no_step(server, outside, wall):
+    supervisor = log_in(server, "supervisor")  # of the same county center
+    assert wall.actor.role is Role.DISPLAY and not wall.actor.may_write
+    mine, theirs = wall.load_console(), supervisor.load_console()
+    assert {r.id for r in mine.rows} == {r.id for r in theirs.rows}
+    assert outside["case"].id in {r.id for r in mine.rows}
+    assert mine.cameras == theirs.cameras and mine.tours == theirs.tours
+    camera = outside["camera"].id
+    assert wall.camera_credentials(camera) == supervisor.camera_credentials(camera)
+    assert wall.case_detail(outside["case"].id).actions == ()
+    assert wall.my_tasks() == []
+    assert wall.figures_overview(MONTH, AS_OF) == supervisor.figures_overview(MONTH, AS_OF)
+    bulk = raw(server, wall, "take_bulk_step", **DISPLAY_REFUSED["take_bulk_step"](outside))
+    assert bulk[0] == 403
+
+
+def test_a_display_account_changes_its_own_password_and_logs_out(server, outside):
+    """A new display account (an administrator gave its first password): it changes the
+    password — the one thing it writes itself — and logs out, like any account."""
+    admin = log_in(server, "admin")
+    admin.create_user(
+        StaffInput("hall-wall", "大厅大屏", Role.DISPLAY, admin.actor.center_id),
+        "Given-by-admin-2",
+    )
+    screen = log_in(server, "hall-wall", "Given-by-admin-2")
+    assert screen.must_change_password and screen.actor.role is Role.DISPLAY
+    with pytest.raises(PasswordChangeRequired):
+        screen.load_console()
+    screen.change_password("Given-by-admin-2", "Wall-screen-2026")
+    assert outside["case"].id in {row.id for row in screen.load_console().rows}
+    screen.logout()
+    with pytest.raises(SessionEnded):
+        screen.load_console()
+    assert log_in(server, "hall-wall", "Wall-screen-2026").must_change_password is False
 
 
 # --- bad input ----------------------------------------------------------------------------------

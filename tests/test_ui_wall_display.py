@@ -26,6 +26,8 @@ from commandcenter.display import (  # noqa: E402
     type_size_px,
     union,
 )
+from commandcenter.domain.enums import Role  # noqa: E402
+from ui.app import WALL_USER as WALL  # noqa: E402  (the demo's display account: the default)
 from ui.display.window import WallDisplay  # noqa: E402
 
 WIDE = """
@@ -173,7 +175,7 @@ def test_screens_by_name_else_index_and_their_union():
 
 
 def test_the_default_profile_opens_with_its_data(qtbot, demo_database, backend_of, english_ui):
-    display = open_display(qtbot, backend_of(demo_database), load_profile(None))
+    display = open_display(qtbot, backend_of(demo_database, WALL), load_profile(None))
     try:
         kpi = display.panels_of("kpi", 0)[0]
         dashboard = display.console.dashboard
@@ -199,7 +201,7 @@ def test_a_custom_profile_over_two_screens_lays_out_without_overlap(
 ):
     path = tmp_path / "wall.toml"
     path.write_text(WIDE, encoding="utf-8")
-    display = open_display(qtbot, backend_of(demo_database), load_profile(path), (3840, 1080))
+    display = open_display(qtbot, backend_of(demo_database, WALL), load_profile(path), (3840, 1080))
     try:
         panels = display.panels[0]
         rects = [p.geometry() for p in panels]
@@ -222,7 +224,11 @@ def test_pages_rotate_and_pause_while_someone_uses_the_wall(
 ):
     fake = FakeTime()
     display = open_display(
-        qtbot, backend_of(demo_database), parse_profile(two_pages()), page_ms=150, monotonic=fake
+        qtbot,
+        backend_of(demo_database, WALL),
+        parse_profile(two_pages()),
+        page_ms=150,
+        monotonic=fake,
     )
     try:
         with qtbot.waitSignal(display.pageChanged, timeout=5_000) as changed:
@@ -247,8 +253,10 @@ def test_pages_rotate_and_pause_while_someone_uses_the_wall(
 
 
 def test_nothing_on_the_wall_edits(qtbot, demo_database, backend_of, english_ui):
-    display = open_display(qtbot, backend_of(demo_database), load_profile(None))
+    display = open_display(qtbot, backend_of(demo_database, WALL), load_profile(None))
     try:
+        actor = display.backend.actor  # a display account: the core refuses it every write
+        assert actor.role is Role.DISPLAY and not actor.may_write
         assert not display.findChildren(QMenuBar)
         texts = [a.text() for a in display.findChildren(QAction)]
         for word in ("case", "step", "admin", "tour", "snapshot", "import", "registry"):
@@ -268,11 +276,23 @@ def test_nothing_on_the_wall_edits(qtbot, demo_database, backend_of, english_ui)
         close(display)
 
 
+def test_the_wall_logs_in_as_the_demos_display_account(demo_database):
+    """``run.py --wall`` on the demo: its display account unless ``--user`` names another."""
+    from commandcenter.backend import LocalCenter
+    from ui.app import _display_login
+
+    center = LocalCenter(demo_database)  # the session's database: not closed here
+    actor = _display_login(center, "").actor
+    assert actor.username == "wall" and actor.role is Role.DISPLAY
+    assert actor.center_level.value == "county"  # the district's top center: all of it
+    assert _display_login(center, "duty").actor.username == "duty"
+
+
 def test_the_stale_line_when_the_database_goes_away_and_comes_back(
     qtbot, writable_demo, backend_of, english_ui
 ):
     display = open_display(
-        qtbot, backend_of(writable_demo), parse_profile(two_pages()), feed_interval_ms=100
+        qtbot, backend_of(writable_demo, WALL), parse_profile(two_pages()), feed_interval_ms=100
     )
     try:
         assert display.freshness_state() == "ok"

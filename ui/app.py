@@ -20,6 +20,7 @@ from pathlib import Path
 SCREENSHOT_SIZE = (1600, 1000)
 SCREENSHOT_TIMEOUT_MS = 180_000
 WALL_PLAY_MS = 1_500  # the wall plays this long before its screenshot
+WALL_USER = "wall"  # the demo's display account (大屏展示账号): the wall only reads
 ORGANISATION = APPLICATION = "GridCommandCenter"
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,8 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument(
         "--user",
         metavar="NAME",
-        help="screenshot: the demo user to render as (default: duty); otherwise the name "
-        "filled in on the log-in dialog",
+        help="screenshot: the demo user to render as (default: duty; with --wall: wall, the "
+        "demo's display account); otherwise the name filled in on the log-in dialog",
     )
     return parser.parse_known_args(argv)
 
@@ -136,7 +137,7 @@ def _run(argv: list[str], args: argparse.Namespace, qt_args: list[str], open_cen
         if args.screenshot is not None:
             width, height = (int(n) for n in args.size.lower().split("x"))
             return take_wall_screenshot(
-                app, url, args.screenshot, (width, height), profile, args.user or "duty",
+                app, url, args.screenshot, (width, height), profile, args.user or WALL_USER,
                 open_center,
             )  # fmt: skip
         return run_wall(app, url, args.user or "", open_center, profile, args.screen)
@@ -356,16 +357,17 @@ def take_wall_screenshot(app, url, target: Path, size, profile, username: str, o
 
 
 def _display_login(center, username: str):
-    """A demo account on the demo database (no dialog); a server's account from
-    $COMMANDCENTER_PASSWORD (scripted runs)."""
+    """A demo account on the demo database (no dialog; by default its display account); a
+    server's account from $COMMANDCENTER_PASSWORD (scripted runs)."""
     if hasattr(center, "demo_login"):
-        return center.demo_login(username or "duty")
+        return center.demo_login(username or WALL_USER)
     return center.login(username, os.environ.get("COMMANDCENTER_PASSWORD", ""))
 
 
 def run_wall(app, url: str, username: str, open_center, profile, screens: list[str]) -> int:
-    """The video-wall display: the demo's account on the demo database, else the log-in
-    dialog (a display account of the center), then the wall full screen on ``screens``."""
+    """The video-wall display: the demo's display account (``wall``, or ``--user``) on the
+    demo database, else the log-in dialog (a display account of the center, which only reads),
+    then the wall full screen on ``screens``."""
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QDialog, QMessageBox
 
@@ -385,7 +387,7 @@ def run_wall(app, url: str, username: str, open_center, profile, screens: list[s
     try:
         try:
             backend = (
-                center.demo_login(username or "duty") if hasattr(center, "demo_login") else None
+                center.demo_login(username or WALL_USER) if hasattr(center, "demo_login") else None
             )
         except CommandCenterError:  # not the demo: log in as the center's display account
             backend = None

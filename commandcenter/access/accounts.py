@@ -16,13 +16,22 @@ from sqlalchemy.orm import Session
 
 from commandcenter.domain.enums import AdminLevel, Role
 from commandcenter.domain.privacy import mask_name, mask_phone, mask_text
-from commandcenter.errors import AuthenticationFailed
+from commandcenter.errors import AuthenticationFailed, PermissionDenied
 from commandcenter.storage.models import AdminUnit, Center, User
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 # Roles that may see personal data (ID numbers, phones) in clear; every clear view is recorded.
 CLEAR_PERSONAL_DATA_ROLES = frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR, Role.GRID_LEADER})
+
+# Roles that read and never write: the video wall's display account (大屏展示账号) reads what its
+# center's jurisdiction covers, as a duty officer reads it, and changes nothing — no step, no
+# report, tour, attachment, export, round, administration or view in clear. The one rule: every
+# write of the backend asks ``require_can_write`` (``LocalBackend._write``, in-process and at
+# the server alike), the workflow's rule table gives these roles no step, and the engine's
+# report and the integrations ask it too. Logging in, changing one's own password and logging
+# out are not writes of the backend: a display account does them like anyone.
+READ_ONLY_ROLES = frozenset({Role.DISPLAY})
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
@@ -82,6 +91,11 @@ class Actor:
     def sees_personal_data(self) -> bool:
         return self.role in CLEAR_PERSONAL_DATA_ROLES
 
+    @property
+    def may_write(self) -> bool:
+        """Whether the role changes anything at all (``READ_ONLY_ROLES``: no)."""
+        return self.role not in READ_ONLY_ROLES
+
     def shown_text(self, text: str | None) -> str:
         """Free text (title, description, comment) as this actor may read it: ID and phone
         numbers masked unless the role sees personal data. Every text a screen, export or
@@ -93,6 +107,14 @@ class Actor:
         if not self.sees_personal_data:
             name, phone = mask_name(name), mask_phone(phone)
         return " ".join(p for p in (name, phone) if p)
+
+
+def require_can_write(actor: Actor) -> None:
+    """Refused (``PermissionDenied``, nothing changed) for a role that only reads."""
+    if not actor.may_write:
+        raise PermissionDenied(
+            "A display account only shows what its center covers; it changes nothing."
+        )
 
 
 def descendant_unit_ids(session: Session, unit_id: int) -> set[int]:
@@ -134,7 +156,7 @@ def actor_for(session: Session, user: User) -> Actor:
 # on a database the generator filled (the DEMO_SETTING key), these open without a password for
 # screenshots and tests, and nowhere else.
 DEMO_USERNAMES = frozenset(
-    {"admin", "supervisor", "duty", "dispatcher", "handler", "leader", "gridman"}
+    {"admin", "supervisor", "duty", "dispatcher", "handler", "leader", "gridman", "wall"}
 )
 DEMO_SETTING = "demo"
 

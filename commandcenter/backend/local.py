@@ -127,6 +127,9 @@ class LocalBackend(AdministrationCalls):
         return read(self.database, fn, doing)
 
     def _write(self, operation, doing: str, *, retry_lost_race: bool = False) -> Outcome:
+        """Every write of the actor: refused before the transaction for a role that only reads
+        (``accounts.require_can_write``), else one transaction."""
+        accounts.require_can_write(self.actor)
         return write(
             self.database, operation, self.clock.now(), doing, retry_lost_race=retry_lost_race
         )
@@ -262,7 +265,9 @@ class LocalBackend(AdministrationCalls):
         self, versions: dict[int, int], action: Action, *, comment: str = "", **inputs: Any
     ) -> Outcome[BulkResult]:
         """The same step on several cases, each at the version the officer saw and in its own
-        transaction: one refusal does not stop the others."""
+        transaction: one refusal does not stop the others. A role that only reads is refused
+        the whole step at once."""
+        accounts.require_can_write(self.actor)
         done, refused, changes = 0, [], Changes()
         for case_id, version in versions.items():
             try:

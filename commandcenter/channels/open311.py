@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commandcenter.access.accounts import actor_for
+from commandcenter.access.accounts import READ_ONLY_ROLES, actor_for
 from commandcenter.domain.changes import Changes, Outcome
 from commandcenter.domain.enums import AttachmentKind, CaseCategory, CaseSource, CaseState
 from commandcenter.domain.labels_zh import label_zh
@@ -89,6 +89,10 @@ def add_integration(
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
         raise CommandCenterError(f"No active user named {username!r} to run its requests as.")
+    if user.role in READ_ONLY_ROLES:
+        raise CommandCenterError(
+            f"{username} is a display account, which changes nothing: it cannot report cases."
+        )
     if session.scalar(select(Integration.id).where(Integration.name == name)) is not None:
         raise CommandCenterError(f"There is already an integration named {name!r}.")
     key = secrets.token_urlsafe(24)

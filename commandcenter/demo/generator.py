@@ -25,7 +25,7 @@ from commandcenter.access.accounts import hash_password
 from commandcenter.config import data_dir
 from commandcenter.demo import cases as demo_cases
 from commandcenter.demo import names
-from commandcenter.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SETTING
+from commandcenter.demo.accounts import DEMO_DISPLAYS, DEMO_PASSWORD, DEMO_SETTING, DEMO_STAFF
 from commandcenter.demo.geometry import DemoGeography, generate_geography, random_point_in
 from commandcenter.demo.names import person_name, phone_number
 from commandcenter.domain.codes import make_grid_code, make_id_number
@@ -390,7 +390,7 @@ def _write_staff(conn, world: DemoWorld) -> None:
         )
     conn.execute(insert(Department), world.departments)
 
-    def add_user(username, role, center, display=None, department=None, password=False):
+    def add_user(username, role, center, display=None, department=None, password=False, phone=True):
         user = {
             "id": ids.next("users"),
             "username": username,
@@ -398,7 +398,7 @@ def _write_staff(conn, world: DemoWorld) -> None:
             "role": role,
             "center_id": center,
             "department_id": department,
-            "phone": phone_number(rng),
+            "phone": phone_number(rng) if phone else None,
             "password_hash": _demo_password_hash(world.seed, username) if password else None,
             "active": True,
         }
@@ -414,7 +414,7 @@ def _write_staff(conn, world: DemoWorld) -> None:
         "grid": (world.community_centers[0], None),
     }
     demo_users = {}
-    for username, role, place, display in DEMO_ACCOUNTS:
+    for username, role, place, display in DEMO_STAFF:
         center, department = where[place]
         demo_users[place] = add_user(username, role, center, display, department, password=True)
 
@@ -449,6 +449,8 @@ def _write_staff(conn, world: DemoWorld) -> None:
         grid["manager_id"] = manager["id"]
         grid["leader_id"] = leaders[community]["id"]
         links.append({"grid_id": grid["id"], "user_id": manager["id"]})
+    for username, role, place, display in DEMO_DISPLAYS:  # a screen: no phone
+        add_user(username, role, where[place][0], display, password=True, phone=False)
     conn.execute(insert(User), world.users)
     conn.execute(insert(grid_managers), links)
     for grid in world.grids:

@@ -45,6 +45,9 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"  # 督办/领导
     DEPARTMENT_HANDLER = "department_handler"  # 职能部门处置人员
     ADMINISTRATOR = "administrator"  # 系统管理员
+    # 大屏展示账号: the video wall's display account of a center. It reads what the center's
+    # jurisdiction covers and changes nothing (``access.accounts.READ_ONLY_ROLES``).
+    DISPLAY = "display"
 
 
 class HouseholdStatus(StrEnum):

@@ -32,6 +32,7 @@ LABELS_ZH: dict[type[Enum], dict[Enum, str]] = {
         Role.SUPERVISOR: "督办领导",
         Role.DEPARTMENT_HANDLER: "职能部门处置人员",
         Role.ADMINISTRATOR: "系统管理员",
+        Role.DISPLAY: "大屏展示账号",
     },
     AdminLevel: {
         AdminLevel.PROVINCE: "省",

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from commandcenter import clock
-from commandcenter.access.accounts import Actor
+from commandcenter.access.accounts import Actor, require_can_write
 from commandcenter.access.cases import holds, may_see
 from commandcenter.access.grids import manages_grid
 from commandcenter.domain.enums import (
@@ -132,6 +132,7 @@ class CaseWorkflow:
         """A new case (上报). Offers near open cases of the same category for merging first.
         A matter of the list (事项清单, ``case_type_id``) gives the category and at least its
         default urgency; its time limit then counts once the case is filed."""
+        require_can_write(actor)
         if not title.strip():
             raise TransitionRefused("A case needs a title saying what happened.", "input")
         if case_type_id is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from commandcenter.access.accounts import READ_ONLY_ROLES
 from commandcenter.domain.enums import CaseState, Role
 
 S = CaseState
@@ -136,8 +137,11 @@ RULES: dict[Action, Rule] = {
         (S.CLOSED,), CENTER_STAFF | {R.SUPERVISOR}, Scope.JURISDICTION, True, S.FILED
     ),
     Action.MERGE: Rule((S.REPORTED, S.FILED), CENTER_STAFF, Scope.JURISDICTION, True, S.MERGED),
-    # Anyone who may see an open case may add material to it; the archive records who.
-    Action.ATTACH: Rule((S.REPORTED, *ACTIVE, S.SUSPENDED), frozenset(R), Scope.JURISDICTION),
+    # Anyone who may see an open case may add material to it (but a display account, which
+    # changes nothing); the archive records who.
+    Action.ATTACH: Rule(
+        (S.REPORTED, *ACTIVE, S.SUSPENDED), frozenset(R) - READ_ONLY_ROLES, Scope.JURISDICTION
+    ),
 }
 
 

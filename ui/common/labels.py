@@ -42,6 +42,7 @@ _TABLES: dict[type[Enum], dict[Enum, str]] = {
         Role.SUPERVISOR: QT_TRANSLATE_NOOP("Labels", "Supervisor"),
         Role.DEPARTMENT_HANDLER: QT_TRANSLATE_NOOP("Labels", "Department handler"),
         Role.ADMINISTRATOR: QT_TRANSLATE_NOOP("Labels", "Administrator"),
+        Role.DISPLAY: QT_TRANSLATE_NOOP("Labels", "Display account"),
     },
     AdminLevel: {
         AdminLevel.PROVINCE: QT_TRANSLATE_NOOP("Labels", "Province"),
