@@ -29,10 +29,13 @@ except ImportError:
 
 def test_a_supervision_order_and_a_critical_case_ring_and_open_the_case(qtbot, writable_demo):
     window = console(qtbot, writable_demo.url, "duty")
+    window.sound.player = None  # the bell: no player process to wait for (tested below)
+    window.sound_action.setChecked(True)  # whatever another test left in the settings
     strip = window.alerts
     played: list[str] = []
     window.sound.played.connect(played.append)
     assert not strip.notice.isVisible() and strip.sound_button.isChecked()
+    assert window.sound.enabled
 
     # The county's supervisor orders a case of the street to be handled (督办).
     supervisor = demo_backend(writable_demo, "supervisor")
@@ -68,7 +71,8 @@ def test_a_supervision_order_and_a_critical_case_ring_and_open_the_case(qtbot, w
     assert played == ["alert"]
     # The critical case is both an alert and a new report: the alert shows first, the
     # others wait behind it (+2: the 督办 and the report).
-    assert len(strip.notices) == 3 and "+2" in strip.notice.text()
+    shown = strip.current_notice().text
+    assert len(strip.notices) == 3 and "2" in strip.notice.text().removeprefix(shown)
 
     # A click opens the case of the notice shown, and the next one takes its place.
     strip.notice.click()
@@ -111,6 +115,8 @@ def test_a_key_site_camera_gone_offline_rings_and_opens_the_camera(qtbot, writab
     admin.update_camera(ordinary.id, replace(stored.data, main_url=dead, sub_url=dead))
 
     window = console(qtbot, writable_demo.url, "duty")
+    window.sound.player = None  # the bell: no player process to wait for (tested below)
+    window.sound_action.setChecked(True)  # whatever another test left in the settings
     strip = window.alerts
     played: list[str] = []
     window.sound.played.connect(played.append)
@@ -123,11 +129,12 @@ def test_a_key_site_camera_gone_offline_rings_and_opens_the_camera(qtbot, writab
     assert strip.notices[0].camera and key_site.name in strip.notice.text()
     assert strip.notice.property("alarm") is True
     # Checked again, still offline: no second alert, no sound.
-    qtbot.waitUntil(lambda: not window.sound.is_playing, timeout=FEED_WAIT_MS)
     played.clear()  # the first check may have answered before the test listened
     window.console.set_camera_status(dict(window.console.camera_online))
     assert len(strip.notices) == 1 and played == []
-    # Back online, then gone again: a second alert, with its sound.
+    # Back online, then gone again: a second alert, with its sound (once the first alert's
+    # tone, which may have started before the test turned to the bell, has ended).
+    qtbot.waitUntil(lambda: not window.sound.is_playing, timeout=FEED_WAIT_MS)
     online = dict(window.console.camera_online)
     window.console.set_camera_status({**online, key_site.id: True})
     window.console.set_camera_status(online)
@@ -173,3 +180,28 @@ def test_the_wall_shows_the_newest_alert_for_ten_minutes(qtbot, writable_demo):
     display.tick()
     assert display.alert_label.isHidden()
     close(display)
+
+
+def test_the_sound_plays_one_tone_at_a_time_and_not_when_muted(qtbot):
+    import wave
+
+    from ui.common.sound import RATE, TONES, ConsoleSound
+
+    sound = ConsoleSound()
+    assert sound.player is not None  # ffplay comes with ffmpeg, which the install provides
+    played: list[str] = []
+    sound.played.connect(played.append)
+    sound.enabled = False
+    assert not sound.play("alert") and played == [] and not sound.is_playing
+    sound.enabled = True
+    assert sound.play("alert") and sound.is_playing and played == ["alert"]
+    assert not sound.play("report")  # one at a time: a burst of alerts is one sound
+    qtbot.waitUntil(lambda: not sound.is_playing, timeout=15_000)
+    assert sound.play("report") and played == ["alert", "report"]
+    qtbot.waitUntil(lambda: not sound.is_playing, timeout=15_000)
+    # The tone files are real WAVs of the tones' length.
+    for name, pieces in TONES.items():
+        with wave.open(str(sound._file(name))) as tone:
+            assert (tone.getframerate(), tone.getnchannels()) == (RATE, 1)
+            seconds = tone.getnframes() / RATE
+            assert abs(seconds - sum(s for _, s in pieces)) < 0.01

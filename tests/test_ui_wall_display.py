@@ -185,7 +185,7 @@ def test_the_default_profile_opens_with_its_data(qtbot, demo_database, backend_o
         assert sum(int(label.text()) for label in board.counts.values()) > 0
         assert board.overdue_title.text() == f"▲ Overdue: {dashboard.overdue}"
         ticker = display.panels_of("ticker", 0)[0]
-        assert ticker.items and ticker.line.text().startswith("1/")
+        assert ticker.items and ticker.line.full_text().startswith("1/")
         clock = display.panels_of("clock", 0)[0]
         assert clock.time.text() == "16:00:00" and "2026-11-26" in clock.date.text()
         map_panel = display.panels_of("map", 0)[0]
@@ -314,3 +314,24 @@ def test_the_stale_line_when_the_database_goes_away_and_comes_back(
         assert display.lost_since is None
     finally:
         close(display)
+
+
+def test_a_long_line_gives_way_in_the_middle_not_at_the_panels_edge(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from ui.display.panels import LineLabel
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    line = LineLabel(parent, "overdueLine")
+    whole = "▲ 000123  " + "居民楼下水道堵塞污水外溢" * 6 + "  · 海光社区第03网格  · 超期 5 小时"
+    line.setText(whole)
+    line.resize(420, 40)
+    parent.show()
+    qtbot.waitUntil(lambda: line.text() != whole)
+    shown = line.text()
+    assert line.fontMetrics().horizontalAdvance(shown) <= line.contentsRect().width()
+    assert shown.startswith("▲ 000123") and shown.endswith("超期 5 小时") and "…" in shown
+    assert line.full_text() == whole and line.toolTip() == whole
+    line.resize(4000, 40)  # room enough: the whole line
+    qtbot.waitUntil(lambda: line.text() == whole)

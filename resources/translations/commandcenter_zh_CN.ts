@@ -129,6 +129,22 @@
         <translation>在案件看板上显示这些案件（%1）</translation>
     </message>
     <message>
+        <source>Clear these notices</source>
+        <translation>清除这些提醒</translation>
+    </message>
+    <message>
+        <source>(+%1 more)</source>
+        <translation>（另有 %1 条）</translation>
+    </message>
+    <message>
+        <source>Open this camera</source>
+        <translation>打开该摄像机</translation>
+    </message>
+    <message>
+        <source>Open this case</source>
+        <translation>打开该案件</translation>
+    </message>
+    <message>
         <source>Awaiting filing</source>
         <translation>待受理</translation>
     </message>
@@ -155,6 +171,18 @@
     <message>
         <source>Data as of %1</source>
         <translation>数据更新于 %1</translation>
+    </message>
+    <message>
+        <source>◆ Critical case: %1</source>
+        <translation>◆ 特急案件：%1</translation>
+    </message>
+    <message>
+        <source>⚑ Supervision order (督办) from above: %1</source>
+        <translation>⚑ 上级督办：%1</translation>
+    </message>
+    <message>
+        <source>■ Key-site camera offline: %1</source>
+        <translation>■ 重点部位摄像机离线：%1</translation>
     </message>
 </context>
 <context>
@@ -434,6 +462,10 @@
         <translation>已启用</translation>
     </message>
     <message>
+        <source>Key site (重点部位): offline is an alert</source>
+        <translation>重点部位（离线即告警）</translation>
+    </message>
+    <message>
         <source>Remove the stored user name and password</source>
         <translation>删除已保存的用户名和密码</translation>
     </message>
@@ -626,6 +658,10 @@
     <message>
         <source>No</source>
         <translation>否</translation>
+    </message>
+    <message>
+        <source>key site</source>
+        <translation>重点部位</translation>
     </message>
     <message>
         <source>Sub-stream: %1</source>
@@ -2255,6 +2291,10 @@
         <translation>系统管理员</translation>
     </message>
     <message>
+        <source>Display account</source>
+        <translation>大屏展示账号</translation>
+    </message>
+    <message>
         <source>Province</source>
         <translation>省</translation>
     </message>
@@ -2840,6 +2880,10 @@
         <translation>%1（%2）</translation>
     </message>
     <message>
+        <source>Sounds for alerts and new reports</source>
+        <translation>告警与新上报提示音</translation>
+    </message>
+    <message>
         <source>Database: %1 (%2)</source>
         <translation>数据库：%1（%2）</translation>
     </message>
@@ -2882,10 +2926,6 @@
     <message>
         <source>Administration…</source>
         <translation>系统管理…</translation>
-    </message>
-    <message>
-        <source>Sound for new reports</source>
-        <translation>新上报提示音</translation>
     </message>
     <message>
         <source>Quit</source>
@@ -2980,6 +3020,14 @@
         <translation>月报已保存到 %1</translation>
     </message>
     <message>
+        <source>⇤ Attach back</source>
+        <translation>⇤ 收回标签页</translation>
+    </message>
+    <message>
+        <source>⧉ Own window</source>
+        <translation>⧉ 独立窗口</translation>
+    </message>
+    <message>
         <source>Attach this view back</source>
         <translation>把此视图放回主窗口</translation>
     </message>
@@ -3014,6 +3062,18 @@
     <message>
         <source>+%1 more</source>
         <translation>另有 %1 件</translation>
+    </message>
+    <message>
+        <source>♪ Sound: on</source>
+        <translation>♪ 提示音：开</translation>
+    </message>
+    <message>
+        <source>♪ Sound: off</source>
+        <translation>♪ 提示音：关</translation>
+    </message>
+    <message>
+        <source>Sounds for alerts and new reports (click to switch)</source>
+        <translation>告警与新上报提示音（点击切换）</translation>
     </message>
     <message>
         <source>Server: %1</source>
@@ -4206,6 +4266,10 @@
 </context>
 <context>
     <name>WallDisplay</name>
+    <message>
+        <source>(+%1 more)</source>
+        <translation>（另有 %1 条）</translation>
+    </message>
     <message>
         <source>paused while in use</source>
         <translation>有人操作，暂停轮播</translation>

@@ -104,7 +104,8 @@ class CameraTableModel(QAbstractTableModel):
                 return display_url(row.main_url)
             if column == COL_ENABLED:
                 text = self.tr("Yes") if row.enabled else self.tr("No")
-                return f"{text} · {self.tr('key site')}" if row.key_site else text
+                key_site = self.tr("key site")
+                return f"{text} · {key_site}" if row.key_site else text
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_URL and row.sub_url:
             return self.tr("Sub-stream: %1").replace("%1", display_url(row.sub_url))
         if role == Qt.ItemDataRole.UserRole:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -39,6 +39,39 @@ def _label(text: str, parent: QWidget, name: str = "") -> QLabel:
         label.setObjectName(name)
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     return label
+
+
+class LineLabel(QLabel):
+    """One line that never runs past its panel's edge: its middle (a case's title) gives way,
+    its ends (the code; how late, where) stay. The whole line is the tooltip."""
+
+    def __init__(self, parent: QWidget, name: str):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._full = ""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._full = text
+        self.setToolTip(text)
+        self._fit()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
+
+    def _fit(self) -> None:
+        width = self.contentsRect().width()
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, width)
+        super().setText(shown if width > 0 else self._full)
 
 
 class DisplayPanel(QFrame):
@@ -160,7 +193,7 @@ class BoardPanel(DisplayPanel):
         self.body.addLayout(grid)
         self.overdue_title = _label("", self, "panelTitle")
         self.body.addWidget(self.overdue_title)
-        self.overdue_lines = [_label("", self, "overdueLine") for _ in range(OVERDUE_LIST)]
+        self.overdue_lines = [LineLabel(self, "overdueLine") for _ in range(OVERDUE_LIST)]
         for line in self.overdue_lines:
             self.body.addWidget(line)
         self.body.addStretch(1)
@@ -266,7 +299,7 @@ class TickerPanel(DisplayPanel):
     def __init__(self, console, title: str = "", parent=None):
         super().__init__(title or self.tr("Overdue and supervised (督办) cases"), parent)
         self.console = console
-        self.line = _label("", self, "tickerLine")
+        self.line = LineLabel(self, "tickerLine")
         self.body.addWidget(self.line, 1)
         self.items: list[str] = []
         self.index = 0
