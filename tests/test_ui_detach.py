@@ -88,7 +88,7 @@ def test_the_detached_wall_plays_while_the_map_is_shown(qtbot, demo_database):
     wall = window.wall
     window.show_view("map")
     assert len(wall.registry) == 0  # in a hidden tab: nothing decodes
-    assert window.detach_button.text() == "⧉ 独立窗口"  # a word, not a bare symbol
+    assert window.detach_button.text() == "❐ 独立窗口"  # a word, not a bare symbol
 
     # The tab's context menu detaches the wall: the same widget, in a window of its own.
     window.tab_menu("wall").findChild(type(window.detach_action), "detachToWindow").trigger()

@@ -3024,8 +3024,8 @@
         <translation>⇤ 收回标签页</translation>
     </message>
     <message>
-        <source>⧉ Own window</source>
-        <translation>⧉ 独立窗口</translation>
+        <source>❐ Own window</source>
+        <translation>❐ 独立窗口</translation>
     </message>
     <message>
         <source>Attach this view back</source>

@@ -533,9 +533,9 @@ class MainWindow(QMainWindow):
     def _on_detached_changed(self) -> None:
         """The corner button and the menu follow the current tab."""
         detached = self.detacher.is_detached(self.current_view())
-        # A word beside the symbol: "⧉" alone means nothing to an officer at 2 a.m.
+        # A word beside the symbol: a symbol alone means nothing to an officer at 2 a.m.
         self.detach_button.setText(
-            self.tr("⇤ Attach back") if detached else self.tr("⧉ Own window")
+            self.tr("⇤ Attach back") if detached else self.tr("❐ Own window")
         )
         self.detach_button.setToolTip(
             self.tr("Attach this view back")

@@ -455,7 +455,14 @@ function dueText(due) {
 }
 
 // Special-group residents whose visit is due: a line in the task queue, a list in the visit tab.
-async function loadDueVisits() {
+// The task queue and the visit tab both ask; a read under way answers both (one request).
+let dueReading = null;
+function loadDueVisits() {
+  dueReading ??= readDueVisits().finally(() => { dueReading = null; });
+  return dueReading;
+}
+
+async function readDueVisits() {
   try {
     const due = await call("visits_due");
     const button = $("due-visits");

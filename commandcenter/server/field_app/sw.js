@@ -1,6 +1,6 @@
 // The field app's shell, kept for a dead zone: the page opens without the network; what the
 // user does meanwhile waits in the page's outbox (IndexedDB) until the network is back.
-const SHELL = "field-shell-v2";
+const SHELL = "field-shell-v3";
 const FILES = ["./", "index.html", "app.js", "app.css", "manifest.webmanifest", "icon.svg", "config.json"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
