@@ -276,6 +276,23 @@ def test_nothing_on_the_wall_edits(qtbot, demo_database, backend_of, english_ui)
         close(display)
 
 
+def test_a_console_opened_by_the_display_account_offers_no_write(
+    qtbot, demo_database, backend_of, english_ui
+):
+    from ui.shell.main_window import MainWindow
+
+    window = MainWindow(backend_of(demo_database, WALL))
+    qtbot.addWidget(window)
+    texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    assert "Refresh now" in texts
+    for word in ("New case", "Export", "Monthly report", "Administration"):
+        assert not [t for t in texts if word in t], (word, texts)
+    duty = MainWindow(backend_of(demo_database, "duty"))  # the same menu offers them to others
+    qtbot.addWidget(duty)
+    texts = [a.text() for a in duty.menuBar().actions()[0].menu().actions()]
+    assert "New case…" in texts and "Monthly report (PDF)…" in texts
+
+
 def test_the_wall_logs_in_as_the_demos_display_account(demo_database):
     """``run.py --wall`` on the demo: its display account unless ``--user`` names another."""
     from commandcenter.backend import LocalCenter

@@ -193,13 +193,13 @@ class MainWindow(QMainWindow):
         new_case = QAction(self.tr("New case…"), self)
         new_case.setShortcut(QKeySequence.StandardKey.New)
         new_case.triggered.connect(self.pick_place_for_new_case)
-        console.addAction(new_case)
         export = QAction(self.tr("Export the case list to Excel…"), self)
         export.triggered.connect(self.export_case_list)
-        console.addAction(export)
         report = QAction(self.tr("Monthly report (PDF)…"), self)
         report.triggered.connect(self.export_monthly_report)
-        console.addAction(report)
+        # A display account changes nothing, exports included (the core refuses it anyway).
+        if self.actor.may_write:
+            console.addActions([new_case, export, report])
         registry = QAction(self.tr("Camera registry…"), self)
         registry.triggered.connect(self.open_camera_registry)
         console.addAction(registry)
