@@ -158,15 +158,16 @@ def store_password(row: CameraCredential, password: str) -> None:
 # --- converting old rows ------------------------------------------------------------------
 
 
+_PLAIN = select(CameraCredential.camera_id, CameraCredential.password).where(
+    CameraCredential.password != "", CameraCredential.password.not_like(f"{PREFIX}%")
+)
+
+
 def seal_stored_passwords(session: Session, keys: Keys | None = None) -> int:
     """Seal every password still stored in plain text; returns how many. Each row is changed
     only if it still holds the value read (two processes converting at once seal it once).
     Reads the key only when there is something to seal. Works in the caller's transaction."""
-    rows = session.execute(
-        select(CameraCredential.camera_id, CameraCredential.password).where(
-            CameraCredential.password != "", CameraCredential.password.not_like(f"{PREFIX}%")
-        )
-    ).all()
+    rows = session.execute(_PLAIN).all()
     if not rows:
         return 0
     keys = keys or installation_keys()
@@ -195,6 +196,9 @@ def seal_on_open(database) -> int:
     """Seal the old plain-text passwords of an opened database; a failure (a read-only disk,
     a missing key file) is logged and leaves them readable as they are."""
     try:
+        with database.session() as session:  # a read first: no write lock when nothing to do
+            if session.execute(_PLAIN.limit(1)).first() is None:
+                return 0
         with database.writer() as session, session.begin():
             return seal_stored_passwords(session)
     except CommandCenterError as error:

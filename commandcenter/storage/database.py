@@ -79,6 +79,14 @@ def _drop_read_only_connections(context) -> None:
     ):
         context.is_disconnect = True
         context.invalidate_pool_on_disconnect = True
+        cursor = getattr(context.execution_context, "cursor", None)
+        if cursor is not None:
+            # The failed statement keeps the SQLite connection open (a "zombie" holding the
+            # read-only files) until it is finalized, which the traceback may delay: now.
+            try:
+                cursor.close()
+            except Exception:  # noqa: BLE001 - closing is a courtesy here
+                log.debug("closing the cursor of a read-only error failed", exc_info=True)
 
 
 PRIVATE_FILE = 0o600
