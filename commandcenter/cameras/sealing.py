@@ -165,7 +165,7 @@ _PLAIN = select(CameraCredential.camera_id, CameraCredential.password).where(
 
 def seal_stored_passwords(session: Session, keys: Keys | None = None) -> int:
     """Seal every password still stored in plain text; returns how many. Each row is changed
-    only if it still holds the value read (two processes converting at once seal it once).
+    only while it is still unsealed (two processes converting at once seal it once).
     Reads the key only when there is something to seal. Works in the caller's transaction."""
     rows = session.execute(_PLAIN).all()
     if not rows:
@@ -181,9 +181,14 @@ def seal_stored_passwords(session: Session, keys: Keys | None = None) -> int:
                 PASSWORD_BYTES,
             )
             continue
+        # Only a row still unsealed (another process may have sealed it meanwhile); the plain
+        # value is not a parameter, so no error's log line can show it.
         result = session.execute(
             update(CameraCredential)
-            .where(CameraCredential.camera_id == camera_id, CameraCredential.password == plain)
+            .where(
+                CameraCredential.camera_id == camera_id,
+                CameraCredential.password.not_like(f"{PREFIX}%"),
+            )
             .values(password=seal(camera_id, plain, keys))
         )
         sealed += result.rowcount or 0
