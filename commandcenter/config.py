@@ -19,7 +19,8 @@ DATA_DIR_ENV = "COMMANDCENTER_DATA_DIR"
 def data_dir() -> Path:
     override = os.environ.get(DATA_DIR_ENV)
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.mkdir(parents=True, mode=0o700, exist_ok=True)  # the database and keys: private
     return path
 
 

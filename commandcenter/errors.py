@@ -118,3 +118,41 @@ class DuplicateSuspected(CommandCenterError):
     def __init__(self, message: str, candidates: list[int]):
         super().__init__(message)
         self.candidates = candidates
+
+
+class StorageProblem(CommandCenterError):
+    """The disk under the database (or a file being written) refused the write: nothing was
+    changed. Not a lost connection: the data is there, the disk needs attention."""
+
+
+class StorageReadOnly(StorageProblem):
+    """The database file, its folder or the disk is read-only."""
+
+
+class StorageFull(StorageProblem):
+    """The disk (or the database's size limit) is full."""
+
+
+# errno values of a full or read-only disk
+_FULL_ERRNOS = {"ENOSPC", "EDQUOT", "EFBIG"}
+_READ_ONLY_ERRNOS = {"EROFS", "EACCES", "EPERM"}
+
+
+def storage_error(error: OSError, what: str) -> StorageProblem | None:
+    """The core's error for a full or read-only disk met while writing ``what`` (a file's
+    name), or None for any other OSError."""
+    import errno
+
+    name = errno.errorcode.get(error.errno or 0, "")
+    if name in _FULL_ERRNOS:
+        return StorageFull(
+            f"The disk is full: {what} could not be written and nothing was changed. Free some "
+            "space on the disk (or ask the administrator), then try again."
+        )
+    if name in _READ_ONLY_ERRNOS:
+        return StorageReadOnly(
+            f"{what} cannot be written: the disk or the folder is read-only (or not yours). "
+            "Nothing was changed. Choose another place, or ask the administrator to make it "
+            "writable, then try again."
+        )
+    return None

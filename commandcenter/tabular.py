@@ -1,5 +1,6 @@
 """Reading the tables officers bring (staff, residents, houses, organisations, the list of
-matters): CSV in UTF-8 or GB18030, or the first sheet of an Excel workbook (.xlsx).
+matters): CSV in UTF-8 or GB18030, or the first sheet of an Excel workbook (.xlsx); and the
+one rule every export follows for text cells (``csv_cell``, ``xlsx_row``, ``xlsx_cell``).
 
 Columns are found by their header, in Chinese or English (``Column.names``); the order does not
 matter and unknown columns are reported, not guessed. A sheet with merged cells is refused:
@@ -327,4 +328,65 @@ def _header_keys(header: list[str], columns: Sequence[Column]) -> list[str | Non
 def write_csv_template(path: Path | str, columns: Sequence[Column]) -> None:
     """An empty file with the header row, for officers to fill."""
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
-        csv.writer(out).writerow([c.names[0] for c in columns])
+        csv.writer(out).writerow(csv_row([c.names[0] for c in columns]))
+
+
+# --- writing: text stays text -------------------------------------------------------------------
+#
+# A cell whose text begins with = + - @ (or a tab or carriage return, or their full-width forms)
+# is a formula to a spreadsheet: a case title "=HYPERLINK(…)" typed by a resident would run when
+# the officer opens the export. Every export writes such text as text: in CSV prefixed with a
+# single quote (OWASP's advice for CSV injection); in XLSX as a string cell (inlineStr, never
+# <f>) with the quote-prefix style, so Excel shows it as typed and keeps it text when edited.
+# Numbers stay numbers; text that reads as a plain number ("-3.5", "+8613800000000") is left.
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+def is_formula_like(value) -> bool:
+    """Would a spreadsheet read this text as a formula?"""
+    return (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and value != "-"  # the usual "nothing" of a table
+        and not _PLAIN_NUMBER.fullmatch(value)
+    )
+
+
+def csv_cell(value):
+    """A value as a CSV export writes it: formula-like text behind a single quote."""
+    return "'" + value if is_formula_like(value) else value
+
+
+def csv_row(values: Sequence) -> list:
+    return [csv_cell(v) for v in values]
+
+
+def csv_cell_read(text: str) -> str:
+    """A CSV cell read back: the quote an export put before formula-like text taken off (an
+    export imported again gives the same values)."""
+    if text.startswith("'") and is_formula_like(text[1:]):
+        return text[1:]
+    return text
+
+
+def xlsx_cell(sheet, value, **style):
+    """A write-only cell (openpyxl ``WriteOnlyCell``) holding ``value``; text always a string
+    cell, formula-like text with the quote prefix. ``style``: font, fill, number_format …"""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl makes "=…" a formula (<f>) otherwise
+        if is_formula_like(value):
+            cell.quotePrefix = True
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def xlsx_row(sheet, values: Sequence) -> list:
+    """A row for ``sheet.append`` (write-only sheet): formula-like text made text cells;
+    other values (numbers, dates, cells already made) as they are."""
+    return [xlsx_cell(sheet, v) if is_formula_like(v) else v for v in values]

@@ -8,11 +8,13 @@ import hashlib
 import logging
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from sqlalchemy import func, select
 
 import commandcenter.cameras.url_test as url_test
+from commandcenter.cameras import sealing
 from commandcenter.cameras.csv_io import export_cameras_csv, import_cameras_csv
 from commandcenter.cameras.registry import (
     CameraInput,
@@ -95,12 +97,24 @@ class Site:
         with self.database.session() as session:
             return session.scalar(select(func.count(Camera.id)))
 
-    def stored(self, device_id: str) -> tuple[Camera, CameraCredential | None]:
+    def stored(self, device_id: str) -> tuple[Camera, OpenedCredential | None]:
+        """The camera's row and its credentials, the password opened with the key file (the
+        stored value is never the password itself)."""
         with self.database.session() as session:
             row = session.scalar(select(Camera).where(Camera.device_id == device_id))
             credential = session.get(CameraCredential, row.id)
             session.expunge_all()
-            return row, credential
+        if credential is None:
+            return row, None
+        if credential.password:
+            assert sealing.is_sealed(credential.password), "a password stored in clear"
+        opened = sealing.open_sealed(row.id, credential.password)
+        return row, OpenedCredential(credential.username, opened)
+
+
+class OpenedCredential(NamedTuple):
+    username: str
+    password: str
 
 
 @pytest.fixture

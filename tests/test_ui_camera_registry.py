@@ -5,6 +5,7 @@ verdict; edit keeps the stored password; a CSV import shows its report."""
 from __future__ import annotations
 
 import os
+from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QLineEdit  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from commandcenter.backend import LocalBackend  # noqa: E402
+from commandcenter.cameras import sealing  # noqa: E402
 from commandcenter.cameras.registry import CameraInput, add_camera  # noqa: E402
 from commandcenter.storage import open_database  # noqa: E402
 from commandcenter.storage.models import Camera, CameraCredential  # noqa: E402
@@ -66,11 +68,23 @@ def fill(form, device_id=None, url="rtsp://10.0.0.1:554/main", point=IN_G1, **ex
 def cameras(database) -> list[tuple[str, str, CameraCredential | None]]:
     with database.session() as session:
         rows = [
-            (c.device_id, c.main_url, session.get(CameraCredential, c.id))
+            (c.id, c.device_id, c.main_url, session.get(CameraCredential, c.id))
             for c in session.scalars(select(Camera).order_by(Camera.device_id))
         ]
         session.expunge_all()
-        return rows
+    return [  # the passwords opened with the key file: stored sealed, never in clear
+        (
+            device_id,
+            url,
+            credential
+            and SimpleNamespace(
+                username=credential.username,
+                password=sealing.open_sealed(camera_id, credential.password),
+                stored=credential.password,
+            ),
+        )
+        for camera_id, device_id, url, credential in rows
+    ]
 
 
 def test_a_camera_added_in_the_form_appears_in_the_table(qtbot, site):

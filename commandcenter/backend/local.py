@@ -23,7 +23,7 @@ from commandcenter.access.accounts import Actor
 from commandcenter.backend import feed
 from commandcenter.backend.local_admin import AdministrationCalls
 from commandcenter.backend.transactions import database_errors, read, write
-from commandcenter.cameras import csv_io, registry, url_test
+from commandcenter.cameras import csv_io, registry, sealing, url_test
 from commandcenter.cameras.registry import CameraImportResult, CameraInput, StoredCamera
 from commandcenter.cameras.rows import CameraRow, camera_rows
 from commandcenter.cases import operations, visits
@@ -42,7 +42,7 @@ from commandcenter.geo.grid_import import ImportResult, import_grids
 from commandcenter.jurisdiction import field_map
 from commandcenter.jurisdiction.search import PlaceHit, search_places
 from commandcenter.storage.database import Database, open_database
-from commandcenter.storage.models import Camera, CameraCredential, Case
+from commandcenter.storage.models import Camera, Case
 from commandcenter.video.wall import Tour, load_tours, save_tours
 from commandcenter.workflow import attachments
 from commandcenter.workflow.engine import CaseChange
@@ -59,7 +59,9 @@ class LocalCenter:
 
     @classmethod
     def open(cls, url: str, clock: clocks.Clock = clocks.SYSTEM) -> LocalCenter:
-        return cls(open_database(url), clock)
+        database = open_database(url)
+        sealing.seal_on_open(database)  # camera passwords stored before they were sealed
+        return cls(database, clock)
 
     @classmethod
     def open_existing(cls, url: str, clock: clocks.Clock = clocks.SYSTEM) -> LocalCenter:
@@ -349,8 +351,7 @@ class LocalBackend(AdministrationCalls):
             camera = session.get(Camera, camera_id)
             if camera is None or not self.actor.governs_center(camera.center_id):
                 raise PermissionDenied("That camera is not in your jurisdiction.")
-            row = session.get(CameraCredential, camera_id)
-            return (row.username, row.password) if row is not None else (None, None)
+            return sealing.credentials_of(session, camera_id)
 
         return self._read(load, "opening a camera")
 

@@ -62,6 +62,9 @@ from commandcenter.errors import (
     Replayed,
     ServerUnreachable,
     SessionEnded,
+    StorageFull,
+    StorageProblem,
+    StorageReadOnly,
     TooManyRequests,
     TransitionRefused,
 )
@@ -115,6 +118,9 @@ def _raise_for(response: httpx.Response) -> None:
         "DatabaseBusy": DatabaseBusy,
         "DatabaseUnavailable": DatabaseUnavailable,
         "DatabaseMismatch": DatabaseMismatch,
+        "StorageProblem": StorageProblem,
+        "StorageReadOnly": StorageReadOnly,
+        "StorageFull": StorageFull,
     }
     if kind == "TransitionRefused":
         raise TransitionRefused(message, body.get("reason", "input"))

@@ -6,13 +6,18 @@ and changes nothing. A step that lost a race to another console (``LostRace``: t
 guard refused its write) is rolled back first and then described from a fresh read, so the
 officer learns what the other console did. ``read`` runs a read in a session of its own.
 Both turn the driver's errors into ``DatabaseUnavailable`` / ``DatabaseBusy`` /
-``DatabaseMismatch`` with a message a user can act on; the detail goes to the log.
+``DatabaseMismatch`` with a message a user can act on; the detail goes to the log. A disk
+that refuses the write is said as such (``StorageReadOnly`` / ``StorageFull``, not "not
+answering"): SQLite's read-only and full answers, PostgreSQL's disk-full and read-only
+transaction, an ``OSError`` ENOSPC/EROFS. The engine drops a connection that met a read-only
+disk (``storage.database``), so the first write after the disk is writable again succeeds.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import logging
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -28,14 +33,57 @@ from commandcenter.errors import (
     DatabaseMismatch,
     DatabaseUnavailable,
     LostRace,
+    StorageFull,
+    StorageProblem,
+    StorageReadOnly,
+    storage_error,
 )
-from commandcenter.storage.database import Database
+from commandcenter.storage.database import Database, sqlite_storage_problem
 from commandcenter.storage.models import ChangeLogEntry
 from commandcenter.workflow.engine import CaseWorkflow
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 CHANNEL = "commandcenter_changes"  # PostgreSQL NOTIFY channel of committed operations
+
+
+READ_ONLY_MESSAGE = (
+    "The database cannot be written: its file, its folder or the disk is read-only. Nothing "
+    "was changed. Ask the administrator to make the disk writable again (or free it); the "
+    "console writes again as soon as it is."
+)
+FULL_MESSAGE = (
+    "The disk of the database is full: nothing was changed. Free some space on the disk (or "
+    "ask the administrator to); the console writes again as soon as there is room."
+)
+IO_MESSAGE = (
+    "The disk of the database failed to write (an I/O error): nothing was changed. Ask the "
+    "administrator to check the disk; the console writes again once it works."
+)
+# PostgreSQL's SQLSTATEs of the same: disk full, out of memory/space, read-only transaction
+PG_FULL = {"53100", "53000"}
+PG_READ_ONLY = {"25006"}
+DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+def storage_problem(error: BaseException) -> StorageProblem | None:
+    """The core's error when ``error`` (a driver's) says the disk refused the write."""
+    original = getattr(error, "orig", None) or error
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate in PG_FULL:
+        return StorageFull(FULL_MESSAGE)
+    if sqlstate in PG_READ_ONLY:
+        return StorageReadOnly(READ_ONLY_MESSAGE)
+    kind = sqlite_storage_problem(original)
+    if kind == "read-only":
+        return StorageReadOnly(READ_ONLY_MESSAGE)
+    if kind == "full":
+        return StorageFull(FULL_MESSAGE)
+    if kind == "io":
+        return StorageProblem(IO_MESSAGE)
+    if isinstance(original, OSError) and original.errno in DISK_ERRNOS:
+        return storage_error(original, "The database")
+    return None
 
 
 @contextlib.contextmanager
@@ -46,29 +94,38 @@ def database_errors(doing: str) -> Iterator[None]:
         yield
     except CommandCenterError:
         raise
+    except (sa_exc.DBAPIError, OSError) as error:
+        problem = storage_problem(error)
+        if problem is not None:
+            log.warning("%s: %s: %s", doing, type(problem).__name__, getattr(error, "orig", error))
+            raise problem from None
+        if not isinstance(error, sa_exc.DBAPIError):
+            raise
+        raise _driver_error(doing, error) from None
     except sa_exc.TimeoutError as error:
         log.warning("%s: %s", doing, error)
         raise DatabaseBusy("The database is busy: too many requests are waiting.") from None
-    except (sa_exc.OperationalError, sa_exc.InterfaceError) as error:
-        log.warning("%s: %s", doing, error)
+
+
+def _driver_error(doing: str, error: sa_exc.DBAPIError) -> CommandCenterError:
+    """The core's error for a driver's error that is not about the disk."""
+    log.warning("%s: %s", doing, error)
+    if isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError):
         reason = str(getattr(error, "orig", "") or "").lower()
         if "locked" in reason or "busy" in reason:
-            raise DatabaseBusy(
+            return DatabaseBusy(
                 "The database is busy: another program held it too long; nothing was changed."
-            ) from None
-        raise DatabaseUnavailable(
+            )
+        return DatabaseUnavailable(
             "The database is not answering: the connection was lost or the server stopped."
-        ) from None
-    except sa_exc.IntegrityError as error:
-        log.warning("%s: %s", doing, error)
-        raise DatabaseMismatch(
+        )
+    if isinstance(error, sa_exc.IntegrityError):
+        return DatabaseMismatch(
             "The database refused the change (a constraint); nothing was changed."
-        ) from None
-    except sa_exc.DBAPIError as error:
-        log.warning("%s: %s", doing, error)
-        raise DatabaseMismatch(
-            "The database gave an unexpected answer; its structure may not match this version."
-        ) from None
+        )
+    return DatabaseMismatch(
+        "The database gave an unexpected answer; its structure may not match this version."
+    )
 
 
 def read(database: Database, fn: Callable[[Session], T], doing: str = "reading") -> T:

@@ -20,8 +20,9 @@ from commandcenter.basedata.imports import HOUSE_COLUMNS, ORGANISATION_COLUMNS, 
 from commandcenter.domain.enums import HouseholdStatus, SpecialGroup
 from commandcenter.domain.file_words import file_name_zh
 from commandcenter.domain.privacy import mask_id_number, mask_phone
-from commandcenter.errors import CommandCenterError, PermissionDenied
+from commandcenter.errors import CommandCenterError, PermissionDenied, storage_error
 from commandcenter.storage.models import Building, Grid, House, Organisation, Person
+from commandcenter.tabular import xlsx_row
 
 KINDS = ("people", "houses", "organisations")
 
@@ -84,16 +85,19 @@ def export_basedata_xlsx(
         for name, number, phone, grid, building, house, status, tags in rows:
             groups = "、".join(group_names[t] for t in tags or () if t in group_names)
             sheet.append(
-                [
-                    name,
-                    id_text(number),
-                    phone_text(phone),
-                    grid,
-                    building or "",
-                    house or "",
-                    status_names.get(status, ""),
-                    groups,
-                ]
+                xlsx_row(
+                    sheet,
+                    [
+                        name,
+                        id_text(number),
+                        phone_text(phone),
+                        grid,
+                        building or "",
+                        house or "",
+                        status_names.get(status, ""),
+                        groups,
+                    ],
+                )
             )
             count += 1
     elif kind == "houses":
@@ -107,18 +111,21 @@ def export_basedata_xlsx(
         )
         for h, b, grid in rows:
             sheet.append(
-                [
-                    grid,
-                    b.name,
-                    b.address,
-                    file_name_zh(b.use),
-                    b.floors,
-                    b.lon,
-                    b.lat,
-                    h.number,
-                    file_name_zh(h.use),
-                    h.area_m2,
-                ]
+                xlsx_row(
+                    sheet,
+                    [
+                        grid,
+                        b.name,
+                        b.address,
+                        file_name_zh(b.use),
+                        b.floors,
+                        b.lon,
+                        b.lat,
+                        h.number,
+                        file_name_zh(h.use),
+                        h.area_m2,
+                    ],
+                )
             )
             count += 1
     else:
@@ -131,20 +138,26 @@ def export_basedata_xlsx(
         )
         for o, grid in rows:
             sheet.append(
-                [
-                    o.name,
-                    file_name_zh(o.kind),
-                    o.credit_code or "",
-                    grid,
-                    o.address or "",
-                    o.contact or "",
-                    phone_text(o.phone),
-                ]
+                xlsx_row(
+                    sheet,
+                    [
+                        o.name,
+                        file_name_zh(o.kind),
+                        o.credit_code or "",
+                        grid,
+                        o.address or "",
+                        o.contact or "",
+                        phone_text(o.phone),
+                    ],
+                )
             )
             count += 1
     try:
         workbook.save(Path(path))
     except OSError as exc:
+        problem = storage_error(exc, Path(path).name)
+        if problem is not None:
+            raise problem from None
         raise CommandCenterError(f"Cannot write {path}: {exc.strerror or exc}") from None
     record(
         session,

@@ -48,8 +48,9 @@ from commandcenter.cameras.registry import (
 )
 from commandcenter.cameras.urls import display_url
 from commandcenter.domain.enums import StreamTransport
-from commandcenter.errors import CommandCenterError, ImportRejected
+from commandcenter.errors import CommandCenterError, ImportRejected, storage_error
 from commandcenter.storage.models import Camera, CameraCredential, Grid
+from commandcenter.tabular import csv_cell_read, csv_row
 from commandcenter.textfiles import read_text
 
 CSV_COLUMNS = (
@@ -184,6 +185,11 @@ def _parse_csv(path: Path) -> list[tuple[int, CameraInput | None, list[str]]]:
             )
             continue
         values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
+        # the quote an export puts before formula-like text (a name "=…") comes off again
+        values = {
+            key: value if key in ("username", "password") else csv_cell_read(value)
+            for key, value in values.items()
+        }
         problems: list[str] = []
         data = CameraInput(
             device_id=values["device_id"],
@@ -314,21 +320,26 @@ def export_cameras_csv(session: Session, actor: Actor, path: Path | str) -> int:
     writer.writerow(EXPORT_COLUMNS)
     for camera, grid_code in rows:
         writer.writerow(
-            [
-                camera.device_id,
-                camera.name,
-                display_url(camera.main_url),
-                display_url(camera.sub_url) if camera.sub_url else "",
-                f"{camera.lon:.7f}",
-                f"{camera.lat:.7f}",
-                grid_code or "",
-                1 if camera.enabled else 0,
-                1 if camera.key_site else 0,
-                StreamTransport(camera.transport).value,
-            ]
+            csv_row(
+                [
+                    camera.device_id,
+                    camera.name,
+                    display_url(camera.main_url),
+                    display_url(camera.sub_url) if camera.sub_url else "",
+                    f"{camera.lon:.7f}",
+                    f"{camera.lat:.7f}",
+                    grid_code or "",
+                    1 if camera.enabled else 0,
+                    1 if camera.key_site else 0,
+                    StreamTransport(camera.transport).value,
+                ]
+            )
         )
     try:
         Path(path).write_text(out.getvalue(), encoding="utf-8-sig")
     except OSError as exc:
+        problem = storage_error(exc, Path(path).name)
+        if problem is not None:
+            raise problem from None
         raise CommandCenterError(f"Cannot write {path}: {exc.strerror or exc}") from None
     return len(rows)

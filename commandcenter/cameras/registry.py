@@ -5,8 +5,10 @@ Every write checks the whole input and names every problem before anything is st
 - the device ID is a GB/T 28181 ID of a camera (20 digits, type 131 or 132; its center code
   checked against the division list when one is imported) and no other camera has it;
 - the stream URLs are well formed (``cameras.url_problems``). A user name and password typed
-  into a URL (``rtsp://admin:pw@host/…``) are split out and stored in ``CameraCredential``:
-  ``Camera.main_url`` never holds credentials;
+  into a URL (``rtsp://admin:pw@host/…``) are split out and stored in ``CameraCredential``,
+  the password sealed with the installation's camera key (``cameras.sealing``):
+  ``Camera.main_url`` never holds them. A secret in the query string (``?token=…``) stays in
+  the URL, shown as ``***`` (``urls.display_url``); an edit that sends ``***`` back keeps it;
 - longitude/latitude are WGS-84 degrees inside China, and the point lies in a grid (or at
   least a unit) of the actor's jurisdiction. Without a grid code the grid is found from the
   point and the grid polygons; with one, the point must lie within ``GRID_TOLERANCE_M`` of it.
@@ -41,7 +43,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commandcenter.access.accounts import Actor
-from commandcenter.cameras.urls import display_url, split_credentials, url_problems
+from commandcenter.cameras import sealing
+from commandcenter.cameras.urls import (
+    display_url,
+    restore_masked_query,
+    split_credentials,
+    url_problems,
+)
 from commandcenter.domain.codes import validate_gb28181_id
 from commandcenter.domain.enums import AdminLevel, Role, StreamTransport
 from commandcenter.errors import CommandCenterError, ImportRejected, PermissionDenied
@@ -72,7 +80,7 @@ METRES_PER_DEGREE = 111_320.0
 NAME_LENGTH = 100
 URL_LENGTH = 500
 USERNAME_LENGTH = 100
-PASSWORD_LENGTH = 200
+PASSWORD_LENGTH = 100  # and at most sealing.PASSWORD_BYTES in UTF-8: sealed, it fits 200
 CHUNK = 500  # IN (…) lists at most this long
 
 _LEVEL_DEPTH = {level: depth for depth, level in enumerate(AdminLevel)}
@@ -433,8 +441,11 @@ def _check_credentials(
         problems.append("a password is given without a user name")
     if username and len(username) > USERNAME_LENGTH:
         problems.append(f"the user name is longer than {USERNAME_LENGTH} characters")
-    if password and len(password) > PASSWORD_LENGTH:
-        problems.append(f"the password is longer than {PASSWORD_LENGTH} characters")
+    if password and (len(password) > PASSWORD_LENGTH or not sealing.fits(password)):
+        problems.append(
+            f"the password is longer than {PASSWORD_LENGTH} characters "
+            f"({sealing.PASSWORD_BYTES} bytes in UTF-8)"
+        )
     return username, password
 
 
@@ -546,10 +557,18 @@ def validate_camera(
 
 
 def write_camera(session: Session, camera: Camera, resolved: Resolved) -> None:
+    """Store a checked camera; its password sealed (``cameras.sealing``). A query-string
+    secret sent back as ``***`` (the shown form of a stored URL) keeps its stored value."""
+    main_url = resolved.main_url
+    sub_url = resolved.sub_url
+    if camera.id is not None:
+        main_url = restore_masked_query(main_url, camera.main_url)
+        if sub_url:
+            sub_url = restore_masked_query(sub_url, camera.sub_url or camera.main_url)
     camera.device_id = resolved.device_id
     camera.name = resolved.name
-    camera.main_url = resolved.main_url
-    camera.sub_url = resolved.sub_url
+    camera.main_url = main_url
+    camera.sub_url = sub_url
     camera.lon, camera.lat = round(resolved.lon, 7), round(resolved.lat, 7)
     camera.grid_id = resolved.grid_id
     camera.center_id = resolved.center_id
@@ -565,18 +584,14 @@ def write_camera(session: Session, camera: Camera, resolved: Resolved) -> None:
             session.delete(row)
     elif row is None:
         if resolved.username:
-            session.add(
-                CameraCredential(
-                    camera_id=camera.id,
-                    username=resolved.username,
-                    password=resolved.password or "",
-                )
-            )
+            row = CameraCredential(camera_id=camera.id, username=resolved.username)
+            sealing.store_password(row, resolved.password or "")
+            session.add(row)
     else:
         if resolved.username:
             row.username = resolved.username
         if resolved.password is not None:
-            row.password = resolved.password
+            sealing.store_password(row, resolved.password)
     session.flush()
 
 

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from commandcenter.cases.rows import CaseRow
 from commandcenter.domain.labels_zh import label_zh
 from commandcenter.schedule.deadlines import DeadlineStatus
+from commandcenter.tabular import xlsx_cell, xlsx_row
 
 # --- the case list to Excel ----------------------------------------------------------------------
 
@@ -91,11 +92,8 @@ def export_cases_xlsx(
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
-    def cell(value, **style) -> WriteOnlyCell:
-        made = WriteOnlyCell(sheet, value=value)
-        for name, setting in style.items():
-            setattr(made, name, setting)
-        return made
+    def cell(value, **style) -> WriteOnlyCell:  # text stays text (tabular.xlsx_cell)
+        return xlsx_cell(sheet, value, **style)
 
     sheet.append([cell(export_title(title, now, len(rows)), font=Font(bold=True, size=13))])
     header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDE6F0")
@@ -115,21 +113,24 @@ def export_cases_xlsx(
     for row in rows:
         hours = working_hours_left(row, now)
         sheet.append(
-            [
-                row.code,
-                row.title,
-                label_zh(row.category),
-                label_zh(row.source),
-                label_zh(row.urgency),
-                label_zh(row.state),
-                row.grid_name or "",
-                row.holder,
-                when(row.reported_at),
-                when(row.filed_at),
-                when(row.deadline),
-                None if hours is None else cell(hours, number_format=HOURS_FORMAT),
-                label_zh(deadline_status_at(row, now)),
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    row.code,
+                    row.title,
+                    label_zh(row.category),
+                    label_zh(row.source),
+                    label_zh(row.urgency),
+                    label_zh(row.state),
+                    row.grid_name or "",
+                    row.holder,
+                    when(row.reported_at),
+                    when(row.filed_at),
+                    when(row.deadline),
+                    None if hours is None else cell(hours, number_format=HOURS_FORMAT),
+                    label_zh(deadline_status_at(row, now)),
+                ],
+            )
         )
     workbook.save(path)
     return path

@@ -22,7 +22,12 @@ from commandcenter.errors import CommandCenterError, ImportRejected
 def _database(args, *, migrate: bool = True):
     from commandcenter.storage import open_database
 
-    return open_database(resolve_database_url(args.db), migrate=migrate)
+    database = open_database(resolve_database_url(args.db), migrate=migrate)
+    if migrate:
+        from commandcenter.cameras.sealing import seal_on_open
+
+        seal_on_open(database)  # camera passwords stored before they were sealed
+    return database
 
 
 SETTINGS = Changes(settings=True)  # how deadlines are judged changed: consoles load again
@@ -529,6 +534,20 @@ def cmd_cameras_list(args) -> int:
     return 0
 
 
+def cmd_cameras_seal(args) -> int:
+    from commandcenter.cameras.sealing import seal_stored_passwords
+    from commandcenter.keys import key_file_path
+    from commandcenter.storage import open_database
+
+    database = open_database(resolve_database_url(args.db))
+    count = _write(database, lambda s: Outcome(seal_stored_passwords(s)), "sealing passwords")
+    print(
+        f"Sealed {count} camera password(s) stored in plain text, with the key file "
+        f"{key_file_path()} (keep it, backed up apart from the database)."
+    )
+    return 0
+
+
 def _add_cameras(sub, common) -> None:
     """The `cameras` command group; each subcommand takes --db and --user."""
     help_text = "the camera registry: import, export and list cameras (GB/T 28181 IDs)"
@@ -567,6 +586,12 @@ def _add_cameras(sub, common) -> None:
     )
     exp.add_argument("file", metavar="FILE")
     add("list", cmd_cameras_list, "list the cameras; URLs shown without credentials")
+    add(
+        "seal",
+        cmd_cameras_seal,
+        "encrypt camera passwords still stored in plain text with the key file (done also "
+        "whenever the database is opened)",
+    )
 
 
 # --- exports: `commandcenter export cases FILE.xlsx` ------------------------------------------
@@ -627,6 +652,15 @@ def cmd_serve(args) -> int:
     from commandcenter.storage.database import safe_url
 
     url = resolve_database_url(args.db)
+    if args.key_file:
+        from commandcenter.keys import KEY_FILE_ENV, read_keys
+
+        try:
+            read_keys(args.key_file)
+        except CommandCenterError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        os.environ[KEY_FILE_ENV] = str(Path(args.key_file).resolve())  # for the workers
     database = _database(args)  # reachable and migrated before anyone connects
     dialect = database.dialect
     database.dispose()
@@ -696,6 +730,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="processes behind the port")
     serve.add_argument("--tls-cert", metavar="FILE", help="TLS certificate (PEM)")
     serve.add_argument("--tls-key", metavar="FILE", help="TLS private key (PEM)")
+    serve.add_argument(
+        "--key-file",
+        metavar="FILE",
+        help="the installation's key file (camera passwords, archive); default "
+        "$COMMANDCENTER_KEY_FILE, else keys.json in the data folder",
+    )
     serve.add_argument(
         "--session-idle-minutes", type=float, default=60, help="idle log-ins end (default 60)"
     )

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from commandcenter.errors import CommandCenterError
+from commandcenter.tabular import csv_row
 
 USER_HELP = "act as this account (default: the top center's first administrator)"
 
@@ -142,7 +143,7 @@ def cmd_staff_import(args) -> int:
         ) as out:
             writer = csv.writer(out)
             writer.writerow(["用户名", "初始密码"])
-            writer.writerows(result.passwords)
+            writer.writerows(csv_row(line) for line in result.passwords)
         print(
             f"First passwords of {len(result.passwords)} new account(s) written to {target} "
             "(readable by you only; each must be changed at the first log-in)."

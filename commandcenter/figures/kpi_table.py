@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from commandcenter.figures.kpi import KpiRow
+from commandcenter.tabular import csv_row
 
 # (attribute, Chinese name (CSV header), short Chinese and English table headers, kind)
 COLUMNS: tuple[tuple[str, str, str, str, str], ...] = (
@@ -110,9 +111,9 @@ def csv_text(rows: list[KpiRow]) -> str:
     columns = _columns(rows, table=False)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f"{c[1]} ({c[0]})" for c in columns])
-    for r in rows:
-        writer.writerow([_cell(getattr(r, c[0]), c[4], table=False) for c in columns])
+    writer.writerow(csv_row([f"{c[1]} ({c[0]})" for c in columns]))
+    for r in rows:  # a name "=…" is written as text (tabular.csv_cell)
+        writer.writerow(csv_row([_cell(getattr(r, c[0]), c[4], table=False) for c in columns]))
     return out.getvalue()
 
 

@@ -63,6 +63,7 @@ from commandcenter.errors import (
     PasswordRejected,
     PermissionDenied,
     Replayed,
+    StorageProblem,
     TooManyRequests,
     TransitionRefused,
 )
@@ -143,6 +144,7 @@ _STATUS: tuple[tuple[type, int], ...] = (
     (PasswordRejected, 422),
     (DatabaseBusy, 503),
     (DatabaseUnavailable, 503),
+    (StorageProblem, 507),  # the server's disk is full or read-only: not "not answering"
     (DatabaseMismatch, 500),
     (CommandCenterError, 400),
 )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +46,79 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
 
 
+# SQLite's own messages (and the codes) of a disk that refuses writes.
+SQLITE_READ_ONLY = ("attempt to write a readonly database", "readonly database")
+SQLITE_FULL = ("database or disk is full",)
+SQLITE_IO = ("disk i/o error",)
+
+
+def sqlite_storage_problem(error: BaseException) -> str | None:
+    """ "read-only", "full" or "io" when SQLite refused a write because of its disk."""
+    text = str(error).lower()
+    if any(m in text for m in SQLITE_READ_ONLY):
+        return "read-only"
+    if any(m in text for m in SQLITE_FULL):
+        return "full"
+    if any(m in text for m in SQLITE_IO):
+        return "io"
+    return None
+
+
+PG_READ_ONLY_TRANSACTION = "25006"
+
+
+def _drop_read_only_connections(context) -> None:
+    """A connection that met a read-only or failing disk is dropped from the pool, with the
+    pool's others: SQLite keeps a file it opened read-only so for the connection's life, a
+    PostgreSQL session keeps ``default_transaction_read_only`` (a standby, a database set
+    read-only). The next connection opens afresh, and writes once the disk is writable."""
+    error = context.original_exception
+    if (
+        sqlite_storage_problem(error) in ("read-only", "io")
+        or getattr(error, "sqlstate", None) == PG_READ_ONLY_TRANSACTION
+    ):
+        context.is_disconnect = True
+        context.invalidate_pool_on_disconnect = True
+        cursor = getattr(context.execution_context, "cursor", None)
+        if cursor is not None:
+            # The failed statement keeps the SQLite connection open (a "zombie" holding the
+            # read-only files) until it is finalized, which the traceback may delay: now.
+            try:
+                cursor.close()
+            except Exception:  # noqa: BLE001 - closing is a courtesy here
+                log.debug("closing the cursor of a read-only error failed", exc_info=True)
+
+
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """The database file made 0600 before SQLite opens it (SQLite gives its -wal and -shm files
+    the database file's mode), and an existing one — with its -wal and -shm — tightened to
+    0600: other users of the machine read nothing of it. The folder, when made here, is 0700."""
+    if os.name != "posix":
+        return
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=PRIVATE_FOLDER, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        log.debug("cannot create %s: %s", path, exc)  # SQLite will say why it cannot open
+        return
+    else:
+        os.close(fd)
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            info = name.stat()
+            if stat.S_IMODE(info.st_mode) & 0o077 and info.st_uid == os.getuid():
+                os.chmod(name, stat.S_IMODE(info.st_mode) & 0o700)
+        except OSError:
+            continue  # missing, or not ours: SQLite opens it as it can
+
+
 def _sqlite_begin(connection) -> None:
     """BEGIN, or BEGIN IMMEDIATE for write transactions (``Database.writer``): a writer that
     read first and then wanted to write would fail at once ("database is locked") when another
@@ -73,22 +148,29 @@ def create_engine_for(url: str, *, statement_timeout_ms: int | None = None) -> E
     backend = parsed.get_backend_name()
     try:
         if backend == "sqlite":
-            if parsed.database and parsed.database != ":memory:":
+            is_file = parsed.database and parsed.database != ":memory:"
+            if is_file and not parsed.database.startswith("file:"):
                 try:
-                    Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                    Path(parsed.database).parent.mkdir(
+                        parents=True, mode=PRIVATE_FOLDER, exist_ok=True
+                    )
                 except OSError as exc:
                     raise DatabaseUnavailable(
                         f"Cannot create the folder for {safe_url(url)}: {exc.strerror}"
                     ) from None
+                _private_sqlite_file(Path(parsed.database))
             engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
+            event.listen(engine, "handle_error", _drop_read_only_connections)
             return engine
         if backend == "postgresql":
             connect_args = {"connect_timeout": CONNECT_TIMEOUT_S, **PG_KEEPALIVES}
             if statement_timeout_ms:  # a query that hangs ends with an error instead
                 connect_args["options"] = f"-c statement_timeout={int(statement_timeout_ms)}"
-            return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
+            engine = create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
+            event.listen(engine, "handle_error", _drop_read_only_connections)
+            return engine
     except (NoSuchModuleError, ImportError) as exc:
         raise DatabaseUnavailable(f"No driver for {safe_url(url)}: {exc}") from None
     raise DatabaseUnavailable(

@@ -28,7 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from commandcenter.cameras.urls import display_url, split_credentials, stream_source
+from commandcenter.cameras.urls import (
+    display_url,
+    query_secrets,
+    split_credentials,
+    stream_source,
+)
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +110,7 @@ def record_clip(
     # ffmpeg's messages name the URL (replaced by the clean one); the password itself too,
     # in case some message quotes it alone (a short one would blot out ordinary words).
     secrets = [s for s in {password or "", quote(password or "", safe="")} if len(s) >= 4]
+    secrets += [s for s in query_secrets(clean) if len(s) >= 4]
     ffmpeg = ffmpeg or find_ffmpeg()
     target.parent.mkdir(parents=True, exist_ok=True)
     shown = display_url(clean)

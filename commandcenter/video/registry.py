@@ -25,11 +25,10 @@ def database_credentials(database) -> Credentials:
     in the worker thread when the stream is opened, so the display never holds a password."""
 
     def load(camera_id) -> tuple[str | None, str | None]:
-        from commandcenter.storage.models import CameraCredential
+        from commandcenter.cameras.sealing import credentials_of
 
         with database.session() as session:
-            row = session.get(CameraCredential, camera_id)
-            return (row.username, row.password) if row is not None else (None, None)
+            return credentials_of(session, camera_id)
 
     return load
 

@@ -17,7 +17,8 @@ Contract
   (by default a wait on the stop event, which ``stop()`` cuts short). A test passes a fake
   clock and its ``sleep`` (which moves the fake time on) to check that logic without waiting.
 - Credentials are put into the URL only inside the worker thread (``stream_source``); ``repr``,
-  logs and ``health().detail`` show the URL without them.
+  logs and ``health().detail`` show the URL without them, and with any secret of its query
+  string masked (``url``; the full one is kept private for opening).
 
 Demo clips (``file:`` URLs) play at the clip's own frame rate and loop: at the end the worker
 seeks back to the first frame, or reopens the file if the seek fails.
@@ -77,7 +78,8 @@ os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 import cv2  # noqa: E402
 import numpy as np
 
-from commandcenter.cameras.urls import split_credentials, stream_source, url_problems
+from commandcenter.cameras.urls import mask_query, split_credentials, stream_source, url_problems
+from commandcenter.errors import CommandCenterError
 from commandcenter.video.probe import probe_rtsp
 
 log = logging.getLogger(__name__)
@@ -205,10 +207,12 @@ class StreamWorker:
         clean, typed_user, typed_password = split_credentials(url)
         if username is None and typed_user is not None:  # credentials typed into the URL
             username, password = typed_user, typed_password
-        self.url = clean  # the only form of the URL kept outside the thread's open call
+        self._source_url = clean  # what is opened: a query-string secret stays in it
+        self.url = mask_query(clean)  # the only form shown: no credentials, no query secret
         self.name = name or self.url
-        self._label = f"{name} ({clean})" if name else clean  # for logs
+        self._label = f"{name} ({self.url})" if name else self.url  # for logs
         self._username, self._password, self._credentials = username, password, credentials
+        self._credentials_problem = ""  # why the last look-up of the credentials failed
         self.open_timeout_ms, self.read_timeout_ms = open_timeout_ms, read_timeout_ms
         self.stall_after = stall_after
         self.fps_window = fps_window
@@ -216,7 +220,7 @@ class StreamWorker:
         self._clock = clock
         self._sleep = sleep
         self._backoff = _Backoff(backoff_first, backoff_max, random.Random(seed))
-        scheme = urlsplit(self.url).scheme.lower()
+        scheme = urlsplit(clean).scheme.lower()
         self.is_file = scheme == "file"
         self.is_rtsp = scheme in ("rtsp", "rtsps")
 
@@ -347,7 +351,7 @@ class StreamWorker:
             self._set_state(Health.OFFLINE, f"internal error: {type(exc).__name__}")
 
     def _serve(self) -> None:
-        problems = url_problems(self.url)
+        problems = url_problems(self._source_url)
         if problems:
             self._set_state(Health.BAD_URL, problems[0])
             return  # nothing to retry: the URL itself has to change
@@ -399,12 +403,12 @@ class StreamWorker:
     def _open(self) -> cv2.VideoCapture | None:
         """Open the stream; the credentials exist only in this call."""
         if self.is_file:
-            path = Path(stream_source(self.url))
+            path = Path(stream_source(self._source_url))
             if not path.is_file():
                 return None
             source = str(path)
         else:
-            source = stream_source(self.url, *self._login())
+            source = stream_source(self._source_url, *self._login())
         params = [
             cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
             self.open_timeout_ms,
@@ -426,21 +430,30 @@ class StreamWorker:
         if self._username or self._credentials is None:
             return self._username, self._password
         try:
-            return self._credentials()
+            found = self._credentials()
+        except CommandCenterError as exc:  # the stream may still play without them
+            log.warning("%s: cannot read the camera's credentials (%s)", self._label, exc)
+            self._credentials_problem = str(exc)
+            return None, None
         except Exception as exc:  # the stream may still play without them
             log.warning("%s: cannot read the camera's credentials (%s)", self._label, exc)
+            self._credentials_problem = f"the camera's credentials cannot be read ({exc})"
             return None, None
+        self._credentials_problem = ""
+        return found
 
     def _diagnose(self) -> tuple[Health, str]:
         """Why the last open failed."""
+        if self._credentials_problem:  # e.g. a password that the key file does not open
+            return Health.UNAUTHORISED, self._credentials_problem
         if self.is_file:
-            path = Path(stream_source(self.url))
+            path = Path(stream_source(self._source_url))
             if not path.exists():
                 return Health.BAD_URL, f"the clip {path.name} is missing"
             return Health.BAD_URL, f"the clip {path.name} cannot be decoded"
-        if self.is_rtsp and urlsplit(self.url).scheme.lower() == "rtsp":
+        if self.is_rtsp and urlsplit(self._source_url).scheme.lower() == "rtsp":
             result = probe_rtsp(
-                self.url, *self._login(), timeout=min(3.0, self.open_timeout_ms / 1000)
+                self._source_url, *self._login(), timeout=min(3.0, self.open_timeout_ms / 1000)
             )
             return Health(result.verdict), result.detail
         return Health.OFFLINE, "the stream cannot be opened"

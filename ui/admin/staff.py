@@ -9,6 +9,7 @@ a table. The first passwords an import generates are offered once, to be saved t
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from commandcenter.admin.staff import StaffImportResult, StaffInput, StaffRow
 from commandcenter.domain.enums import Role
+from commandcenter.tabular import csv_row
 from ui.admin.forms import FormDialog
 from ui.admin.table_import import TableImportDialog
 from ui.admin.tables import Column, RowTable, Search, lay_out_tab
@@ -456,10 +458,13 @@ class StaffTab(QWidget):
     def save_passwords(self, path: Path | str) -> int:
         """Write the generated first passwords (用户名,初始密码) and forget them here."""
         path = Path(path)
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        # readable by this user only (first passwords), text cells as text (tabular.csv_row)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.chmod(path, 0o600)  # an existing file keeps its mode on O_TRUNC
+        with open(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["用户名", "初始密码"])
-            writer.writerows(self.pending_passwords)
+            writer.writerows(csv_row(line) for line in self.pending_passwords)
         count = len(self.pending_passwords)
         self.pending_passwords = ()
         message = (

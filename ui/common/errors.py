@@ -23,6 +23,10 @@ from commandcenter.errors import (
     PermissionDenied,
     ServerUnreachable,
     SessionEnded,
+    StorageFull,
+    StorageProblem,
+    StorageReadOnly,
+    storage_error,
 )
 
 log = logging.getLogger(__name__)
@@ -59,6 +63,34 @@ def message_for(error: BaseException) -> UserMessage:
             QCoreApplication.translate("Errors", "Logged out by the server"),
             QCoreApplication.translate(
                 "Errors", "The session ended (idle too long, or too old). Log in again."
+            ),
+        )
+    if isinstance(error, OSError):
+        error = storage_error(error, QCoreApplication.translate("Errors", "The file")) or error
+    if isinstance(error, StorageReadOnly):
+        return UserMessage(
+            QCoreApplication.translate("Errors", "The disk is read-only: nothing was saved"),
+            QCoreApplication.translate(
+                "Errors",
+                "The database (or the file) is on a disk or in a folder that cannot be written "
+                "now. Ask the administrator to make it writable; the next save works as soon "
+                "as it is.",
+            ),
+        )
+    if isinstance(error, StorageFull):
+        return UserMessage(
+            QCoreApplication.translate("Errors", "The disk is full: nothing was saved"),
+            QCoreApplication.translate(
+                "Errors",
+                "Free some space on the disk of the database (or of the file), or ask the "
+                "administrator to; the next save works as soon as there is room.",
+            ),
+        )
+    if isinstance(error, StorageProblem):
+        return UserMessage(
+            QCoreApplication.translate("Errors", "The disk failed to write: nothing was saved"),
+            QCoreApplication.translate(
+                "Errors", "Ask the administrator to check the disk; the details are in the log."
             ),
         )
     if isinstance(error, DatabaseBusy):
