@@ -89,6 +89,8 @@ def reject(reason: str) -> ImportRejected:
 
 
 def _mb(size: int) -> str:
+    if size < MB:
+        return f"{size:,} bytes"
     return f"{size / MB:,.1f} MB" if size < 10 * MB else f"{size / MB:,.0f} MB"
 
 
@@ -102,19 +104,27 @@ def read_file(path: Path, limit: int = MAX_FILE_BYTES, what: str | None = None) 
     """The bytes of ``path``, refused when over ``limit`` (checked on the size and on what is
     read, for a file whose size the file system does not tell, such as a pipe)."""
     what = what or path.name
+    over = f"{what} is over the limit of {_mb(limit)}"
     try:
-        if path.stat().st_size > limit:
+        size = path.stat().st_size
+        if size > limit:
             raise reject(
-                f"{what} is {_mb(path.stat().st_size)}, over the limit of {_mb(limit)} for a "
-                "grid file; split the layer and import the parts"
+                f"{what} is {_mb(size)}, over the limit of {_mb(limit)}"
+                + ("; split the layer and import the parts" if limit == MAX_FILE_BYTES else "")
             )
         with path.open("rb") as file:
-            data = file.read(limit + 1)
+            # The size the file system tells, then whatever more there is (a file that grew,
+            # a pipe), a chunk at a time: never a buffer of the limit's size up front.
+            chunks = [file.read(size)] if size else []
+            total = len(chunks[0]) if chunks else 0
+            while chunk := file.read(READ_CHUNK):
+                total += len(chunk)
+                if total > limit:
+                    raise reject(over)
+                chunks.append(chunk)
     except OSError as exc:
         raise reject(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > limit:
-        raise reject(f"{what} is over the limit of {_mb(limit)} for a grid file")
-    return data
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 # --- JSON ---------------------------------------------------------------------------------------
@@ -282,7 +292,7 @@ def _member_limit(name: str) -> int:
 
 
 def _shape_type_name(number: int) -> str:
-    return shapefile.SHAPETYPE_LOOKUP.get(number, f"unknown shape type {number}")
+    return shapefile.SHAPETYPE_LOOKUP.get(number, f"type-{number} (unknown)")
 
 
 def check_shapefile(name: str, shp: bytes, shx: bytes, dbf: bytes) -> bytes:
@@ -384,6 +394,9 @@ def _check_shx(name: str, shx: bytes, records: list[tuple[int, int]], damaged: s
     index = name.rpartition(".")[0] + ".shx"
     if len(shx) < 100 or struct.unpack_from(">i", shx, 0)[0] != SHAPEFILE_CODE:
         raise reject(f"{index} is not a shapefile index ({damaged})")
+    declared = struct.unpack_from(">i", shx, 24)[0] * 2
+    if declared != len(shx):
+        raise reject(f"{index} declares {declared:,} bytes but has {len(shx):,} ({damaged})")
     entries = (len(shx) - 100) // 8
     if entries != len(records) or (len(shx) - 100) % 8:
         raise reject(

@@ -249,9 +249,9 @@ def _cpg_encodings(name: str, cpg: bytes | None) -> tuple[str, ...]:
     text = cpg.decode("ascii", "replace").strip().lower().removeprefix("ansi").strip()
     try:
         codec = codecs.lookup(CODE_PAGES.get(text, f"cp{text}" if text.isdigit() else text)).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL byte in the name
         raise _reject(
-            f"the .cpg of {name} names the encoding {text!r}, which is unknown; write UTF-8 "
+            f"the .cpg of {name} names the encoding {text!r:.40}, which is unknown; write UTF-8 "
             "or GBK into it"
         ) from None
     return ("gb18030",) if codec in ("gbk", "gb2312") else (codec,)  # GB18030 ⊇ GBK ⊇ GB2312
