@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 import shapely
 from shapely.geometry import Point, box
+from shapely.geometry.base import BaseGeometry
 
 from commandcenter.errors import ImportRejected
 from commandcenter.geo import file_limits, grid_import
@@ -234,7 +235,7 @@ def set_declared_size(archive, member: str, size: int) -> None:
         info = z.getinfo(member)
     local = info.header_offset
     struct.pack_into("<I", data, local + 22, size)
-    central = data.find(b"PK\x01\x02" + data[local + 4 : local + 6])
+    central = data.find(b"PK\x01\x02")
     while central >= 0:
         name_length = struct.unpack_from("<H", data, central + 28)[0]
         if data[central + 46 : central + 46 + name_length] == member.encode():
@@ -397,19 +398,29 @@ def test_shapefile_with_a_null_shape_reports_the_feature(database, tmp_path):
 
 @pytest.fixture
 def measured_pairs(monkeypatch):
-    """The number of pairs whose intersection the import computes (``shapely.intersection`` is
-    what both the old pair-by-pair check and the vectorised one call); more than ``ceiling``
-    fails at once rather than after minutes."""
+    """The number of pairs whose intersection the import computes: ``shapely.intersection``
+    (arrays of pairs, the vectorised check) and ``BaseGeometry.intersection`` (one pair, the
+    old pair-by-pair check). More than ``ceiling`` fails at once rather than after minutes."""
     counter = {"pairs": 0, "ceiling": 60_000}
-    original = shapely.intersection
 
-    def counting(a, b, *args, **kwargs):
-        counter["pairs"] += int(np.size(a))
+    def count(pairs: int) -> None:
+        counter["pairs"] += pairs
         if counter["pairs"] > counter["ceiling"]:
             raise AssertionError(f"more than {counter['ceiling']:,} pairs measured")
-        return original(a, b, *args, **kwargs)
+
+    vectorised = shapely.intersection
+    one_pair = BaseGeometry.intersection
+
+    def counting(a, b, *args, **kwargs):
+        count(int(np.size(a)))
+        return vectorised(a, b, *args, **kwargs)
+
+    def counting_one(self, other, *args, **kwargs):
+        count(1)
+        return one_pair(self, other, *args, **kwargs)
 
     monkeypatch.setattr(shapely, "intersection", counting)
+    monkeypatch.setattr(BaseGeometry, "intersection", counting_one)
     return counter
 
 
