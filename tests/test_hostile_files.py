@@ -23,6 +23,7 @@ import shapely
 from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 
+from commandcenter.domain.enums import GridKind
 from commandcenter.errors import ImportRejected
 from commandcenter.geo import file_limits, grid_import
 
@@ -36,6 +37,7 @@ try:  # tests/ as a package or as a plain folder on sys.path
         grid_count,
         open_two_communities,
         run_import,
+        stored_grids,
         write,
         write_shapefile,
     )
@@ -49,6 +51,7 @@ except ImportError:
         grid_count,
         open_two_communities,
         run_import,
+        stored_grids,
         write,
         write_shapefile,
     )
@@ -391,6 +394,21 @@ def test_shapefile_with_a_null_shape_reports_the_feature(database, tmp_path):
     assert error.problems == [
         f"feature 1 ({code(EAST, 1)}): geometry is missing; a grid must be a Polygon"
     ]
+
+
+def test_shapefile_rows_marked_deleted_leave_their_shapes_out(database, tmp_path):
+    """A .dbf row marked deleted is a deleted feature: its shape goes too, and the other rows
+    stay with their own shapes (pyshp's iterShapeRecords paired each row with the shape
+    before it)."""
+    shp = write_shapefile(tmp_path, good_features())
+    dbf = shp.with_suffix(".dbf")
+    data = bytearray(dbf.read_bytes())
+    data[struct.unpack_from("<H", data, 8)[0]] = ord("*")  # row 1's deletion flag
+    dbf.write_bytes(bytes(data))
+    assert run_import(database, shp).inserted == 2
+    stored = stored_grids(database)
+    assert set(stored) == {code(EAST, 2), code(WEST, 1, GridKind.RURAL)}
+    assert stored[code(EAST, 2)][-1].equals(box(119.91, 32.48, 119.92, 32.50))
 
 
 # --- The overlap check ---------------------------------------------------------------------------

@@ -279,8 +279,15 @@ def _read_shapefile(path: Path) -> list:
     try:
         # Latin-1 passes the table's bytes through unchanged; they are decoded below, where
         # the encoding can be chosen for the whole file.
+        # A row marked deleted in the .dbf is a deleted feature: its shape is left out too
+        # (pyshp's iterShapeRecords would pair the next row with this shape instead).
         with shapefile.Reader(**files, encoding="latin-1") as reader:
-            features = [record.__geo_interface__ for record in reader.iterShapeRecords()]
+            rows = reader.iterRecords(deleted_as_None=True)
+            features = [
+                shapefile.ShapeRecord(shape=shape, record=row).__geo_interface__
+                for shape, row in zip(reader.iterShapes(), rows, strict=True)
+                if row is not None
+            ]
     except Exception as exc:  # noqa: BLE001 - pyshp raises many kinds on a damaged file
         raise _reject(f"{name} is not a readable shapefile ({type(exc).__name__}: {exc})") from None
     if not features:
