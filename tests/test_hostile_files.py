@@ -93,6 +93,7 @@ def collection_text(features_text: str) -> str:
         ("arrays", collection_text("[" * 100_000 + "]" * 100_000)),
         ("objects", collection_text('{"a":' * 50_000 + "1" + "}" * 50_000)),
         ("unbalanced", collection_text("[" * 200_000)),
+        ("escaped quotes", collection_text('\\"' * 200_000)),
         ("in properties", collection_text(
             '{"type": "Feature", "properties": {"x": ' + "[" * 40 + "]" * 40 + "}}")),
     ],
@@ -104,6 +105,8 @@ def test_deeply_nested_json_is_refused(database, tmp_path, label, text):
     error = refused(database, path)
     if label == "unbalanced":
         assert "nests its JSON more than" in str(error) or "not valid JSON" in str(error)
+    elif label == "escaped quotes":  # the depth scan stays linear on it (a guard, not a depth)
+        assert "not valid JSON" in str(error)
     else:
         assert f"nests its JSON more than {file_limits.MAX_JSON_DEPTH} levels deep" in str(error)
 
@@ -172,6 +175,23 @@ def rejected_with_problems(database, path) -> ImportRejected:
         run_import(database, path)
     assert grid_count(database) == before
     return info.value
+
+
+def test_a_multipolygon_of_many_empty_parts_is_over_the_vertex_limit(database, tmp_path):
+    parts = file_limits.MAX_VERTICES_PER_FEATURE + 1
+    path = tmp_path / "empty-parts.geojson"
+    geometry = '{"type": "MultiPolygon", "coordinates": [' + ",".join(["[]"] * parts) + "]}"
+    path.write_text(
+        collection_text(
+            f'{{"type": "Feature", "properties": {{"code": "{code(EAST, 1)}", "name": "n"}}, '
+            f'"geometry": {geometry}}}'
+        )
+    )
+    error = rejected_with_problems(database, path)
+    assert error.problems == [
+        f"feature 1 ({code(EAST, 1)}): the outline has {parts:,} vertices, over the limit of "
+        f"{file_limits.MAX_VERTICES_PER_FEATURE:,} for one grid; simplify it"
+    ]
 
 
 def test_a_file_over_the_total_vertex_limit_is_refused(database, tmp_path, monkeypatch):

@@ -129,7 +129,10 @@ def read_file(path: Path, limit: int = MAX_FILE_BYTES, what: str | None = None) 
 
 # --- JSON ---------------------------------------------------------------------------------------
 
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+# A string runs to its closing quote or, unterminated, to the end of the text: every match
+# that starts succeeds, so the scan stays linear whatever the text (a pattern that could fail
+# after a long run would be tried again from each later quote: quadratic on '\\"' repeated).
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 

@@ -349,10 +349,11 @@ def _vertex_count(gtype: str, coordinates) -> int | None:
     for polygon in polygons:
         if not isinstance(polygon, (list, tuple)):
             return None
+        total += not polygon  # an empty part costs as a vertex (a million of them, more)
         for ring in polygon:
             if not isinstance(ring, (list, tuple)):
                 return None
-            total += len(ring)
+            total += len(ring) or 1
     return total
 
 
