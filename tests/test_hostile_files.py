@@ -386,6 +386,16 @@ def test_malformed_shapefile_is_a_clear_error(database, tmp_path, label, part, c
     assert words in str(error), str(error)
 
 
+def test_shapefile_parts_over_the_size_limit_together_are_refused_unread(database, tmp_path):
+    shp = write_shapefile(tmp_path, good_features())
+    with shp.with_suffix(".dbf").open("r+b") as file:  # sparse: no disk used
+        file.truncate(file_limits.MAX_FILE_BYTES)
+    error, peak = peak_memory_of_refusal(database, shp)
+    over = f"grids.shp and its parts are {file_limits.MAX_FILE_BYTES + 777:,} bytes together"
+    assert over in str(error) and "over the limit of 64 MB (67,108,864 bytes)" in str(error)
+    assert peak < 8 * MB
+
+
 def test_malformed_shapefile_in_a_zip_is_the_same_clear_error(database, tmp_path):
     shp = write_shapefile(tmp_path, good_features())
     shp.write_bytes(put("<i", 148, 2**31 - 1)(shp.read_bytes()))

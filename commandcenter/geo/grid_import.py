@@ -182,16 +182,27 @@ def _shapefile_parts(path: Path) -> tuple[str, dict[str, bytes]]:
     """The shapefile's name and the bytes of its files by lower-case suffix (those present),
     each within the limits of :mod:`commandcenter.geo.file_limits`."""
     if path.suffix.lower() != ".zip":
-        parts = {".shp": read_file(path)}
-        total = len(parts[".shp"])
+        files = {".shp": path}
         for suffix in SHAPEFILE_PARTS[1:]:
             for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
                 if candidate.is_file():
-                    limit = MAX_SIDECAR_BYTES if suffix in (".prj", ".cpg") else MAX_FILE_BYTES
-                    parts[suffix] = read_file(candidate, min(limit, MAX_FILE_BYTES - total))
-                    total += len(parts[suffix])
+                    files[suffix] = candidate
                     break
-        return path.name, parts
+        try:
+            total = sum(file.stat().st_size for file in files.values())
+        except OSError as exc:
+            raise _reject(f"cannot read {path}: {exc.strerror or exc}") from None
+        if total > MAX_FILE_BYTES:
+            raise _reject(
+                f"{path.name} and its parts are {total:,} bytes together, over the limit of "
+                f"{MAX_FILE_BYTES // 2**20} MB ({MAX_FILE_BYTES:,} bytes) for a grid file; split "
+                "the layer and import the parts"
+            )
+        sidecar = (".prj", ".cpg")
+        return path.name, {
+            suffix: read_file(file, MAX_SIDECAR_BYTES if suffix in sidecar else MAX_FILE_BYTES)
+            for suffix, file in files.items()
+        }
 
     found: dict[str, str] = {}
 
