@@ -295,7 +295,7 @@ def _read_shapefile(path: Path) -> list:
         with shapefile.Reader(**files, encoding="latin-1") as reader:
             rows = reader.iterRecords(deleted_as_None=True)
             features = [
-                shapefile.ShapeRecord(shape=shape, record=row).__geo_interface__
+                _compact(shapefile.ShapeRecord(shape=shape, record=row).__geo_interface__)
                 for shape, row in zip(reader.iterShapes(), rows, strict=True)
                 if row is not None
             ]
@@ -317,6 +317,22 @@ def _read_shapefile(path: Path) -> list:
         f"the attribute table (.dbf) of {name} {said}; save it as UTF-8, or write its "
         "encoding into a .cpg file beside it"
     )
+
+
+def _compact(feature: dict) -> dict:
+    """The feature with each ring of its polygons as an array of floats (16 bytes a vertex,
+    where pyshp's lists of tuples take about 110): a shapefile at the vertex limit then takes
+    tens of megabytes, not most of a gigabyte."""
+    geometry = feature.get("geometry")
+    gtype = geometry.get("type") if isinstance(geometry, dict) else None
+    coordinates = geometry.get("coordinates") if gtype else None
+    if gtype == "Polygon":
+        compact = [np.asarray(ring, dtype=float) for ring in coordinates]
+    elif gtype == "MultiPolygon":
+        compact = [[np.asarray(ring, dtype=float) for ring in part] for part in coordinates]
+    else:
+        return feature
+    return feature | {"geometry": geometry | {"coordinates": compact}}
 
 
 def _decoded(feature: dict, encoding: str) -> dict:
@@ -362,7 +378,7 @@ def _vertex_count(gtype: str, coordinates) -> int | None:
             return None
         total += not polygon  # an empty part costs as a vertex (a million of them, more)
         for ring in polygon:
-            if not isinstance(ring, (list, tuple)):
+            if not isinstance(ring, (list, tuple, np.ndarray)):
                 return None
             total += len(ring) or 1
     return total
