@@ -29,15 +29,13 @@ from __future__ import annotations
 
 import codecs
 import io
-import json
 import math
 import re
-import struct
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import shapefile
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
@@ -48,6 +46,20 @@ from commandcenter.access.accounts import Actor
 from commandcenter.domain.codes import GridCodeParts, validate_grid_code
 from commandcenter.domain.enums import AdminLevel, GridKind, Role
 from commandcenter.errors import ImportRejected, PermissionDenied
+from commandcenter.geo.file_limits import (
+    MAX_EXTENT_PAIRS,
+    MAX_FILE_BYTES,
+    MAX_OVERLAPS_LISTED,
+    MAX_SIDECAR_BYTES,
+    MAX_VERTICES,
+    MAX_VERTICES_PER_FEATURE,
+    check_feature_count,
+    check_shapefile,
+    load_json,
+    read_file,
+    read_zip_members,
+)
+from commandcenter.geo.file_limits import reject as _reject
 from commandcenter.geo.gcj02 import gcj02_to_wgs84_array, transform_geometry
 from commandcenter.storage.models import AdminUnit, Grid
 from commandcenter.textfiles import ENCODINGS, decode_text
@@ -61,6 +73,7 @@ OVERLAP_TOLERANCE_M2 = 10.0
 OVERLAP_TOLERANCE_SHARE = 0.001
 # A grid may stick out of its community by digitising noise, not by more than this share.
 OUTSIDE_SHARE = 0.01
+NAME_LENGTH = Grid.name.type.length  # the column's
 METRES_PER_DEGREE = 111_320.0  # along a meridian; good enough to judge tolerances
 KIND_NAMES = ", ".join(k.value for k in GridKind)
 # Long loops report progress every this share of the whole import.
@@ -68,7 +81,6 @@ PROGRESS_STEP = 0.02
 
 SHAPEFILE_SUFFIXES = (".shp", ".zip")
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
-POLYGON_SHAPE_TYPES = (shapefile.POLYGON, shapefile.POLYGONZ, shapefile.POLYGONM)
 # .cpg files often give a Windows code page number instead of a codec name.
 CODE_PAGES = {"65001": "utf-8", "936": "gbk", "54936": "gb18030", "950": "big5"}
 # Datum names (lower case, "_" and "-" as spaces) of the longitude/latitude systems accepted.
@@ -112,14 +124,6 @@ class _Feature:
         return f"feature {self.index}" + (f" ({self.code})" if self.code else "")
 
 
-def _area_m2(geometry) -> float:
-    """Approximate area in square metres of a small lon/lat geometry."""
-    if geometry.is_empty:
-        return 0.0
-    lat = geometry.centroid.y
-    return geometry.area * METRES_PER_DEGREE**2 * math.cos(math.radians(lat))
-
-
 class _Progress:
     """Hands the caller's callback fractions of the whole import, always rising."""
 
@@ -142,37 +146,28 @@ class _Progress:
             yield item
 
 
-def _reject(reason: str) -> ImportRejected:
-    """The error for a file that cannot be read at all: one clear line, no feature list."""
-    return ImportRejected(f"The grid file was not imported: {reason}; nothing changed.", [])
-
-
 def _read_features(path: Path) -> list:
     if path.suffix.lower() in SHAPEFILE_SUFFIXES:
-        return _read_shapefile(path)
-    return _read_collection(path)
+        features = _read_shapefile(path)
+    else:
+        features = _read_collection(path)
+    check_feature_count(path.name, len(features))
+    return features
 
 
 def _read_collection(path: Path) -> list:
     """The list of features, or ImportRejected with one clear line about the file."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _reject(f"cannot read {path}: {exc.strerror or exc}") from None
+    data = read_file(path)
     try:
         text = decode_text(data, reject_binary=False)
     except ValueError as exc:
         raise _reject(f"{path.name} {exc}") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _reject(
-            f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+    del data
+    document = load_json(path.name, text)
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         found = document.get("type") if isinstance(document, dict) else type(document).__name__
         raise _reject(
-            f"{path.name} is not a GeoJSON FeatureCollection (its type is {found!r}); "
+            f"{path.name} is not a GeoJSON FeatureCollection (its type is {found!r:.60}); "
             "save the grid layer as a FeatureCollection of polygons"
         )
     features = document.get("features")
@@ -184,36 +179,54 @@ def _read_collection(path: Path) -> list:
 
 
 def _shapefile_parts(path: Path) -> tuple[str, dict[str, bytes]]:
-    """The shapefile's name and the bytes of its files by lower-case suffix (those present)."""
-    try:
-        if path.suffix.lower() != ".zip":
-            parts = {".shp": path.read_bytes()}
-            for suffix in SHAPEFILE_PARTS[1:]:
-                for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
-                    if candidate.is_file():
-                        parts[suffix] = candidate.read_bytes()
-                        break
-            return path.name, parts
-        with zipfile.ZipFile(path) as archive:
-            names = [n for n in archive.namelist() if not n.startswith("__MACOSX/")]
-            shps = [n for n in names if n.lower().endswith(".shp")]
-            if len(shps) != 1:
-                raise _reject(
-                    f"{path.name} holds {len(shps)} shapefiles; put exactly one in the zip"
-                    if shps
-                    else f"{path.name} holds no shapefile (.shp)"
-                )
-            stem = shps[0][:-4].lower()
-            parts = {
-                name[len(stem) :].lower(): archive.read(name)
-                for name in names
-                if name.lower().startswith(stem) and name[len(stem) :].lower() in SHAPEFILE_PARTS
-            }
-            return PurePosixPath(shps[0]).name, parts
-    except zipfile.BadZipFile as exc:
-        raise _reject(f"{path.name} is not a readable zip archive ({exc})") from None
-    except OSError as exc:
-        raise _reject(f"cannot read {path}: {exc.strerror or exc}") from None
+    """The shapefile's name and the bytes of its files by lower-case suffix (those present),
+    each within the limits of :mod:`commandcenter.geo.file_limits`."""
+    if path.suffix.lower() != ".zip":
+        files = {".shp": path}
+        for suffix in SHAPEFILE_PARTS[1:]:
+            for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
+                if candidate.is_file():
+                    files[suffix] = candidate
+                    break
+        try:
+            total = sum(file.stat().st_size for file in files.values())
+        except OSError as exc:
+            raise _reject(f"cannot read {path}: {exc.strerror or exc}") from None
+        if total > MAX_FILE_BYTES:
+            raise _reject(
+                f"{path.name} and its parts are {total:,} bytes together, over the limit of "
+                f"{MAX_FILE_BYTES // 2**20} MB ({MAX_FILE_BYTES:,} bytes) for a grid file; split "
+                "the layer and import the parts"
+            )
+        sidecar = (".prj", ".cpg")
+        return path.name, {
+            suffix: read_file(file, MAX_SIDECAR_BYTES if suffix in sidecar else MAX_FILE_BYTES)
+            for suffix, file in files.items()
+        }
+
+    found: dict[str, str] = {}
+
+    def choose(names: list[str]) -> list[str]:
+        shps = [n for n in names if n.lower().endswith(".shp")]
+        if len(shps) != 1:
+            raise _reject(
+                f"{path.name} holds {len(shps)} shapefiles; put exactly one in the zip"
+                if shps
+                else f"{path.name} holds no shapefile (.shp)"
+            )
+        stem = shps[0][:-4].lower()
+        found["shp"] = shps[0]
+        chosen = {}
+        for name in names:
+            suffix = name[len(stem) :].lower()
+            if name.lower().startswith(stem) and suffix in SHAPEFILE_PARTS:
+                chosen[suffix] = name
+        found.update(chosen)
+        return list(chosen.values())
+
+    _, members = read_zip_members(path, choose)
+    parts = {suffix: members[found[suffix]] for suffix in SHAPEFILE_PARTS if suffix in found}
+    return PurePosixPath(found["shp"]).name, parts
 
 
 def _check_prj(name: str, wkt: str) -> None:
@@ -247,9 +260,9 @@ def _cpg_encodings(name: str, cpg: bytes | None) -> tuple[str, ...]:
     text = cpg.decode("ascii", "replace").strip().lower().removeprefix("ansi").strip()
     try:
         codec = codecs.lookup(CODE_PAGES.get(text, f"cp{text}" if text.isdigit() else text)).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL byte in the name
         raise _reject(
-            f"the .cpg of {name} names the encoding {text!r}, which is unknown; write UTF-8 "
+            f"the .cpg of {name} names the encoding {text!r:.40}, which is unknown; write UTF-8 "
             "or GBK into it"
         ) from None
     return ("gb18030",) if codec in ("gbk", "gb2312") else (codec,)  # GB18030 ⊇ GBK ⊇ GB2312
@@ -268,18 +281,26 @@ def _read_shapefile(path: Path) -> list:
     if wkt:
         _check_prj(name, wkt)
     encodings = _cpg_encodings(name, parts.get(".cpg"))
-    files = {suffix[1:]: io.BytesIO(parts[suffix]) for suffix in (".shp", ".shx", ".dbf")}
+    shp = check_shapefile(name, parts[".shp"], parts[".shx"], parts[".dbf"])
+    files = {
+        "shp": io.BytesIO(shp),
+        "shx": io.BytesIO(parts[".shx"]),
+        "dbf": io.BytesIO(parts[".dbf"]),
+    }
     try:
         # Latin-1 passes the table's bytes through unchanged; they are decoded below, where
         # the encoding can be chosen for the whole file.
+        # A row marked deleted in the .dbf is a deleted feature: its shape is left out too
+        # (pyshp's iterShapeRecords would pair the next row with this shape instead).
         with shapefile.Reader(**files, encoding="latin-1") as reader:
-            if reader.shapeType not in POLYGON_SHAPE_TYPES:
-                raise _reject(
-                    f"{name} holds {reader.shapeTypeName} shapes; a grid must be a Polygon"
-                )
-            features = [record.__geo_interface__ for record in reader.iterShapeRecords()]
-    except (shapefile.ShapefileException, struct.error, ValueError, EOFError) as exc:
-        raise _reject(f"{name} is not a readable shapefile ({exc})") from None
+            rows = reader.iterRecords(deleted_as_None=True)
+            features = [
+                _compact(shapefile.ShapeRecord(shape=shape, record=row).__geo_interface__)
+                for shape, row in zip(reader.iterShapes(), rows, strict=True)
+                if row is not None
+            ]
+    except Exception as exc:  # noqa: BLE001 - pyshp raises many kinds on a damaged file
+        raise _reject(f"{name} is not a readable shapefile ({type(exc).__name__}: {exc})") from None
     if not features:
         raise _reject(f"{name} holds no features")
     for encoding in encodings:
@@ -296,6 +317,22 @@ def _read_shapefile(path: Path) -> list:
         f"the attribute table (.dbf) of {name} {said}; save it as UTF-8, or write its "
         "encoding into a .cpg file beside it"
     )
+
+
+def _compact(feature: dict) -> dict:
+    """The feature with each ring of its polygons as an array of floats (16 bytes a vertex,
+    where pyshp's lists of tuples take about 110): a shapefile at the vertex limit then takes
+    tens of megabytes, not most of a gigabyte."""
+    geometry = feature.get("geometry")
+    gtype = geometry.get("type") if isinstance(geometry, dict) else None
+    coordinates = geometry.get("coordinates") if gtype else None
+    if gtype == "Polygon":
+        compact = [np.asarray(ring, dtype=float) for ring in coordinates]
+    elif gtype == "MultiPolygon":
+        compact = [[np.asarray(ring, dtype=float) for ring in part] for part in coordinates]
+    else:
+        return feature
+    return feature | {"geometry": geometry | {"coordinates": compact}}
 
 
 def _decoded(feature: dict, encoding: str) -> dict:
@@ -315,17 +352,51 @@ def _count(value, what: str, item: _Feature) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        item.problems.append(f"{item.where}: {what} {value!r} is not a number")
+        item.problems.append(f"{item.where}: {what} {value!r:.40} is not a number")
         return None
     try:
         number = float(value)
     except ValueError:
-        item.problems.append(f"{item.where}: {what} {value!r} is not a number")
+        item.problems.append(f"{item.where}: {what} {value!r:.40} is not a number")
         return None
     if not number.is_integer() or number < 0:
-        item.problems.append(f"{item.where}: {what} {value!r} is not a whole number ≥ 0")
+        item.problems.append(f"{item.where}: {what} {value!r:.40} is not a whole number ≥ 0")
         return None
     return int(number)
+
+
+def _vertex_count(gtype: str, coordinates) -> int | None:
+    """The vertices of Polygon or MultiPolygon coordinates, counted without building anything
+    (the rings' lengths); None when they are not nested lists (shapely then says what is
+    wrong)."""
+    polygons = [coordinates] if gtype == "Polygon" else coordinates
+    if not isinstance(polygons, (list, tuple)):
+        return None
+    total = 0
+    for polygon in polygons:
+        if not isinstance(polygon, (list, tuple)):
+            return None
+        total += not polygon  # an empty part costs as a vertex (a million of them, more)
+        for ring in polygon:
+            if not isinstance(ring, (list, tuple, np.ndarray)):
+                return None
+            total += len(ring) or 1
+    return total
+
+
+def _check_vertices(name: str, features: list) -> None:
+    """Refuse a file of more than MAX_VERTICES vertices before any geometry is built."""
+    total = 0
+    for raw in features:
+        geometry = raw.get("geometry") if isinstance(raw, dict) else None
+        gtype = geometry.get("type") if isinstance(geometry, dict) else None
+        if gtype in ("Polygon", "MultiPolygon"):
+            total += _vertex_count(gtype, geometry.get("coordinates")) or 0
+            if total > MAX_VERTICES:
+                raise _reject(
+                    f"{name} holds more than {MAX_VERTICES:,} vertices, over the limit for one "
+                    "file; split the layer or simplify the outlines"
+                )
 
 
 def _parse_feature(index: int, raw, gcj02: bool) -> _Feature:
@@ -344,13 +415,17 @@ def _parse_feature(index: int, raw, gcj02: bool) -> _Feature:
     if code is None or (isinstance(code, str) and not code.strip()):
         item.problems.append(f"{item.where}: has no grid code (property 'code')")
     elif not isinstance(code, str):
-        item.problems.append(f"{item.where}: code {code!r} is not a 19-digit text")
+        item.problems.append(f"{item.where}: code {code!r:.40} is not a 19-digit text")
     else:
         item.code = code.strip()
 
     name = properties.get("name")
     if not isinstance(name, str) or not name.strip():
         item.problems.append(f"{item.where}: has no name (property 'name')")
+    elif len(name.strip()) > NAME_LENGTH:
+        item.problems.append(
+            f"{item.where}: the name is {len(name.strip()):,} characters long, over {NAME_LENGTH}"
+        )
     else:
         item.name = name.strip()
 
@@ -359,7 +434,7 @@ def _parse_feature(index: int, raw, gcj02: bool) -> _Feature:
         try:
             item.kind = GridKind(str(kind).strip().lower())
         except ValueError:
-            item.problems.append(f"{item.where}: kind {kind!r} is not one of {KIND_NAMES}")
+            item.problems.append(f"{item.where}: kind {kind!r:.40} is not one of {KIND_NAMES}")
     item.households = _count(properties.get("households"), "households", item)
     item.population = _count(properties.get("population"), "population", item)
 
@@ -368,6 +443,13 @@ def _parse_feature(index: int, raw, gcj02: bool) -> _Feature:
     if gtype not in ("Polygon", "MultiPolygon"):
         item.problems.append(
             f"{item.where}: geometry is {gtype or 'missing'}; a grid must be a Polygon"
+        )
+        return item
+    vertices = _vertex_count(gtype, geometry.get("coordinates"))
+    if vertices is not None and vertices > MAX_VERTICES_PER_FEATURE:
+        item.problems.append(
+            f"{item.where}: the outline has {vertices:,} vertices, over the limit of "
+            f"{MAX_VERTICES_PER_FEATURE:,} for one grid; simplify it"
         )
         return item
     try:
@@ -462,28 +544,123 @@ def _check_codes(items: list[_Feature], session: Session, replace: bool) -> dict
     return existing
 
 
-def _overlap_problem(a, b) -> float | None:
-    """Overlap area in m² when it exceeds the tolerance, else None."""
-    overlap = _area_m2(a.intersection(b))
-    smaller = min(_area_m2(a), _area_m2(b))
-    if overlap > OVERLAP_TOLERANCE_M2 and overlap > OVERLAP_TOLERANCE_SHARE * smaller:
-        return overlap
-    return None
+def _areas_m2(geometries: np.ndarray) -> np.ndarray:
+    """Approximate areas in square metres of small lon/lat geometries."""
+    area = shapely.area(geometries)
+    with np.errstate(invalid="ignore"):
+        lat = shapely.get_y(shapely.centroid(geometries))
+        scaled = area * METRES_PER_DEGREE**2 * np.cos(np.radians(lat))
+    return np.where(area > 0, scaled, 0.0)
 
 
-def _check_geometry(items: list[_Feature], session: Session, progress: _Progress) -> None:
+class _OverlapSearch:
+    """Pairs of grids that overlap beyond the tolerance, found through an STRtree.
+
+    Only pairs whose extents meet are looked at; those are tested with shapely's (prepared)
+    ``intersects`` and only pairs that meet are measured (``shapely.intersection``), a chunk at a
+    time. After MAX_OVERLAPS_LISTED overlaps the search only counts the pairs it leaves
+    unchecked; past MAX_EXTENT_PAIRS pairs of meeting extents it stops. Either way the work
+    stays near linear in the grids, whatever the file.
+    """
+
+    CHUNK = 1024  # pairs tested and measured at once
+
+    def __init__(self) -> None:
+        self.listed = 0  # overlaps found and listed
+        self.unchecked = 0  # pairs left after the listing stopped
+        self.extent_pairs = 0  # pairs whose extents meet, looked at
+        self.measured = 0  # pairs whose intersection was computed
+        self.too_many = False
+
+    @property
+    def full(self) -> bool:
+        return self.listed >= MAX_OVERLAPS_LISTED
+
+    def pairs(
+        self,
+        queries: np.ndarray,
+        targets: np.ndarray,
+        keep: Callable[[np.ndarray, np.ndarray], np.ndarray],
+        report: Callable[[float], None],
+    ) -> Iterator[tuple[int, int, float]]:
+        """(query index, target index, overlap m²) of each overlap, by query then tree order;
+        ``keep(i, j)`` the mask of candidate pairs to consider; ``report(share done)``."""
+        if self.too_many or not len(queries) or not len(targets):
+            return
+        tree = shapely.STRtree(targets)
+        shapely.prepare(queries)
+        query_areas = _areas_m2(queries)
+        target_areas = query_areas if targets is queries else _areas_m2(targets)
+        # Small batches: progress every 2 % of the import, and never a huge array of pairs.
+        batch = max(1, min(256, 2_000_000 // len(targets), len(queries) // 15 or 1))
+        for start in range(0, len(queries), batch):
+            report(start / len(queries))
+            left, right = tree.query(queries[start : start + batch])
+            left += start
+            mask = keep(left, right)
+            left, right = left[mask], right[mask]
+            self.extent_pairs += len(left)
+            if self.extent_pairs > MAX_EXTENT_PAIRS:
+                self.too_many = True
+                return
+            for at in range(0, len(left), self.CHUNK):
+                i, j = left[at : at + self.CHUNK], right[at : at + self.CHUNK]
+                if self.full:
+                    self.unchecked += len(i)
+                    continue
+                meet = shapely.intersects(queries[i], targets[j])
+                i, j = i[meet], j[meet]
+                if not len(i):
+                    continue
+                self.measured += len(i)
+                overlap = _areas_m2(shapely.intersection(queries[i], targets[j]))
+                smaller = np.minimum(query_areas[i], target_areas[j])
+                real = (overlap > OVERLAP_TOLERANCE_M2) & (
+                    overlap > OVERLAP_TOLERANCE_SHARE * smaller
+                )
+                for k in np.flatnonzero(real).tolist():
+                    if self.full:
+                        self.unchecked += int(np.count_nonzero(real[k:]))
+                        break
+                    self.listed += 1
+                    yield int(i[k]), int(j[k]), float(overlap[k])
+
+    def problems(self) -> list[str]:
+        """The lines about the file as a whole: the listing stopped, or the search."""
+        if self.too_many:
+            return [
+                f"the grids' extents meet in more than {MAX_EXTENT_PAIRS:,} pairs (a grid layer "
+                "has a few per grid, its neighbours): the overlap check stopped there; the grids "
+                "overlap each other on a large scale"
+            ]
+        if self.unchecked:
+            return [
+                f"… and {self.unchecked:,} more pair(s) of grids that may overlap were not "
+                f"checked: the check stops after listing {MAX_OVERLAPS_LISTED} overlaps"
+            ]
+        return []
+
+
+def _check_geometry(items: list[_Feature], session: Session, progress: _Progress) -> list[str]:
+    """Overlaps and community boundaries; the problems go to the items, and the lines about the
+    file as a whole are returned."""
     shaped = [item for item in items if item.geometry is not None]
     if not shaped:
-        return
-    geometries = [item.geometry for item in shaped]
-    tree = shapely.STRtree(geometries)
-    left, right = tree.query(geometries, predicate="intersects")
-    pairs = [(i, j) for i, j in zip(left.tolist(), right.tolist(), strict=True) if i < j]
-    for i, j in progress.over(pairs, 0.40, 0.70, "Checking overlaps between grids"):
+        return []
+    geometries = np.array([item.geometry for item in shaped], dtype=object)
+    search = _OverlapSearch()
+
+    def between(start: float, end: float, message: str) -> Callable[[float], None]:
+        return lambda share: progress.report(start + (end - start) * share, message)
+
+    def later(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return i < j
+
+    for i, j, overlap in search.pairs(
+        geometries, geometries, later, between(0.40, 0.70, "Checking overlaps between grids")
+    ):
         a, b = shaped[i], shaped[j]
-        overlap = _overlap_problem(a.geometry, b.geometry)
-        if overlap is not None:
-            b.problems.append(f"{b.where}: overlaps {a.where} by about {overlap:,.0f} m²")
+        b.problems.append(f"{b.where}: overlaps {a.where} by about {overlap:,.0f} m²")
 
     # Grids already stored in the same communities that this file does not replace.
     file_codes = {item.code for item in items if item.code}
@@ -498,20 +675,26 @@ def _check_geometry(items: list[_Feature], session: Session, progress: _Progress
         else []
     )
     if stored:
-        stored_geometries = [grid.geometry for grid in stored]
-        stored_tree = shapely.STRtree(stored_geometries)
-        left, right = stored_tree.query(geometries, predicate="intersects")
-        pairs = list(zip(left.tolist(), right.tolist(), strict=True))
-        for i, j in progress.over(pairs, 0.70, 0.80, "Checking overlaps with stored grids"):
+        stored_geometries = np.array([grid.geometry for grid in stored], dtype=object)
+        item_community = np.array(
+            [item.community.id if item.community is not None else -1 for item in shaped]
+        )
+        stored_community = np.array([grid.community_id for grid in stored])
+
+        def same_community(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+            return item_community[i] == stored_community[j]
+
+        for i, j, overlap in search.pairs(
+            geometries,
+            stored_geometries,
+            same_community,
+            between(0.70, 0.80, "Checking overlaps with stored grids"),
+        ):
             item, grid = shaped[i], stored[j]
-            if item.community is None or grid.community_id != item.community.id:
-                continue
-            overlap = _overlap_problem(item.geometry, stored_geometries[j])
-            if overlap is not None:
-                item.problems.append(
-                    f"{item.where}: overlaps the stored grid {grid.code} {grid.name} "
-                    f"by about {overlap:,.0f} m²"
-                )
+            item.problems.append(
+                f"{item.where}: overlaps the stored grid {grid.code} {grid.name} "
+                f"by about {overlap:,.0f} m²"
+            )
 
     for item in progress.over(shaped, 0.80, 0.90, "Checking community boundaries"):
         unit = item.community
@@ -527,6 +710,7 @@ def _check_geometry(items: list[_Feature], session: Session, progress: _Progress
                 f"{item.where}: {share:.0%} of the grid lies outside its community "
                 f"{unit.code} {unit.name}"
             )
+    return search.problems()
 
 
 def import_grids(
@@ -555,11 +739,12 @@ def import_grids(
     steps = _Progress(progress)
     steps.report(0.0, f"Reading {path.name}")
     features = _read_features(path)
+    _check_vertices(path.name, features)
     parsing = steps.over(features, 0.10, 0.35, "Checking each feature")
     items = [_parse_feature(i, raw, gcj02) for i, raw in enumerate(parsing, start=1)]
     steps.report(0.35, "Checking the grid codes")
     existing = _check_codes(items, session, replace)
-    _check_geometry(items, session, steps)
+    general = _check_geometry(items, session, steps)
     if actor is not None:
         for item in items:
             if item.community is not None and not actor.governs_unit(item.community.id):
@@ -567,7 +752,7 @@ def import_grids(
                     f"{item.where}: community {item.community.code} {item.community.name} "
                     "is outside your jurisdiction"
                 )
-    problems = [problem for item in items for problem in item.problems]
+    problems = [problem for item in items for problem in item.problems] + general
     if problems:
         raise ImportRejected(
             f"The grid file {path.name} was not imported: {len(problems)} problem(s) in "
