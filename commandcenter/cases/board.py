@@ -49,9 +49,11 @@ from commandcenter.access.accounts import Actor
 from commandcenter.access.cases import holds, may_see
 from commandcenter.cases.rows import CaseRow, board_rows, open_cases
 from commandcenter.domain.enums import CaseCategory, CaseSource, CaseState, Role, Urgency
+from commandcenter.domain.limits import search_text
 from commandcenter.schedule.deadlines import DeadlineStatus
 from commandcenter.storage.models import Case, CaseEvent, Center
 from commandcenter.storage.watermark import Watermark, chunks, read_watermark, rows_since
+from commandcenter.workflow.duties import duty_refusal
 from commandcenter.workflow.rules import RULES, Action, Scope
 
 S = CaseState
@@ -263,6 +265,7 @@ def queue_actions(role: Role) -> frozenset[Action]:
 
 _DECIDE, _REPLY, _SUPERVISE = Action.DECIDE_EXTENSION, Action.REPLY_SUPERVISION, Action.SUPERVISE
 _HOLDER, _JURISDICTION = Scope.HOLDER, Scope.JURISDICTION
+_SEPARATED = frozenset({Action.VERIFY, Action.FOLLOW_UP})
 
 
 def action_test(actor: Actor, now: dt.datetime | None = None) -> Callable[[CaseRow], bool]:
@@ -292,6 +295,10 @@ def action_test(actor: Actor, now: dt.datetime | None = None) -> Callable[[CaseR
                 continue
             if action is _SUPERVISE and (row.supervision_open or not overdue(row)):
                 continue
+            if action in _SEPARATED and duty_refusal(
+                user_id, action, row.handler_user_id, row.duties_separated, row.self_resolved
+            ):
+                continue  # the engine refuses it to this person (workflow.duties)
             if scope is _HOLDER:
                 allowed = holds(actor, row)
             elif scope is _JURISDICTION:
@@ -403,7 +410,7 @@ def select_rows(
     if f.holder.strip():
         needle = f.holder.strip().lower()
         out = [r for r in out if needle in r.holder.lower()]
-    for word in f.text.lower().split():
+    for word in search_text(f.text).lower().split():
         out = [r for r in out if word in r.search_text]
     if f.mine:
         test = action_test(actor, now)
