@@ -466,3 +466,91 @@ def test_the_demo_history_respects_separation_of_duties(demo_database):
             checked += 1
             assert user_id not in hands.get(case_id, set()), (case_id, action)
     assert checked > 1000
+
+
+# --- the read rule over the real server ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(postgres_server, demo_pg_template):
+    """The center's server on a copy of the demo district, and that database to look in."""
+    try:
+        from .server_process import CenterServer
+    except ImportError:
+        from server_process import CenterServer
+    name = postgres_server.create_database(template=demo_pg_template)
+    url = postgres_server.url_for(name)
+    database = open_database(url, migrate=False)
+    with CenterServer(url) as server:
+        yield server, database
+    database.dispose()
+    postgres_server.drop_database(name)
+
+
+def call(server, backend, name, **args):
+    import httpx
+
+    from commandcenter.backend.wire import encode
+
+    body = {"args": {k: encode(v)["body"] for k, v in args.items()}}
+    headers = {"Authorization": f"Bearer {backend.token}"}
+    response = httpx.post(f"{server.url}/api/v1/call/{name}", json=body, headers=headers)
+    return response.status_code, response.json()
+
+
+@pytest.mark.postgres
+def test_over_the_server_a_handler_and_a_grid_manager_read_only_their_cases(served):
+    from commandcenter.backend.remote import RemoteCenter
+    from commandcenter.demo.accounts import DEMO_PASSWORD
+
+    server, database = served
+    with database.session() as s:
+        handler = s.scalar(select(User).where(User.username == "handler"))
+        gridman = s.scalar(select(User).where(User.username == "gridman"))
+        own_grids = set(
+            s.scalars(select(grid_managers.c.grid_id).where(grid_managers.c.user_id == gridman.id))
+        )
+        department = handler.department_id
+        cases = s.execute(
+            select(
+                Case.id,
+                Case.center_id,
+                Case.grid_id,
+                Case.holder_department_id,
+                Case.handling_department_id,
+                Case.reporter_user_id,
+                Case.holder_user_id,
+                Case.title,
+                Case.state,
+            )
+        ).all()
+
+    def handlers(c) -> bool:
+        return department in (c.holder_department_id, c.handling_department_id) or handler.id in (
+            c.reporter_user_id,
+            c.holder_user_id,
+        )
+
+    def managers(c) -> bool:
+        return c.grid_id in own_grids or c.holder_user_id == gridman.id
+
+    for username, mine in (("handler", handlers), ("gridman", managers)):
+        backend = RemoteCenter(server.url).login(username, DEMO_PASSWORD)
+        rows = backend.load_console().rows
+        assert all(mine(next(c for c in cases if c.id == r.id)) for r in rows)
+        assert username != "handler" or rows  # the department's open cases
+        # a case of his own street (or community) that is not his: refused, not shown
+        actor = backend.actor
+        other = next(
+            c
+            for c in cases
+            if actor.governs_center(c.center_id) and not mine(c) and c.grid_id is not None
+        )
+        assert other.id not in {r.id for r in rows}
+        for name in ("case_detail", "case_history"):
+            status, answer = call(server, backend, name, case_id=other.id)
+            assert status == 403, (username, name, status, answer)
+        hits = backend.search_places(other.title[:12], 50)
+        assert other.id not in {h.id for h in hits if h.kind == "case"}
+        assert all(h.id in {r.id for r in rows} for h in hits if h.kind == "case")
+        backend.logout()
