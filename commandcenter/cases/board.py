@@ -27,7 +27,9 @@ report, resolve it on the spot (the grid's manager), dispatch, accept, report th
 verify, follow up, decide an extension request, reply to a supervision order. Who may take
 which step, from which state, and in which scope (jurisdiction, holder, grid) comes from
 ``workflow.rules.RULES``, checked as the engine checks it (``CaseWorkflow._check``), so the queue
-is exactly the cases where ``CaseWorkflow.allowed_actions`` offers one of those steps. Steps that
+is exactly the cases where ``CaseWorkflow.allowed_actions`` offers one of those steps —
+separation of duties included (``workflow.duties.duty_refusal``: the handler of record is not
+offered the verification or the rating). Steps that
 are always open to a role and so say nothing about the case waiting — urge, supervise,
 escalate, return, ask for an extension, suspend, resume, void, merge, reopen — do not put a case
 in the queue, with one exception: a supervisor's queue holds the overdue cases no supervision
