@@ -554,3 +554,59 @@ def test_over_the_server_a_handler_and_a_grid_manager_read_only_their_cases(serv
         assert other.id not in {h.id for h in hits if h.kind == "case"}
         assert all(h.id in {r.id for r in rows} for h in hits if h.kind == "case")
         backend.logout()
+
+
+@pytest.mark.postgres
+def test_over_the_server_absurd_numbers_are_refused_naming_the_limit(served):
+    """An extension of a million hours, or of infinity hours (JSON's ``Infinity``), answers
+    with the limit, not the server's failure; nothing changes."""
+    import uuid
+
+    import httpx
+
+    from commandcenter.backend.remote import RemoteCenter
+    from commandcenter.demo.accounts import DEMO_PASSWORD
+
+    server, database = served
+    backend = RemoteCenter(server.url).login("handler", DEMO_PASSWORD)
+    with database.session() as s:
+        case = s.scalars(
+            select(Case).where(
+                Case.state == S.HANDLING,
+                Case.holder_department_id == backend.actor.department_id,
+                Case.pending_extension_minutes.is_(None),
+            )
+        ).first()
+        case_id, version = case.id, case.version
+    for hours in (1_000_000, math.inf, math.nan):
+        body = {
+            "args": {
+                "case_id": case_id,
+                "action": "request_extension",
+                "expected_version": version,
+                "comment": "需协调",
+                "inputs": {"hours": hours},
+            }
+        }
+        response = httpx.post(
+            f"{server.url}/api/v1/call/take_step",
+            content=json_dumps(body),
+            headers={
+                "Authorization": f"Bearer {backend.token}",
+                "X-Request-Id": uuid.uuid4().hex,
+                "Content-Type": "application/json",
+            },
+        )
+        answer = response.json()
+        assert response.status_code in (409, 422), (hours, response.status_code, answer)
+        if response.status_code == 409:
+            assert answer["reason"] == "input" and "between 0 and 240" in answer["message"]
+    with database.session() as s:
+        assert s.get(Case, case_id).version == version
+    backend.logout()
+
+
+def json_dumps(body) -> str:
+    import json
+
+    return json.dumps(body)  # allow_nan: NaN and Infinity as JavaScript writes them
