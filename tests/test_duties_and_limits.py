@@ -32,7 +32,14 @@ from commandcenter.figures import kpi
 from commandcenter.jurisdiction.search import search_places
 from commandcenter.schedule.workcalendar import WorkingCalendar
 from commandcenter.storage import open_database
-from commandcenter.storage.models import Case, CaseEvent, Grid, User, grid_managers
+from commandcenter.storage.models import (
+    Case,
+    CaseEvent,
+    Grid,
+    OperationLogEntry,
+    User,
+    grid_managers,
+)
 from commandcenter.workflow import Action
 from commandcenter.workflow.duties import set_separation
 from commandcenter.workflow.engine import CaseWorkflow
@@ -231,6 +238,9 @@ def test_only_an_administrator_of_the_jurisdiction_sets_separation(center):
         with pytest.raises(PermissionDenied):
             set_separation(s, center.actor("duty"), center.district.centers["street"], False)
         set_separation(s, center.actor("admin"), center.district.centers["street"], False)
+    with center.database.session() as s:
+        line = s.scalar(select(OperationLogEntry).where(OperationLogEntry.username == "admin"))
+        assert "separation of duties off" in line.detail and "城东街道" in line.target
 
 
 def test_a_department_handler_does_not_verify_or_rate_what_he_handled(center):

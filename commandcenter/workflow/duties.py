@@ -17,11 +17,13 @@ whatever the setting.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commandcenter import clock
 from commandcenter.access.accounts import Actor
 from commandcenter.errors import CommandCenterError, PermissionDenied
 from commandcenter.workflow.rules import Action
@@ -90,11 +92,20 @@ class DutiesPolicy:
         return True
 
 
-def set_separation(session: Session, actor: Actor | None, center_id: int, on: bool | None) -> None:
+def set_separation(
+    session: Session,
+    actor: Actor | None,
+    center_id: int,
+    on: bool | None,
+    *,
+    at: dt.datetime | None = None,
+) -> None:
     """Turn the rule on or off for a center and the centers below it (``None``: forget the
     center's own setting and follow the center above). An administrator does it for a center
-    of his jurisdiction; the command line (``actor`` None) for any."""
+    of his jurisdiction; the command line (``actor`` None) for any. The change is a line of
+    the operation log (who, which center, on/off)."""
     from commandcenter.access.accounts import require_can_write
+    from commandcenter.access.oplog import OperationKind, record
     from commandcenter.domain.enums import Role
     from commandcenter.storage.models import Center, Setting
 
@@ -104,7 +115,8 @@ def set_separation(session: Session, actor: Actor | None, center_id: int, on: bo
             raise PermissionDenied(
                 "Only an administrator of the center's jurisdiction sets separation of duties."
             )
-    if session.get(Center, center_id) is None:
+    center = session.get(Center, center_id)
+    if center is None:
         raise CommandCenterError(f"No center with id {center_id}.")
     stored = session.get(Setting, SETTING)
     value = dict((stored.value if stored else None) or {})
@@ -116,4 +128,13 @@ def set_separation(session: Session, actor: Actor | None, center_id: int, on: bo
         session.add(Setting(key=SETTING, value=value))
     else:
         stored.value = value
+    state = {True: "on", False: "off", None: "as the center above"}[on]
+    record(
+        session,
+        actor,
+        at or clock.now(),
+        OperationKind.ADMIN,
+        f"separation of duties: {center.name}",
+        f"separation of duties {state}",
+    )
     session.flush()
