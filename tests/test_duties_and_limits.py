@@ -620,3 +620,24 @@ def json_dumps(body) -> str:
     import json
 
     return json.dumps(body)  # allow_nan: NaN and Infinity as JavaScript writes them
+
+
+def test_may_see_and_its_sql_agree_for_every_account(center):
+    """The rule of who sees a case, one case at a time (``may_see``) and as SQL
+    (``visible_condition``), gives the same cases to every account of the district."""
+    from commandcenter.access.cases import may_see, visible_condition
+
+    dispatcher_alone_to_verification(center)
+    handling_case(center)
+    center.report("handler", grid=None, source=CaseSource.DEPARTMENT, title="移交")
+    center.report("gm1b", grid="G1b")
+    center.report("gm2", grid="G2")
+    closed = center.report("gm1", title="井盖")
+    center.do("gm1", closed, Action.SELF_RESOLVE, "当场处置")
+    center.do("leader1", closed, Action.VERIFY, passed=True)
+    with center.database.session() as s:
+        cases = s.scalars(select(Case)).all()
+        for username in center.district.users:
+            actor = center.district.actor(s, username)
+            by_sql = set(s.scalars(select(Case.id).where(visible_condition(actor, Case.__table__))))
+            assert by_sql == {c.id for c in cases if may_see(actor, c)}, username
