@@ -26,7 +26,7 @@ from commandcenter import clock
 from commandcenter.access.accounts import Actor, require_can_write
 from commandcenter.access.cases import holds, may_see
 from commandcenter.access.grids import manages_grid
-from commandcenter.domain import limits
+from commandcenter.domain import limits as input_limits
 from commandcenter.domain.enums import (
     AdminLevel,
     AttachmentKind,
@@ -239,8 +239,8 @@ class CaseWorkflow:
             return None, None
         if lon is None or lat is None:
             raise TransitionRefused("A place needs both longitude and latitude.", "input")
-        lon = limits.bounded(lon, "The longitude", limits.LONGITUDE)
-        lat = limits.bounded(lat, "The latitude", limits.LATITUDE)
+        lon = input_limits.bounded(lon, "The longitude", input_limits.LONGITUDE)
+        lat = input_limits.bounded(lat, "The latitude", input_limits.LATITUDE)
         if not in_china(lon, lat):
             raise TransitionRefused(
                 f"The place ({lon}, {lat}) is outside China: check the coordinates "
@@ -529,8 +529,8 @@ class CaseWorkflow:
         return S.HANDLING
 
     def _do_follow_up(self, step: _Step) -> CaseState:
-        rating = limits.bounded(
-            step.params.get("rating"), "The resident's rating", limits.RATING, integer=True
+        rating = input_limits.bounded(
+            step.params.get("rating"), "The resident's rating", input_limits.RATING, integer=True
         )
         step.case.satisfaction = rating
         step.details["rating"] = rating
@@ -539,11 +539,14 @@ class CaseWorkflow:
         return S.CLOSED
 
     def _do_request_extension(self, step: _Step) -> CaseState:
-        days = limits.bounded(
-            step.params.get("days", 0), "The extension's days", limits.EXTENSION_DAYS, integer=True
+        days = input_limits.bounded(
+            step.params.get("days", 0),
+            "The extension's days",
+            input_limits.EXTENSION_DAYS,
+            integer=True,
         )
-        hours = limits.bounded(
-            step.params.get("hours", 0), "The extension's hours", limits.EXTENSION_HOURS
+        hours = input_limits.bounded(
+            step.params.get("hours", 0), "The extension's hours", input_limits.EXTENSION_HOURS
         )
         if days == hours == 0:
             raise TransitionRefused("Ask for a positive number of working days or hours.", "input")
@@ -592,8 +595,10 @@ class CaseWorkflow:
         return S.VOIDED
 
     def _do_supervise(self, step: _Step) -> CaseState:
-        hours = limits.bounded(
-            step.params.get("hours", 24), "A supervision order's hours", limits.SUPERVISION_HOURS
+        hours = input_limits.bounded(
+            step.params.get("hours", 24),
+            "A supervision order's hours",
+            input_limits.SUPERVISION_HOURS,
         )
         order = SupervisionOrder(
             case_id=step.case.id,
