@@ -72,7 +72,8 @@ class PasswordChangeRequired(PermissionDenied):
 class TransitionRefused(PermissionDenied):
     """A case action this actor may not take now: wrong role, jurisdiction or state.
 
-    ``reason`` is one of "role", "jurisdiction", "state", "input" so screens can phrase it.
+    ``reason`` is one of "role", "jurisdiction", "state", "input", "duties" (separation of
+    duties, ``workflow.duties``) so screens can phrase it.
     """
 
     def __init__(self, message: str, reason: str):

@@ -351,7 +351,9 @@ def test_needs_action_agrees_with_the_engine(desk):
     }  # not "dispatched": the community holds it
     assert on_time["handler"] == {"handling"}
     assert on_time["leader1"] == {"dispatched", "verify", "extension"}  # holds it: report
-    assert on_time["gm1"] == {"reported", "verify"}  # resolve on the spot, verify
+    # resolve on the spot; not "verify": it is his own resolution, which nobody verifies
+    # (before: the board and allowed_actions offered it, and the step then refused it)
+    assert on_time["gm1"] == {"reported"}
     assert on_time["supervisor"] == {"extension"}
     assert overdue["supervisor"] == {"extension", "dispatched", "handling", "verify", "follow_up"}
     # not "supervised" (an order is open), "suspended", or anything closed

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from commandcenter.domain.enums import AdminLevel, Role
 from commandcenter.domain.privacy import mask_name, mask_phone, mask_text
 from commandcenter.errors import AuthenticationFailed, PermissionDenied
-from commandcenter.storage.models import AdminUnit, Center, User
+from commandcenter.storage.models import AdminUnit, Center, User, grid_managers
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -80,6 +80,8 @@ class Actor:
     department_id: int | None
     jurisdiction_unit_ids: frozenset[int]
     jurisdiction_center_ids: frozenset[int]
+    # A grid manager's own grids (``access.grids.manages_grid``): what they see and act on.
+    grid_ids: frozenset[int] = frozenset()
 
     def governs_unit(self, unit_id: int) -> bool:
         return unit_id in self.jurisdiction_unit_ids
@@ -137,6 +139,13 @@ def actor_for(session: Session, user: User) -> Actor:
     unit = session.get(AdminUnit, center.unit_id)
     unit_ids = descendant_unit_ids(session, unit.id)
     center_ids = session.scalars(select(Center.id).where(Center.unit_id.in_(unit_ids))).all()
+    grid_ids: frozenset[int] = frozenset()
+    if user.role == Role.GRID_MANAGER:
+        grid_ids = frozenset(
+            session.scalars(
+                select(grid_managers.c.grid_id).where(grid_managers.c.user_id == user.id)
+            )
+        )
     return Actor(
         user_id=user.id,
         username=user.username,
@@ -149,6 +158,7 @@ def actor_for(session: Session, user: User) -> Actor:
         department_id=user.department_id,
         jurisdiction_unit_ids=frozenset(unit_ids),
         jurisdiction_center_ids=frozenset(center_ids),
+        grid_ids=grid_ids,
     )
 
 

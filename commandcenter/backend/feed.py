@@ -161,6 +161,9 @@ class CaseScope:
     holder_center_id: int | None
     holder_department_id: int | None
     holder_user_id: int | None
+    grid_id: int | None = None
+    handling_department_id: int | None = None
+    reporter_user_id: int | None = None
     previous_department_id: int | None = None  # the department that held it before, if known
 
 
@@ -192,6 +195,9 @@ def center_changes(session: Session, now: dt.datetime, mark: FeedMark) -> Center
                     cases.holder_center_id,
                     cases.holder_department_id,
                     cases.holder_user_id,
+                    cases.grid_id,
+                    cases.handling_department_id,
+                    cases.reporter_user_id,
                 ).where(cases.id.in_(chunk))
             )
         ]

@@ -27,7 +27,9 @@ report, resolve it on the spot (the grid's manager), dispatch, accept, report th
 verify, follow up, decide an extension request, reply to a supervision order. Who may take
 which step, from which state, and in which scope (jurisdiction, holder, grid) comes from
 ``workflow.rules.RULES``, checked as the engine checks it (``CaseWorkflow._check``), so the queue
-is exactly the cases where ``CaseWorkflow.allowed_actions`` offers one of those steps. Steps that
+is exactly the cases where ``CaseWorkflow.allowed_actions`` offers one of those steps —
+separation of duties included (``workflow.duties.duty_refusal``: the handler of record is not
+offered the verification or the rating). Steps that
 are always open to a role and so say nothing about the case waiting — urge, supervise,
 escalate, return, ask for an extension, suspend, resume, void, merge, reopen — do not put a case
 in the queue, with one exception: a supervisor's queue holds the overdue cases no supervision
@@ -49,9 +51,11 @@ from commandcenter.access.accounts import Actor
 from commandcenter.access.cases import holds, may_see
 from commandcenter.cases.rows import CaseRow, board_rows, open_cases
 from commandcenter.domain.enums import CaseCategory, CaseSource, CaseState, Role, Urgency
+from commandcenter.domain.limits import search_text
 from commandcenter.schedule.deadlines import DeadlineStatus
 from commandcenter.storage.models import Case, CaseEvent, Center
 from commandcenter.storage.watermark import Watermark, chunks, read_watermark, rows_since
+from commandcenter.workflow.duties import duty_refusal
 from commandcenter.workflow.rules import RULES, Action, Scope
 
 S = CaseState
@@ -263,6 +267,7 @@ def queue_actions(role: Role) -> frozenset[Action]:
 
 _DECIDE, _REPLY, _SUPERVISE = Action.DECIDE_EXTENSION, Action.REPLY_SUPERVISION, Action.SUPERVISE
 _HOLDER, _JURISDICTION = Scope.HOLDER, Scope.JURISDICTION
+_SEPARATED = frozenset({Action.VERIFY, Action.FOLLOW_UP})
 
 
 def action_test(actor: Actor, now: dt.datetime | None = None) -> Callable[[CaseRow], bool]:
@@ -292,6 +297,10 @@ def action_test(actor: Actor, now: dt.datetime | None = None) -> Callable[[CaseR
                 continue
             if action is _SUPERVISE and (row.supervision_open or not overdue(row)):
                 continue
+            if action in _SEPARATED and duty_refusal(
+                user_id, action, row.handler_user_id, row.duties_separated, row.self_resolved
+            ):
+                continue  # the engine refuses it to this person (workflow.duties)
             if scope is _HOLDER:
                 allowed = holds(actor, row)
             elif scope is _JURISDICTION:
@@ -403,7 +412,7 @@ def select_rows(
     if f.holder.strip():
         needle = f.holder.strip().lower()
         out = [r for r in out if needle in r.holder.lower()]
-    for word in f.text.lower().split():
+    for word in search_text(f.text).lower().split():
         out = [r for r in out if word in r.search_text]
     if f.mine:
         test = action_test(actor, now)

@@ -32,6 +32,7 @@ from commandcenter.storage.models import (
     grid_managers,
 )
 from commandcenter.storage.watermark import chunks
+from commandcenter.workflow.duties import DutiesPolicy
 
 _NO_DEADLINE = dt.datetime.max
 
@@ -70,6 +71,13 @@ class CaseRow:
     version: int = 0  # the case's version (= archive entries) when the row was read
     # The centers whose supervision orders wait for a reply: one from above is an alert.
     supervising_center_ids: frozenset[int] = frozenset()
+    # Who handles or handled it and who reported it: what ``may_see`` reads for a department
+    # handler, and what separation of duties reads (``workflow.duties``) for "needs my action".
+    handling_department_id: int | None = None
+    reporter_user_id: int | None = None
+    handler_user_id: int | None = None
+    self_resolved: bool = False
+    duties_separated: bool = True  # separation of duties applies at the case's center
 
     @cached_property
     def search_text(self) -> str:
@@ -133,6 +141,12 @@ _BOARD_COLUMNS = (
     CASES.c.pending_extension_minutes,
     CASES.c.paused_since,
     CASES.c.version,
+    # Outside the board's covering index: read for the rule of who sees a case and for
+    # separation of duties (issue 15).
+    CASES.c.handling_department_id,
+    CASES.c.reporter_user_id,
+    CASES.c.handler_user_id,
+    CASES.c.self_resolved,
 )
 _CATEGORY, _SOURCE, _URGENCY, _STATE = (
     {member.value: member for member in enum}
@@ -230,13 +244,15 @@ def _case_rows(session: Session, shown, now: dt.datetime, rows) -> list[CaseRow]
     unsupervised = frozenset()
     no_deadline, overdue = DeadlineStatus.NONE, DeadlineStatus.OVERDUE
     rule = DeadlineRule.load(session)
+    duties = DutiesPolicy.load(session)
     terminal = frozenset(TERMINAL_STATES_IN_ORDER)
     result = []
     append = result.append
     for (
         case_id, code, title, category, source, urgency, state, grid_id, reported_at, filed_at,
         deadline, lon, lat, holder_center_id, holder_department_id, holder_user_id, center_id,
-        resume_state, pending_extension, paused_since, version, *closed_at,
+        resume_state, pending_extension, paused_since, version, handling_department_id,
+        reporter_user_id, handler_user_id, self_resolved, *closed_at,
     ) in rows:  # fmt: skip
         state = _STATE[state]
         # DeadlineRule.of_case, with its two cheapest answers first (most rows take one)
@@ -277,6 +293,11 @@ def _case_rows(session: Session, shown, now: dt.datetime, rows) -> list[CaseRow]
                 paused_since,
                 version,
                 supervised.get(case_id, unsupervised),
+                handling_department_id=handling_department_id,
+                reporter_user_id=reporter_user_id,
+                handler_user_id=handler_user_id,
+                self_resolved=bool(self_resolved),
+                duties_separated=duties.applies(center_id),
             )
         )
     return result

@@ -418,6 +418,42 @@ def cmd_limits_warn_share(args) -> int:
     return 0
 
 
+def cmd_duties(args) -> int:
+    """``duties show`` / ``duties set CODE on|off|inherit``: separation of duties per center."""
+    from sqlalchemy import select
+
+    from commandcenter.storage.models import AdminUnit, Center
+    from commandcenter.workflow.duties import DutiesPolicy, set_separation
+
+    def operation(session):
+        if args.duties_command == "set":
+            center = session.scalar(
+                select(Center)
+                .join(AdminUnit, Center.unit_id == AdminUnit.id)
+                .where(AdminUnit.code == args.code)
+            )
+            if center is None:
+                raise CommandCenterError(f"No center for the unit code {args.code}.")
+            on = {"on": True, "off": False, "inherit": None}[args.value]
+            set_separation(session, None, center.id, on)
+        policy = DutiesPolicy.load(session)
+        rows = session.execute(
+            select(Center.id, AdminUnit.code, Center.name)
+            .join(AdminUnit, Center.unit_id == AdminUnit.id)
+            .order_by(AdminUnit.code)
+        ).all()
+        lines = [
+            (code, name, policy.settings.get(cid), policy.applies(cid)) for cid, code, name in rows
+        ]
+        return Outcome(lines, SETTINGS if args.duties_command == "set" else Changes())
+
+    lines = _write(_database(args), operation, "separation of duties")
+    for code, name, own, applies in lines:
+        own_text = "" if own is None else f" (set here: {'on' if own else 'off'})"
+        print(f"{code} {name}: separation of duties {'on' if applies else 'OFF'}{own_text}")
+    return 0
+
+
 def _add_calendar_and_limits(sub, common) -> None:
     """The `calendar` and `limits` command groups; each subcommand takes --db too."""
     from commandcenter.domain.enums import CaseCategory, Urgency
@@ -481,6 +517,22 @@ def _add_calendar_and_limits(sub, common) -> None:
         "show or set the share of the limit left at which a case turns amber (0 < X < 1)",
     )
     share.add_argument("share", nargs="?", type=float, metavar="X")
+
+    duties = group(
+        "duties",
+        "separation of duties per center (on by default): who handled a case neither "
+        "verifies it nor enters the resident's rating",
+    )
+    add(duties, "show", cmd_duties, "list the centers and whether the rule applies")
+    setting = add(
+        duties,
+        "set",
+        cmd_duties,
+        "turn the rule on or off for a center and those below it (inherit: follow the center "
+        "above)",
+    )
+    setting.add_argument("code", metavar="UNIT_CODE")
+    setting.add_argument("value", choices=("on", "off", "inherit"))
 
 
 # --- the camera registry: `commandcenter cameras …` -------------------------------------------

@@ -368,8 +368,14 @@ def _live(rng: random.Random, story: _Story, grid: dict, cast: _Cast) -> None:
     case["holder_center_id"], case["holder_user_id"] = community_center, None
     t += _minutes(rng, 30, 480)
     rating = rng.choices((5, 4, 3, 2, 1), (68, 21, 6, 3, 2))[0]
+    caller = duty
+    if caller["id"] == case["handler_user_id"]:
+        # separation of duties (workflow.duties): who handled it does not enter the rating;
+        # the next duty officer calls (no draw, so the rest of the district stays the same)
+        others = [u for u in cast.street_duty if u["id"] != caller["id"]]
+        caller = others[0]
     if story.step(
-        t, "follow_up", duty, CaseState.CLOSED, f"电话回访,评价{rating}分", rating=rating
+        t, "follow_up", caller, CaseState.CLOSED, f"电话回访,评价{rating}分", rating=rating
     ):
         case["satisfaction"] = rating
         _close(case, t)

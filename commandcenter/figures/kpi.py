@@ -24,12 +24,14 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from commandcenter import clock
 from commandcenter.access.accounts import Actor, actor_for
+from commandcenter.access.cases import visible_condition
 from commandcenter.domain.enums import CaseSource, CaseState, Role
 from commandcenter.errors import CommandCenterError
 from commandcenter.figures.period import MonthSlice, Period, PeriodError  # noqa: F401 (API)
 from commandcenter.storage.models import (
     AdminUnit,
     Case,
+    CaseEvent,
     Center,
     Department,
     Grid,
@@ -84,6 +86,9 @@ COUNT_MEASURES: dict[str, str] = {
     "handled": "due",
     "rated": "due",
     "satisfied": "due",
+    # Closed cases whose handler of record also verified them or entered the rating: a loop one
+    # person closed (possible only where separation of duties is off, workflow.duties).
+    "closed_alone": "due",
 }
 # A rate or average drills down to the cases it is computed over (its denominator).
 DERIVED_MEASURES: dict[str, str] = {
@@ -127,6 +132,7 @@ class KpiRow:
     handling_minutes: int = 0
     rated: int = 0
     satisfied: int = 0
+    closed_alone: int = 0
     closure_rate: float | None = None
     on_time_rate: float | None = None
     rework_rate: float | None = None
@@ -318,13 +324,32 @@ def _conditions(period: Period, as_of: dt.datetime) -> _Conditions:
             "handled": and_(is_closed, Case.handling_minutes.is_not(None)),
             "rated": Case.satisfaction.is_not(None),
             "satisfied": Case.satisfaction >= SATISFIED_FROM,
+            "closed_alone": and_(is_closed, Case.handler_user_id.is_not(None), _closed_alone()),
         },
     )
 
 
+def _closed_alone() -> ColumnElement[bool]:
+    """The case's handler of record took its verification or its follow-up himself (the
+    archive says who took each step: the figures count who did what)."""
+    return (
+        select(CaseEvent.id)
+        .where(
+            CaseEvent.case_id == Case.id,
+            CaseEvent.action.in_(("verify", "follow_up")),
+            CaseEvent.actor_user_id == Case.handler_user_id,
+        )
+        .exists()
+    )
+
+
 def _in_scope(session: Session, actor: Actor) -> ColumnElement[bool]:
-    """Cases of the actor's jurisdiction. An actor over every center needs no filter (saves
-    checking a long list of centers on each of tens of thousands of rows)."""
+    """Cases the actor may see (``access.cases.visible_condition``: a department handler his
+    department's, a grid manager his grids'; the others their jurisdiction). An actor over
+    every center needs no filter (saves checking a long list of centers on each of tens of
+    thousands of rows)."""
+    if actor.role in (Role.DEPARTMENT_HANDLER, Role.GRID_MANAGER):
+        return visible_condition(actor, Case.__table__)
     every_center = session.scalar(select(func.count(Center.id)))
     if len(actor.jurisdiction_center_ids) >= every_center:
         return true()

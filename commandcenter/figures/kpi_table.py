@@ -36,6 +36,7 @@ COLUMNS: tuple[tuple[str, str, str, str, str], ...] = (
     ("rated", "回访评价数", "评价", "rated", "int"),
     ("satisfied", "满意数", "满意", "satisf.", "int"),
     ("satisfaction_rate", "回访满意率", "满意率", "satisf.", "rate"),
+    ("closed_alone", "一人闭环数", "独办", "alone", "int"),
     ("visits", "走访次数", "走访", "visits", "int"),
     ("visits_per_month", "月均走访次数", "次/月", "vis/mo", "hours"),
     ("households_per_month", "月均走访户数", "户/月", "hh/mo", "hours"),
@@ -46,7 +47,7 @@ COLUMNS: tuple[tuple[str, str, str, str, str], ...] = (
 VISIT_COLUMNS = frozenset({"visits", "visits_per_month", "households_per_month", "visit_rule_met"})
 TABLE_LEAVES_OUT = frozenset(
     {"key", "code", "patrol_reports", "self_resolved", "rated", "satisfied", "handled"}
-    | {"handling_minutes"}
+    | {"handling_minutes", "closed_alone"}
 )
 
 

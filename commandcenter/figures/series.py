@@ -495,7 +495,7 @@ def traced_cases(session: Session, actor: Actor, ids: list[int]) -> list[TracedC
                 Case.grid_id, Case.center_id, Case.handling_department_id, Case.reported_at,
                 Case.deadline, Case.handled_at, Case.closed_at, Case.satisfaction,
                 Case.rework_count, Case.extension_count,
-            ).where(Case.id.in_(chunk), Case.center_id.in_(sorted(actor.jurisdiction_center_ids)))
+            ).where(Case.id.in_(chunk), kpi._in_scope(session, actor))
         ):  # fmt: skip
             found[c.id] = TracedCase(
                 c.id, c.code, actor.shown_text(c.title), c.category, c.source, c.state,

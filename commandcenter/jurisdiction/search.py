@@ -35,6 +35,8 @@ from sqlalchemy import ColumnElement, and_, bindparam, case, collate, func, or_,
 from sqlalchemy.orm import Session
 
 from commandcenter.access.accounts import Actor, descendant_unit_ids
+from commandcenter.access.cases import visible_condition
+from commandcenter.domain.limits import search_text
 from commandcenter.storage.models import (
     TERMINAL_STATES_IN_ORDER,
     AdminUnit,
@@ -154,7 +156,7 @@ _CASE_IS_OPEN = _CASES.c.state.not_in(
 
 def search_places(session: Session, actor: Actor, text: str, *, limit: int = 20) -> list[PlaceHit]:
     """Places matching ``text`` inside the actor's jurisdiction, best first, at most ``limit``."""
-    words = [_Word(w) for w in words_of(text)]
+    words = [_Word(w) for w in words_of(search_text(text))]
     if not words or len(words) > MAX_WORDS or limit <= 0:
         return []
     dialect = session.get_bind().dialect.name
@@ -351,7 +353,8 @@ def _cases(session, actor, words, limit, dialect) -> list[PlaceHit]:
     cases = _CASES.c
     condition, score = _CASE_FIELDS.where_and_score(words)
     open_in_jurisdiction = select(cases.id).where(  # the board's partial index, by center
-        _CASE_IS_OPEN, cases.center_id.in_(actor.jurisdiction_center_ids)
+        _CASE_IS_OPEN,
+        visible_condition(actor, _CASES),  # who sees a case: the one rule
     )
     query = (
         select(

@@ -134,7 +134,7 @@ _STATUS: tuple[tuple[type, int], ...] = (
     (NotLoggedIn, 401),
     (AuthenticationFailed, 401),
     (PasswordChangeRequired, 403),
-    (TransitionRefused, 409),  # reason says why: role, jurisdiction, state, input
+    (TransitionRefused, 409),  # reason says why: role, jurisdiction, duties, state, input
     (PermissionDenied, 403),
     (ConflictError, 409),
     (DuplicateSuspected, 409),
@@ -153,7 +153,11 @@ _STATUS: tuple[tuple[type, int], ...] = (
 def error_response(error: Exception) -> JSONResponse:
     for cls, status in _STATUS:
         if isinstance(error, cls):
-            if isinstance(error, TransitionRefused) and error.reason in ("role", "jurisdiction"):
+            if isinstance(error, TransitionRefused) and error.reason in (
+                "role",
+                "jurisdiction",
+                "duties",
+            ):
                 status = 403
             body: dict[str, Any] = {"error": type(error).__name__, "message": str(error)}
             if hasattr(error, "reason"):

@@ -26,6 +26,7 @@ from commandcenter import clock
 from commandcenter.access.accounts import Actor, require_can_write
 from commandcenter.access.cases import holds, may_see
 from commandcenter.access.grids import manages_grid
+from commandcenter.domain import limits as input_limits
 from commandcenter.domain.enums import (
     AdminLevel,
     AttachmentKind,
@@ -36,6 +37,7 @@ from commandcenter.domain.enums import (
     Urgency,
 )
 from commandcenter.errors import ConflictError, DuplicateSuspected, LostRace, TransitionRefused
+from commandcenter.geo.locate import grid_at, in_china
 from commandcenter.schedule.timelimits import TimeLimitPlace, TimeLimits
 from commandcenter.schedule.workcalendar import WorkingCalendar
 from commandcenter.storage.models import (
@@ -51,7 +53,8 @@ from commandcenter.storage.models import (
 from commandcenter.workflow import attachments, audit
 from commandcenter.workflow.codes import next_case_code
 from commandcenter.workflow.duplicates import DuplicateRule, find_duplicates
-from commandcenter.workflow.rules import RULES, Action, Scope
+from commandcenter.workflow.duties import DutiesPolicy, duty_refusal
+from commandcenter.workflow.rules import REPORT_SOURCES, RULES, Action, Scope
 
 S = CaseState
 FOLLOW_UP_SOURCES = (CaseSource.RESIDENT, CaseSource.HOTLINE_12345)
@@ -94,6 +97,14 @@ class CaseWorkflow:
         self.limits = limits or TimeLimits.load(session)
         self.now = now
         self.duplicate_rule = duplicate_rule or DuplicateRule.load(session)
+        self._duties: DutiesPolicy | None = None
+
+    @property
+    def duties(self) -> DutiesPolicy:
+        """Where separation of duties applies (read once per workflow)."""
+        if self._duties is None:
+            self._duties = DutiesPolicy.load(self.session)
+        return self._duties
 
     # --- asking ---------------------------------------------------------------------------
 
@@ -135,6 +146,8 @@ class CaseWorkflow:
         require_can_write(actor)
         if not title.strip():
             raise TransitionRefused("A case needs a title saying what happened.", "input")
+        self._check_source(actor, source)
+        lon, lat = self._check_point(lon, lat)
         if case_type_id is not None:
             case_type = self.session.get(CaseType, case_type_id)
             if case_type is None or not case_type.active:
@@ -147,6 +160,8 @@ class CaseWorkflow:
             order = list(Urgency)
             urgency = max(Urgency(urgency), case_type.urgency, key=order.index)
         now = self.now()
+        if grid_id is None and lon is not None:  # a point alone: the grid that holds it
+            grid_id = grid_at(self.session, lon, lat)
         grid = self.session.get(Grid, grid_id) if grid_id is not None else None
         if grid_id is not None and grid is None:
             raise TransitionRefused(f"No grid with id {grid_id}.", "input")
@@ -155,6 +170,15 @@ class CaseWorkflow:
             raise TransitionRefused(
                 "The place is outside your jurisdiction; report it to its center.", "jurisdiction"
             )
+        if actor.role == Role.GRID_MANAGER and (
+            grid is None or not manages_grid(self.session, actor, grid.id)
+        ):
+            raise TransitionRefused(
+                "A grid manager reports in his own grids; report it to the community.",
+                "jurisdiction",
+            )
+        if grid is not None and lon is not None:
+            self._check_point_in_grid(grid, lon, lat)
         if lon is None and grid is not None:
             lon, lat = grid.centroid_lon, grid.centroid_lat
         if not allow_duplicate and lon is not None:
@@ -194,6 +218,53 @@ class CaseWorkflow:
         self._append(case, actor, now, Action.REPORT, None, S.REPORTED, description, {})
         self.session.flush()
         return CaseChange(case.id, case.code, Action.REPORT, None, S.REPORTED, case.version)
+
+    def _check_source(self, actor: Actor, source) -> None:
+        try:
+            source = CaseSource(source)
+        except ValueError:
+            raise TransitionRefused(f"{source!r} is not a source of cases.", "input") from None
+        allowed = REPORT_SOURCES.get(actor.role, frozenset())
+        if source not in allowed:
+            named = ", ".join(s.value for s in CaseSource if s in allowed) or "none"
+            raise TransitionRefused(
+                f"The {actor.role.value} role does not report cases as {source.value} "
+                f"(its sources: {named}).",
+                "role",
+            )
+
+    @staticmethod
+    def _check_point(lon, lat) -> tuple[float | None, float | None]:
+        if lon is None and lat is None:
+            return None, None
+        if lon is None or lat is None:
+            raise TransitionRefused("A place needs both longitude and latitude.", "input")
+        lon = input_limits.bounded(lon, "The longitude", input_limits.LONGITUDE)
+        lat = input_limits.bounded(lat, "The latitude", input_limits.LATITUDE)
+        if not in_china(lon, lat):
+            raise TransitionRefused(
+                f"The place ({lon}, {lat}) is outside China: check the coordinates "
+                "(WGS-84 degrees, not swapped?).",
+                "input",
+            )
+        return lon, lat
+
+    # A point this close to its grid's boundary (in degrees, about 30 m) counts as in it: a
+    # phone's position near the line.
+    POINT_TOLERANCE = 0.0003
+
+    def _check_point_in_grid(self, grid: Grid, lon: float, lat: float) -> None:
+        import shapely
+
+        boundary = grid.geometry
+        if boundary is None:
+            return
+        if boundary.distance(shapely.Point(lon, lat)) > self.POINT_TOLERANCE:
+            raise TransitionRefused(
+                f"The place ({lon:.6f}, {lat:.6f}) is not in grid {grid.name}; pick the grid "
+                "that holds it.",
+                "input",
+            )
 
     # --- every other step -------------------------------------------------------------------
 
@@ -293,6 +364,15 @@ class CaseWorkflow:
             raise TransitionRefused(
                 f"Case {case.code} is not in your jurisdiction or in your hands.", "jurisdiction"
             )
+        refusal = duty_refusal(
+            actor.user_id,
+            action,
+            case.handler_user_id,
+            self.duties.applies(case.center_id),
+            case.self_resolved,
+        )
+        if refusal:
+            raise TransitionRefused(*refusal)
         if case.state not in rule.from_states:
             raise TransitionRefused(
                 f"Case {case.code} is {case.state.value}; the step '{action.value}' needs it "
@@ -316,6 +396,8 @@ class CaseWorkflow:
 
     def _in_scope(self, actor: Actor, case: Case, scope: Scope) -> bool:
         if scope == Scope.JURISDICTION:
+            if actor.role == Role.GRID_MANAGER:  # his own grids, read afresh
+                return self._manages_grid(actor, case)
             return may_see(actor, case)
         if scope == Scope.HOLDER:
             return holds(actor, case)
@@ -409,17 +491,16 @@ class CaseWorkflow:
         case = step.case
         case.handled_at = step.now
         case.handling_minutes = self.calendar.working_minutes(case.filed_at, step.now)
+        case.handler_user_id = step.actor.user_id  # the handler of record: who reports it
         self._clear_holder(case)
         case.holder_center_id = case.center_id
         return S.AWAITING_VERIFICATION
 
     def _do_verify(self, step: _Step) -> CaseState:
-        case, actor = step.case, step.actor
+        case = step.case
         passed = step.params.get("passed")
         if passed is None:
             raise TransitionRefused("Say whether the verification passed.", "input")
-        if case.self_resolved and case.handler_user_id == actor.user_id:
-            raise TransitionRefused("Nobody verifies their own resolution.", "role")
         step.details["passed"] = bool(passed)
         if passed:
             self._clear_holder(case)
@@ -448,9 +529,9 @@ class CaseWorkflow:
         return S.HANDLING
 
     def _do_follow_up(self, step: _Step) -> CaseState:
-        rating = step.params.get("rating")
-        if rating not in (1, 2, 3, 4, 5):
-            raise TransitionRefused("The resident's rating is 1 to 5.", "input")
+        rating = input_limits.bounded(
+            step.params.get("rating"), "The resident's rating", input_limits.RATING, integer=True
+        )
         step.case.satisfaction = rating
         step.details["rating"] = rating
         step.case.closed_at = step.now
@@ -458,8 +539,16 @@ class CaseWorkflow:
         return S.CLOSED
 
     def _do_request_extension(self, step: _Step) -> CaseState:
-        days, hours = int(step.params.get("days", 0)), float(step.params.get("hours", 0))
-        if days < 0 or hours < 0 or days == hours == 0:
+        days = input_limits.bounded(
+            step.params.get("days", 0),
+            "The extension's days",
+            input_limits.EXTENSION_DAYS,
+            integer=True,
+        )
+        hours = input_limits.bounded(
+            step.params.get("hours", 0), "The extension's hours", input_limits.EXTENSION_HOURS
+        )
+        if days == hours == 0:
             raise TransitionRefused("Ask for a positive number of working days or hours.", "input")
         case = step.case
         case.pending_extension_minutes = round(days * self.calendar.minutes_per_day + hours * 60)
@@ -506,9 +595,11 @@ class CaseWorkflow:
         return S.VOIDED
 
     def _do_supervise(self, step: _Step) -> CaseState:
-        hours = float(step.params.get("hours", 24))
-        if hours <= 0:
-            raise TransitionRefused("A supervision order needs a time limit.", "input")
+        hours = input_limits.bounded(
+            step.params.get("hours", 24),
+            "A supervision order's hours",
+            input_limits.SUPERVISION_HOURS,
+        )
         order = SupervisionOrder(
             case_id=step.case.id,
             issued_by_user_id=step.actor.user_id,

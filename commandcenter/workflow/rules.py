@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from commandcenter.access.accounts import READ_ONLY_ROLES
-from commandcenter.domain.enums import CaseState, Role
+from commandcenter.domain.enums import CaseSource, CaseState, Role
 
 S = CaseState
 R = Role
@@ -142,6 +142,24 @@ RULES: dict[Action, Rule] = {
     Action.ATTACH: Rule(
         (S.REPORTED, *ACTIVE, S.SUSPENDED), frozenset(R) - READ_ONLY_ROLES, Scope.JURISDICTION
     ),
+}
+
+
+# Who reports cases from which source (上报来源): a grid manager or leader what they found on
+# patrol or were told by a resident; a center's staff every channel it takes (calls, the 12345
+# hotline, cameras, orders from above, a patrol called in); a supervisor an order from above or a
+# call; a department handler only a hand-over (部门移交). An outside system (12345) reports
+# through its service account, which Open311 further limits to its own channels
+# (``channels.open311.INTEGRATION_SOURCES``). Administrators and display accounts report nothing.
+REPORT_SOURCES: dict[Role, frozenset[CaseSource]] = {
+    R.GRID_MANAGER: frozenset({CaseSource.GRID_PATROL, CaseSource.RESIDENT}),
+    R.GRID_LEADER: frozenset({CaseSource.GRID_PATROL, CaseSource.RESIDENT}),
+    R.DUTY_OFFICER: frozenset(CaseSource) - {CaseSource.DEPARTMENT},
+    R.DISPATCHER: frozenset(CaseSource) - {CaseSource.DEPARTMENT},
+    R.SUPERVISOR: frozenset(
+        {CaseSource.UPPER_CENTER, CaseSource.RESIDENT, CaseSource.HOTLINE_12345}
+    ),
+    R.DEPARTMENT_HANDLER: frozenset({CaseSource.DEPARTMENT}),
 }
 
 

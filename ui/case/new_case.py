@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from commandcenter.cases.operations import FileData
 from commandcenter.domain.enums import CaseCategory, CaseSource, Urgency
 from commandcenter.errors import DuplicateSuspected, TransitionRefused
+from commandcenter.workflow.rules import REPORT_SOURCES
 from ui.common.errors import describe
 from ui.common.labels import label
 from ui.common.style import set_tone
@@ -65,9 +66,11 @@ class NewCaseDialog(QDialog):
         self.camera = camera  # a CameraRow when the case starts from a camera's snapshot
         self.state = "idle"  # idle, saving, duplicate, refused, done
         self.source = QComboBox(self)
+        allowed = REPORT_SOURCES.get(self.actor.role, frozenset())  # what the core takes
         for value in CaseSource:
-            self.source.addItem(label(value), value)
-        if camera is not None:
+            if value in allowed:
+                self.source.addItem(label(value), value)
+        if camera is not None and self.source.findData(CaseSource.VIDEO_PATROL) >= 0:
             self.source.setCurrentIndex(self.source.findData(CaseSource.VIDEO_PATROL))
         self.category = QComboBox(self)
         for value in CaseCategory:
