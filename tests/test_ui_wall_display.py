@@ -352,3 +352,35 @@ def test_a_long_line_gives_way_in_the_middle_not_at_the_panels_edge(qtbot):
     assert line.full_text() == whole and line.toolTip() == whole
     line.resize(4000, 40)  # room enough: the whole line
     qtbot.waitUntil(lambda: line.text() == whole)
+
+
+def test_the_video_page_starts_its_streams_before_it_shows(qtbot, demo_database, backend_of):
+    """The rotation comes back to the video with live tiles, not "connecting…" ones: its
+    streams start ``preroll_ms`` before its page shows, and stop again with the page."""
+    profile = parse_profile(
+        {
+            "pages": [
+                {"name": "A", "panels": [{"kind": "clock", "row": 0, "col": 0}]},
+                {"name": "V", "panels": [{"kind": "video", "row": 0, "col": 0, "layout": "4"}]},
+            ]
+        }
+    )
+    display = open_display(
+        qtbot, backend_of(demo_database, WALL), profile, page_ms=1_500, preroll_ms=1_000
+    )
+    try:
+        wall = display.panels_of("video", 1)[0].wall
+        assert len(wall.registry) == 0  # never shown yet: nothing to prepare
+        qtbot.waitUntil(lambda: display.page_index == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: len(wall.registry) > 0, timeout=10_000)
+        qtbot.waitUntil(lambda: display.page_index == 0, timeout=10_000)
+        assert len(wall.registry) == 0  # hidden with its page: nothing decodes
+        # Half a second into page A the video page's streams start, page A still showing.
+        qtbot.waitUntil(lambda: len(wall.registry) > 0, timeout=10_000)
+        assert display.page_index == 0 and not wall.isVisible()
+        # Someone touches the wall: the rotation pauses, the prepared page does not come yet
+        # and its streams stop.
+        display.note_input()
+        assert len(wall.registry) == 0
+    finally:
+        close(display)

@@ -43,6 +43,7 @@ from ui.display.panels import (
 )
 
 TICK_MS = 1_000
+PREROLL_MS = 3_000  # a video page's streams start this long before it shows
 ALERT_SHOWN_S = 600  # an alert stays on the wall this long (the consoles keep theirs)
 INPUT_EVENTS = {
     QEvent.Type.MouseMove,
@@ -113,6 +114,7 @@ class WallDisplay(QWidget):
         page_ms: int | None = None,  # tests: every page this long instead of its seconds
         monotonic=time.monotonic,
         type_px: int | None = None,
+        preroll_ms: int = PREROLL_MS,
     ):
         super().__init__(parent)
         self.setObjectName("wallDisplay")
@@ -175,6 +177,12 @@ class WallDisplay(QWidget):
         self._rotation = QTimer(self)
         self._rotation.setSingleShot(True)
         self._rotation.timeout.connect(self._on_rotation)
+        # The next page's video starts before its page shows: no "connecting…" tiles each time
+        # the rotation comes back to it (bench/wall_soak.py measured 1.5-2.5 s of them).
+        self.preroll_ms = preroll_ms
+        self._preroll = QTimer(self)
+        self._preroll.setSingleShot(True)
+        self._preroll.timeout.connect(self._prepare_next_page)
         QApplication.instance().installEventFilter(self)
         self._show_page(0)
         self.update_freshness()
@@ -241,6 +249,7 @@ class WallDisplay(QWidget):
     def stop(self) -> None:
         self._tick.stop()
         self._rotation.stop()
+        self._preroll.stop()
         self.console.stop()
         for panel in self.panels_of("video"):
             panel.shutdown()
@@ -275,7 +284,17 @@ class WallDisplay(QWidget):
 
     def _arm_rotation(self, ms: int | None = None) -> None:
         if len(self.profile.pages) > 1:
-            self._rotation.start(ms if ms is not None else self.page_ms(self.page_index))
+            ms = ms if ms is not None else self.page_ms(self.page_index)
+            self._rotation.start(ms)
+            self._preroll.start(max(0, ms - self.preroll_ms))
+
+    def _prepare_next_page(self) -> None:
+        if self.paused_for() > 0:
+            return  # someone is at the keyboard: the page may stay a while yet
+        following = (self.page_index + 1) % len(self.profile.pages)
+        if following != self.page_index:
+            for panel in self.panels_of("video", following):
+                panel.wall.prepare()
 
     def paused_for(self) -> float:
         """Seconds the rotation still waits because someone used the mouse or the keyboard."""
@@ -302,6 +321,10 @@ class WallDisplay(QWidget):
     def _show_page(self, index: int) -> None:
         self.page_index = index
         self.stack.setCurrentIndex(index)
+        for other in range(len(self.panels)):  # a page prepared that did not come
+            if other != index:
+                for panel in self.panels_of("video", other):
+                    panel.wall.release_if_hidden()
         page = self.profile.pages[index]
         text = f"{page.name}  {index + 1}/{len(self.profile.pages)}"
         if self.paused_for() > 0:

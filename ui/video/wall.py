@@ -421,6 +421,7 @@ class VideoWall(QWidget):
         self.tour: Tour | None = None
         self.tour_page = 0
         self._active = False  # on screen: only then does anything decode
+        self._shown_once = False
         self._closed = False
         self._moving = False  # between its tab and a window of its own: keep playing
         self._settled = True
@@ -879,8 +880,24 @@ class VideoWall(QWidget):
         super().resizeEvent(event)
         self._resync.start()
 
+    def prepare(self) -> None:
+        """Start the streams while still hidden, so the tiles have live pictures the moment
+        they appear (a rotating wall display, a few seconds before the video's page returns:
+        opening nine RTSP sessions takes one or two). Only once shown before: the tiles' sizes,
+        which choose main or sub stream, are known only then."""
+        if not self._active and self._shown_once and not self._closed:
+            self._active = True
+            self._sync_streams()
+
+    def release_if_hidden(self) -> None:
+        """Undo ``prepare`` when the page did not come after all."""
+        if self._active and not self.isVisible() and not self._moving:
+            self._active = False
+            self._sync_streams()
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._shown_once = True
         if not self._active:
             self._active = True
             self._sync_streams()
