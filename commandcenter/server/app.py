@@ -75,6 +75,7 @@ from commandcenter.server.push import ChangeSignal, FeedHub, NotifyListener
 from commandcenter.server.sessions import Caller, NotLoggedIn, SessionPolicy, Sessions
 from commandcenter.storage.database import Database, open_database
 from commandcenter.storage.models import UsedRequestId
+from commandcenter.workflow import audit
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +217,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
             settings.database_url, statement_timeout_ms=settings.statement_timeout_ms
         )
         state["database"] = database
+        with database.writer() as session, session.begin():  # the archive's head, signed
+            audit.ensure_checkpoint(session, settings.clock.now(), "server start")
         state["sessions"] = Sessions(database, settings.policy, settings.clock)
         signal.bind(asyncio.get_running_loop())
         listener = None
