@@ -88,8 +88,8 @@ from commandcenter.domain.enums import (
     Urgency,
 )
 from commandcenter.figures import kpi
-from commandcenter.keys import KEY_FILE_ENV
 from commandcenter.jurisdiction.tree import case_counts, jurisdiction_tree, static_tree
+from commandcenter.keys import KEY_FILE_ENV
 from commandcenter.schedule.timelimits import TimeLimits
 from commandcenter.schedule.workcalendar import WorkingCalendar
 from commandcenter.storage import open_database
