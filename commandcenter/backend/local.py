@@ -319,9 +319,12 @@ class LocalBackend(AdministrationCalls):
         """The month's report, with a checkpoint of the archive signed now (the installation's
         act, not the reader's: every report made prints where the archive stood)."""
         as_of = self.clock.now()
-        with database_errors("signing the archive's checkpoint"):
-            with self.database.writer() as session, session.begin():
-                audit.ensure_checkpoint(session, as_of, f"monthly report {period}")
+        with (
+            database_errors("signing the archive's checkpoint"),
+            self.database.writer() as session,
+            session.begin(),
+        ):
+            audit.ensure_checkpoint(session, as_of, f"monthly report {period}")
         return self._read(
             lambda s: monthly_report_data(s, self.actor, period, as_of=as_of),
             "computing the monthly report",
