@@ -453,3 +453,19 @@ def test_the_command_verifies_checkpoints_and_names_what_changed(center, attacke
     assert f"case {code}: the case row differs from its archive entry #7 in satisfaction" in (
         broken.stderr
     )
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_verifying_in_several_processes_finds_the_same(center, attacker, workers):
+    center.closed_with_rating()
+    center.report()
+    center.report()
+    assert audit.verify_archive(center.database, workers=workers).ok
+    attacker.drop_guards()
+    attacker("DELETE FROM case_events WHERE gseq = 5")
+    result = audit.verify_archive(center.database, workers=workers)
+    assert _not_triggers(result.problems) == [
+        "archive entry #5 of the chain missing: deleted (a case's entries, or a whole case with "
+        "its entries)"
+    ]
+    assert result.entries == 8 and result.cases == 3

@@ -195,7 +195,7 @@ def test_the_report_prints_a_checkpoint_of_the_archive_signed_when_it_was_made(
     report = backend_of(writable_demo, "supervisor").monthly_report("2026-10")
     checkpoint = report.checkpoint
     assert checkpoint is not None and checkpoint.gseq > 20_000 and checkpoint.signature_valid()
-    assert checkpoint.note == "monthly report 2026-10"
+    assert checkpoint.at == NOW  # signed as the report was made (or an earlier one of this head)
     _pages, text = _text(write_monthly_report_pdf(report, tmp_path / "report.pdf"))
     assert "电子档案校验点" in text
     for value in (checkpoint.entry_hash, checkpoint.public_key, checkpoint.signature[:64]):

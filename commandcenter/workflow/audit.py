@@ -58,6 +58,7 @@ FORMAT = "cc-archive/1"
 CHECKPOINT_FORMAT = "commandcenter-archive-checkpoint/1"
 NONE = "~"
 MAX_PROBLEMS = 1000  # found and kept; the command prints the first ones and the count
+PARALLEL_FROM = 100_000  # entries: fewer are verified in this process alone
 
 # The case row's columns an entry records (``case_after``), in order, with how each is written:
 # "v" as it is stored, "f" a float, "d" a time, "b" a truth value, "h" a text by its SHA-256
@@ -608,6 +609,7 @@ def verify_archive(
     outside). ``case_ids``: only those cases' rows and entries (their MACs, not the chain).
     Problems name the case, the entry and the column or attachment."""
     started = time.perf_counter()
+    automatic = workers is None
     workers = default_workers() if workers is None else max(1, workers)
     keys = database.keys()
     url = database.url
@@ -624,6 +626,8 @@ def verify_archive(
         triggers_missing = _missing_triggers(session)
     only = None if case_ids is None else tuple(sorted(set(case_ids)))
     last = max(head_gseq, top)
+    if automatic and last < PARALLEL_FROM:
+        workers = 1  # starting processes costs more than it saves
     jobs: list[tuple] = []
     if only is None:
         jobs += [(_check_entries, url, keys.archive, a, b) for a, b in _split(1, last, workers)]
