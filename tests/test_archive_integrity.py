@@ -407,7 +407,8 @@ def test_entries_from_before_the_keyed_archive_are_sealed_once(center, attacker)
         h = audit.legacy_entry_hash(cid, r._asdict(), prev)
         # allowed by the trigger only while an entry is unsealed: clear gseq in one statement
         attacker.drop_guards() if r.seq == 1 else None
-        attacker("UPDATE case_events SET gseq = NULL, case_after = NULL, prev_hash = :p, entry_hash = :h WHERE id = :i", p=prev, h=h, i=r.id)  # fmt: skip
+        # the old spelling of JSON (json.dumps' spaces), as the old code stored it
+        attacker("UPDATE case_events SET gseq = NULL, case_after = NULL, prev_hash = :p, entry_hash = :h, details = :d WHERE id = :i", p=prev, h=h, d=json.dumps(r.details), i=r.id)  # fmt: skip
         prev = h
     attacker("UPDATE cases SET archive_hash = :h WHERE id = :c", h=prev, c=cid)
     attacker("UPDATE archive_head SET gseq = 0, entry_hash = NULL")
@@ -419,6 +420,9 @@ def test_entries_from_before_the_keyed_archive_are_sealed_once(center, attacker)
     with center.database.writer() as s, s.begin():
         sealed = audit.seal(s, center.now())
     assert sealed.entries == 7 and "sealed 7 entries" in sealed.checkpoint.note
+    with center.database.session() as s:  # sealed in the spelling the MAC covers
+        spelled = s.scalars(text("SELECT CAST(details AS TEXT) FROM case_events WHERE seq = 3"))
+        assert '"deadline":"' in spelled.one()
     assert _not_triggers(center.problems()) == []
     with center.database.writer() as s, s.begin(), pytest.raises(audit.ArchiveProblem):
         audit.seal(s, center.now())

@@ -963,6 +963,7 @@ def seal(session: Session, at: dt.datetime) -> SealResult:
                 update(CaseEvent)
                 .where(CaseEvent.id == row.id)
                 .values(
+                    details=entry["details"],  # in the canonical spelling the MAC covers
                     gseq=entry["gseq"],
                     prev_hash=entry["prev_hash"],
                     entry_hash=entry["entry_hash"],
