@@ -506,6 +506,7 @@ def _check_entries(url: str, key: bytes, lo: int, hi: int) -> dict:
     count, expected, prev, first = 0, lo, None, None
     digest = hmac.digest
     sql = f"SELECT {_ENTRY_COLUMNS} FROM case_events WHERE gseq >= ? AND gseq <= ? ORDER BY gseq"
+    fmt, rep = (FORMAT,), repr
     for row in _rows(url, sql, (lo, hi)):
         gseq, prev_hash, mac = row[0], row[2], row[3]
         count += 1
@@ -513,10 +514,12 @@ def _check_entries(url: str, key: bytes, lo: int, hi: int) -> dict:
             first = (gseq, prev_hash)
         if gseq != expected:
             problems.append(("gap", expected, gseq - 1))
-        elif prev is not None and prev_hash != prev:
+        elif prev_hash != prev and prev is not None:
             problems.append(("link", gseq, row[4], row[5], row[7]))
-        message = repr((FORMAT, gseq, prev_hash, *_body(row))).encode()
-        if digest(key, message, "sha256").hex() != mac and not _recheck(key, row):
+        # (FORMAT, gseq, prev, *content): SQLite's rows are tuples with the time as stored
+        head = fmt + row[0:1] + row[2:3]
+        body = row[4:] if row[6].__class__ is str else _body(row)
+        if digest(key, rep(head + body).encode(), "sha256").hex() != mac and not _recheck(key, row):
             problems.append(("mac", gseq, row[4], row[5], row[7]))
         if row[7] == "attach":
             attach.append((row[1], row[4], row[5], row[13]))
