@@ -54,6 +54,11 @@ from commandcenter.keys import Keys, load_keys
 from commandcenter.storage.database import Database, canonical_json, create_engine_for
 from commandcenter.storage.models import ArchiveCheckpoint, ArchiveHead, Case, CaseEvent
 
+try:  # OpenSSL's one-shot HMAC without hmac.digest's Python wrapper: ~1 µs an entry less
+    from _hashlib import hmac_digest as _hmac_digest
+except ImportError:  # pragma: no cover - a Python without OpenSSL's hashlib
+    _hmac_digest = hmac.digest
+
 FORMAT = "cc-archive/1"
 CHECKPOINT_FORMAT = "commandcenter-archive-checkpoint/1"
 NONE = "~"
@@ -214,7 +219,7 @@ def entry_body(
 
 def entry_mac(key: bytes, gseq: int, prev: str | None, body: tuple) -> str:
     """The entry's HMAC-SHA256: its place in the chain, the entry before it, its content."""
-    return hmac.digest(key, repr((FORMAT, gseq, prev, *body)).encode(), "sha256").hex()
+    return _hmac_digest(key, repr((FORMAT, gseq, prev, *body)).encode(), "sha256").hex()
 
 
 def _entry_dict_body(case_id: int, entry: dict) -> tuple:
@@ -504,7 +509,7 @@ def _check_entries(url: str, key: bytes, lo: int, hi: int) -> dict:
     problems: list[tuple] = []
     attach: list[tuple] = []
     count, expected, prev, first = 0, lo, None, None
-    digest = hmac.digest
+    digest = _hmac_digest
     sql = f"SELECT {_ENTRY_COLUMNS} FROM case_events WHERE gseq >= ? AND gseq <= ? ORDER BY gseq"
     fmt, rep = (FORMAT,), repr
     for row in _rows(url, sql, (lo, hi)):
