@@ -473,3 +473,18 @@ def test_verifying_in_several_processes_finds_the_same(center, attacker, workers
         "its entries)"
     ]
     assert result.entries == 8 and result.cases == 3
+
+
+def test_the_server_signs_a_checkpoint_when_it_starts(center):
+    try:
+        from .server_process import CenterServer
+    except ImportError:
+        from server_process import CenterServer
+
+    center.report()
+    with CenterServer(center.database.url):
+        pass
+    with center.database.session() as s:
+        newest = audit.latest_checkpoint(s)
+    assert newest is not None and newest.note == "server start" and newest.gseq == 1
+    assert newest.public_key == audit.public_key_hex(center.database.keys())
