@@ -771,7 +771,11 @@ def _check_attachments(session: Session, attach: list[tuple], result: AuditResul
             "c.code FROM attachments a LEFT JOIN cases c ON c.id = a.case_id ORDER BY a.id"
         )
     ).all()
-    codes = dict(session.execute(select(Case.id, Case.code)).all()) if recorded else {}
+    wanted_ids = sorted({e_case for _e, e_case, _s, _d in recorded.values()})
+    codes = {}
+    for k in range(0, len(wanted_ids), 5000):
+        chunk = wanted_ids[k : k + 5000]
+        codes.update(session.execute(select(Case.id, Case.code).where(Case.id.in_(chunk))).all())
     seen = set()
     for id_, case_id, event_id, kind, filename, sha256, size, code in rows:
         seen.add(id_)
