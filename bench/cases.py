@@ -37,8 +37,10 @@ statements (of column-only ``sqlalchemy.table`` tables, compiled once) whose row
 driver as tuples of the values SQLite stores through the ORM types (datetimes ``YYYY-MM-DD
 HH:MM:SS.ffffff``, enums as their values, JSON as text): SQLAlchemy's per-row parameter
 processing would double the build. Cases and their archive entries are made in worker processes
-(hashing the archive with ``audit.chain`` is the largest part), inserted in order by the main
-process; ``audit.verify_archive`` then checks a sample and every transitioned case.
+(the archive entries' canonical content too), keyed into the one chain and inserted in order
+by the main process; ``audit.verify_archive`` then checks a sample and every transitioned case
+(``bench/audit.py`` times the whole ``commandcenter audit verify``). The archive key is in
+``<database>.keys.json`` beside the database (``$COMMANDCENTER_KEY_FILE``).
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ from collections import deque
 from pathlib import Path
 from types import SimpleNamespace
 
-from sqlalchemy import column, event, func, insert, select, table
+from sqlalchemy import column, event, func, insert, select, table, update
 
 from commandcenter.access.accounts import actor_for
 from commandcenter.backend import LocalBackend, feed
@@ -87,11 +89,14 @@ from commandcenter.domain.enums import (
 )
 from commandcenter.figures import kpi
 from commandcenter.jurisdiction.tree import case_counts, jurisdiction_tree, static_tree
+from commandcenter.keys import KEY_FILE_ENV
 from commandcenter.schedule.timelimits import TimeLimits
 from commandcenter.schedule.workcalendar import WorkingCalendar
 from commandcenter.storage import open_database
+from commandcenter.storage.database import canonical_json
 from commandcenter.storage.models import (
     AdminUnit,
+    ArchiveHead,
     Camera,
     Case,
     CaseEvent,
@@ -560,9 +565,28 @@ def _pick(rng: random.Random, items: list, cum: list[float]):
     return items[bisect.bisect_left(cum, rng.random() * cum[-1])]
 
 
+BODY_FIELDS = (
+    "case_id",
+    "seq",
+    "at",
+    "action",
+    "actor_user_id",
+    "actor_role",
+    "actor_center_id",
+    "from_state",
+    "to_state",
+    "details",
+    "case_after",
+    "comment",
+)
+CHAIN_COLUMNS = ("gseq", "prev_hash", "entry_hash")  # filled in by the main process, in order
+
+
 def make_chunk(index: int) -> tuple[list[tuple], list[tuple], int]:
-    """Cases ``index * CHUNK`` … of the plan and their hash-chained archive entries, as rows of
-    column values in table order, and the number left open."""
+    """Cases ``index * CHUNK`` … of the plan and their archive entries, as rows of column values
+    in table order, and the number left open. An entry comes as (its columns but the chain's,
+    its canonical content for the MAC, whether it is its case's newest): the chain through all
+    cases is keyed in order by the main process (``key_chunk``)."""
     g, w, plan = _G, _G["world"], _G["plan"]
     rng = random.Random(g["seed"] * 1_000_003 + index)
     starts = plan["starts"]
@@ -611,6 +635,7 @@ def make_chunk(index: int) -> tuple[list[tuple], list[tuple], int]:
             if manager and source == CaseSource.GRID_PATROL
             else None,
             "camera_id": rng.choice(grid["cameras"]) if source == CaseSource.VIDEO_PATROL else None,
+            "case_type_id": None,
             "urgency": _pick(rng, g["urgencies"], g["urgency_cum"]),
             "state": V.REPORTED,
             "reported_at": reported_at,
@@ -649,15 +674,19 @@ def make_chunk(index: int) -> tuple[list[tuple], list[tuple], int]:
         story = _Story(case, NOW, target)
         _live(rng, story, grid, prev)
         entries = story.events
-        case["archive_hash"] = audit.chain(case_id, entries)
+        case["archive_hash"] = None  # the newest entry's MAC: the main process keys the chain
         case["version"] = len(entries)
         if case["state"] in OPEN_STATES:
             n_open += 1
         for entry in entries:
             entry["case_id"] = case_id
             entry["at"] = stamp(entry["at"])
-            entry["details"] = json.dumps(entry["details"]) if entry["details"] else "{}"
-        events.extend(map(event_row, entries))
+            entry["details"] = canonical_json(entry["details"] or {})
+            entry["case_after"] = None
+        entries[-1]["case_after"] = audit.case_state_of(case)  # the state as the chain keeps it
+        for entry in entries:
+            body = audit.entry_body(*map(entry.get, BODY_FIELDS))
+            events.append((event_row(entry), body, entry is entries[-1]))
         for key in (
             "reported_at",
             "filed_at",
@@ -683,8 +712,34 @@ def _insert_sql(model, dialect, skip: tuple[str, ...] = ()) -> tuple[str, list[s
     """``insert()`` of the model's table compiled once, and its column order: the rows go to
     the driver as tuples of stored values, without SQLAlchemy's per-row type processing."""
     names_ = [c.name for c in model.__table__.columns if c.name not in skip]
+    return _insert_sql_ordered(model, dialect, names_)
+
+
+def _insert_sql_ordered(model, dialect, names_: list[str]) -> tuple[str, list[str]]:
     plain = table(model.__tablename__, *[column(n) for n in names_])
     return str(insert(plain).compile(dialect=dialect)), names_
+
+
+def key_chunk(key: bytes, chain: dict, cases: list, events: list, hash_index: int):
+    """Key a chunk's entries into the installation's one chain, in order (``audit.entry_mac``),
+    and give each case its newest entry's MAC."""
+    gseq, head = chain["gseq"], chain["head"]
+    rows, newest = [], []
+    mac_of = audit.entry_mac
+    for row, body, last in events:
+        gseq += 1
+        mac = mac_of(key, gseq, head, body)
+        rows.append((*row, gseq, head, mac))
+        head = mac
+        if last:
+            newest.append(mac)
+    chain["gseq"], chain["head"] = gseq, head
+    keyed = []
+    for case, mac in zip(cases, newest, strict=True):
+        case = list(case)
+        case[hash_index] = mac
+        keyed.append(tuple(case))
+    return keyed, rows
 
 
 def build(url: str, n_cases: int, open_share: float, seed: int, workers: int) -> dict:
@@ -701,12 +756,19 @@ def build(url: str, n_cases: int, open_share: float, seed: int, workers: int) ->
     plan = day_plan(n_cases, open_share, seed)
     dialect = database.engine.dialect
     case_sql, case_columns = _insert_sql(Case, dialect)
-    event_sql, event_columns = _insert_sql(CaseEvent, dialect, skip=("id",))  # SQLite numbers them
+    # SQLite numbers the entries; the chain's columns come last, added by key_chunk
+    event_columns = _insert_sql(CaseEvent, dialect, skip=("id", *CHAIN_COLUMNS))[1]
+    event_sql, _ = _insert_sql_ordered(CaseEvent, dialect, [*event_columns, *CHAIN_COLUMNS])
+    archive_key = database.keys().archive
+    with database.session() as session:  # the demo district's cases come first in the chain
+        head = session.get(ArchiveHead, 1)
+        chain = {"gseq": head.gseq, "head": head.entry_hash}
+    hash_index = case_columns.index("archive_hash")
     n_chunks = math.ceil(n_cases / CHUNK)
     log(f"{n_cases:,} cases in {n_chunks} chunks of {CHUNK:,}, made by {workers} worker(s) …")
     t0 = time.perf_counter()
     n_events = n_open = 0
-    waited = inserting = 0.0
+    waited = inserting = keying = 0.0
     context = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
     initargs = (world, plan, first_id, seed, (case_columns, event_columns))
     with (
@@ -728,8 +790,11 @@ def build(url: str, n_cases: int, open_share: float, seed: int, workers: int) ->
                 t_wait = time.perf_counter()
                 cases, events, opened = pending.popleft().get()
                 ask(i + 2 * workers)
+                t_key = time.perf_counter()
+                waited += t_key - t_wait
+                cases, events = key_chunk(archive_key, chain, cases, events, hash_index)
                 t_insert = time.perf_counter()
-                waited += t_insert - t_wait
+                keying += t_insert - t_key
                 conn.exec_driver_sql(case_sql, cases)
                 for k in range(0, len(events), EVENT_BATCH):
                     conn.exec_driver_sql(event_sql, events[k : k + EVENT_BATCH])
@@ -741,7 +806,8 @@ def build(url: str, n_cases: int, open_share: float, seed: int, workers: int) ->
                     rate = done / (time.perf_counter() - t0)
                     log(
                         f"  {done:>9,} cases, {n_events:>10,} archive entries ({rate:,.0f} "
-                        f"cases/s; waited for workers {waited:.1f} s, inserted {inserting:.1f} s)"
+                        f"cases/s; waited for workers {waited:.1f} s, keyed {keying:.1f} s, "
+                        f"inserted {inserting:.1f} s)"
                     )
             marker = {
                 "cases": n_cases,
@@ -753,6 +819,11 @@ def build(url: str, n_cases: int, open_share: float, seed: int, workers: int) ->
                 "open": n_open,
             }
             conn.execute(insert(Setting), [{"key": BENCH_SETTING, "value": marker}])
+            conn.execute(
+                update(ArchiveHead)
+                .where(ArchiveHead.id == 1)
+                .values(gseq=chain["gseq"], entry_hash=chain["head"])
+            )
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     cases_s = time.perf_counter() - t0
     database.dispose()
@@ -1186,8 +1257,7 @@ def measure_transitions(url: str, count: int, first_id: int) -> dict:
             parts["perform"].append(t2 - t1)
             parts["commit"].append(t3 - t2)
         touched = sorted({case_id for _, case_id, *_ in plan})
-        with database.session() as session:
-            checked = audit.verify_archive(session, touched)
+        checked = audit.verify_archive(database, workers=1, case_ids=touched)
         return {
             "cold": round(times[0] * 1000, 2) if times else None,
             **(summary(times[1:]) if len(times) > 1 else {}),
@@ -1208,8 +1278,7 @@ def check_archive_sample(url: str, first_id: int, n_cases: int, sample: int, see
         rng = random.Random(seed)
         ids = rng.sample(range(first_id, first_id + n_cases), min(sample, n_cases))
         t = time.perf_counter()
-        with database.session() as session:
-            result = audit.verify_archive(session, ids)
+        result = audit.verify_archive(database, workers=1, case_ids=ids)
         return {
             "cases": result.cases,
             "entries": result.entries,
@@ -1238,6 +1307,11 @@ def counts(url: str) -> dict:
             }
     finally:
         database.dispose()
+
+
+def use_key_file_beside(path: Path) -> None:
+    """The benchmark database's keys live beside it (made with it, used when it is reused)."""
+    os.environ[KEY_FILE_ENV] = str(path) + ".keys.json"
 
 
 def database_bytes(path: Path) -> int:
@@ -1278,6 +1352,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         path = args.db.resolve()
     url = f"sqlite:///{path}"
+    use_key_file_beside(path)
     try:
         wanted = {"cases": n_cases, "open_share": args.open_share, "seed": args.seed}
         built = _existing_build(url, path, wanted, args.rebuild)

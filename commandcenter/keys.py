@@ -22,6 +22,7 @@ import json
 import os
 import secrets
 import stat
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,3 +114,37 @@ def load_keys(explicit: str | Path | None = None, *, create: bool = True) -> Key
             if not path.exists():
                 raise  # else another process made it a moment ago: read that one
     return read_keys(path)
+
+
+_cache: dict[tuple[str, int, int], Keys] = {}
+_cache_lock = threading.Lock()
+
+
+def installation_keys() -> Keys:
+    """The key file's keys, read once per file version. The console's own data folder gets one
+    made on first use; a key file named by ``$COMMANDCENTER_KEY_FILE`` must exist."""
+    path = key_file_path()
+    explicit = bool(os.environ.get(KEY_FILE_ENV))
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return load_keys(create=not explicit)  # makes it, or raises KeyFileProblem
+    except OSError:
+        return load_keys(create=False)  # raises KeyFileProblem naming the file
+    key = (str(path), status.st_ino, status.st_mtime_ns)
+    with _cache_lock:
+        keys = _cache.get(key)
+    if keys is None:
+        keys = load_keys(create=False)
+        with _cache_lock:
+            _cache.clear()
+            _cache[key] = keys
+    return keys
+
+
+def keys_of(session) -> Keys:
+    """The keys of the database a session belongs to (``storage.Database`` puts a provider in
+    the session's ``info``), else the installation's key file: the one way every part (the
+    archive, the camera passwords) finds them."""
+    provider = session.info.get("keys")
+    return provider() if provider is not None else installation_keys()

@@ -142,9 +142,11 @@ def test_audit_verify_names_the_first_broken_entry(writable_demo):
     db = writable_demo.url  # a copy of the demo district (the demo command: test above)
     ok = cli("audit", "verify", db=db)
     assert ok.returncode == 0 and "Archive intact" in ok.stdout
+    assert " entries of " in ok.stdout and " s." in ok.stdout  # how much, in how long
     engine = create_engine(db)
     with engine.begin() as conn:
         case_id, code = conn.execute(text("SELECT id, code FROM cases ORDER BY id LIMIT 1")).one()
+        conn.execute(text("DROP TRIGGER case_events_no_update"))  # a database administrator
         conn.execute(
             text("UPDATE case_events SET comment = 'rewritten' WHERE case_id = :c AND seq = 1"),
             {"c": case_id},
@@ -153,6 +155,7 @@ def test_audit_verify_names_the_first_broken_entry(writable_demo):
     broken = cli("audit", "verify", db=db)
     assert broken.returncode == 1
     assert f"case {code} entry #1" in broken.stderr and "altered" in broken.stderr
+    assert "trigger case_events_no_update is missing" in broken.stderr
 
 
 def test_cameras_import_list_export(tmp_path):

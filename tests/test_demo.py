@@ -231,7 +231,7 @@ def test_demo_archive_is_what_the_workflow_would_have_written(demo):
     from commandcenter.workflow.audit import verify_archive
 
     with demo.session() as s:
-        assert verify_archive(s).ok
+        assert verify_archive(demo, workers=1).ok
         actions = set(s.scalars(select(CaseEvent.action).distinct()))
         cases = s.scalars(select(Case)).all()
         counts = dict(

@@ -52,3 +52,14 @@ def test_a_bad_key_file_is_refused_with_what_to_do(tmp_path, change, message):
     change(path)
     with pytest.raises(KeyFileProblem, match=message):
         read_keys(path)
+
+
+def test_the_command_line_makes_a_key_file_once(tmp_path, capsys):
+    from commandcenter.cli import main
+
+    path = tmp_path / "center-keys.json"
+    assert main(["keys", "new", str(path)]) == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and read_keys(path)
+    assert "serve --key-file" in capsys.readouterr().out
+    assert main(["keys", "new", str(path)]) != 0  # never over an existing one
+    assert "never replaced" in capsys.readouterr().err

@@ -185,3 +185,27 @@ def test_the_module_uses_no_widget_and_no_pixmap():
         elif isinstance(node, ast.Import):
             imported |= {alias.name for alias in node.names}
     assert not {name for name in imported if "QtWidgets" in name or "Pixmap" in name}
+
+
+def test_the_report_prints_a_checkpoint_of_the_archive_signed_when_it_was_made(
+    qapp, writable_demo, backend_of, tmp_path
+):
+    from sqlalchemy import func, select
+
+    from commandcenter.storage.models import CaseEvent
+    from commandcenter.workflow import audit
+
+    report = backend_of(writable_demo, "supervisor").monthly_report("2026-10")
+    checkpoint = report.checkpoint
+    assert checkpoint is not None and checkpoint.gseq > 20_000 and checkpoint.signature_valid()
+    with writable_demo.session() as s:  # it signs the archive as it stands
+        assert checkpoint.gseq == s.scalar(select(func.max(CaseEvent.gseq)))
+    _pages, text = _text(write_monthly_report_pdf(report, tmp_path / "report.pdf"))
+    assert "电子档案校验点" in text
+    for value in (checkpoint.entry_hash, checkpoint.public_key, checkpoint.signature[:64]):
+        assert value in text
+    # what the paper says is what verify checks against
+    assert audit.verify_archive(writable_demo, workers=1, published=[checkpoint]).ok
+    # a second report with nothing new in the archive signs nothing new
+    again = backend_of(writable_demo, "supervisor").monthly_report("2026-10")
+    assert again.checkpoint == checkpoint

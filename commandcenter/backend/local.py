@@ -44,7 +44,7 @@ from commandcenter.jurisdiction.search import PlaceHit, search_places
 from commandcenter.storage.database import Database, open_database
 from commandcenter.storage.models import Camera, Case
 from commandcenter.video.wall import Tour, load_tours, save_tours
-from commandcenter.workflow import attachments
+from commandcenter.workflow import attachments, audit
 from commandcenter.workflow.engine import CaseChange
 from commandcenter.workflow.rules import Action
 
@@ -318,7 +318,15 @@ class LocalBackend(AdministrationCalls):
         )
 
     def monthly_report(self, period: Period | str) -> MonthlyReport:
+        """The month's report, with a checkpoint of the archive signed now (the installation's
+        act, not the reader's: every report made prints where the archive stood)."""
         as_of = self.clock.now()
+        with (
+            database_errors("signing the archive's checkpoint"),
+            self.database.writer() as session,
+            session.begin(),
+        ):
+            audit.ensure_checkpoint(session, as_of, f"monthly report {period}")
         return self._read(
             lambda s: monthly_report_data(s, self.actor, period, as_of=as_of),
             "computing the monthly report",

@@ -54,6 +54,7 @@ from commandcenter.domain.codes import validate_gb28181_id
 from commandcenter.domain.enums import AdminLevel, Role, StreamTransport
 from commandcenter.errors import CommandCenterError, ImportRejected, PermissionDenied
 from commandcenter.geo.divisions import known_division_codes
+from commandcenter.keys import keys_of
 from commandcenter.storage.models import AdminUnit, Camera, CameraCredential, Center, Grid
 
 __all__ = [
@@ -585,13 +586,13 @@ def write_camera(session: Session, camera: Camera, resolved: Resolved) -> None:
     elif row is None:
         if resolved.username:
             row = CameraCredential(camera_id=camera.id, username=resolved.username)
-            sealing.store_password(row, resolved.password or "")
+            sealing.store_password(row, resolved.password or "", keys_of(session))
             session.add(row)
     else:
         if resolved.username:
             row.username = resolved.username
         if resolved.password is not None:
-            sealing.store_password(row, resolved.password)
+            sealing.store_password(row, resolved.password, keys_of(session))
     session.flush()
 
 

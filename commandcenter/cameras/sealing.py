@@ -30,9 +30,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-import os
 import secrets
-import threading
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -40,7 +38,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from commandcenter.errors import CommandCenterError
-from commandcenter.keys import KEY_FILE_ENV, Keys, key_file_path, load_keys
+from commandcenter.keys import KEY_FILE_ENV, Keys, installation_keys, keys_of
 from commandcenter.storage.models import CameraCredential
 
 log = logging.getLogger(__name__)
@@ -71,31 +69,6 @@ def _associated(camera_id: int) -> bytes:
 
 
 # --- the key ------------------------------------------------------------------------------
-
-_cache: dict[tuple[str, int, int], Keys] = {}
-_cache_lock = threading.Lock()
-
-
-def installation_keys() -> Keys:
-    """The key file's keys (read once per file version). The console's own data folder gets
-    one made on first use; a key file named by ``$COMMANDCENTER_KEY_FILE`` must exist."""
-    path = key_file_path()
-    explicit = bool(os.environ.get(KEY_FILE_ENV))
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return load_keys(create=not explicit)  # makes it, or raises KeyFileProblem
-    except OSError:
-        return load_keys(create=False)  # raises KeyFileProblem naming the file
-    key = (str(path), stat.st_ino, stat.st_mtime_ns)
-    with _cache_lock:
-        keys = _cache.get(key)
-    if keys is None:
-        keys = load_keys(create=False)
-        with _cache_lock:
-            _cache.clear()
-            _cache[key] = keys
-    return keys
 
 
 def _key_file_name(keys: Keys) -> str:
@@ -148,11 +121,11 @@ def credentials_of(session: Session, camera_id: int) -> tuple[str | None, str | 
     row = session.get(CameraCredential, camera_id)
     if row is None:
         return None, None
-    return row.username, open_sealed(camera_id, row.password)
+    return row.username, open_sealed(camera_id, row.password, keys_of(session))
 
 
-def store_password(row: CameraCredential, password: str) -> None:
-    row.password = seal(row.camera_id, password)
+def store_password(row: CameraCredential, password: str, keys: Keys | None = None) -> None:
+    row.password = seal(row.camera_id, password, keys)
 
 
 # --- converting old rows ------------------------------------------------------------------
@@ -170,7 +143,7 @@ def seal_stored_passwords(session: Session, keys: Keys | None = None) -> int:
     rows = session.execute(_PLAIN).all()
     if not rows:
         return 0
-    keys = keys or installation_keys()
+    keys = keys or keys_of(session)
     sealed = 0
     for camera_id, plain in rows:
         if not fits(plain):

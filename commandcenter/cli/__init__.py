@@ -22,12 +22,22 @@ from commandcenter.errors import CommandCenterError, ImportRejected
 def _database(args, *, migrate: bool = True):
     from commandcenter.storage import open_database
 
-    database = open_database(resolve_database_url(args.db), migrate=migrate)
+    key_file = getattr(args, "key_file", None)
+    database = open_database(resolve_database_url(args.db), migrate=migrate, key_file=key_file)
     if migrate:
         from commandcenter.cameras.sealing import seal_on_open
 
         seal_on_open(database)  # camera passwords stored before they were sealed
     return database
+
+
+def _key_file_option(command) -> None:
+    command.add_argument(
+        "--key-file",
+        metavar="FILE",
+        help="the installation's key file (archive, checkpoints, camera passwords); default "
+        "$COMMANDCENTER_KEY_FILE, else keys.json in the data folder",
+    )
 
 
 SETTINGS = Changes(settings=True)  # how deadlines are judged changed: consoles load again
@@ -118,16 +128,64 @@ def cmd_check_codes(args) -> int:
     return 1 if report.problem_count else 0
 
 
+def cmd_keys(args) -> int:
+    """new: make a key file for an installation (never over an existing one)."""
+    from commandcenter.keys import write_new_keys
+
+    keys = write_new_keys(args.file)
+    print(
+        f"Wrote new keys to {keys.path} (mode 600). Give it to the server (serve --key-file) "
+        "and back it up apart from the database: without it the archive cannot be verified "
+        "and the camera passwords cannot be read."
+    )
+    return 0
+
+
 def cmd_audit(args) -> int:
-    from commandcenter.workflow.audit import verify_archive
+    """verify: the whole archive, naming what changed; checkpoint: sign the head (and export
+    it); seal: key the entries written before the keyed archive (once, after upgrading)."""
+    from commandcenter import clock
+    from commandcenter.workflow import audit
 
     database = _database(args)
-    with database.session() as session:
-        result = verify_archive(session)
+    try:
+        if args.check == "checkpoint":
+            with database.writer() as session, session.begin():
+                checkpoint = audit.make_checkpoint(session, clock.now(), args.note or "by hand")
+            print(
+                f"Checkpoint {checkpoint.fingerprint} of {checkpoint.at:%Y-%m-%d %H:%M:%S}, "
+                f"public key {checkpoint.public_key}"
+            )
+            if args.export:
+                Path(args.export).write_text(checkpoint.as_json(), encoding="utf-8")
+                print(f"Exported to {args.export}: keep it outside the database.")
+            return 0
+        if args.check == "seal":
+            with database.writer() as session, session.begin():
+                sealed = audit.seal(session, clock.now())
+            print(
+                f"Sealed {sealed.entries} entries of {sealed.cases} cases into the keyed "
+                f"archive; checkpoint {sealed.checkpoint.fingerprint}."
+            )
+            return 0
+        published = [audit.read_checkpoint_file(p) for p in args.checkpoint or ()]
+        result = audit.verify_archive(database, workers=args.workers, published=published)
+    finally:
+        database.dispose()
+    summary = (
+        f"{result.entries:,} entries of {result.cases:,} cases, {result.attachments:,} "
+        f"attachments, {result.checkpoints} stored and {len(published)} published checkpoints "
+        f"in {result.seconds:.1f} s"
+    )
     if result.ok:
-        print(f"Archive intact: {result.entries} entries of {result.cases} cases verified.")
+        print(f"Archive intact: {summary}.")
         return 0
-    print(f"Archive BROKEN: {result.first_break}", file=sys.stderr)
+    total = len(result.problems) + result.more_problems
+    print(f"Archive BROKEN: {total} problem(s) in {summary}:", file=sys.stderr)
+    for problem in result.problems[: args.show]:
+        print(f"  {problem}", file=sys.stderr)
+    if total > args.show:
+        print(f"  … and {total - args.show} more", file=sys.stderr)
     return 1
 
 
@@ -704,15 +762,17 @@ def cmd_serve(args) -> int:
     from commandcenter.storage.database import safe_url
 
     url = resolve_database_url(args.db)
-    if args.key_file:
-        from commandcenter.keys import KEY_FILE_ENV, read_keys
+    from commandcenter.keys import KEY_FILE_ENV, key_file_path, load_keys
 
-        try:
-            read_keys(args.key_file)
-        except CommandCenterError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
-        os.environ[KEY_FILE_ENV] = str(Path(args.key_file).resolve())  # for the workers
+    # The keys must be there before anyone connects (made in the data folder only when no
+    # file was named); the workers find the same file through the environment.
+    named = args.key_file or os.environ.get(KEY_FILE_ENV)
+    try:
+        keys = load_keys(args.key_file, create=not named)
+    except CommandCenterError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    os.environ[KEY_FILE_ENV] = str((keys.path or key_file_path(args.key_file)).resolve())
     database = _database(args)  # reachable and migrated before anyone connects
     dialect = database.dialect
     database.dispose()
@@ -782,12 +842,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="processes behind the port")
     serve.add_argument("--tls-cert", metavar="FILE", help="TLS certificate (PEM)")
     serve.add_argument("--tls-key", metavar="FILE", help="TLS private key (PEM)")
-    serve.add_argument(
-        "--key-file",
-        metavar="FILE",
-        help="the installation's key file (camera passwords, archive); default "
-        "$COMMANDCENTER_KEY_FILE, else keys.json in the data folder",
-    )
+    _key_file_option(serve)
     serve.add_argument(
         "--session-idle-minutes", type=float, default=60, help="idle log-ins end (default 60)"
     )
@@ -876,8 +931,26 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="whose jurisdiction (default: the top center's administrator)",
     )
-    audit = add("audit", cmd_audit, "check the case archive (电子档案) for tampering")
-    audit.add_argument("check", choices=("verify",), help="verify every hash chain")
+    keys = add("keys", cmd_keys, "make the installation's key file (kept outside the database)")
+    keys.add_argument("action", choices=("new",), help="new: a new key file")
+    keys.add_argument("file", help="where to write it (refused if it exists)")
+    audit = add("audit", cmd_audit, "check, checkpoint or seal the case archive (电子档案)")
+    audit.add_argument(
+        "check",
+        choices=("verify", "checkpoint", "seal"),
+        help="verify the archive; sign a checkpoint of it; seal entries from before the keys",
+    )
+    audit.add_argument(
+        "--checkpoint",
+        action="append",
+        metavar="FILE",
+        help="verify: a published checkpoint (JSON) that must still be in the chain (repeatable)",
+    )
+    audit.add_argument("--export", metavar="FILE", help="checkpoint: write it to FILE (JSON)")
+    audit.add_argument("--note", help="checkpoint: a note signed with it")
+    audit.add_argument("--workers", type=int, help="verify: processes (default: cores, ≤ 4)")
+    audit.add_argument("--show", type=int, default=50, help="verify: problems printed (50)")
+    _key_file_option(audit)
     _add_calendar_and_limits(sub, common)
     _add_cameras(sub, common)
     _add_export(sub, common)

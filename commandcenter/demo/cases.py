@@ -10,6 +10,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from sqlalchemy import update
+
 from commandcenter.demo import names
 from commandcenter.demo.geometry import random_point_in
 from commandcenter.demo.names import person_name, phone_number
@@ -24,7 +26,7 @@ from commandcenter.domain.enums import (
 )
 from commandcenter.schedule.timelimits import TimeLimitPlace
 from commandcenter.storage.bulk import bulk_insert
-from commandcenter.storage.models import Case, CaseEvent
+from commandcenter.storage.models import ArchiveHead, Case, CaseEvent
 from commandcenter.workflow import audit
 
 HISTORY_DAYS = 182
@@ -117,13 +119,16 @@ class _Cast:
         self.users = {u["id"]: u for u in world.users}
 
 
-def write_cases(conn, world) -> None:
+def write_cases(conn, world, archive_key: bytes) -> None:
+    """The demo's cases and their archive: one keyed chain (``audit.chain_entries``) in the
+    order the cases are made, each case's state recorded on its newest entry."""
     rng = world.rng
     now = world.now
     cast = _Cast(world)
     grids = [g for g in world.grids]
     weights = [1 if g["kind"] == GridKind.DEDICATED else 3 for g in grids]
     cases, events = [], []
+    gseq, head = 0, None  # the chain of a new database starts here
     start = world.today - dt.timedelta(days=HISTORY_DAYS)
     for day_offset in range(HISTORY_DAYS + 1):
         day = start + dt.timedelta(days=day_offset)
@@ -141,16 +146,20 @@ def write_cases(conn, world) -> None:
             story = _Story(case, now)
             _live(rng, story, grid, cast)
             case["id"] = world.ids.next("cases")
-            case["archive_hash"] = audit.chain(case["id"], story.events)
             case["version"] = len(story.events)  # one entry, one version, as the engine keeps
             cases.append(case)
             for event in story.events:
                 event["case_id"] = case["id"]
                 event["id"] = world.ids.next("case_events")
+                event["case_after"] = None
                 events.append(event)
+            story.events[-1]["case_after"] = audit.case_state_of(case)
+            gseq, head = audit.chain_entries(archive_key, story.events, gseq, head)
+            case["archive_hash"] = head
     bulk_insert(conn, Case, cases)
     for chunk in range(0, len(events), 5000):
         bulk_insert(conn, CaseEvent, events[chunk : chunk + 5000])
+    conn.execute(update(ArchiveHead).where(ArchiveHead.id == 1).values(gseq=gseq, entry_hash=head))
 
 
 def _new_case(rng, world, grid, reported_at, daily_no) -> dict:

@@ -152,7 +152,7 @@ def generate_demo(
         report(0.6, "cameras")
         _write_cameras(conn, world, clips)
         report(0.7, "six months of cases")
-        demo_cases.write_cases(conn, world)
+        demo_cases.write_cases(conn, world, database.keys().archive)
         report(0.85, "grid managers' visits")
         _write_visits(conn, world)
         conn.execute(

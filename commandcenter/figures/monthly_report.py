@@ -27,6 +27,8 @@ from commandcenter.figures.kpi import KpiRow, Period
 from commandcenter.figures.series import DayFigures
 from commandcenter.schedule.deadlines import DeadlineRule
 from commandcenter.storage.models import AdminUnit, Case, Center, Department, Grid
+from commandcenter.workflow import audit
+from commandcenter.workflow.audit import Checkpoint
 
 # --- the monthly report (月报) ---------------------------------------------------------------------
 
@@ -104,6 +106,9 @@ class MonthlyReport:
     overdue_grids: tuple[OverdueGrid, ...]  # the worst few, most overdue first
     overdue_cases: tuple[OverdueCase, ...]  # all of them, still open first, then most overdue
     daily: tuple[DayFigures, ...]  # kpi_series.daily_series: every day of the month
+    # The archive's newest signed checkpoint (电子档案 校验点), printed so that a later rewrite
+    # of the archive shows against the paper (``workflow.audit``); None: none made yet.
+    checkpoint: Checkpoint | None = None
 
     @property
     def title(self) -> str:
@@ -290,4 +295,5 @@ def monthly_report_data(
         overdue_grids=tuple(o for o in ranked if o.overdue > 0)[:TOP_OVERDUE_GRIDS],
         overdue_cases=_overdue_cases(session, actor, scope, conditions, as_of),
         daily=kpi_series.daily_series(session, actor, period, as_of=as_of).days,
+        checkpoint=audit.latest_checkpoint(session),
     )

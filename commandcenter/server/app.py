@@ -76,6 +76,7 @@ from commandcenter.server.push import ChangeSignal, FeedHub, NotifyListener
 from commandcenter.server.sessions import Caller, NotLoggedIn, SessionPolicy, Sessions
 from commandcenter.storage.database import Database, open_database
 from commandcenter.storage.models import UsedRequestId
+from commandcenter.workflow import audit
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ REQUEST_IDS_KEPT = dt.timedelta(hours=24)
 REQUEST_IDS_CLEANUP_S = 60.0
 _last_cleanup = [0.0]  # when this worker last deleted old request ids
 OPEN311_MAX_BODY_BYTES = 12 * 1024 * 1024
+CHECKPOINT_EVERY_S = 24 * 3600  # a signed checkpoint of the archive a day (and at start)
 HEAVY_AT_ONCE = 4  # big answers (a console's picture, the figures) computed at once per worker
 
 
@@ -222,6 +224,25 @@ def create_app(settings: ServerSettings) -> FastAPI:
             settings.database_url, statement_timeout_ms=settings.statement_timeout_ms
         )
         state["database"] = database
+
+        def sign_the_archive(note: str) -> None:  # the archive's head, signed (workflow.audit)
+            with (
+                database_errors("signing the archive's checkpoint"),
+                database.writer() as session,
+                session.begin(),
+            ):
+                audit.ensure_checkpoint(session, settings.clock.now(), note)
+
+        sign_the_archive("server start")
+
+        async def daily_checkpoints() -> None:
+            while True:
+                await asyncio.sleep(CHECKPOINT_EVERY_S)
+                try:
+                    await run_in_threadpool(sign_the_archive, "daily")
+                except CommandCenterError as error:  # the database away: the next day's
+                    log.warning("archive checkpoint not signed: %s", error)
+
         state["sessions"] = Sessions(database, settings.policy, settings.clock)
         signal.bind(asyncio.get_running_loop())
         listener = None
@@ -232,10 +253,12 @@ def create_app(settings: ServerSettings) -> FastAPI:
         hub = FeedHub(lambda: _shared_reading(database, settings.clock, follower))
         state["hub"] = hub
         reader = asyncio.create_task(hub.run(signal, run_in_threadpool))
+        signer = asyncio.create_task(daily_checkpoints())
         try:
             yield
         finally:
             reader.cancel()
+            signer.cancel()
             if listener is not None:
                 listener.stop()
             database.dispose()

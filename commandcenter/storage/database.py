@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
@@ -14,11 +15,18 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from commandcenter.errors import DatabaseUnavailable
+from commandcenter.keys import Keys, load_keys
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 CONNECT_TIMEOUT_S = 5
+
+
+def canonical_json(value) -> str:
+    """JSON as every JSON column is written: keys sorted, no spaces, characters as they are.
+    One spelling, so the archive's MACs can cover the stored text (``workflow.audit``)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 SECRET_QUERY_KEYS = frozenset({"password", "passwd", "pwd", "pass", "sslpassword"})
@@ -159,7 +167,11 @@ def create_engine_for(url: str, *, statement_timeout_ms: int | None = None) -> E
                         f"Cannot create the folder for {safe_url(url)}: {exc.strerror}"
                     ) from None
                 _private_sqlite_file(Path(parsed.database))
-            engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            engine = create_engine(
+                parsed,
+                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+                json_serializer=canonical_json,
+            )
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
             event.listen(engine, "handle_error", _drop_read_only_connections)
@@ -168,7 +180,12 @@ def create_engine_for(url: str, *, statement_timeout_ms: int | None = None) -> E
             connect_args = {"connect_timeout": CONNECT_TIMEOUT_S, **PG_KEEPALIVES}
             if statement_timeout_ms:  # a query that hangs ends with an error instead
                 connect_args["options"] = f"-c statement_timeout={int(statement_timeout_ms)}"
-            engine = create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
+            engine = create_engine(
+                parsed,
+                connect_args=connect_args,
+                pool_pre_ping=True,
+                json_serializer=canonical_json,
+            )
             event.listen(engine, "handle_error", _drop_read_only_connections)
             return engine
     except (NoSuchModuleError, ImportError) as exc:
@@ -180,11 +197,27 @@ def create_engine_for(url: str, *, statement_timeout_ms: int | None = None) -> E
 
 @dataclass
 class Database:
-    """An opened, migrated database. Sessions come from ``session()``."""
+    """An opened, migrated database. Sessions come from ``session()``; each carries the
+    installation's keys (``session.info["keys"]``, read from the key file on first use), which
+    the archive and the camera passwords need (``commandcenter.keys.keys_of``)."""
 
     url: str
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session] | None = None
+    key_file: str | Path | None = None  # None: $COMMANDCENTER_KEY_FILE, else the data folder
+    _keys: Keys | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.sessions is None:
+            self.sessions = sessionmaker(
+                self.engine, expire_on_commit=False, info={"keys": self.keys}
+            )
+
+    def keys(self) -> Keys:
+        """The installation's keys (``commandcenter.keys.load_keys``), read once."""
+        if self._keys is None:
+            self._keys = load_keys(self.key_file)
+        return self._keys
 
     @property
     def display_url(self) -> str:
@@ -227,7 +260,11 @@ def check_connection(engine: Engine, url: str) -> None:
 
 
 def open_database(
-    url: str, *, migrate: bool = True, statement_timeout_ms: int | None = None
+    url: str,
+    *,
+    migrate: bool = True,
+    statement_timeout_ms: int | None = None,
+    key_file: str | Path | None = None,
 ) -> Database:
     """Connect, check the server answers, and bring the schema up to date."""
     engine = create_engine_for(url, statement_timeout_ms=statement_timeout_ms)
@@ -236,7 +273,7 @@ def open_database(
         from commandcenter.storage.migrate import upgrade
 
         upgrade(engine)
-    return Database(url, engine, sessionmaker(engine, expire_on_commit=False))
+    return Database(url, engine, key_file=key_file)
 
 
 def table_names(engine: Engine) -> set[str]:

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -392,7 +393,8 @@ class Case(Base):
     paused_since: Mapped[dt.datetime | None] = mapped_column(DateTime)
     pending_extension_minutes: Mapped[int | None] = mapped_column(Integer)
     resume_state: Mapped[CaseState | None] = mapped_column(_enum(CaseState))
-    # Hash of the newest archive entry: deleting the last entries breaks the chain here.
+    # The MAC of the case's newest archive entry (``entry_hash``), which also holds this row
+    # as that step left it (``case_after``): ``audit verify`` compares the two.
     archive_hash: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
@@ -408,10 +410,15 @@ class Case(Base):
 
 
 class CaseEvent(Base):
-    """One step of a case's electronic archive (电子档案). Append-only."""
+    """One step of a case's electronic archive (电子档案). Append-only: database triggers refuse
+    UPDATE of a sealed entry and any DELETE (migration 0013); ``commandcenter.workflow.audit``
+    keys, chains and verifies the entries."""
 
     __tablename__ = "case_events"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq"),
+        Index("ix_case_events_gseq", "gseq", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer)  # 1, 2, … within the case
@@ -425,11 +432,43 @@ class CaseEvent(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     # What the step changed beyond the state (holder, deadline, rating …), for the archive view.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
-    # Tamper evidence: each entry hashes its content and the previous entry's hash.
+    # Tamper evidence: the entry's place in the installation's one chain (all cases), the MAC
+    # (HMAC-SHA256 with the archive key, which is not in the database) of the entry before it
+    # and of this one. An entry without ``gseq`` was written before the keyed archive and is
+    # not sealed yet (its hashes are then the old per-case SHA-256 chain).
+    gseq: Mapped[int | None] = mapped_column(BigInteger)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     entry_hash: Mapped[str | None] = mapped_column(String(64))
+    # The case row as this step left it (``audit.case_state``); bulk writers (demo, benchmark)
+    # and the seal record it on each case's newest entry only.
+    case_after: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(back_populates="events", foreign_keys=[case_id])
+
+
+class ArchiveHead(Base):
+    """The one row saying where the archive's chain ends: every writer locks it, so the chain
+    has no forks (``audit.append_entry``)."""
+
+    __tablename__ = "archive_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    gseq: Mapped[int] = mapped_column(BigInteger)
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class ArchiveCheckpoint(Base):
+    """A signed statement that the archive's chain had MAC ``entry_hash`` at place ``gseq``
+    (Ed25519 with the installation's signing key; ``public_key`` verifies it). Published
+    (monthly report, ``audit checkpoint --export``), it holds even against the key holder."""
+
+    __tablename__ = "archive_checkpoints"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gseq: Mapped[int] = mapped_column(BigInteger)
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    public_key: Mapped[str] = mapped_column(String(64))  # hex
+    signature: Mapped[str] = mapped_column(String(128))  # hex
+    note: Mapped[str] = mapped_column(String(200), default="")
 
 
 class SupervisionOrder(Base):

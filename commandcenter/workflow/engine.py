@@ -1,5 +1,6 @@
 """The case closed loop as operations: every step checks role, jurisdiction, state and version,
-changes the case and appends one hash-chained archive entry, in the caller's transaction.
+changes the case and appends one keyed archive entry (``workflow.audit``), in the caller's
+transaction.
 
 Usage::
 
@@ -144,6 +145,7 @@ class CaseWorkflow:
         A matter of the list (事项清单, ``case_type_id``) gives the category and at least its
         default urgency; its time limit then counts once the case is filed."""
         require_can_write(actor)
+        audit.lock_head(self.session)  # the chain's lock first: every writer in one order
         if not title.strip():
             raise TransitionRefused("A case needs a title saying what happened.", "input")
         self._check_source(actor, source)
@@ -278,6 +280,7 @@ class CaseWorkflow:
         comment: str = "",
         **params: Any,
     ) -> CaseChange:
+        audit.lock_head(self.session)  # the chain's lock first: every writer in one order
         case = self.session.get(Case, case_id, populate_existing=True)
         if case is None:
             raise TransitionRefused(f"No case with id {case_id}.", "input")
@@ -320,6 +323,7 @@ class CaseWorkflow:
     ) -> CaseChange:
         """Add a photo, snapshot or document to an open case: stored once per content, and
         recorded in the archive (who, what, its SHA-256) like every other change."""
+        audit.lock_head(self.session)  # the chain's lock first: every writer in one order
         case = self.session.get(Case, case_id, populate_existing=True)
         if case is None:
             raise TransitionRefused(f"No case with id {case_id}.", "input")
@@ -718,15 +722,16 @@ class CaseWorkflow:
         last = self._last_dispatch(case)
         return last.details.get("center_id") if last else None
 
-    def _append(self, case, actor, now, action, before, after, comment, details) -> None:
+    def _append(self, case, actor, now, action, before, after, comment, details) -> CaseEvent:
         seq = self.session.scalar(
             select(CaseEvent.seq)
             .where(CaseEvent.case_id == case.id)
             .order_by(CaseEvent.seq.desc())
             .limit(1)
         )
+        case.version = (seq or 0) + 1  # one entry, one version (also the optimistic lock)
         entry = {
-            "seq": (seq or 0) + 1,
+            "seq": case.version,
             "at": now,
             "action": str(action),
             "actor_user_id": actor.user_id,
@@ -737,11 +742,7 @@ class CaseWorkflow:
             "comment": comment,
             "details": details,
         }
-        case.archive_hash = audit.chain(case.id, [entry], prev_hash=case.archive_hash)
-        event = CaseEvent(case_id=case.id, **entry)
-        self.session.add(event)
-        case.version = entry["seq"]  # one entry, one version (also the optimistic lock)
-        return event
+        return audit.append_entry(self.session, case, entry)  # keyed, chained, the case's state
 
     def conflict(self, case_id: int, expected_version: int | None) -> ConflictError:
         """What another console did to the case after ``expected_version`` (or, without one,

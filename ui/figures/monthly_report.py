@@ -995,6 +995,32 @@ def _overdue_section(rp: ReportPainter, report: MonthlyReport) -> None:
         rp.paragraph(f"另有 {rest:,} 件未列出，请在指挥中心系统中查看。", rp.font(8), Ink.DIM)
 
 
+def _archive_checkpoint(rp: ReportPainter, report: MonthlyReport) -> None:
+    """The archive's signed checkpoint, in full: kept on paper, it shows a later rewriting of
+    the archive (``commandcenter audit verify --checkpoint FILE`` with these values)."""
+    checkpoint = report.checkpoint
+    rp.ensure(mm(30))
+    rp.heading("电子档案校验点", size=11, space_after=1.5)
+    if checkpoint is None:
+        rp.paragraph("尚无电子档案校验点。", rp.font(8), Ink.DIM)
+        return
+    rp.paragraph(
+        f"截至 {checkpoint.at:%Y-%m-%d %H:%M}，电子档案共 {checkpoint.gseq:,} 条记录，"
+        "其链尾校验值已由本系统签名密钥签署。请留存本页，核对时用 "
+        "commandcenter audit verify --checkpoint 文件。",
+        rp.font(8),
+    )
+    for label, value in (
+        ("序号 gseq", str(checkpoint.gseq)),
+        ("时间 at", f"{checkpoint.at:%Y-%m-%d %H:%M:%S.%f}"),
+        ("链尾 entry_hash", checkpoint.entry_hash or "—"),
+        ("公钥 public_key", checkpoint.public_key),
+        ("签名 signature", checkpoint.signature[:64]),
+        ("", checkpoint.signature[64:]),
+    ):
+        rp.paragraph(f"{label}  {value}" if label else f"{' ' * 18}{value}", rp.font(7), Ink.DIM)
+
+
 def _overdue_row(number: int, case: OverdueCase) -> list[str]:
     return [
         str(number),
@@ -1036,6 +1062,7 @@ def write_monthly_report_pdf(report: MonthlyReport, path: Path | str) -> Path:
         _charts(rp, report)
         _community_sections(rp, report)
         _overdue_section(rp, report)
+        _archive_checkpoint(rp, report)
     finally:
         rp.finish()
     return path
