@@ -306,10 +306,12 @@ def test_a_wrong_or_missing_key_file_is_said_with_its_name_never_an_empty_passwo
     site, tmp_path, monkeypatch
 ):
     camera_id = site.write(add_camera, camera(username="admin", password=PASSWORD))
-    backend = LocalBackend(site.database, site.actor())
     other = tmp_path / "other-keys.json"
     write_new_keys(other)
     monkeypatch.setenv(KEY_FILE_ENV, str(other))
+    # A console started with another key file (the database reads its keys once, at start).
+    restarted = open_database(site.database.url, migrate=False)
+    backend = LocalBackend(restarted, site.actor())
     with pytest.raises(sealing.CredentialsUnreadable) as caught:
         backend.camera_credentials(camera_id)
     assert str(other) in str(caught.value) and PASSWORD not in str(caught.value)
@@ -321,9 +323,12 @@ def test_a_wrong_or_missing_key_file_is_said_with_its_name_never_an_empty_passwo
     assert worker._diagnose() == (Health.UNAUTHORISED, str(caught.value))
     missing = tmp_path / "gone.json"
     monkeypatch.setenv(KEY_FILE_ENV, str(missing))
+    restarted.dispose()
+    restarted = open_database(site.database.url, migrate=False)
     with pytest.raises(KeyFileProblem, match=re.escape(str(missing))):
-        backend.camera_credentials(camera_id)
+        LocalBackend(restarted, site.actor()).camera_credentials(camera_id)
     assert not missing.exists()  # a named key file is never made up
+    restarted.dispose()
 
 
 def test_old_plain_passwords_are_sealed_when_the_database_is_opened(site):

@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from commandcenter.errors import DatabaseUnavailable
-from commandcenter.keys import Keys, load_keys
+from commandcenter.keys import KEY_FILE_ENV, Keys, load_keys
 
 log = logging.getLogger(__name__)
 
@@ -215,8 +215,9 @@ class Database:
 
     def keys(self) -> Keys:
         """The installation's keys (``commandcenter.keys.load_keys``), read once."""
-        if self._keys is None:
-            self._keys = load_keys(self.key_file)
+        if self._keys is None:  # made on first use only in the console's own data folder
+            named = self.key_file or os.environ.get(KEY_FILE_ENV)
+            self._keys = load_keys(self.key_file, create=not named)
         return self._keys
 
     @property

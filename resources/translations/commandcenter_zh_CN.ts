@@ -1432,6 +1432,34 @@
         <translation>会话已结束（空闲过久或超过有效期），请重新登录。</translation>
     </message>
     <message>
+        <source>The file</source>
+        <translation>该文件</translation>
+    </message>
+    <message>
+        <source>The disk is read-only: nothing was saved</source>
+        <translation>磁盘只读：未保存任何内容</translation>
+    </message>
+    <message>
+        <source>The database (or the file) is on a disk or in a folder that cannot be written now. Ask the administrator to make it writable; the next save works as soon as it is.</source>
+        <translation>数据库（或该文件）所在的磁盘或文件夹当前不可写。请管理员恢复写入权限；恢复后下一次保存即可成功。</translation>
+    </message>
+    <message>
+        <source>The disk is full: nothing was saved</source>
+        <translation>磁盘已满：未保存任何内容</translation>
+    </message>
+    <message>
+        <source>Free some space on the disk of the database (or of the file), or ask the administrator to; the next save works as soon as there is room.</source>
+        <translation>请清理数据库（或该文件）所在磁盘的空间，或请管理员处理；有空间后下一次保存即可成功。</translation>
+    </message>
+    <message>
+        <source>The disk failed to write: nothing was saved</source>
+        <translation>磁盘写入失败：未保存任何内容</translation>
+    </message>
+    <message>
+        <source>Ask the administrator to check the disk; the details are in the log.</source>
+        <translation>请管理员检查磁盘；详情见日志。</translation>
+    </message>
+    <message>
         <source>The database is busy</source>
         <translation>数据库繁忙</translation>
     </message>
