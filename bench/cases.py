@@ -89,7 +89,7 @@ from commandcenter.domain.enums import (
 )
 from commandcenter.figures import kpi
 from commandcenter.jurisdiction.tree import case_counts, jurisdiction_tree, static_tree
-from commandcenter.keys import KEY_FILE_ENV
+from commandcenter.keys import KEY_FILE_ENV, write_new_keys
 from commandcenter.schedule.timelimits import TimeLimits
 from commandcenter.schedule.workcalendar import WorkingCalendar
 from commandcenter.storage import open_database
@@ -1311,7 +1311,10 @@ def counts(url: str) -> dict:
 
 def use_key_file_beside(path: Path) -> None:
     """The benchmark database's keys live beside it (made with it, used when it is reused)."""
-    os.environ[KEY_FILE_ENV] = str(path) + ".keys.json"
+    keys = Path(str(path) + ".keys.json")
+    if not keys.exists():  # a key file that is named is never made up on the fly: make it here
+        write_new_keys(keys)
+    os.environ[KEY_FILE_ENV] = str(keys)
 
 
 def database_bytes(path: Path) -> int:
