@@ -116,6 +116,13 @@ def load_keys(explicit: str | Path | None = None, *, create: bool = True) -> Key
     return read_keys(path)
 
 
+def keys_for(explicit: str | Path | None = None) -> Keys:
+    """The keys at ``key_file_path(explicit)``, made there only when nothing named the file
+    (the console's own data folder): a key file that was named must exist."""
+    named = explicit or os.environ.get(KEY_FILE_ENV)
+    return load_keys(explicit, create=not named)
+
+
 _cache: dict[tuple[str, int, int], Keys] = {}
 _cache_lock = threading.Lock()
 
@@ -124,11 +131,10 @@ def installation_keys() -> Keys:
     """The key file's keys, read once per file version. The console's own data folder gets one
     made on first use; a key file named by ``$COMMANDCENTER_KEY_FILE`` must exist."""
     path = key_file_path()
-    explicit = bool(os.environ.get(KEY_FILE_ENV))
     try:
         status = path.stat()
     except FileNotFoundError:
-        return load_keys(create=not explicit)  # makes it, or raises KeyFileProblem
+        return keys_for()  # makes it, or raises KeyFileProblem
     except OSError:
         return load_keys(create=False)  # raises KeyFileProblem naming the file
     key = (str(path), status.st_ino, status.st_mtime_ns)

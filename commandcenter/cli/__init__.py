@@ -762,13 +762,12 @@ def cmd_serve(args) -> int:
     from commandcenter.storage.database import safe_url
 
     url = resolve_database_url(args.db)
-    from commandcenter.keys import KEY_FILE_ENV, key_file_path, load_keys
+    from commandcenter.keys import KEY_FILE_ENV, key_file_path, keys_for
 
     # The keys must be there before anyone connects (made in the data folder only when no
     # file was named); the workers find the same file through the environment.
-    named = args.key_file or os.environ.get(KEY_FILE_ENV)
     try:
-        keys = load_keys(args.key_file, create=not named)
+        keys = keys_for(args.key_file)
     except CommandCenterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from commandcenter.errors import DatabaseUnavailable
-from commandcenter.keys import KEY_FILE_ENV, Keys, load_keys
+from commandcenter.keys import Keys, keys_for
 
 log = logging.getLogger(__name__)
 
@@ -214,10 +214,9 @@ class Database:
             )
 
     def keys(self) -> Keys:
-        """The installation's keys (``commandcenter.keys.load_keys``), read once."""
-        if self._keys is None:  # made on first use only in the console's own data folder
-            named = self.key_file or os.environ.get(KEY_FILE_ENV)
-            self._keys = load_keys(self.key_file, create=not named)
+        """The installation's keys (``commandcenter.keys.keys_for``), read once."""
+        if self._keys is None:
+            self._keys = keys_for(self.key_file)
         return self._keys
 
     @property
