@@ -110,4 +110,4 @@ def test_unknown_user_costs_a_password_check_too(demo_database, monkeypatch):
     monkeypatch.setattr(security, "verify_password", lambda h, p: checked.append(h) or real(h, p))
     with demo_database.session() as s, pytest.raises(AuthenticationFailed):
         authenticate(s, "nobody-here", "demo2026")
-    assert checked == [security._DUMMY_HASH]
+    assert checked == [security.dummy_hash()]

@@ -6,7 +6,13 @@ from sqlalchemy.exc import IntegrityError
 
 from commandcenter.errors import DatabaseUnavailable
 from commandcenter.storage import open_database
-from commandcenter.storage.migrate import current_revision, head_revision
+from commandcenter.storage.migrate import (
+    current_revision,
+    head_from_files,
+    head_revision,
+    is_at_head,
+    upgrade,
+)
 from commandcenter.storage.models import Base, Center, Setting
 
 
@@ -17,6 +23,28 @@ def test_migrates_an_empty_database_to_head(empty_db_url):
         tables = set(inspect(database.engine).get_table_names())
         assert set(Base.metadata.tables) <= tables
         assert database.is_empty()
+    finally:
+        database.dispose()
+
+
+def test_the_head_read_from_the_files_is_alembics_head():
+    assert head_from_files() == head_revision()
+
+
+def test_a_database_at_the_head_is_known_by_one_query_and_an_older_one_upgrades(empty_db_url):
+    """The start-up's fast path (``is_at_head``) must never skip a migration that is due."""
+    database = open_database(empty_db_url, migrate=False)
+    try:
+        assert not is_at_head(database.engine)  # no alembic_version table yet
+        upgrade(database.engine, "0012")
+        assert current_revision(database.engine) == "0012"
+        assert not is_at_head(database.engine)
+        upgrade(database.engine)  # the start's call: not at the head, so alembic runs
+        assert current_revision(database.engine) == head_revision()
+        assert is_at_head(database.engine)
+        with database.engine.begin() as connection:  # two rows: a branch, not our head
+            connection.exec_driver_sql("INSERT INTO alembic_version VALUES ('0012')")
+        assert not is_at_head(database.engine)
     finally:
         database.dispose()
 

@@ -6,6 +6,7 @@ and only ever sees the units below the actor's center.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher, Type
@@ -172,7 +173,12 @@ DEMO_SETTING = "demo"
 
 MIN_PASSWORD_LENGTH = 8
 
-_DUMMY_HASH = _hasher.hash("no such user")
+
+@functools.cache
+def dummy_hash() -> str:
+    """What an unknown name is checked against, so that it takes as long as a wrong password.
+    Made on first use: an argon2 hash costs about 0.15 s, which every start would pay."""
+    return _hasher.hash("no such user")
 
 
 def password_problem(username: str, password: str) -> str | None:
@@ -212,7 +218,7 @@ def authenticate(session: Session, username: str, password: str) -> Actor:
     password was wrong (an unknown name is checked against a dummy hash)."""
     user = session.scalar(select(User).where(User.username == username.strip()))
     known = user is not None and user.active and user.password_hash
-    if not verify_password(user.password_hash if known else _DUMMY_HASH, password) or not known:
+    if not verify_password(user.password_hash if known else dummy_hash(), password) or not known:
         raise AuthenticationFailed("Wrong user name or password.")
     return actor_for(session, user)
 

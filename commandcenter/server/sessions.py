@@ -30,6 +30,7 @@ from commandcenter.access import oplog
 from commandcenter.access.accounts import (
     Actor,
     actor_for,
+    dummy_hash,
     hash_password,
     password_problem,
     verify_password,
@@ -130,7 +131,7 @@ class Sessions:
                 stored = user.password_hash if user is not None and user.active else None
             # Checked outside any transaction (argon2 takes a moment on purpose); an unknown
             # name takes as long as a wrong password (the dummy hash).
-            ok = verify_password(stored or _DUMMY_HASH, password) and stored is not None
+            ok = verify_password(stored or dummy_hash(), password) and stored is not None
             with self.database.writer() as session, session.begin():
                 if not ok:  # committed: the failure counts, even as we refuse
                     self._record(session, AuthEventKind.FAILED, username, address, now)
@@ -345,6 +346,3 @@ class Sessions:
                     other.ended_at = now
                 self._record(session, AuthEventKind.PASSWORD, username, address, now)
         self._forget(caller.token_hash)
-
-
-_DUMMY_HASH = hash_password("no such user")
