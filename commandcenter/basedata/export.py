@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -56,6 +55,8 @@ def export_basedata_xlsx(
     grids = basedata_grid_ids(session, actor)
     id_text = (lambda v: v or "") if clear else mask_id_number
     phone_text = (lambda v: v or "") if clear else mask_phone
+    from openpyxl import Workbook  # on first export, not at every start
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(kind)
     count = 0

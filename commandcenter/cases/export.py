@@ -10,11 +10,6 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from commandcenter.cases.rows import CaseRow
 from commandcenter.domain.labels_zh import label_zh
 from commandcenter.schedule.deadlines import DeadlineStatus
@@ -78,6 +73,12 @@ def export_cases_xlsx(
     date-times; the time left is a number of working hours (see :data:`HOURS_FORMAT`) and the
     deadline status is judged at ``now``. Written in streaming mode: 100,000 rows are fine.
     """
+    # openpyxl on first export, not at every console's start (about 0.1 s)
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     path = Path(path)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(CASE_SHEET)

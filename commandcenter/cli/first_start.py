@@ -24,10 +24,10 @@ def open_center(
     """Open (and migrate) the database; fill the default one with the demo when empty.
     ``on_filling()`` is called before the (long) generation, ``progress`` during it — both
     from the caller's worker thread."""
-    from commandcenter.demo.generator import DEFAULT_SEED, generate_demo
-
     center = LocalCenter.open(url)
     if center.is_empty():
+        from commandcenter.demo.generator import DEFAULT_SEED, generate_demo  # the first start
+
         if not is_default_database(url):
             center.close()
             raise DatabaseIsEmpty(center.display_url)
