@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -46,17 +47,20 @@ from ui.common.labels import format_datetime, label
 from ui.common.sound import ConsoleSound
 from ui.common.tasks import run_in_background
 from ui.data.console import Console
-from ui.figures.counters import FiguresView
 from ui.figures.monthly_report import write_monthly_report_pdf
-from ui.figures.performance import KpiView
 from ui.map.basemap import open_basemap, save_basemap, saved_basemap
 from ui.map.panel import MapPanel
 from ui.shell.alert_strip import AlertStrip, Notice, alert_notice
+from ui.shell.deferred_page import AfterNextPaint, DeferredPage
 from ui.shell.detach import ViewDetacher
 from ui.shell.details_panel import DetailsPanel
 from ui.shell.tree_panel import JurisdictionTree
 from ui.video.wall import VideoWall
 from ui.video.wall_actions import WallActions
+
+if TYPE_CHECKING:
+    from ui.figures.counters import FiguresView
+    from ui.figures.performance import KpiView
 
 VIEWS = ("map", "board", "wall", "figures", "kpi", "case")
 DETAILS_PICTURE_INTERVAL_S = 0.25  # the selected camera's picture in the details panel
@@ -89,7 +93,6 @@ class MainWindow(QMainWindow):
         # thread: the window never holds a camera password.
         self.wall = VideoWall(self, registry=StreamRegistry(backend.stream_credentials()))
         self.wall_actions = WallActions(self.console, self.wall, self)
-        self.figures = FiguresView(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("workArea")
         self.tabs.setDocumentMode(True)
@@ -99,9 +102,13 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.map_panel, self.tr("Map"))
         self.tabs.addTab(self.board_tab, self.tr("Case board"))
         self.tabs.addTab(self.wall, self.tr("Video wall"))
-        self.tabs.addTab(self.figures, self.tr("Figures"))
-        self.kpi = KpiView(self.console, self)
-        self.tabs.addTab(self.kpi, self.tr("Performance"))
+        # Made when first shown or asked for, else just after the first map is painted.
+        self._dashboard = None  # the newest counters, for the figures view once it is made
+        self._figures_page = DeferredPage(self._make_figures, "figuresPage", self)
+        self.tabs.addTab(self._figures_page, self.tr("Figures"))
+        self._kpi_page = DeferredPage(self._make_kpi, "kpiPage", self)
+        self.tabs.addTab(self._kpi_page, self.tr("Performance"))
+        self.map_view.rendered.connect(self._make_deferred_pages)
         self.case_view = CaseDetailView(self.console, self)
         self.tabs.addTab(self.case_view, self.tr("Case"))
         for i in range(len(VIEWS)):
@@ -460,7 +467,6 @@ class MainWindow(QMainWindow):
         self.tree.unitSelected.connect(self.select_unit)
         self.map_view.gridSelected.connect(self.select_grid)
         self.map_view.caseSelected.connect(self.open_case)
-        self.kpi.caseRequested.connect(self.open_case)
         self.case_view.caseRequested.connect(self.open_case)
         self.case_view.cameraRequested.connect(self.show_camera_on_wall)
         self.details.openCaseRequested.connect(self.open_case)
@@ -475,7 +481,6 @@ class MainWindow(QMainWindow):
         self.board_view.caseActivated.connect(self.open_case)
         self.wall.cameraSelected.connect(self.select_camera)
         self.alerts.alertClicked.connect(self.show_alert)
-        self.figures.counterClicked.connect(self._on_counter)
         self.details.caseRequested.connect(self.select_case)
         self.details.alertRequested.connect(self.show_alert)
         self.wall.frameReady.connect(self._on_frame)
@@ -622,6 +627,35 @@ class MainWindow(QMainWindow):
         self._show_database_state(None)
         self._refresh_details()
 
+    @property
+    def figures(self) -> FiguresView:
+        return self._figures_page.view()
+
+    @property
+    def kpi(self) -> KpiView:
+        return self._kpi_page.view()
+
+    def _make_figures(self, parent) -> FiguresView:
+        from ui.figures.counters import FiguresView
+
+        view = FiguresView(parent)
+        view.counterClicked.connect(self._on_counter)
+        if self._dashboard is not None:
+            view.set_dashboard(self._dashboard)
+        return view
+
+    def _make_kpi(self, parent) -> KpiView:
+        from ui.figures.performance import KpiView
+
+        view = KpiView(self.console, parent)
+        view.caseRequested.connect(self.open_case)
+        return view
+
+    def _make_deferred_pages(self) -> None:
+        """Once the first map picture is painted, in the next turns of the event loop."""
+        self.map_view.rendered.disconnect(self._make_deferred_pages)
+        AfterNextPaint(self.map_view, self._figures_page.view, self._kpi_page.view)
+
     def _on_tree(self, root: UnitNode) -> None:
         """Boundaries, loaded once (and again only when grids change)."""
         self.tree.set_root(self.console.counted_tree or root)
@@ -631,7 +665,9 @@ class MainWindow(QMainWindow):
     def _on_counts(self, dashboard, counted: UnitNode | None) -> None:
         """The counters and the per-grid counts, from the store's rows."""
         self.alerts.set_dashboard(dashboard)
-        self.figures.set_dashboard(dashboard)
+        self._dashboard = dashboard
+        if self._figures_page.is_made:
+            self.figures.set_dashboard(dashboard)
         if counted is not None:
             self.tree.set_root(counted)
             self.map_view.set_grid_figures(g for node in counted.walk() for g in node.grids)
