@@ -6,7 +6,7 @@ in a worker thread (QPainter on a QImage is allowed there), so the GUI thread ne
 
 Polygons are painted in batches: the visible ones come from ``MapLayer.visible`` as flat arrays,
 are projected to pixels with numpy and go into one QPainterPath per colour class and chunk
-(``pyqtgraph.functions.arrayToQPath`` builds a path from arrays without a Python call per
+(``ui.map.qpath.rings_path`` builds a path from arrays without a Python call per
 vertex). Antialiased filling costs grow with a path's size, so fills are chunked and drawn
 without antialiasing when polygons are a few pixels wide; outlines are always antialiased.
 """
@@ -17,12 +17,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from pyqtgraph.functions import arrayToQPath
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
 from commandcenter.geo.mapdata import MapLayer, VisibleGeometry, concatenated_ranges
 from commandcenter.geo.viewport import Viewport
+from ui.map.qpath import rings_path
 
 CHUNK_POLYGONS = 250  # polygons per path when filling with antialiasing
 ANTIALIAS_FILL_BELOW = 3000  # visible polygons; more are filled without antialiasing
@@ -105,8 +105,7 @@ def polygon_paths(
         bounds = np.append(bounds, len(index))
     paths = []
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-        path = arrayToQPath(x[a:b], y[a:b], connect=c[a:b], finiteCheck=False)
-        path.setFillRule(Qt.FillRule.OddEvenFill)  # holes stay holes
+        path = rings_path(x[a:b], y[a:b], c[a:b], Qt.FillRule.OddEvenFill)  # holes stay holes
         paths.append(path)
     return paths
 
