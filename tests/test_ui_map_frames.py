@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import os
 import threading
+import weakref
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import shapely  # noqa: E402
-from PySide6.QtCore import QPointF  # noqa: E402
+from PySide6.QtCore import QObject, QPointF  # noqa: E402
 from PySide6.QtGui import QImage, QPainter  # noqa: E402
 
 import ui.map.view as map_view_module  # noqa: E402
@@ -29,6 +31,7 @@ from commandcenter.domain.enums import (  # noqa: E402
 from commandcenter.geo.mapdata import MapLayer  # noqa: E402
 from commandcenter.jurisdiction.tree import GridSummary  # noqa: E402
 from commandcenter.schedule.deadlines import DeadlineStatus  # noqa: E402
+from ui.common.tasks import GuiThreadGarbageCollector  # noqa: E402
 from ui.map.points import Points  # noqa: E402
 from ui.map.view import WHEEL_STEP, MapView, PreparedGeometry  # noqa: E402
 
@@ -230,3 +233,28 @@ def test_a_selected_case_is_ringed_where_it_is(qtbot):
     sx, sy = view.viewport.to_screen(float(x), float(y))
     ring = image.pixelColor(round(sx + 14), round(sy))  # on the yellow ring
     assert ring.red() > 200 and ring.green() > 180 and ring.blue() < 120
+
+
+class Node:
+    pass
+
+
+def test_the_collector_freezes_survivors_and_its_deep_collection_still_frees_old_cycles(qapp):
+    """A full collection freezes what survives it (the next ones skip a city's worth of
+    objects); the periodic deep collection still reclaims a cycle among frozen objects."""
+    parent = QObject()
+    collector = GuiThreadGarbageCollector(parent, deep_interval_s=3600.0)
+    collector._timer.stop()
+    try:
+        node = Node()
+        node.me = node  # a cycle: only the cyclic collector frees it
+        probe = weakref.ref(node)
+        collector.collect(2)
+        assert gc.get_freeze_count() > 0
+        del node
+        collector.collect(2)  # frozen: a full collection no longer looks at it
+        assert probe() is not None
+        collector.collect_deep()
+        assert probe() is None
+    finally:
+        gc.unfreeze()
