@@ -74,6 +74,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QImage, QMouseEvent, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+import ui.map.view as map_view  # noqa: E402
 from commandcenter.cameras.rows import CameraRow  # noqa: E402
 from commandcenter.cases.rows import CaseRow  # noqa: E402
 from commandcenter.demo.geometry import DEFAULT_CENTRE, METRES_PER_DEGREE  # noqa: E402
@@ -410,6 +411,8 @@ class FrameTrace:
         (MapView, "_paint_scale_bar"),
         (Points, "clusters"),
         (Sprites, "_make"),
+        (map_view, "_draw_placed"),  # one image moved or scaled into the frame
+        (map_view, "draw_markers"),  # markers clustered and stamped
     )
 
     def __init__(self) -> None:
@@ -422,7 +425,7 @@ class FrameTrace:
     def _wrap(self, owner, name: str) -> None:
         original = getattr(owner, name)
         spent = self.spent
-        key = f"{owner.__name__}.{name}"
+        key = f"{owner.__name__.rpartition('.')[2]}.{name}"
 
         def timed(*args, **kwargs):
             started = time.perf_counter()

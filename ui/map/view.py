@@ -980,8 +980,8 @@ class MapView(QWidget):
         return work
 
     def _on_marker_layer_timer(self) -> None:
-        if self._markers_are_current():
-            return
+        if self._markers_are_current() or self._flight is not None:
+            return  # a flight asks again when it lands (``_schedule_render``)
         if self._marker_building:  # one at a time: ask again when it ends
             return
         self._marker_building = True
