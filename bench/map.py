@@ -53,6 +53,7 @@ average at the start and the end (the machine may be shared: compare runs under 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import gc
@@ -61,6 +62,7 @@ import math
 import os
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -452,6 +454,32 @@ class FrameTrace:
 
 
 TRACE: FrameTrace | None = None
+BUSY_WORKER = False
+
+
+@contextlib.contextmanager
+def busy_marker_worker(view: MapView, busy: bool):
+    """With ``busy``, a Python thread makes marker images of the view over and over while the
+    frames are timed: what the console's marker worker does during a gesture, competing with
+    the GUI thread for the GIL (the frames are otherwise timed with no worker running)."""
+    if not busy:
+        yield
+        return
+    stop = threading.Event()
+
+    def work() -> None:
+        while not stop.is_set():
+            view._marker_job()()
+
+    thread = threading.Thread(target=work, name="busy-marker-worker", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 GC_SECONDS: list[float] = []  # each full collection between gestures (what a frame would pay)
 GC_FROZEN_SECONDS: list[float] = []  # the same after gc.freeze(), as the console's collector
 
@@ -699,7 +727,8 @@ def measure_widget(
         for zoom in VIEW_ZOOMS:
             picks = rng.integers(0, len(cases), drags + bursts)
             centres = [(float(case_x[i]), float(case_y[i])) for i in picks.tolist()]
-            times = measure_frames(view, image, zoom, centres, drags, bursts, rng)
+            with busy_marker_worker(view, BUSY_WORKER):
+                times = measure_frames(view, image, zoom, centres, drags, bursts, rng)
             outrun += times["outrun"]
             mpp = metres_per_pixel(zoom)
             clusters = cluster_points(case_x, case_y, priorities, mpp, CASE_CELL_PX)
@@ -814,6 +843,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
         "--no-trace", action="store_true", help="no timers around the widget's steps"
+    )
+    parser.add_argument(
+        "--busy-worker",
+        action="store_true",
+        help="a thread makes marker images all through the frames (the GIL is contended)",
     )
     args = parser.parse_args(argv)
     count = args.grids or (5_000 if args.quick else 50_000)
@@ -930,7 +964,10 @@ def main(argv: list[str] | None = None) -> int:
     centre = layer.hit(*(float(v) for v in lonlat_to_mercator(*DEFAULT_CENTRE)))
     assert centre is not None and layer.hit(*layer.label_point(centre)) == centre
 
+    global BUSY_WORKER
+    BUSY_WORKER = args.busy_worker
     widget = measure_widget(layer, count, drags, bursts, args.seed, updates)
+    widget["busy_marker_worker"] = BUSY_WORKER
 
     total_s = time.perf_counter() - started
     load_end = [round(v, 2) for v in os.getloadavg()]

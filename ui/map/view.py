@@ -137,7 +137,7 @@ class MapView(QWidget):
         self._marker_layer_timer.setSingleShot(True)
         self._marker_layer_timer.setInterval(MARKER_LAYER_DELAY_MS)
         self._marker_layer_timer.timeout.connect(self._on_marker_layer_timer)
-        self._selected_at: dict[str, tuple] = {}  # kind -> (points, id, world position)
+        self._selected_at: dict[int, tuple] = {}  # id(points) -> (points, id, world position)
         self.camera_online: dict[int, bool] = {}
         self._now = dt.datetime(2000, 1, 1)  # the console sets it (set_now)
         self.selected_grid: int | None = None
