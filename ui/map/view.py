@@ -94,6 +94,7 @@ class MapView(QWidget):
     cameraSelected = Signal(int)
     newCaseRequested = Signal(float, float, object)  # lon, lat, grid id or None
     rendered = Signal()  # a new base image is on screen
+    markersRendered = Signal()  # a new marker image is on screen (is_idle may have turned true)
     measureChanged = Signal(object)  # Measure
 
     def __init__(self, parent=None):
@@ -1001,6 +1002,7 @@ class MapView(QWidget):
             self._marker_layer = (image, view, key)
             self.update()
         self._schedule_markers()
+        self.markersRendered.emit()
 
     def _on_markers_failed(self, error: Exception) -> None:
         self._marker_building = False
