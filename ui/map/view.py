@@ -94,7 +94,9 @@ class MapView(QWidget):
     cameraSelected = Signal(int)
     newCaseRequested = Signal(float, float, object)  # lon, lat, grid id or None
     rendered = Signal()  # a new base image is on screen
-    markersRendered = Signal()  # a new marker image is on screen (is_idle may have turned true)
+    # The marker image is current: a new one is on screen, or the one there was current again
+    # when its timer fired (is_idle may have turned true).
+    markersSettled = Signal()
     measureChanged = Signal(object)  # Measure
 
     def __init__(self, parent=None):
@@ -941,7 +943,9 @@ class MapView(QWidget):
         timer already running is not restarted: a long drag gets its images as it goes."""
         if self._markers_are_current() or self._marker_layer_timer.isActive():
             return
-        self._marker_layer_timer.start()
+        # The first image at once (the first painted map waits for it), later ones when the
+        # view has been still a moment.
+        self._marker_layer_timer.start(0 if self._marker_layer is None else MARKER_LAYER_DELAY_MS)
 
     def _paint_markers(self, painter: QPainter) -> None:
         if not self._markers_shown():
@@ -981,8 +985,11 @@ class MapView(QWidget):
         return work
 
     def _on_marker_layer_timer(self) -> None:
-        if self._markers_are_current() or self._flight is not None:
+        if self._flight is not None:
             return  # a flight asks again when it lands (``_schedule_render``)
+        if self._markers_are_current():  # e.g. resized and back: the image there will do
+            self.markersSettled.emit()
+            return
         if self._marker_building:  # one at a time: ask again when it ends
             return
         self._marker_building = True
@@ -1002,7 +1009,7 @@ class MapView(QWidget):
             self._marker_layer = (image, view, key)
             self.update()
         self._schedule_markers()
-        self.markersRendered.emit()
+        self.markersSettled.emit()
 
     def _on_markers_failed(self, error: Exception) -> None:
         self._marker_building = False
