@@ -250,6 +250,7 @@ def take_screenshot(app, url: str, target: Path, view: str, username: str, open_
         window.ready.connect(check)
         window.wall.framesSettled.connect(check)
         window.map_view.rendered.connect(check)
+        window.map_view.markersSettled.connect(check)
         window.console.feed.failed.connect(lambda message: (failure.append(message), loop.quit()))
         timer.start(SCREENSHOT_TIMEOUT_MS)
         window.start()
@@ -518,6 +519,7 @@ def run_console(app, url: str, username: str, open_center=None) -> int:
                     app.quit()
 
             window.map_view.rendered.connect(painted, Qt.ConnectionType.QueuedConnection)
+            window.map_view.markersSettled.connect(painted, Qt.ConnectionType.QueuedConnection)
             window.ready.connect(painted, Qt.ConnectionType.QueuedConnection)
         window.show()
         window.start()

@@ -2,10 +2,11 @@
 
 Geometry is prepared in ``commandcenter.geo`` (projection, simplification, spatial index), off
 the GUI thread. The base picture (grid fills, outlines, names, basemap) is rendered into an
-image by a worker (``ui.map.render``); while the officer drags or zooms, the last image is moved
-or scaled and only the markers are drawn fresh, so a frame costs the same for 80 grids or
-50,000. Changes of case figures recolour the grids (a new base image, same geometry); changes of
-cases move only the markers.
+image by a worker (``ui.map.render``), and so are the case and camera markers, into an image of
+their own; while the officer drags or zooms, the last images are moved or scaled, so a frame
+costs a few image copies for 80 grids or 50,000, for ten cases or 100,000: nothing is clustered,
+stamped or rendered in the GUI thread during a gesture. Changes of case figures recolour the
+grids (a new base image, same geometry); changes of cases remake only the marker image.
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ RENDER_MARGIN_PX = 256  # the base image reaches this far beyond the view: drags
 RENDER_DELAY_MS = 40  # a new base image once the view has been still this long
 CASE_CELL_PX = 52  # cases closer than this on screen merge into a cluster
 CAMERA_CELL_PX = 26
-MARKER_MARGIN_PX = 192  # the marker image reaches this far beyond the view
-MARKER_LAYER_DELAY_MS = 120  # the marker image for a new scale, once the wheel rests
+MARKER_MARGIN_PX = 256  # the marker image reaches this far beyond the view
+MARKER_LAYER_DELAY_MS = 40  # a new marker image (in a worker) once the view has been still
 PRECLUSTER_ABOVE = 5_000  # cases; fewer cluster in a few milliseconds when needed
 FLIGHT_MS = 450
 KEY_PAN_PX = 120
@@ -93,6 +94,9 @@ class MapView(QWidget):
     cameraSelected = Signal(int)
     newCaseRequested = Signal(float, float, object)  # lon, lat, grid id or None
     rendered = Signal()  # a new base image is on screen
+    # The marker image is current: a new one is on screen, or the one there was current again
+    # when its timer fired (is_idle may have turned true).
+    markersSettled = Signal()
     measureChanged = Signal(object)  # Measure
 
     def __init__(self, parent=None):
@@ -129,10 +133,14 @@ class MapView(QWidget):
         self._cameras = Points()
         self._sprite_cache: Sprites | None = None
         self._marker_layer: tuple[QImage, Viewport, tuple] | None = None
+        self._marker_version = 0  # counts changes of the markers' data (cases, cameras, states)
+        self._marker_token = 0
+        self._marker_building = False  # a worker is making the marker image
         self._marker_layer_timer = QTimer(self)
         self._marker_layer_timer.setSingleShot(True)
         self._marker_layer_timer.setInterval(MARKER_LAYER_DELAY_MS)
         self._marker_layer_timer.timeout.connect(self._on_marker_layer_timer)
+        self._selected_at: dict[int, tuple] = {}  # id(points) -> (points, id, world position)
         self.camera_online: dict[int, bool] = {}
         self._now = dt.datetime(2000, 1, 1)  # the console sets it (set_now)
         self.selected_grid: int | None = None
@@ -167,6 +175,9 @@ class MapView(QWidget):
             and not self._render_timer.isActive()
             and self._flight is None
             and (self._geometry is None or self._base_is_current())
+            and not self._marker_building
+            and not self._marker_layer_timer.isActive()
+            and self._markers_are_current()
         )
 
     def _base_is_current(self) -> bool:
@@ -247,7 +258,7 @@ class MapView(QWidget):
             self._has_view = True
             self.viewport = self.viewport.resized(self.width(), self.height())
             self.viewport = self._fitted_jurisdiction()
-        self._update_selection_path()
+        self._set_selection_path()
         self._recolour()
 
     def _on_prepare_failed(self, error: Exception) -> None:
@@ -355,7 +366,7 @@ class MapView(QWidget):
             return  # a newer set is being made
         self._placing = False
         self._cases = points
-        self.update()
+        self._markers_changed()
 
     def set_now(self, now: dt.datetime) -> None:
         """Deadline colours move on with the clock between loads."""
@@ -366,7 +377,7 @@ class MapView(QWidget):
         rows = tuple(rows)
         xs, ys = lonlat_to_mercator([r.lon for r in rows], [r.lat for r in rows])
         self._cameras = Points(rows, xs, ys, [self._camera_priority(r) for r in rows])
-        self.update()
+        self._markers_changed()
 
     def _camera_priority(self, row: CameraRow) -> int:
         """Offline first: a cluster with a dead camera shows it."""
@@ -414,6 +425,8 @@ class MapView(QWidget):
         setattr(self, f"show_{layer}", visible)
         if layer == "labels":
             self._rebuild_scene()
+        if layer in ("cases", "cameras"):
+            self._markers_changed()
         self.update()
 
     # --- selection --------------------------------------------------------------------------------
@@ -421,7 +434,7 @@ class MapView(QWidget):
     def select(self, *, grid=None, unit=None, case=None, camera=None) -> None:
         self.selected_grid, self.selected_unit = grid, unit
         self.selected_case, self.selected_camera = case, camera
-        self._update_selection_path()
+        self._set_selection_path()
         self.update()
 
     def _update_selection_path(self) -> None:
@@ -443,6 +456,14 @@ class MapView(QWidget):
         except KeyError:
             return
         self._selection_path = _world_path(polygon)
+
+    def _set_selection_path(self) -> None:
+        """The selected grid or unit's outline: drawn into the marker image, under the markers
+        (an antialiased outline of a few hundred pixels is milliseconds: not in every frame)."""
+        before = self._selection_path
+        self._update_selection_path()
+        if self._selection_path is not before:
+            self._markers_changed()
 
     def reveal_selection(self) -> None:
         """Bring what is selected into view when it is not (a choice in the tree, the board or
@@ -552,7 +573,9 @@ class MapView(QWidget):
     def _schedule_render(self, now: bool = False) -> None:
         """Ask for a new base image: at once when the scene changed, else shortly after the
         view left the image. A timer already running is not restarted, so a long drag gets
-        its new image while it goes on, not only when the hand stops."""
+        its new image while it goes on, not only when the hand stops. The marker image is
+        asked for the same way."""
+        self._schedule_markers()
         if now:
             self._base_stale = True
             self._render_timer.start(0)
@@ -855,85 +878,161 @@ class MapView(QWidget):
 
     def paint(self, painter: QPainter) -> None:
         """One frame: the base image where it belongs, then what moves (markers, selection)."""
-        painter.fillRect(self.rect(), BACKGROUND)
         if self._base is None:
+            painter.fillRect(self.rect(), BACKGROUND)
             painter.setPen(Colors.TEXT_DIM)
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Loading map…"))
             return
         image, image_view = self._base
         target = placed_image_rect(image_view, self.viewport)
+        if not target.contains(QRectF(self.rect())):  # dragged beyond it: the gap is plain
+            painter.fillRect(self.rect(), BACKGROUND)
         # A scaled base image is a stop-gap until the sharp one arrives: scale it fast.
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        painter.drawImage(target, image)
+        _draw_placed(painter, image, target)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._paint_selection(painter)
-        self._paint_markers(painter)
+        self._paint_markers(painter)  # with the selected grid's outline
         self._paint_field_workers(painter)
         self._paint_selected_marker(painter)
         self._paint_scale_bar(painter)
 
     # --- markers ---------------------------------------------------------------------------------
     #
-    # While the scale stays the same (a drag), the markers come from an image of the view plus
-    # a margin, drawn once and moved like the base image: a frame with a thousand clusters
-    # costs one image copy. A new scale (a wheel notch) or a drag beyond the image draws them
-    # directly, and a new image is made shortly after, between frames.
+    # The markers come from an image of the view plus a margin, made by a worker (clusters for
+    # the scale, sprites stamped) and moved like the base image while the officer drags, scaled
+    # while the wheel turns. Whenever the view leaves that image, its scale changes or the
+    # cases or cameras change, a new one is asked for (``_schedule_markers``); the frame in the
+    # meantime shows the last one, so no frame clusters or stamps anything in the GUI thread.
+    # Only when there is no image yet, or a layer was switched on or off, is it drawn directly.
 
     def _marker_key(self) -> tuple:
-        return (
-            id(self._cases),
-            id(self._cameras),
-            id(self.camera_online),
-            self.show_cases,
-            self.show_cameras,
-            self.viewport.metres_per_pixel,
+        return (self._marker_version, self.show_cases, self.show_cameras)
+
+    def _markers_shown(self) -> bool:
+        if self._selection_path is not None:
+            return True
+        return (self.show_cases and len(self._cases.rows) > 0) or (
+            self.show_cameras and len(self._cameras.rows) > 0
         )
 
-    def _paint_markers(self, painter: QPainter) -> None:
-        layer = self._marker_layer
-        view = self.viewport
-        if layer is not None and layer[2] == self._marker_key():
-            target = placed_image_rect(layer[1], view)
-            inside = (
-                target.left() <= 0
-                and target.top() <= 0
-                and target.right() >= view.width
-                and target.bottom() >= view.height
-            )
-            if inside:
-                painter.drawImage(QPointF(round(target.left()), round(target.top())), layer[0])
-                return
-        # Zooming, or dragged beyond the image: draw directly, make the image when idle.
-        self._draw_markers(painter, view)
-        if not self._marker_layer_timer.isActive():
-            self._marker_layer_timer.start()
-
-    def _build_marker_layer(self) -> None:
-        view = self.viewport.resized(
-            self.viewport.width + 2 * MARKER_MARGIN_PX, self.viewport.height + 2 * MARKER_MARGIN_PX
-        )
-        image = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(0)
-        painter = QPainter(image)
-        self._draw_markers(painter, view)
-        painter.end()
-        self._marker_layer = (image, view, self._marker_key())
-
-    def _on_marker_layer_timer(self) -> None:
-        self.settle_markers()
+    def _markers_changed(self) -> None:
+        self._marker_version += 1
+        self._schedule_markers()
         self.update()
 
+    def _markers_are_current(self) -> bool:
+        """The marker image is of the current markers at the current scale, and the view is
+        well inside it (a drag asks for the next one before it reaches the image's edge)."""
+        if not self._markers_shown():
+            return True
+        layer = self._marker_layer
+        if layer is None or layer[2] != self._marker_key():
+            return False
+        view, current = layer[1], self.viewport
+        slack = MARKER_MARGIN_PX / 2 * view.metres_per_pixel
+        return (
+            math.isclose(view.metres_per_pixel, current.metres_per_pixel, rel_tol=1e-9)
+            and abs(view.centre_x - current.centre_x) <= slack
+            and abs(view.centre_y - current.centre_y) <= slack
+            and view.width >= current.width + 2 * MARKER_MARGIN_PX
+            and view.height >= current.height + 2 * MARKER_MARGIN_PX
+        )
+
+    def _schedule_markers(self) -> None:
+        """Ask a worker for a new marker image shortly, when the one there is not current. A
+        timer already running is not restarted: a long drag gets its images as it goes."""
+        if self._markers_are_current() or self._marker_layer_timer.isActive():
+            return
+        # The first image at once (the first painted map waits for it), later ones when the
+        # view has been still a moment.
+        self._marker_layer_timer.start(0 if self._marker_layer is None else MARKER_LAYER_DELAY_MS)
+
+    def _paint_markers(self, painter: QPainter) -> None:
+        if not self._markers_shown():
+            return
+        layer = self._marker_layer
+        switched = layer is None or layer[2][1:] != self._marker_key()[1:]
+        if switched:  # no image yet, or a layer switched: draw directly (not in a gesture)
+            self._draw_markers(painter, self.viewport)
+            self._schedule_markers()
+            return
+        image, view, _ = layer
+        target = placed_image_rect(view, self.viewport)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        _draw_placed(painter, image, target)
+        painter.restore()
+        if not self._markers_are_current():
+            self._schedule_markers()
+
+    def _marker_view(self) -> Viewport:
+        return self.viewport.resized(
+            self.viewport.width + 2 * MARKER_MARGIN_PX, self.viewport.height + 2 * MARKER_MARGIN_PX
+        )
+
+    def _marker_job(self):
+        """What a worker needs to make the marker image of the current view (no widget)."""
+        view, key = self._marker_view(), self._marker_key()
+        cases = self._cases if self.show_cases else Points()
+        cameras = self._cameras if self.show_cameras else Points()
+        online, sprites = self.camera_online, self._sprites()
+        selection = self._selection_path
+
+        def work():
+            return marker_image(view, cases, cameras, online, sprites, selection), view, key
+
+        return work
+
+    def _on_marker_layer_timer(self) -> None:
+        if self._flight is not None:
+            return  # a flight asks again when it lands (``_schedule_render``)
+        if self._markers_are_current():  # e.g. resized and back: the image there will do
+            self.markersSettled.emit()
+            return
+        if self._marker_building:  # one at a time: ask again when it ends
+            return
+        self._marker_building = True
+        self._marker_token += 1
+        token = self._marker_token
+        run_in_background(
+            self._marker_job(),
+            lambda result: self._on_markers_made(token, *result),
+            self._on_markers_failed,
+            pool_name="markers",
+            owner=self,
+        )
+
+    def _on_markers_made(self, token: int, image: QImage, view: Viewport, key: tuple) -> None:
+        self._marker_building = False
+        if token == self._marker_token:
+            self._marker_layer = (image, view, key)
+            self.update()
+        self._schedule_markers()
+        self.markersSettled.emit()
+
+    def _on_markers_failed(self, error: Exception) -> None:
+        self._marker_building = False
+        raise error
+
     def settle_markers(self) -> None:
-        """Make the marker image for the current view now (what the idle timer does once
-        the wheel rests; the benchmark calls it between gestures)."""
+        """Make the marker image for the current view now, in this thread (what the worker
+        does once the view rests; the benchmark calls it between gestures, tests to compare)."""
         self._marker_layer_timer.stop()
-        self._build_marker_layer()
+        self._marker_token += 1  # an image a worker is making now is not taken
+        image, view, key = self._marker_job()()
+        self._marker_layer = (image, view, key)
 
     def _draw_markers(self, painter: QPainter, view: Viewport) -> None:
-        if self.show_cameras:
-            self._paint_cameras(painter, view)
-        if self.show_cases:
-            self._paint_cases(painter, view)
+        draw_markers(
+            painter,
+            view,
+            self._cases if self.show_cases else Points(),
+            self._cameras if self.show_cameras else Points(),
+            self.camera_online,
+            self._sprites(),
+            self._selection_path,
+        )
 
     def _paint_selected_marker(self, painter: QPainter) -> None:
         """A yellow ring around the selected case or camera, over the markers."""
@@ -943,70 +1042,30 @@ class MapView(QWidget):
         ):
             if selected is None or not shown:
                 continue
-            row = next((r for r in points.rows if r.id == selected), None)
-            if row is None:
+            place = self._selected_place(points, selected)
+            if place is None:
                 continue
-            x, y = lonlat_to_mercator(row.lon, row.lat)
-            sx, sy = self.viewport.to_screen(float(x), float(y))
+            sx, sy = self.viewport.to_screen(*place)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(pen(Colors.SELECTED, 3.0))
             painter.drawEllipse(QPointF(sx, sy), radius, radius)
 
-    def _world_transform(self) -> QTransform:
-        sx, sy, dx, dy = self.viewport.screen_transform()
-        return QTransform(sx, 0, 0, sy, dx, dy)
-
-    def _paint_selection(self, painter: QPainter) -> None:
-        if self._selection_path is None:
-            return
-        painter.save()
-        painter.setTransform(self._world_transform())
-        painter.setBrush(QColor(255, 225, 77, 45))
-        painter.setPen(pen(Colors.SELECTED, 3.5))
-        painter.drawPath(self._selection_path)
-        painter.restore()
-
-    def _visible_clusters(self, points: Points, cell: float, view: Viewport):
-        clusters = points.clusters(view, cell)
-        if not len(clusters):
-            return clusters, np.empty(0, np.int64), np.empty(0), np.empty(0)
-        sx, sy = view.to_screen(clusters.x, clusters.y)
-        pad = 30
-        inside = (sx >= -pad) & (sx <= view.width + pad) & (sy >= -pad)
-        inside &= sy <= view.height + pad
-        shown = np.flatnonzero(inside)
-        # Most urgent painted last, so it is on top.
-        shown = shown[np.argsort(clusters.priority[shown], kind="stable")]
-        return clusters, shown, sx, sy
+    def _selected_place(self, points: Points, selected: int) -> tuple[float, float] | None:
+        """Where the selected marker is (world metres): looked up once per selection and set
+        of points, not on every frame (a scan of 100,000 rows is milliseconds)."""
+        cached = self._selected_at.get(id(points))
+        if cached is not None and cached[0] is points and cached[1] == selected:
+            return cached[2]
+        index = next((i for i, r in enumerate(points.rows) if r.id == selected), None)
+        place = None if index is None else (float(points.x[index]), float(points.y[index]))
+        self._selected_at = {k: v for k, v in self._selected_at.items() if v[0] is not points}
+        self._selected_at[id(points)] = (points, selected, place)
+        return place
 
     def _sprites(self) -> Sprites:
         if self._sprite_cache is None:
             self._sprite_cache = Sprites(scaled_font(font_for_worker(self), 0.85, bold=True))
         return self._sprite_cache
-
-    def _paint_cases(self, painter: QPainter, view: Viewport) -> None:
-        clusters, shown, sx, sy = self._visible_clusters(self._cases, CASE_CELL_PX, view)
-        sprites = self._sprites()
-        counts, priorities, tops = clusters.count, clusters.priority, clusters.top
-        rows = self._cases.rows
-        for k in shown.tolist():
-            count, priority = int(counts[k]), int(priorities[k])
-            if count == 1:
-                image = sprites.case(STATUS_OF_PRIORITY[priority], rows[int(tops[k])].urgency)
-            else:
-                image = sprites.cluster(count, priority)
-            sprites.stamp(painter, image, sx[k], sy[k])
-
-    def _paint_cameras(self, painter: QPainter, view: Viewport) -> None:
-        clusters, shown, sx, sy = self._visible_clusters(self._cameras, CAMERA_CELL_PX, view)
-        sprites = self._sprites()
-        for k in shown.tolist():
-            count = int(clusters.count[k])
-            row = self._cameras.rows[int(clusters.top[k])]
-            online = self.camera_online.get(row.id)
-            if count > 1 and online is None:
-                online = None if clusters.priority[k] == 1 else True
-            sprites.stamp(painter, sprites.camera(online, count), sx[k], sy[k])
 
     def _paint_scale_bar(self, painter: QPainter) -> None:
         """A bar of a round length (50 m, 1 km…) in the lower right corner. Web Mercator
@@ -1032,6 +1091,92 @@ class MapView(QWidget):
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
             text,
         )
+
+
+def _draw_placed(painter: QPainter, image: QImage, target: QRectF) -> None:
+    """An image where ``placed_image_rect`` puts it: at whole pixels when it is not scaled (a
+    plain copy), else scaled (fast: the painter's smooth transform is off)."""
+    if math.isclose(target.width(), image.width(), rel_tol=1e-9) and math.isclose(
+        target.height(), image.height(), rel_tol=1e-9
+    ):
+        painter.drawImage(QPointF(round(target.left()), round(target.top())), image)
+    else:
+        painter.drawImage(target, image)
+
+
+def visible_clusters(points: Points, cell: float, view: Viewport):
+    """The clusters of some points at the view's scale, those in view (most urgent last, so it
+    is painted on top) and every cluster's place in pixels."""
+    clusters = points.clusters(view, cell)
+    if not len(clusters):
+        return clusters, np.empty(0, np.int64), np.empty(0), np.empty(0)
+    sx, sy = view.to_screen(clusters.x, clusters.y)
+    pad = 30
+    inside = (sx >= -pad) & (sx <= view.width + pad) & (sy >= -pad)
+    inside &= sy <= view.height + pad
+    shown = np.flatnonzero(inside)
+    shown = shown[np.argsort(clusters.priority[shown], kind="stable")]
+    return clusters, shown, sx, sy
+
+
+def draw_markers(
+    painter: QPainter,
+    view: Viewport,
+    cases: Points,
+    cameras: Points,
+    online: dict[int, bool],
+    sprites: Sprites,
+    selection: QPainterPath | None = None,
+) -> None:
+    """The selected grid or unit's outline (``selection``, world metres), cameras, then cases
+    over them, as sprites. Touches no widget: runs in a worker."""
+    if selection is not None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        sx, sy, dx, dy = view.screen_transform()
+        painter.setTransform(QTransform(sx, 0, 0, sy, dx, dy))
+        painter.setBrush(QColor(255, 225, 77, 45))
+        painter.setPen(pen(Colors.SELECTED, 3.5))
+        painter.drawPath(selection)
+        painter.restore()
+    clusters, shown, sx, sy = visible_clusters(cameras, CAMERA_CELL_PX, view)
+    for k in shown.tolist():
+        count = int(clusters.count[k])
+        row = cameras.rows[int(clusters.top[k])]
+        state = online.get(row.id)
+        if count > 1 and state is None:
+            state = None if clusters.priority[k] == 1 else True
+        sprites.stamp(painter, sprites.camera(state, count), sx[k], sy[k])
+    clusters, shown, sx, sy = visible_clusters(cases, CASE_CELL_PX, view)
+    counts, priorities, tops = clusters.count, clusters.priority, clusters.top
+    rows = cases.rows
+    for k in shown.tolist():
+        count, priority = int(counts[k]), int(priorities[k])
+        if count == 1:
+            image = sprites.case(STATUS_OF_PRIORITY[priority], rows[int(tops[k])].urgency)
+        else:
+            image = sprites.cluster(count, priority)
+        sprites.stamp(painter, image, sx[k], sy[k])
+
+
+def marker_image(
+    view: Viewport,
+    cases: Points,
+    cameras: Points,
+    online: dict[int, bool],
+    sprites: Sprites,
+    selection: QPainterPath | None = None,
+) -> QImage:
+    """The markers of a view (and the selection's outline) as a transparent image (a worker
+    makes it)."""
+    image = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    painter = QPainter(image)
+    try:
+        draw_markers(painter, view, cases, cameras, online, sprites, selection)
+    finally:
+        painter.end()
+    return image
 
 
 def font_for_worker(widget: QWidget) -> QFont:
