@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self._kpi_page = DeferredPage(self._make_kpi, "kpiPage", self)
         self.tabs.addTab(self._kpi_page, self.tr("Performance"))
         self.map_view.rendered.connect(self._make_deferred_pages)
+        self.map_view.markersSettled.connect(self._make_deferred_pages)
         self.case_view = CaseDetailView(self.console, self)
         self.tabs.addTab(self.case_view, self.tr("Case"))
         for i in range(len(VIEWS)):
@@ -652,8 +653,12 @@ class MainWindow(QMainWindow):
         return view
 
     def _make_deferred_pages(self) -> None:
-        """Once the first map picture is painted, in the next turns of the event loop."""
+        """Once the first whole map picture (base image and markers) is painted, in the next
+        turns of the event loop."""
+        if not (self.is_ready and self.map_view.is_idle()):
+            return
         self.map_view.rendered.disconnect(self._make_deferred_pages)
+        self.map_view.markersSettled.disconnect(self._make_deferred_pages)
         AfterNextPaint(self.map_view, self._figures_page.view, self._kpi_page.view)
 
     def _on_tree(self, root: UnitNode) -> None:
