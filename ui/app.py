@@ -124,9 +124,10 @@ def _run(argv: list[str], args: argparse.Namespace, qt_args: list[str], open_cen
     i18n.configure_language(app, args.lang, remember=args.screenshot is None)
     apply_style(app)
     # Cyclic garbage is collected in the GUI thread, never in a video or database worker.
-    from ui.common.tasks import GuiThreadGarbageCollector
+    from ui.common.tasks import GuiThreadGarbageCollector, favour_gui_thread
 
     app._garbage_collector = GuiThreadGarbageCollector(app)
+    favour_gui_thread()  # a worker running Python hands the GIL back within 1 ms
 
     from commandcenter.config import resolve_database_url
 
