@@ -457,7 +457,10 @@ class WallProbe:
             image = tile.image
             pixels = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes())
             pixels = pixels.reshape(image.height(), image.bytesPerLine())
-            pixels = pixels[:, : image.width() * 3].reshape(image.height(), image.width(), 3)
+            channels = image.depth() // 8  # 3 (BGR888) or 4 (RGB32: B, G, R, 255)
+            pixels = pixels[:, : image.width() * channels].reshape(
+                image.height(), image.width(), channels
+            )[:, :, :3]
             stamp = rtsp_server.read_stamp(pixels, now)
             if self.recording:
                 self.shown[i] += 1
@@ -625,6 +628,7 @@ def measure_wall(minutes: float, refresh_ms: int | None = None) -> dict:
             "skipped": list(probe.skipped),
             "hook": probe.hook_cpu,
             "refreshes": refreshes[0] + len(ticks),
+            "wakeups": wall.wakeups,
             "rss": rss_mib(),
         }
 
@@ -644,6 +648,7 @@ def measure_wall(minutes: float, refresh_ms: int | None = None) -> dict:
             },
             "painted_fps_per_tile_min": round(min(painted), 2),
             "refreshes_per_s": round((b["refreshes"] - a["refreshes"]) / span, 2),
+            "gui_wakeups_per_s": round((b["wakeups"] - a["wakeups"]) / span, 2),
             "refresh_interval_ms": gaps.summary(),
             "decoded_fps_per_tile_min": round(min(decoded), 2),
             "skipped_frames": sum(b["skipped"]) - sum(a["skipped"]),
@@ -692,7 +697,8 @@ def measure_wall(minutes: float, refresh_ms: int | None = None) -> dict:
         print(
             f"  minute {number:>2}: shown per tile {row['shown_fps_per_tile']['min']:.1f} to "
             f"{row['shown_fps_per_tile']['max']:.1f} fps (median "
-            f"{row['shown_fps_per_tile']['median']:.1f}; {row['refreshes_per_s']:.1f} refreshes a "
+            f"{row['shown_fps_per_tile']['median']:.1f}; {row['gui_wakeups_per_s']:.1f} wake-ups and "
+            f"{row['refreshes_per_s']:.1f} timer refreshes a "
             f"second); painted latency median "
             f"{row['latency_paint_ms']['median']} ms, p95 {row['latency_paint_ms']['p95']} ms "
             f"(decoded {row['latency_decode_ms']['median']} / {row['latency_decode_ms']['p95']}, "
