@@ -254,6 +254,9 @@ class _Capture:
     def __init__(self, av, container):
         self._av = av
         self.container = container
+        # PyAV asks FFmpeg to generate missing timestamps by reading ahead (GENPTS); FFmpeg's
+        # own tools do not, and the worker needs none (it numbers and times frames itself).
+        container.flags &= ~av.container.Flags.gen_pts.value
         self.stream = container.streams.video[0]
         self.codec = self.stream.codec_context
         rate = self.stream.average_rate or self.stream.guessed_rate
