@@ -203,6 +203,23 @@ def fit_size(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+def picture_size(source: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """The size the worker makes a decoded frame for a display ``box``: ``fit_size``, then
+    the width down to a multiple of 16 and the height even, the aspect kept. swscale's fast
+    YUV 4:2:0 to RGB path needs both: at other widths it leaves the last pixels of each row
+    wrong (FFmpeg 8: the last width % 16 columns, colour and alpha), at odd heights it takes a
+    path five times slower. At the stream's own size (16 x 2 multiples for every common
+    camera resolution) nothing changes."""
+    width, height = fit_size(source, box)
+    if (width, height) == tuple(source):
+        return width, height
+    width = max(16, width - width % 16)
+    even = max(2, int(width * source[1] / source[0] / 2 + 0.5) * 2)
+    if even > max(2, int(box[1])):
+        even -= 2
+    return width, max(2, even)
+
+
 def scale_down(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """``image`` reduced to ``size`` (width, height), fast and without aliasing.
 
@@ -291,7 +308,7 @@ class _Capture:
         fit ``max_size`` (None: its own size) in ``pixel_format``."""
         source = self.source
         full = (source.width, source.height)
-        size = fit_size(full, max_size) if max_size is not None else None
+        size = picture_size(full, max_size) if max_size is not None else None
         image = convert(source, size, pixel_format, self._scale, self._convert, self._area)
         return image, source, full
 
@@ -323,14 +340,9 @@ def convert(frame, size, pixel_format: str, scaler=None, converter=None, area=No
     converter = converter or av.video.reformatter.VideoReformatter()
     area = area or av.video.reformatter.Interpolation.AREA
     if size is not None and (frame.width, frame.height) != tuple(size):
-        # Even sides: swscale's fast YUV 4:2:0 to RGB path needs them (an odd height made the
-        # conversion of a 339x191 tile 5 times slower); the extra row or column is cut off.
-        even = (size[0] + size[0] % 2, size[1] + size[1] % 2)
-        frame = scaler.reformat(frame, width=even[0], height=even[1], interpolation=area, threads=1)
+        frame = scaler.reformat(frame, width=size[0], height=size[1], interpolation=area, threads=1)
     # A view of FFmpeg's buffer, no copy; its rows may be padded (strides[0] says by how much).
     image = converter.reformat(frame, format=pixel_format, threads=1).to_ndarray()
-    if size is not None and (image.shape[1], image.shape[0]) != tuple(size):
-        image = image[: size[1], : size[0]]
     image.flags.writeable = False
     return image
 
@@ -487,7 +499,12 @@ class StreamWorker:
             source, source_size, made_as = self._source, self._frame_size, self._pixel_format
         if image is None or number <= after:
             return None
-        target = fit_size(source_size, max_size) if max_size is not None else source_size
+        if max_size is None:
+            target = source_size
+        elif source is not None:  # made by swscale: see picture_size
+            target = picture_size(source_size, max_size)
+        else:
+            target = fit_size(source_size, max_size)
         if (image.shape[1], image.shape[0]) != target or made_as != pixel_format:
             if source is not None:
                 image = convert(source, target, pixel_format)
