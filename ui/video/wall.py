@@ -107,9 +107,25 @@ def frame_to_image(frame: Frame) -> QImage:
     height, width, channels = pixels.shape
     if pixels.strides[2] != 1 or pixels.strides[1] != channels or pixels.strides[0] < 0:
         pixels = np.ascontiguousarray(pixels)
-    # The bytes from the first pixel to the last, as one flat view of the same memory.
+    # The bytes from the first pixel to the last, as one flat buffer of the same memory: the
+    # flat array the picture is a view of (the worker's pictures are), else a strided view.
     span = (height - 1) * pixels.strides[0] + width * channels
-    flat = np.lib.stride_tricks.as_strided(pixels, shape=(span,), strides=(1,), writeable=False)
+    if pixels.flags.c_contiguous:
+        flat = pixels.reshape(-1)  # a view
+    else:
+        flat = pixels.base
+        while isinstance(flat, np.ndarray) and flat.base is not None and flat.ndim > 1:
+            flat = flat.base
+        if not (
+            isinstance(flat, np.ndarray)
+            and flat.ndim == 1
+            and flat.flags.c_contiguous
+            and flat.__array_interface__["data"][0] == pixels.__array_interface__["data"][0]
+            and flat.nbytes >= span
+        ):
+            flat = np.lib.stride_tricks.as_strided(
+                pixels, shape=(span,), strides=(1,), writeable=False
+            )
     fmt = QIMAGE_FORMATS[frame.pixel_format]
     return QImage(flat.data, width, height, pixels.strides[0], fmt)
 
