@@ -26,7 +26,7 @@ from commandcenter.video.wall import StreamChoice, Tour  # noqa: E402
 from ui.common import i18n  # noqa: E402
 from ui.common.drag import camera_from_mime, camera_mime  # noqa: E402
 from ui.shell.main_window import MainWindow  # noqa: E402
-from ui.video.wall import PER_PAGE, VideoWall  # noqa: E402
+from ui.video.wall import PER_PAGE, WAKE_EVENT, VideoWall  # noqa: E402
 
 try:  # tests/ as a package or as a plain folder on sys.path
     from .conftest import demo_backend
@@ -505,3 +505,78 @@ def qimage_pixels(image) -> np.ndarray:
     return (
         data.reshape(height, image.bytesPerLine())[:, : width * 3].reshape(height, width, 3).copy()
     )
+
+
+# --- frames to the tiles without polling (issue 16) ------------------------------------------
+
+
+def test_tiles_get_the_workers_pictures_in_rgb32_at_their_size(qtbot, make_wall, clip_url):
+    """Each worker is told its tile's size and Qt's RGB32: the tile's QImage is that picture,
+    over the worker's buffer (no copy), and fits the tile in device pixels."""
+    wall = make_wall([camera(i, clip_url) for i in range(1, 5)])
+    wall.show()
+    qtbot.waitUntil(
+        lambda: all(t.image is not None for t in wall.visible_tiles if t.camera), timeout=TIMEOUT_MS
+    )
+    wall._sync_streams()  # the tiles' final sizes (the layout settles after show)
+    tile = tile_of(wall, 1)
+    worker = wall.registry.get(1)
+    size, pixel_format = worker.output
+    assert pixel_format == "bgra" and size == tile.pixel_size()
+    first = tile.frame_number
+    qtbot.waitUntil(lambda: tile.frame_number > first + 2, timeout=TIMEOUT_MS)
+    from PySide6.QtGui import QImage
+
+    assert tile.image.format() == QImage.Format.Format_RGB32
+    width, height = tile.pixel_size()
+    assert tile.image.width() <= width and tile.image.height() <= height
+    assert max(tile.image.width() / width, tile.image.height() / height) > 0.9  # it fills it
+    pixels = tile._pixels
+    assert pixels.shape[2] == 4 and not pixels.flags.writeable
+    # The QImage shows the worker's buffer itself.
+    bits = np.frombuffer(tile.image.constBits(), np.uint8)
+    assert bits.__array_interface__["data"][0] == pixels.__array_interface__["data"][0]
+
+
+def test_a_wall_started_ahead_while_hidden_is_not_woken_by_frames(qtbot, make_wall, clip_url):
+    """A wall display starts a page's streams a few seconds before it shows (``prepare``):
+    the workers decode, but their frames do not wake the GUI thread until the wall is on
+    screen; then they do, coalesced (fewer wake-ups than frames)."""
+    wall = make_wall([camera(i, clip_url) for i in range(1, 5)])
+    wall.show()
+    qtbot.waitUntil(
+        lambda: all(t.image is not None for t in wall.visible_tiles if t.camera), timeout=TIMEOUT_MS
+    )
+    wall.hide()
+    assert len(wall.registry) == 0  # hidden: nothing decodes
+    wall.prepare()
+    assert len(wall.registry) == 4
+    workers = [wall.registry.get(i) for i in range(1, 5)]
+    qtbot.waitUntil(lambda: all(w.health().frames >= 10 for w in workers), timeout=TIMEOUT_MS)
+    woken = wall.wakeups
+    decoded = sum(w.health().frames for w in workers)
+    qtbot.waitUntil(lambda: sum(w.health().frames for w in workers) >= decoded + 20)
+    qtbot.wait(50)  # any wake-up posted would have been handled by now
+    assert wall.wakeups == woken  # frames came, the hidden wall slept
+    wall.show()
+    playing = [t for t in wall.visible_tiles if t.camera]
+    shown = [t.frame_number for t in playing]
+    qtbot.waitUntil(
+        lambda: all(t.frame_number > n for t, n in zip(playing, shown, strict=True)),
+        timeout=TIMEOUT_MS,
+    )
+    assert wall.wakeups > woken
+    # Coalesced: while the GUI thread is busy (here: not running its event loop), the frames
+    # of all cameras post one wake-up between them; handling it puts the newest of each on
+    # its tile.
+    QCoreApplication.sendPostedEvents(wall, WAKE_EVENT)
+    before = {t: t.frame_number for t in playing}
+    woken_then = wall.wakeups
+    decoded_then = sum(w.health().frames for w in workers)
+    while sum(w.health().frames for w in workers) < decoded_then + 8 or not all(
+        wall.registry.get(t.camera.id).health().frames > before[t] for t in playing
+    ):
+        threading.Event().wait(0.02)  # the GUI thread busy: no events handled
+    QCoreApplication.sendPostedEvents(wall, WAKE_EVENT)
+    assert 1 <= wall.wakeups - woken_then <= 2  # one posted (a second only in a race)
+    assert all(t.frame_number > before[t] for t in playing)

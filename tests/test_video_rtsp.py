@@ -355,3 +355,63 @@ def test_pictures_without_the_code_read_as_none():
     assert rtsp_server.read_counter(rng.integers(0, 256, (360, 640, 3), np.uint8)) is None
     assert rtsp_server.read_counter(np.zeros((40, 60, 3), np.uint8)) is None  # too small
     assert rtsp_server.read_stamp(np.zeros((360, 640), np.uint8)) is None
+
+
+# --- what a display asks for (issue 16) ------------------------------------------------------
+
+
+def test_the_worker_makes_frames_at_the_tiles_size_and_pixel_format(server, workers):
+    """A tile asks for its size in device pixels and RGB32 (``set_output``): every frame comes
+    so from the worker's thread - an odd-sized tile too - still carrying the server's counter,
+    and the tile's ``latest`` hands over the worker's own picture, converted nowhere else. A
+    snapshot (``latest()`` without a size) still gets the full picture, in BGR."""
+    worker = start(workers, server.url(2))
+    tile = (339, 191)  # the 16-tile wall's tile at 1600x900: odd width and height
+    made = (336, 190)  # width a multiple of 16, height even: see picture_size
+    worker.set_output(tile, "bgra")
+    Watch(worker).until(live, OPEN_S + 5, "live")
+    first = worker.latest(tile, pixel_format="bgra")
+    numbers = []
+    last = first.number
+    while len(numbers) < 10:
+        frame = worker.latest(tile, after=last, pixel_format="bgra")
+        if frame is None:
+            time.sleep(0.005)
+            continue
+        last = frame.number
+        assert frame.pixel_format == "bgra" and frame.size == made and frame.source_size == SIZE
+        assert frame.image.shape == (190, 336, 4) and not frame.image.flags.writeable
+        assert (frame.image[:, :, 3] == 255).all()  # opaque: Format_RGB32 as Qt wants it
+        with worker._lock:
+            made_by_worker = worker._image
+        if made_by_worker is not None and frame.number == worker.health().frames:
+            assert frame.image is made_by_worker or frame.image.base is not None
+        numbers.append(rtsp_server.read_counter(frame.image[:, :, :3]))
+    assert_counting(numbers)
+    # The same frame twice: the worker's picture, not a conversion per call.
+    newest = worker.latest(tile, pixel_format="bgra")
+    again = worker.latest(tile, pixel_format="bgra")
+    if newest.number == again.number:
+        assert again.image is newest.image
+    snapshot = worker.latest()
+    assert snapshot.image.shape == (SIZE[1], SIZE[0], 3) and snapshot.pixel_format == "bgr24"
+    assert rtsp_server.read_counter(snapshot.image) is not None
+
+
+def test_a_full_hd_stream_decodes_at_its_size(own_server, workers):
+    """1920x1080 (a camera's main stream): frames at the stream's size, counting, and scaled
+    down to a 4-tile wall's tile in the worker."""
+    hd = own_server(width=1920, height=1080)
+    worker = start(workers, hd.url(1))
+    Watch(worker).until(live, OPEN_S + 8, "live")
+    assert worker.health().resolution == (1920, 1080)
+    assert_counting(counters(worker, 10))
+    worker.set_output((800, 450), "bgra")
+    frame = None
+    deadline = time.monotonic() + 10
+    while frame is None or frame.image.shape[1] != 800:
+        assert time.monotonic() < deadline, "no frame at the tile's size"
+        frame = worker.latest((800, 450), after=frame.number if frame else 0, pixel_format="bgra")
+        time.sleep(0.01)
+    assert frame.image.shape == (450, 800, 4) and frame.source_size == (1920, 1080)
+    assert rtsp_server.read_counter(frame.image[:, :, :3]) is not None

@@ -116,7 +116,7 @@ def picture(value: int = 128, size: tuple[int, int] = (64, 36)) -> np.ndarray:
 
 
 class ScriptedCapture:
-    """Stands in for cv2.VideoCapture: ``frames`` pictures (grey 128, or ``values[k]`` for the
+    """Stands in for the worker's capture (FFmpeg through PyAV): ``frames`` pictures (grey 128, or ``values[k]`` for the
     k-th grab, counted from 1), then the connection breaks or the clip ends (grab fails).
     ``slow`` maps a grab to the seconds it takes on ``clock``; ``fps`` is the rate the capture
     reports (a clip's); seeking back to the start (``set``) fails."""
@@ -140,13 +140,11 @@ class ScriptedCapture:
             self.clock.advance(self.slow[self.grabs])
         return self.grabs <= self.frames
 
-    def retrieve(self):
-        return True, picture(self.values.get(self.grabs, 128))
+    def retrieve(self, _max_size, _pixel_format):
+        image = picture(self.values.get(self.grabs, 128))
+        return image, None, (image.shape[1], image.shape[0])
 
-    def get(self, _prop) -> float:
-        return self.fps
-
-    def set(self, _prop, _value) -> bool:
+    def rewind(self) -> bool:
         return False
 
     def release(self) -> None:
@@ -176,11 +174,11 @@ def scripted(worker: StreamWorker, monkeypatch, script: list) -> dict[str, list]
         record["states"].append(state)
         set_state(state, detail, retry_at)
 
-    def on_publish(image):
+    def on_publish(image, *rest):
         if not record["states"] or record["states"][-1] is not Health.LIVE:
             record["states"].append(Health.LIVE)
         record["shown"].append(int(image[0, 0, 0]))
-        publish(image)
+        publish(image, *rest)
 
     def on_sleep(seconds):
         health = worker.health()
@@ -266,7 +264,7 @@ def test_a_clip_that_fell_behind_goes_on_without_rushing(clip):
     worker = StreamWorker(clip, clock=clock, sleep=clock.sleep)
     stamps: list[float] = []
     publish = worker._publish
-    worker._publish = lambda image: (stamps.append(clock()), publish(image))
+    worker._publish = lambda image, *rest: (stamps.append(clock()), publish(image, *rest))
     capture = ScriptedCapture(30, fps=25.0, clock=clock, slow={10: 0.5})
     assert worker._pump(capture) == "ended"  # the scripted clip cannot seek back
     gaps = np.diff(stamps)

@@ -2,11 +2,12 @@
 
 Contract
 --------
-- ``StreamWorker(url, username, password).start()`` opens the stream with OpenCV's FFmpeg backend
+- ``StreamWorker(url, username, password).start()`` opens the stream with FFmpeg (through PyAV)
   in a daemon thread and keeps grabbing every frame, so a network stream never falls behind.
 - The newest decoded frame sits in a slot (a lock, the frame, its number and time): no queue,
   so memory stays at one frame per stream and latency cannot build up. A display takes a frame
-  when it wants one, ``latest(max_size)``, and only then is the frame scaled down to its tile.
+  when it wants one, ``latest(max_size)``; a display that said what it wants
+  (``set_output``) gets the frame already scaled and converted in the worker's thread.
 - ``health()`` says what the stream is doing: connecting, live, stalled, reconnecting, offline,
   unauthorised or bad_url, with frames per second, resolution, age of the last frame and the
   number of reconnects.
@@ -23,24 +24,37 @@ Contract
 Demo clips (``file:`` URLs) play at the clip's own frame rate and loop: at the end the worker
 seeks back to the first frame, or reopens the file if the seek fails.
 
+Decoding, and the pictures a display asks for
+---------------------------------------------
+The worker decodes with FFmpeg's libraries through PyAV, in its own thread (PyAV lets go of
+Python's lock while FFmpeg reads, decodes and converts). Every frame is converted once, in the
+worker's thread, to what its display asked for with ``set_output(size, pixel_format)``: by
+default BGR at the stream's own size (``bgr24``); a wall tile asks for its own size in device
+pixels and the pixel format Qt paints without converting (``bgra``, which is QImage's
+Format_RGB32 in memory), so painting is a straight copy. Scaling is done on the YUV planes by
+area averaging (FFmpeg's swscale), then the small picture is converted to RGB: both steps on
+FFmpeg's fast paths, and the GUI thread neither scales nor converts. The decoded YUV frame is
+kept beside the converted picture, so a snapshot (``latest()`` without a size) still gets the
+full resolution, converted only when it is asked for.
+
+``set_listener(callback)`` has the worker call ``callback()`` (in its thread, after the frame is
+in the slot) for every new frame, so a display wakes when there is something to show instead
+of polling; the callback must be quick and must not block (the wall coalesces: one pending
+wake-up for all its tiles).
+
 FFmpeg options and why they are set where they are
 --------------------------------------------------
-OpenCV takes a few options per capture, as open parameters: the open and read timeouts
-(``CAP_PROP_OPEN_TIMEOUT_MSEC``, ``CAP_PROP_READ_TIMEOUT_MSEC``) and the decoder's thread count
-(``CAP_PROP_N_THREADS``: one per stream; the wall gets its parallelism from one thread per
-stream, not from threads inside each decoder). These are set on every capture here.
-
-FFmpeg's own options (RTSP transport, low-delay flags) reach OpenCV only through the
-process-wide environment variable ``OPENCV_FFMPEG_CAPTURE_OPTIONS``; OpenCV has no
-per-capture way to pass them. This module does not write that variable: changing the
-environment while other threads run is unsafe, and it would apply to every capture of the
-process anyway. When the variable is unset, OpenCV itself asks FFmpeg for
-``rtsp_flags=prefer_tcp`` - RTP interleaved over the RTSP TCP connection, falling back to UDP
-only if a camera refuses TCP - which is the transport we want by default (no losses through
-NAT and firewalls, no UDP ports to open). An operator who needs another setting for the whole
-console sets the variable before starting it (e.g. ``rtsp_transport;udp``); the worker logs
-once that it is in force. A per-camera transport needs a decoder that takes options per stream
-(issue 5).
+Each stream is opened with its own options: ``rtsp_flags=prefer_tcp`` (RTP interleaved over the
+RTSP TCP connection, falling back to UDP only if a camera refuses TCP - no losses through NAT
+and firewalls, no UDP ports to open), the socket timeout (``timeout`` for RTSP, ``rw_timeout``
+for other network protocols; FFmpeg's own, so no Python runs inside FFmpeg's reads) and one
+decoder thread (the wall gets its parallelism from one thread per stream, not from threads
+inside each decoder). The open itself is bounded by ``open_timeout_ms`` through PyAV's
+interrupt callback, which is switched off once the stream is open. An operator may add or
+override options for the whole console with ``OPENCV_FFMPEG_CAPTURE_OPTIONS`` (the variable
+of the OpenCV decoder this worker used before, same syntax: ``key;value|key;value``, e.g.
+``rtsp_transport;udp``); the worker logs once that it is in force. A per-camera transport is a
+matter of passing other options to this worker (issue 5).
 
 The read timeout is also the watchdog of a frozen server (one that keeps the socket open but
 sends nothing): ``health()`` reports ``stalled`` as soon as no frame came for ``stall_after``
@@ -49,16 +63,22 @@ reconnects. When it gives up, FFmpeg hands over the last frame its H.264 parser 
 back (it waits for the next frame's start to know a frame is complete): a grab that took the
 whole read timeout is therefore a lost stream, and its frame - made before the freeze - is not
 shown (it would flip a frozen stream to live and cost a second read timeout).
+
+OpenCV is still used by the rest of ``commandcenter.video`` (snapshots, clips) and here for
+``scale_down`` of pictures that did not come from a decoder.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
+import ctypes
 import enum
 import itertools
 import logging
 import os
 import random
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -83,6 +103,31 @@ from commandcenter.errors import CommandCenterError
 from commandcenter.video.probe import probe_rtsp
 
 log = logging.getLogger(__name__)
+
+
+def _keep_frame_buffers_in_the_heap() -> None:
+    """Have glibc serve picture-sized blocks (a converted frame: 0.25 MB for a wall tile, 2.8
+    MB for 720p BGR) from its heap instead of a fresh ``mmap`` each. By default every block over
+    128 kB may be mapped anew, and the kernel then faults in and zeroes every page at the first
+    write: measured 300-400 us more per 640x360 frame converted to BGRA (0.1 ms without), more
+    than converting it. A fixed threshold of 32 MB (glibc's largest) also turns off glibc's
+    sliding threshold, which made the cost come and go from one run to the next; the trim
+    threshold keeps freed frames for the next ones instead of returning them to the kernel.
+    An operator's ``MALLOC_*_`` environment settings win. glibc on Linux only."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):  # another C library
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
+    if "MALLOC_MMAP_THRESHOLD_" not in os.environ:
+        mallopt(m_mmap_threshold, 32 << 20)
+    if "MALLOC_TRIM_THRESHOLD_" not in os.environ:
+        mallopt(m_trim_threshold, 64 << 20)
+
+
+_keep_frame_buffers_in_the_heap()
 
 OPEN_TIMEOUT_MS = 5_000
 READ_TIMEOUT_MS = 4_000
@@ -129,14 +174,21 @@ class StreamHealth:
         return self.state is Health.LIVE
 
 
+PIXEL_FORMATS = ("bgr24", "bgra")  # what a display may ask for: BGR, or B, G, R, 255 per pixel
+CHANNELS = {"bgr24": 3, "bgra": 4}
+
+
 @dataclass(frozen=True)
 class Frame:
-    """A decoded frame as handed to a display. ``image`` is BGR uint8 (H×W×3), read-only."""
+    """A decoded frame as handed to a display. ``image`` is uint8, read-only: H×W×3 BGR
+    (``pixel_format`` "bgr24", the default) or H×W×4 B, G, R, 255 ("bgra": QImage's
+    Format_RGB32 in memory)."""
 
     image: np.ndarray
     number: int  # 1, 2, 3 … over the worker's life, across loops and reconnects
     timestamp: float  # the worker's clock (time.monotonic()) when it was decoded
     source_size: tuple[int, int]  # width, height before any scaling
+    pixel_format: str = "bgr24"
 
     @property
     def size(self) -> tuple[int, int]:
@@ -149,6 +201,23 @@ def fit_size(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
     box_w, box_h = max(1, int(box[0])), max(1, int(box[1]))
     scale = min(box_w / width, box_h / height, 1.0)
     return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def picture_size(source: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """The size the worker makes a decoded frame for a display ``box``: ``fit_size``, then
+    the width down to a multiple of 16 and the height even, the aspect kept. swscale's fast
+    YUV 4:2:0 to RGB path needs both: at other widths it leaves the last pixels of each row
+    wrong (FFmpeg 8: the last width % 16 columns, colour and alpha), at odd heights it takes a
+    path five times slower. At the stream's own size (16 x 2 multiples for every common
+    camera resolution) nothing changes."""
+    width, height = fit_size(source, box)
+    if (width, height) == tuple(source):
+        return width, height
+    width = max(16, width - width % 16)
+    even = max(2, int(width * source[1] / source[0] / 2 + 0.5) * 2)
+    if even > max(2, int(box[1])):
+        even -= 2
+    return width, max(2, even)
 
 
 def scale_down(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -164,6 +233,118 @@ def scale_down(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     if (image.shape[1], image.shape[0]) == tuple(size):
         return image
     return cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)
+
+
+def _env_options() -> dict[str, str]:
+    """The operator's FFmpeg options for every stream, ``key;value|key;value``."""
+    options = {}
+    for item in os.environ.get(CAPTURE_OPTIONS_ENV, "").split("|"):
+        key, _, value = item.partition(";")
+        if key.strip():
+            options[key.strip()] = value.strip()
+    return options
+
+
+_av_module = None
+
+
+def _av():
+    """PyAV, imported on first use (in a worker thread: the console starts without it)."""
+    global _av_module
+    if _av_module is None:
+        import av
+        import av.video.reformatter
+
+        av.logging.set_level(av.logging.PANIC)  # the worker reports what matters in its health
+        _av_module = av
+    return _av_module
+
+
+class _Capture:
+    """One open stream: FFmpeg demuxes and decodes it, one frame at a time (``grab``), and
+    converts the frame to what the display asked for (``retrieve``). The decoded frame
+    (``source``) stays valid after the next grab: FFmpeg gives each frame a buffer of its
+    own, counted by reference."""
+
+    MAX_BAD_PACKETS = 100  # packets in a row the decoder refuses: not a stream we can show
+
+    def __init__(self, av, container):
+        self._av = av
+        self.container = container
+        # PyAV asks FFmpeg to generate missing timestamps by reading ahead (GENPTS); FFmpeg's
+        # own tools do not, and the worker needs none (it numbers and times frames itself).
+        container.flags &= ~av.container.Flags.gen_pts.value
+        self.stream = container.streams.video[0]
+        self.codec = self.stream.codec_context
+        rate = self.stream.average_rate or self.stream.guessed_rate
+        self.fps = float(rate) if rate else 0.0
+        self._packets = container.demux(self.stream)
+        self._pending: collections.deque = collections.deque()
+        self.source = None  # the decoded frame of the last grab
+        self._scale = av.video.reformatter.VideoReformatter()
+        self._convert = av.video.reformatter.VideoReformatter()
+        self._area = av.video.reformatter.Interpolation.AREA
+
+    def grab(self) -> bool:
+        """Read and decode until the next frame; False at the end or when the stream broke."""
+        bad = 0
+        while not self._pending:
+            try:
+                packet = next(self._packets)
+            except (StopIteration, self._av.FFmpegError, OSError):
+                return False
+            try:
+                self._pending.extend(self.codec.decode(packet))
+                bad = 0
+            except self._av.FFmpegError:  # a damaged packet (loss): the next keyframe heals it
+                bad += 1
+                if bad >= self.MAX_BAD_PACKETS:
+                    return False
+        self.source = self._pending.popleft()
+        return True
+
+    def retrieve(self, max_size: tuple[int, int] | None, pixel_format: str):
+        """(picture, decoded frame, the stream's size): the last grabbed frame scaled down to
+        fit ``max_size`` (None: its own size) in ``pixel_format``."""
+        source = self.source
+        full = (source.width, source.height)
+        size = picture_size(full, max_size) if max_size is not None else None
+        image = convert(source, size, pixel_format, self._scale, self._convert, self._area)
+        return image, source, full
+
+    def rewind(self) -> bool:
+        """Back to the first frame of a clip; False when it cannot seek."""
+        try:
+            self.container.seek(0, stream=self.stream)
+        except (self._av.FFmpegError, OSError):
+            return False
+        self.codec.flush_buffers()
+        self._pending.clear()
+        self._packets = self.container.demux(self.stream)
+        return True
+
+    def release(self) -> None:
+        self._pending.clear()
+        self.source = None
+        with contextlib.suppress(Exception):
+            self.container.close()
+
+
+def convert(frame, size, pixel_format: str, scaler=None, converter=None, area=None) -> np.ndarray:
+    """A decoded (PyAV) frame as a read-only numpy picture at ``size`` (None: its own) in
+    ``pixel_format``: scaled on its YUV planes by area averaging first, then converted (both
+    on swscale's fast paths; scaling and converting in one step takes swscale's slow one,
+    4-8 times longer). One thread: all of it counts in the calling thread."""
+    av = _av()
+    scaler = scaler or av.video.reformatter.VideoReformatter()
+    converter = converter or av.video.reformatter.VideoReformatter()
+    area = area or av.video.reformatter.Interpolation.AREA
+    if size is not None and (frame.width, frame.height) != tuple(size):
+        frame = scaler.reformat(frame, width=size[0], height=size[1], interpolation=area, threads=1)
+    # A view of FFmpeg's buffer, no copy; its rows may be padded (strides[0] says by how much).
+    image = converter.reformat(frame, format=pixel_format, threads=1).to_ndarray()
+    image.flags.writeable = False
+    return image
 
 
 class _Backoff:
@@ -237,6 +418,11 @@ class StreamWorker:
         self._reconnects = 0
         self._loops = 0
         self._retry_at: float | None = None
+        self._source = None  # the decoded (YUV) frame behind _image, for other sizes
+        self._pixel_format = "bgr24"  # of _image
+        # What the display wants (set_output), read by the thread at every frame.
+        self._output: tuple[tuple[int, int] | None, str] = (None, "bgr24")
+        self._listener: Callable[[], object] | None = None
         self._thread = threading.Thread(
             target=self._run, name=f"stream-{next(_worker_numbers)}", daemon=True
         )
@@ -279,20 +465,57 @@ class StreamWorker:
 
     # --- what a display asks -------------------------------------------------------------------
 
-    def latest(self, max_size: tuple[int, int] | None = None, *, after: int = 0) -> Frame | None:
-        """The newest frame, scaled down to fit ``max_size`` (width, height) if given; None
-        before the first frame or when no frame newer than number ``after`` has arrived."""
+    def set_output(self, max_size: tuple[int, int] | None = None, pixel_format: str = "bgr24"):
+        """Have every frame converted in the worker's thread to fit ``max_size`` (width,
+        height; None: the stream's own size) in ``pixel_format`` ("bgr24" or "bgra"), so that
+        ``latest`` with the same size and format hands it over as it is. From the next frame."""
+        if pixel_format not in PIXEL_FORMATS:
+            raise ValueError(f"unknown pixel format {pixel_format!r}")
+        size = (max(1, int(max_size[0])), max(1, int(max_size[1]))) if max_size else None
+        self._output = (size, pixel_format)
+
+    @property
+    def output(self) -> tuple[tuple[int, int] | None, str]:
+        return self._output
+
+    def set_listener(self, callback: Callable[[], object] | None) -> None:
+        """Call ``callback()`` from the worker's thread after every new frame (None: stop).
+        It must return at once: the next frame waits for it."""
+        self._listener = callback
+
+    def latest(
+        self,
+        max_size: tuple[int, int] | None = None,
+        *,
+        after: int = 0,
+        pixel_format: str = "bgr24",
+    ) -> Frame | None:
+        """The newest frame, scaled down to fit ``max_size`` (width, height) if given, in
+        ``pixel_format``; None before the first frame or when no frame newer than number
+        ``after`` has arrived. Handed over as it is when the worker made it so (``set_output``);
+        otherwise scaled or converted here, in the caller's thread."""
         with self._lock:
             image, number, stamp = self._image, self._number, self._frame_time
+            source, source_size, made_as = self._source, self._frame_size, self._pixel_format
         if image is None or number <= after:
             return None
-        source_size = (image.shape[1], image.shape[0])
-        if max_size is not None:
+        if max_size is None:
+            target = source_size
+        elif source is not None:  # made by swscale: see picture_size
+            target = picture_size(source_size, max_size)
+        else:
             target = fit_size(source_size, max_size)
-            if target != source_size:
-                image = scale_down(image, target)
+        if (image.shape[1], image.shape[0]) != target or made_as != pixel_format:
+            if source is not None:
+                image = convert(source, target, pixel_format)
+            else:  # a picture not from the decoder (a test fills the slot by hand)
+                if (image.shape[1], image.shape[0]) != target:
+                    image = scale_down(image, target)
+                if made_as != pixel_format:
+                    code = cv2.COLOR_BGR2BGRA if pixel_format == "bgra" else cv2.COLOR_BGRA2BGR
+                    image = cv2.cvtColor(image, code)
                 image.flags.writeable = False
-        return Frame(image, number, stamp, source_size)
+        return Frame(image, number, stamp, source_size, pixel_format)
 
     def health(self) -> StreamHealth:
         now = self._clock()
@@ -400,8 +623,10 @@ class StreamWorker:
             if self._wait(delay):
                 break
 
-    def _open(self) -> cv2.VideoCapture | None:
+    def _open(self) -> _Capture | None:
         """Open the stream; the credentials exist only in this call."""
+        av = _av()
+        options: dict[str, str] = {}
         if self.is_file:
             path = Path(stream_source(self._source_url))
             if not path.is_file():
@@ -409,20 +634,32 @@ class StreamWorker:
             source = str(path)
         else:
             source = stream_source(self._source_url, *self._login())
-        params = [
-            cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
-            self.open_timeout_ms,
-            cv2.CAP_PROP_READ_TIMEOUT_MSEC,
-            self.read_timeout_ms,
-            cv2.CAP_PROP_N_THREADS,
-            self.decoder_threads,
-        ]
-        capture = cv2.VideoCapture(source, cv2.CAP_FFMPEG, params)
-        del source
-        if capture.isOpened():
-            return capture
-        capture.release()
-        return None
+            read_timeout_us = str(self.read_timeout_ms * 1000)
+            if self.is_rtsp:
+                options = {"rtsp_flags": "prefer_tcp", "timeout": read_timeout_us}
+            else:
+                options = {"rw_timeout": read_timeout_us}
+        options |= _env_options()
+        try:
+            # The open is bounded by PyAV's interrupt callback; reads by FFmpeg's socket
+            # timeout alone (the callback would take Python's lock in every read).
+            container = av.open(
+                source, options=options, timeout=(self.open_timeout_ms / 1000, None)
+            )
+        except (av.FFmpegError, OSError, ValueError):
+            return None
+        finally:
+            del source
+        try:
+            if not container.streams.video:
+                container.close()
+                return None
+            capture = _Capture(av, container)
+            capture.codec.thread_count = self.decoder_threads
+        except Exception:
+            container.close()
+            raise
+        return capture
 
     def _login(self) -> tuple[str | None, str | None]:
         """User name and password for the stream: given, typed into the URL, or looked up
@@ -458,13 +695,13 @@ class StreamWorker:
             return Health(result.verdict), result.detail
         return Health.OFFLINE, "the stream cannot be opened"
 
-    def _pump(self, capture: cv2.VideoCapture) -> str:
+    def _pump(self, capture: _Capture) -> str:
         """Grab frames until the stream ends or ``stop``. Returns "stopped", "frames" (it
         played, then was lost), "no-frames" (opened, nothing decodable) or "ended" (a clip that
         could not start over by seeking: reopen it)."""
         interval = 0.0
         if self.is_file:
-            fps = capture.get(cv2.CAP_PROP_FPS)
+            fps = capture.fps
             fps = fps if 1.0 <= fps <= 240.0 else FILE_FPS_DEFAULT
             interval = 1.0 / fps
         frames = 0
@@ -478,17 +715,20 @@ class StreamWorker:
                 return "frames" if frames else "no-frames"  # see "watchdog" above
             if not ok and self.is_file and frames:
                 # End of the clip: start over at the first frame.
-                ok = bool(capture.set(cv2.CAP_PROP_POS_FRAMES, 0)) and capture.grab()
+                ok = capture.rewind() and capture.grab()
                 if not ok:
                     return "ended"
                 self._loops += 1
             if not ok:
                 return "frames" if frames else "no-frames"
-            ok, image = capture.retrieve()
-            if not ok or image is None:
+            size, pixel_format = self._output
+            try:
+                image, source, full_size = capture.retrieve(size, pixel_format)
+            except Exception as exc:  # FFmpeg cannot convert this frame
+                log.debug("%s: frame not converted (%s)", self._label, exc)
                 return "frames" if frames else "no-frames"
             frames += 1
-            self._publish(image)
+            self._publish(image, source, pixel_format, full_size)
             if interval:
                 due += interval
                 wait = due - clock()
@@ -499,12 +739,22 @@ class StreamWorker:
                     due = clock()
         return "stopped"
 
-    def _publish(self, image: np.ndarray) -> None:
+    def _publish(
+        self,
+        image: np.ndarray,
+        source=None,
+        pixel_format: str = "bgr24",
+        size: tuple[int, int] | None = None,
+    ) -> None:
+        """Put a frame in the slot: ``image`` as converted, ``source`` the decoded frame it
+        came from (None: ``image`` is the full picture, BGR), ``size`` the stream's."""
         image.flags.writeable = False  # displays share it; nobody may draw into it
         now = self._clock()
-        size = (image.shape[1], image.shape[0])
+        size = size or (image.shape[1], image.shape[0])
         with self._lock:
             self._image = image  # the previous frame is dropped here: one frame per stream
+            self._source = source
+            self._pixel_format = pixel_format
             self._number += 1
             self._frame_time = now
             self._frame_size = size
@@ -514,3 +764,6 @@ class StreamWorker:
                 self._state, self._detail, self._retry_at = Health.LIVE, "", None
         if became_live:
             log.info("%s: live %d×%d", self._label, *size)
+        listener = self._listener
+        if listener is not None:
+            listener()

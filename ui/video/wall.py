@@ -9,8 +9,15 @@ between the tab and that window does not interrupt it (``moving``). Which stream
 follows its size (``commandcenter.video.wall.choose_stream``): the sub stream in small tiles,
 the main stream in a large or maximised one, unless the officer chose one in the tile's menu.
 
-The wall paints at its own pace: a timer (50 looks a second) takes each tile's newest frame from
-its worker's latest-frame slot, already scaled down to the tile, and the worker's health. Each
+Frames come to the tiles without polling and without work in the GUI thread: each worker is
+told the size of its tile in device pixels and the pixel format Qt paints straight
+(``set_output(size, "bgra")``, QImage's Format_RGB32), and scales and converts every frame in
+its own thread; a painted frame is a QImage over the worker's buffer (no copy) blitted at its
+own size. A worker calls the wall back when it has a new frame; the wall coalesces those calls
+into one pending wake-up of the GUI thread (``WAKE_EVENT``), which then takes the newest frame
+of each camera that announced one - frames superseded meanwhile are never touched, and a
+wall that is not on screen (started ahead by ``prepare``) is not woken at all. A slow timer
+(5 a second) reads the workers' health and picks up anything a wake-up missed. Each
 tile shows the camera's name, the time of its last frame and its health as a symbol and a word
 (colour is never the only signal); a tile without a picture says why and what to do.
 
@@ -23,9 +30,20 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import threading
 
 import numpy as np
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QMimeData,
+    QPoint,
+    QPointF,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -60,11 +78,11 @@ from ui.common.style import Colors, scaled_font
 
 PER_PAGE = len(LAYOUTS[DEFAULT_LAYOUT][1])  # tiles of the default layout
 MAX_TILES = max(len(cells) for _, cells in LAYOUTS.values())
-# The wall looks for new frames every 20 ms: twice a 25 fps camera's rate, so no frame is
-# lost between two looks (at 40 ms, frames arriving 27-52 ms apart were skipped: 21 shown a
-# second instead of 25, measured by bench/video.py). Health changes slowly: every 10th look.
-REFRESH_MS = 20
-HEALTH_EVERY = 10
+# Frames wake the wall (see the module docstring); the timer reads health and catches up.
+# (Polling every 20 ms for frames cost the GUI thread a look at every tile 50 times a second.)
+REFRESH_MS = 200
+WAKE_EVENT = QEvent.Type(QEvent.registerEventType())
+PIXEL_FORMAT = "bgra"  # B, G, R, 255: QImage.Format_RGB32 in memory, painted without converting
 STOP_TIMEOUT_S = 3.0  # closing the wall waits at most this long for the decoding threads
 
 # Health → (symbol, colour). The word comes from CameraTile.health_word().
@@ -79,12 +97,37 @@ HEALTH_LOOK = {
 }
 
 
+QIMAGE_FORMATS = {"bgra": QImage.Format.Format_RGB32, "bgr24": QImage.Format.Format_BGR888}
+
+
 def frame_to_image(frame: Frame) -> QImage:
-    """A QImage over the frame's BGR pixels, without a copy: keep ``frame.image`` alive for as
-    long as the QImage is used."""
-    pixels = np.ascontiguousarray(frame.image)
-    height, width = pixels.shape[:2]
-    return QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_BGR888)
+    """A QImage over the frame's pixels (BGR, or BGRA as Format_RGB32), without a copy, rows
+    padded or not: keep ``frame.image`` alive for as long as the QImage is used."""
+    pixels = frame.image
+    height, width, channels = pixels.shape
+    if pixels.strides[2] != 1 or pixels.strides[1] != channels or pixels.strides[0] < 0:
+        pixels = np.ascontiguousarray(pixels)
+    # The bytes from the first pixel to the last, as one flat buffer of the same memory: the
+    # flat array the picture is a view of (the worker's pictures are), else a strided view.
+    span = (height - 1) * pixels.strides[0] + width * channels
+    if pixels.flags.c_contiguous:
+        flat = pixels.reshape(-1)  # a view
+    else:
+        flat = pixels.base
+        while isinstance(flat, np.ndarray) and flat.base is not None and flat.ndim > 1:
+            flat = flat.base
+        if not (
+            isinstance(flat, np.ndarray)
+            and flat.ndim == 1
+            and flat.flags.c_contiguous
+            and flat.__array_interface__["data"][0] == pixels.__array_interface__["data"][0]
+            and flat.nbytes >= span
+        ):
+            flat = np.lib.stride_tricks.as_strided(
+                pixels, shape=(span,), strides=(1,), writeable=False
+            )
+    fmt = QIMAGE_FORMATS[frame.pixel_format]
+    return QImage(flat.data, width, height, pixels.strides[0], fmt)
 
 
 class CameraTile(QWidget):
@@ -108,6 +151,11 @@ class CameraTile(QWidget):
         self.stream_choice = StreamChoice.AUTO  # the officer may pick main or sub per tile
         self.stream_kind = "sub"  # what the tile plays now: "main" or "sub"
         self._shown: tuple = ()  # what the overlay showed last, to repaint only on change
+        # The overlay (top band, caption) drawn once into an image and blitted over each new
+        # picture: its text changes once a second at most, the picture 25 times.
+        self._overlay: QImage | None = None
+        self._overlay_bands: tuple[QRectF, ...] = ()
+        self._overlay_for: tuple = ()
         self.setAcceptDrops(True)
 
     def set_camera(self, camera: CameraRow | None) -> None:
@@ -241,6 +289,8 @@ class CameraTile(QWidget):
             self.cameraDropped.emit(self, camera_id)
 
     def paintEvent(self, _event) -> None:
+        if self._paint_live():
+            return
         painter = QPainter(self)
         rect = self.picture_rect()
         painter.fillRect(rect, QColor("#05080b"))
@@ -273,6 +323,52 @@ class CameraTile(QWidget):
         painter.drawRect(rect)
         painter.end()
 
+    def _paint_live(self) -> bool:
+        """The usual case, painted fast: a live picture made by the worker to fit the tile,
+        blitted on whole device pixels, and the overlay blitted from its cached image. False
+        when the tile needs the full paint (no picture, a message, a picture too large)."""
+        image, camera = self.image, self.camera
+        if image is None or camera is None or not self._shown or self._shown[1]:
+            return False  # no picture, no health yet, or a message to show
+        ratio = self.devicePixelRatioF()
+        width, height = self.pixel_size()
+        if image.width() > width or image.height() > height:
+            return False
+        rect = self.picture_rect()
+        key = (self._shown, self.stream_kind, camera, self.width(), self.height(), ratio)
+        if key != self._overlay_for:
+            overlay = QImage(
+                round(self.width() * ratio),
+                round(self.height() * ratio),
+                QImage.Format.Format_ARGB32_Premultiplied,
+            )
+            overlay.setDevicePixelRatio(ratio)
+            overlay.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(overlay)
+            font = QFont(self.font())
+            top = self._paint_top_band(painter, rect, font)
+            bottom = self._paint_caption(painter, rect, font)
+            painter.end()
+            self._overlay, self._overlay_bands, self._overlay_for = overlay, (top, bottom), key
+        painter = QPainter(self)
+        if (image.width(), image.height()) != (width, height):  # bars beside the picture
+            painter.fillRect(rect, QColor("#05080b"))
+        corner = QPointF(  # centred, on whole device pixels: a straight copy
+            rect.left() + (width - image.width()) // 2 / ratio,
+            rect.top() + (height - image.height()) // 2 / ratio,
+        )
+        painter.drawImage(corner, image)
+        for band in self._overlay_bands:
+            source = QRectF(band.x() * ratio, band.y() * ratio, band.width() * ratio,
+                            band.height() * ratio)  # fmt: skip
+            painter.drawImage(band, self._overlay, source)
+        painter.setPen(
+            QPen(Colors.SELECTED if self.selected else Colors.BORDER, 3 if self.selected else 1)
+        )
+        painter.drawRect(rect)
+        painter.end()
+        return True
+
     def _paint_picture(self, painter: QPainter, rect: QRectF) -> None:
         """The frame centred in the tile: as it is when it was scaled for this size (the
         usual case), else scaled to fit (the tile was resized since)."""
@@ -280,7 +376,11 @@ class CameraTile(QWidget):
         if size.width() <= rect.width() + 0.5 and size.height() <= rect.height() + 0.5:
             target = QRectF(QPointF(0, 0), size)
             target.moveCenter(rect.center())
-            painter.drawImage(target.topLeft(), self.image)
+            ratio = self.image.devicePixelRatio()  # on whole device pixels: a straight blit
+            corner = QPointF(
+                round(target.left() * ratio) / ratio, round(target.top() * ratio) / ratio
+            )
+            painter.drawImage(corner, self.image)
             return
         fitted = size.scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
         target = QRectF(QPointF(0, 0), fitted)
@@ -288,7 +388,7 @@ class CameraTile(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawImage(target, self.image)
 
-    def _paint_top_band(self, painter: QPainter, rect: QRectF, font: QFont) -> None:
+    def _paint_top_band(self, painter: QPainter, rect: QRectF, font: QFont) -> QRectF:
         """Health badge on the left, time of the picture on the right."""
         bold = scaled_font(font, 0.9, bold=True)
         metrics = QFontMetricsF(bold)
@@ -310,8 +410,9 @@ class CameraTile(QWidget):
             painter.drawText(
                 inner, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, stamp
             )
+        return band
 
-    def _paint_caption(self, painter: QPainter, rect: QRectF, font: QFont) -> None:
+    def _paint_caption(self, painter: QPainter, rect: QRectF, font: QFont) -> QRectF:
         """Name over device ID and grid, on a dark band for contrast on any picture."""
         metrics = QFontMetricsF(font)
         small = scaled_font(font, 0.85)
@@ -348,6 +449,7 @@ class CameraTile(QWidget):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             detail,
         )
+        return band
 
 
 class CameraList(QListWidget):
@@ -426,7 +528,13 @@ class VideoWall(QWidget):
         self._moving = False  # between its tab and a window of its own: keep playing
         self._settled = True
         self._last: dict[int, tuple[QImage, np.ndarray]] = {}  # last picture per camera
-        self._looks = 0  # timer ticks, for the slower health updates
+        # Cameras whose workers announced a frame since the last wake-up (worker threads add,
+        # the GUI thread takes), and whether a wake-up is on its way.
+        self._announced: set[int] = set()
+        self._announce_lock = threading.Lock()
+        self._wake_posted = False
+        self._visible_now = False  # shown (read by worker threads: no Qt call there)
+        self.wakeups = 0  # wake-ups handled, for benchmarks
 
         self.tiles = [CameraTile(self) for _ in range(MAX_TILES)]
         for tile in self.tiles:
@@ -868,8 +976,16 @@ class VideoWall(QWidget):
         wanted = self._wanted_urls()
         self.registry.keep_only(wanted)
         by_id = {c.id: c for c in self.all_cameras}
+        sizes: dict[int, tuple[int, int]] = {}  # the largest tile of each camera
+        for tile in self.visible_tiles:
+            if tile.camera is not None and tile.camera.id in wanted:
+                width, height = tile.pixel_size()
+                old = sizes.get(tile.camera.id, (0, 0))
+                sizes[tile.camera.id] = (max(width, old[0]), max(height, old[1]))
         for camera_id, url in wanted.items():
-            self.registry.acquire(camera_id, url, name=by_id[camera_id].device_id)
+            worker = self.registry.acquire(camera_id, url, name=by_id[camera_id].device_id)
+            worker.set_output(sizes.get(camera_id), PIXEL_FORMAT)
+            worker.set_listener(lambda c=camera_id: self._announce(c))
         if wanted:
             if not self._timer.isActive():
                 self._timer.start()
@@ -897,14 +1013,16 @@ class VideoWall(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._visible_now = True
         self._shown_once = True
         if not self._active:
             self._active = True
             self._sync_streams()
-            self.refresh()
+        self.refresh()  # the newest frames, also of streams started ahead (prepare)
 
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
+        self._visible_now = False
         if self._active and not self._moving:
             self._active = False
             self._sync_streams()  # off screen: nothing decodes
@@ -930,21 +1048,45 @@ class VideoWall(QWidget):
         return self.registry.stop_all(timeout)
 
     def _tick(self) -> None:
-        self._looks += 1
-        self.refresh(with_health=self._looks % HEALTH_EVERY == 0)
+        self.refresh()
 
-    def refresh(self, with_health: bool = True) -> None:
-        """Take each tile's newest frame (scaled to the tile) and its health; repaint what
-        changed. The timer asks for health every few looks only."""
+    def _announce(self, camera_id: int) -> None:
+        """A worker has a new frame (called in its thread): one wake-up of the GUI thread for
+        however many frames arrive before it runs, none while the wall is off screen."""
+        with self._announce_lock:
+            self._announced.add(camera_id)
+            if self._wake_posted or not self._visible_now:
+                return
+            self._wake_posted = True
+        QCoreApplication.postEvent(self, QEvent(WAKE_EVENT))
+
+    def event(self, event) -> bool:
+        if event.type() == WAKE_EVENT:
+            with self._announce_lock:
+                cameras, self._announced = self._announced, set()
+                self._wake_posted = False
+            self.wakeups += 1
+            if cameras and not self._closed:
+                self.refresh(with_health=False, cameras=cameras)
+            return True
+        return super().event(event)
+
+    def refresh(self, with_health: bool = True, cameras: set[int] | None = None) -> None:
+        """Take the newest frame of each tile (of ``cameras`` only, if given) and, with
+        ``with_health``, the workers' health; repaint what changed."""
         for tile in self.visible_tiles:
             camera = tile.camera
+            if cameras is not None and (camera is None or camera.id not in cameras):
+                continue
             worker = self.registry.get(camera.id) if camera is not None else None
             if worker is None:
                 tile.set_health(None)
                 continue
             if tile.worker is not worker:  # a new worker numbers its frames from 1 again
                 tile.worker, tile.frame_number = worker, 0
-            frame = worker.latest(tile.pixel_size(), after=tile.frame_number)
+            frame = worker.latest(
+                tile.pixel_size(), after=tile.frame_number, pixel_format=PIXEL_FORMAT
+            )
             if frame is not None:
                 tile.set_frame(frame)
                 self._last[camera.id] = (tile.image, frame.image)
