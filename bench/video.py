@@ -680,7 +680,7 @@ def measure_wall(minutes: float, refresh_ms: int | None = None) -> dict:
 
     from commandcenter.cameras.rows import CameraRow
     from ui.common.style import apply_style
-    from ui.common.tasks import GuiThreadGarbageCollector
+    from ui.common.tasks import GuiThreadGarbageCollector, favour_gui_thread
     from ui.video.wall import REFRESH_MS, VideoWall
 
     print(
@@ -696,6 +696,7 @@ def measure_wall(minutes: float, refresh_ms: int | None = None) -> dict:
     QCoreApplication.setApplicationName("GridCommandCenterBench")
     apply_style(app)
     collector = GuiThreadGarbageCollector(app)  # noqa: F841 - kept alive, as ui/app.py does
+    favour_gui_thread()  # the console's GIL switch interval, as ui/app.py sets it
     cameras = [
         CameraRow(
             id=k,

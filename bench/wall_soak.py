@@ -511,7 +511,7 @@ def run(args) -> dict:
     from commandcenter.backend import LocalCenter
     from ui.common import i18n, tasks
     from ui.common.style import apply_style
-    from ui.common.tasks import GuiThreadGarbageCollector
+    from ui.common.tasks import GuiThreadGarbageCollector, favour_gui_thread
     from ui.display.window import WallDisplay
 
     figures: dict = {}
@@ -536,6 +536,7 @@ def run(args) -> dict:
         i18n.install_language(app, "zh_CN")
         apply_style(app)
         collector = GuiThreadGarbageCollector(app)  # noqa: F841 - kept alive, as ui/app.py does
+        favour_gui_thread()  # the console's GIL switch interval, as ui/app.py sets it
         before = process_sample()
         before["names"] = os_thread_names()
         log(f"before the wall: {show_sample(before)}")

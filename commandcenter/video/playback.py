@@ -10,7 +10,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 
@@ -66,6 +65,8 @@ class ClipPlayer:
     _restart = False
 
     def _run(self) -> None:
+        import cv2  # on first playback, not at every console start
+
         capture = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
         try:
             if not capture.isOpened():

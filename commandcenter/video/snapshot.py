@@ -12,7 +12,6 @@ import struct
 import zlib
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 SOFTWARE = "Grid Command Center"
@@ -38,6 +37,8 @@ def _text_chunk(key: str, value: str) -> bytes:
 def snapshot_png(
     image_bgr: np.ndarray, *, device_id: str, camera_name: str, taken_at: dt.datetime
 ) -> bytes:
+    import cv2  # on the first snapshot, not at every console start
+
     ok, encoded = cv2.imencode(".png", image_bgr)
     if not ok:
         raise ValueError("the picture could not be encoded as PNG")

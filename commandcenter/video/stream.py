@@ -95,8 +95,7 @@ os.environ.setdefault("OPENCV_FFMPEG_IS_THREAD_SAFE", "1")
 # OpenCV then warns at every open that its locks are off; the workers report what matters
 # (health, with a detail) themselves.
 os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
-import cv2  # noqa: E402
-import numpy as np
+import numpy as np  # noqa: E402
 
 from commandcenter.cameras.urls import mask_query, split_credentials, stream_source, url_problems
 from commandcenter.errors import CommandCenterError
@@ -226,6 +225,8 @@ def scale_down(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     Area averaging is what a strong reduction needs, but OpenCV's INTER_AREA is ten times
     slower at a fractional ratio than at a whole one. So: average by the whole factor first
     (2×, 3×, … on its fast path), then finish the last, less-than-2× step bilinearly."""
+    import cv2  # here: the decoder is PyAV, and cv2's import cost every console start 0.05 s
+
     width, height = image.shape[1], image.shape[0]
     factor = int(min(width / size[0], height / size[1]))
     if factor >= 2:
@@ -512,6 +513,8 @@ class StreamWorker:
                 if (image.shape[1], image.shape[0]) != target:
                     image = scale_down(image, target)
                 if made_as != pixel_format:
+                    import cv2
+
                     code = cv2.COLOR_BGR2BGRA if pixel_format == "bgra" else cv2.COLOR_BGRA2BGR
                     image = cv2.cvtColor(image, code)
                 image.flags.writeable = False
