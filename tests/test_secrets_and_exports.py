@@ -549,7 +549,7 @@ def test_a_full_disk_under_an_export_is_said_as_such(site):
         site.write(export_cameras_csv, "/dev/full")
 
 
-def test_the_server_and_the_console_word_a_full_or_read_only_disk():
+def test_the_server_and_the_console_word_a_full_or_read_only_disk(english_ui):
     import httpx
 
     from commandcenter.backend.remote import _raise_for
