@@ -76,9 +76,7 @@ def head_from_files() -> str | None:
     files do not read as one straight line of revisions (then alembic decides)."""
     revisions: dict[str, str | None] = {}
     for path in (MIGRATIONS / "versions").glob("*.py"):
-        found = dict(
-            (key, value) for key, value in _REVISION.findall(path.read_text(encoding="utf-8"))
-        )
+        found = dict(_REVISION.findall(path.read_text(encoding="utf-8")))
         if "revision" not in found or "down_revision" not in found:
             return None
         parent = found["down_revision"]

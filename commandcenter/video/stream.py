@@ -86,15 +86,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-# OpenCV's FFmpeg backend holds one process-wide lock through every open unless told that
-# FFmpeg is thread-safe (it is, since 4.0): without this, 16 cameras opened one after another
-# (first pictures at 2, 4, … 32 s) and a hung camera held up all others for its 5 s timeout;
-# with it, all 16 opened within 2.3 s (bench/video.py). Set before cv2 is imported, in the
-# importing (main) thread, so no worker races the change; an operator's own value wins.
+# Streams are decoded through PyAV; OpenCV is left for clip playback (``playback.py``), PNG
+# snapshots and test frames, and every module imports it on first use. Its FFmpeg backend holds
+# one process-wide lock through every open unless told that FFmpeg is thread-safe (it is, since
+# 4.0): with OpenCV decoding the wall, 16 cameras opened one after another (first pictures at
+# 2, 4, … 32 s). Set here, when the video package is imported in the main thread and before
+# anything imports cv2, so no worker races the change; an operator's own value wins.
 os.environ.setdefault("OPENCV_FFMPEG_IS_THREAD_SAFE", "1")
-# OpenCV then warns at every open that its locks are off; the workers report what matters
-# (health, with a detail) themselves.
+# OpenCV then warns at every open that its locks are off; the players report what matters.
 os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+
 import numpy as np  # noqa: E402
 
 from commandcenter.cameras.urls import mask_query, split_credentials, stream_source, url_problems
